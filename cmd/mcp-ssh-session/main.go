@@ -1,0 +1,96 @@
+// Command mcp-ssh-session is an MCP server over stdio that gives AI agents
+// persistent SSH sessions to Linux hosts and network devices.
+//
+// Without a subcommand it serves MCP on stdin and stdout. Subcommands:
+// exec (run one command from a terminal), profiles (list, show and validate
+// device profiles) and devsim (serve a simulated network device on
+// loopback). This package only wires: flags in, packages called, exit code
+// out.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// subcommand runs one subcommand and returns the process exit code.
+type subcommand struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdio stdio) int
+}
+
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// subcommands is filled by the init functions of the files beside this one.
+var subcommands = map[string]subcommand{}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, s stdio) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "--version", "-version", "version":
+			fmt.Fprintf(s.out, "mcp-ssh-session %s\n", version)
+			return 0
+		case "--help", "-help", "-h", "help":
+			usage(s.out)
+			return 0
+		}
+		if sc, ok := subcommands[args[0]]; ok {
+			return sc.run(ctx, args[1:], s)
+		}
+		if !strings.HasPrefix(args[0], "-") {
+			fmt.Fprintf(s.err, "mcp-ssh-session: unknown subcommand %q\n\n", args[0])
+			usage(s.err)
+			return 2
+		}
+	}
+	serve, ok := subcommands["serve"]
+	if !ok {
+		fmt.Fprintln(s.err, "mcp-ssh-session: this build has no MCP server")
+		return 1
+	}
+	return serve.run(ctx, args, s)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, `mcp-ssh-session %s: persistent SSH sessions for AI agents, over MCP stdio.
+
+Usage:
+  mcp-ssh-session [flags]            serve MCP on stdin/stdout (see "serve --help")
+  mcp-ssh-session SUBCOMMAND [args]
+
+Subcommands:
+`, version)
+	names := make([]string, 0, len(subcommands))
+	for name := range subcommands {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", name, subcommands[name].summary)
+	}
+	fmt.Fprint(w, `
+  --version  print the version
+  --help     print this help
+
+Run "mcp-ssh-session SUBCOMMAND --help" for a subcommand's flags.
+`)
+}

@@ -1,0 +1,96 @@
+package devices
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Request is what a caller (an agent's tool call, the exec command) asks to
+// connect to. Only Host is required; a zero field means "not given", and
+// resolution fills it from ~/.ssh/config, our config file, the OVRD_
+// environment overrides and OpenSSH's defaults, in that order after the
+// explicit value.
+type Request struct {
+	Host        string // ssh_config alias, hostname or IP
+	Username    string
+	Port        int
+	KeyFilename string // "~" is expanded
+	Password    string // login password; never disables keys
+	Profile     string // force a device profile by name
+}
+
+// Secrets are the secrets that belong to one target. A zero field means
+// none is known. Values never appear in logs: Secrets implements
+// slog.LogValuer and fmt.Formatter to redact itself.
+type Secrets struct {
+	Password      string // login password (caller, OVRD_<alias>_PASS or config reference)
+	KeyPassphrase string // passphrase of encrypted identity files
+	Sudo          string // sudo password
+	Enable        string // enable secret of a network device
+}
+
+// LogValue keeps secret values out of structured logs.
+func (s Secrets) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Bool("password", s.Password != ""),
+		slog.Bool("key_passphrase", s.KeyPassphrase != ""),
+		slog.Bool("sudo", s.Sudo != ""),
+		slog.Bool("enable", s.Enable != ""),
+	)
+}
+
+// Format keeps secret values out of fmt output (%v, %+v, %s ...).
+func (s Secrets) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "{password:%t key_passphrase:%t sudo:%t enable:%t}",
+		s.Password != "", s.KeyPassphrase != "", s.Sudo != "", s.Enable != "")
+}
+
+// Target is a fully resolved host: everything needed to dial, authenticate
+// and verify it, as OpenSSH would have decided. Durations of zero mean the
+// documented default of the field.
+type Target struct {
+	Alias    string // what the caller named (the ssh_config Host alias or the name given)
+	HostName string // what is dialed
+	Port     int
+	User     string
+
+	IdentityFiles  []string // in order, "~" and tokens expanded; missing files are skipped at dial
+	IdentitiesOnly bool
+	IdentityAgent  string // socket path; "" means SSH_AUTH_SOCK; "none" disables the agent
+
+	// ProxyJump is the chain of jump hosts, first hop first, each resolved
+	// like a target of its own.
+	ProxyJump []Target
+
+	KnownHostsFiles []string // user files first (UserKnownHostsFile), then GlobalKnownHostsFile
+	// StrictHostKeyChecking is "yes", "accept-new" or "no" ("ask" is
+	// treated as "yes": there is no person to ask). Default "accept-new".
+	StrictHostKeyChecking string
+
+	ConnectTimeout      time.Duration // TCP connect plus handshake and auth; zero means 15 s
+	ServerAliveInterval time.Duration // zero means 15 s
+	ServerAliveCountMax int           // zero means 3
+
+	HostKeyAlgorithms []string // nil means x/crypto's defaults narrowed by known_hosts
+	Ciphers           []string // nil means x/crypto's defaults
+	KexAlgorithms     []string
+	MACs              []string
+
+	Profile string // device profile chosen by the caller or our config; "" means detect
+
+	// Defaults from our config file for this host pattern; zero means the
+	// tool's own default.
+	CommandTimeout time.Duration
+
+	Secrets Secrets
+
+	// Sources says where each setting came from ("ssh -G", "~/.ssh/config:12",
+	// "config.yaml:4", "OVRD_web_HOST"), for error messages.
+	Sources map[string]string
+}
+
+// Key identifies the connection a target shares: one per (user, host, port).
+func (t Target) Key() string {
+	return fmt.Sprintf("%s@%s:%d", t.User, t.HostName, t.Port)
+}
