@@ -1,0 +1,148 @@
+package devices
+
+import (
+	"errors"
+	"time"
+)
+
+// Status is where a command stands. A command moves from queued to running,
+// may pass through awaiting_input (and back to running), and ends in exactly
+// one of the finished statuses.
+type Status string
+
+// The statuses a command can have.
+const (
+	// StatusQueued: waiting behind another command on the same shell.
+	StatusQueued Status = "queued"
+	// StatusRunning: sent to the shell, not finished.
+	StatusRunning Status = "running"
+	// StatusAwaitingInput: an input prompt of the profile (or sudo's) sits
+	// at the tail of the output; answer with Command.SendInput.
+	StatusAwaitingInput Status = "awaiting_input"
+	// StatusCompleted: finished with exit status 0 (devices: no error line).
+	StatusCompleted Status = "completed"
+	// StatusFailed: ran and failed: exit status other than 0, a device
+	// error line matched, or sudo or enable rejected the secret.
+	StatusFailed Status = "failed"
+	// StatusInterrupted: Ctrl+C was sent on request, a queued command was
+	// removed, or its session was closed.
+	StatusInterrupted Status = "interrupted"
+	// StatusLost: the connection or the shell died under the command.
+	StatusLost Status = "lost"
+)
+
+// Finished reports whether s is a final status.
+func (s Status) Finished() bool {
+	switch s {
+	case StatusCompleted, StatusFailed, StatusInterrupted, StatusLost:
+		return true
+	}
+	return false
+}
+
+// RunOptions are the per-command secrets. A zero field falls back to the
+// target's configured secret; none at all means a prompt for it is
+// reported as awaiting_input instead of being answered.
+type RunOptions struct {
+	// SudoPassword answers this session's own sudo prompt (never any other
+	// text); zero means Target.Secrets.Sudo.
+	SudoPassword string
+	// EnablePassword is the enable secret of a network device; zero means
+	// Target.Secrets.Enable.
+	EnablePassword string
+	// EnableCommand raises the privilege level; zero means "enable".
+	EnableCommand string
+}
+
+// CommandInfo is a snapshot of a command. Times are zero while they have not
+// happened yet.
+type CommandInfo struct {
+	ID      string // random UUID v4
+	Command string // as given to Start
+	Session string // the session (shell) name, "default" unless named
+	Host    string // the alias the caller asked for
+	Key     string // user@host:port of the connection
+	Profile string // device profile driving the shell
+
+	Status    Status
+	QueuedAt  time.Time
+	StartedAt time.Time // zero while queued
+	EndedAt   time.Time // zero while not finished
+
+	// ExitCode is the shell's exit status (marker profiles), or 0 / 1 for
+	// devices (1 when an error line matched); nil until known and when the
+	// shell could not report it (fallback, lost, removed from the queue).
+	ExitCode *int
+	// ErrorLine is the device error line that matched, or "".
+	ErrorLine string
+	// Err is a failure of the machinery rather than of the command: sudo
+	// rejected the password, the connection was lost, the session was
+	// closed, preparation failed. It wraps a devices sentinel (ErrSudo,
+	// ErrClosed, ErrPrivilege ...); nil otherwise.
+	Err error
+	// InputPrompt is the prompt line at the tail while awaiting_input. A
+	// sudo prompt is shown as "[sudo] password for <user>:", never with
+	// the session's private prompt text.
+	InputPrompt string
+
+	Cwd    string // working directory after the command (marker profiles)
+	Mode   string // device mode after the command (prompt profiles); "" for shells
+	Prompt string // device prompt after the command
+
+	OutputBytes int64  // output produced so far, including what was dropped
+	Dropped     int64  // bytes dropped from the middle to respect the cap
+	Lines       int64  // complete output lines so far
+	LastLine    string // the last complete output line
+
+	// Reconnected reports that the connection or shell was re-established
+	// before this command; Restored says what was put back ("cwd /srv",
+	// "privileged mode").
+	Reconnected bool
+	Restored    []string
+	// Fallback is non-empty when completion fell back to matching the
+	// profile's generic prompt because the shell could not be prepared; it
+	// says why. Exit statuses are unknown then.
+	Fallback string
+}
+
+// Duration is how long the command ran (so far, while running); zero while
+// queued.
+func (i CommandInfo) Duration() time.Duration {
+	switch {
+	case i.StartedAt.IsZero():
+		return 0
+	case i.EndedAt.IsZero():
+		return time.Since(i.StartedAt)
+	}
+	return i.EndedAt.Sub(i.StartedAt)
+}
+
+// SessionInfo describes one open shell.
+type SessionInfo struct {
+	Alias   string // the alias the session was opened with
+	Key     string // user@host:port
+	Name    string // session name
+	Profile string
+	Mode    string // device mode; "" for shells
+	Prompt  string // device prompt; "" for shells
+	Cwd     string // working directory after the last command (shells)
+
+	ConnectedSince time.Time // when the current shell was opened
+	Reconnects     int       // how many times the shell was re-established
+	Running        string    // ID of the running command, or ""
+	Queued         []string  // IDs of queued commands, in order
+}
+
+// Errors of the session layer. Errors returned by Manager and Command wrap
+// one of these or one of the connection sentinels (ErrAuth, ErrClosed ...).
+var (
+	// ErrFinished: the command already finished; it cannot take input or
+	// be interrupted.
+	ErrFinished = errors.New("devices: command already finished")
+	// ErrNotRunning: the command is still queued; input can only go to a
+	// running command.
+	ErrNotRunning = errors.New("devices: command is not running yet")
+	// ErrPrivilege: raising the privilege level (enable) failed or was
+	// rejected.
+	ErrPrivilege = errors.New("devices: could not raise the privilege level")
+)
