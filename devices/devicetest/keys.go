@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
 )
 
 // KeyPair is a generated ed25519 key written as OpenSSH files.
@@ -71,4 +72,38 @@ func NewKeyPair(t testing.TB, dir string, passphrase string) KeyPair {
 		t.Fatalf("write public key: %v", err)
 	}
 	return kp
+}
+
+// writeHostKey generates an ed25519 host key, writes its private half to
+// path (0600, unencrypted: sshd reads it without a passphrase) and returns
+// its public half.
+func writeHostKey(t testing.TB, path string) ssh.PublicKey {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatalf("generate host key: %v", err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "mcp-ssh-session-test-host")
+	if err != nil {
+		t.Fatalf("marshal host key: %v", err)
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatalf("write host key: %v", err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatalf("host public key: %v", err)
+	}
+	return sshPub
+}
+
+// writeKnownHosts writes a known_hosts file with one plain (not hashed)
+// line for addr, in the "[host]:port" form OpenSSH uses for other ports
+// than 22.
+func writeKnownHosts(t testing.TB, path, addr string, key ssh.PublicKey) {
+	t.Helper()
+	line := knownhosts.Line([]string{knownhosts.Normalize(addr)}, key)
+	if err := os.WriteFile(path, []byte(line+"\n"), 0o644); err != nil {
+		t.Fatalf("write known_hosts: %v", err)
+	}
 }

@@ -1,0 +1,84 @@
+package devicetest
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// killTree kills root and all its descendants. sshd puts every connection
+// in a new session, so killing the process group alone would leave the
+// connections (and their shells) running. Each process found is stopped
+// first so that it can neither fork nor be reparented away from the tree
+// while it is being walked; then all are killed at once.
+func killTree(root int) {
+	stopped := map[int]bool{root: true}
+	syscall.Kill(root, syscall.SIGSTOP)
+	for round := 0; round < 50; round++ {
+		found := false
+		for _, pid := range descendants(root) {
+			if !stopped[pid] {
+				stopped[pid] = true
+				found = true
+				syscall.Kill(pid, syscall.SIGSTOP)
+			}
+		}
+		if !found {
+			break
+		}
+	}
+	for pid := range stopped {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	syscall.Kill(-root, syscall.SIGKILL) // anything else left in its group
+}
+
+// descendants lists the live (not zombie) descendants of root from /proc.
+func descendants(root int) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	children := map[int][]int{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		ppid, state, ok := procStat(pid)
+		if ok && state != "Z" {
+			children[ppid] = append(children[ppid], pid)
+		}
+	}
+	var out []int
+	queue := []int{root}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		out = append(out, children[p]...)
+		queue = append(queue, children[p]...)
+	}
+	return out
+}
+
+// procStat reads the state and parent of pid. The command name in
+// /proc/PID/stat may hold spaces and parentheses, so fields are counted
+// from the last ')'.
+func procStat(pid int) (ppid int, state string, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, "", false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, "", false
+	}
+	fields := strings.Fields(s[i+1:])
+	if len(fields) < 2 {
+		return 0, "", false
+	}
+	ppid, err = strconv.Atoi(fields[1])
+	return ppid, fields[0], err == nil
+}

@@ -1,0 +1,113 @@
+package devicetest
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// run executes cmd in an exec channel and returns its trimmed stdout.
+func run(t testing.TB, c *ssh.Client, cmd string) string {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	defer sess.Close()
+	out, err := sess.CombinedOutput(cmd)
+	if err != nil {
+		t.Fatalf("run %q: %v; output %q", cmd, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestSSHDKeyLogin(t *testing.T) {
+	t.Parallel()
+	s := StartSSHD(t, SSHDOptions{})
+	c := Dial(t, s.Addr, s.ClientConfig(s.User))
+	if got := run(t, c, "id -un"); got != s.User {
+		t.Errorf("id -un = %q, want %q", got, s.User)
+	}
+	if s.Host != "127.0.0.1" || !strings.HasSuffix(s.Addr, ":"+strconv.Itoa(s.Port)) {
+		t.Errorf("Host %q Addr %q Port %d disagree", s.Host, s.Addr, s.Port)
+	}
+}
+
+func TestSSHDKnownHostsFile(t *testing.T) {
+	t.Parallel()
+	s := StartSSHD(t, SSHDOptions{})
+	cb, err := knownhosts.New(s.KnownHostsPath)
+	if err != nil {
+		t.Fatalf("parse %s: %v", s.KnownHostsPath, err)
+	}
+	cfg := s.ClientConfig(s.User)
+	cfg.HostKeyCallback = cb
+	c := Dial(t, s.Addr, cfg)
+	run(t, c, "true")
+	b, _ := os.ReadFile(s.KnownHostsPath)
+	if want := "[127.0.0.1]:"; !strings.HasPrefix(string(b), want) {
+		t.Errorf("known_hosts = %q, want a plain line starting %q", b, want)
+	}
+}
+
+func TestSSHDStopThenDialFails(t *testing.T) {
+	t.Parallel()
+	s := StartSSHD(t, SSHDOptions{})
+	c := Dial(t, s.Addr, s.ClientConfig(s.User))
+	s.Stop()
+	s.Stop() // idempotent
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if c2, err := DialContext(ctx, s.Addr, s.ClientConfig(s.User)); err == nil {
+		c2.Close()
+		t.Fatalf("dial %s after Stop succeeded, want an error", s.Addr)
+	}
+	// Stop ends the connections sshd serves, as a host going down would.
+	if err := c.Wait(); err == nil {
+		t.Errorf("existing connection ended without error after Stop")
+	}
+}
+
+func TestSSHDRestartKeepsHostKeyAndPort(t *testing.T) {
+	t.Parallel()
+	s := StartSSHD(t, SSHDOptions{})
+	before := s.Addr
+	old := Dial(t, s.Addr, s.ClientConfig(s.User))
+	s.Restart()
+	if s.Addr != before {
+		t.Fatalf("Addr changed across Restart: %q, want %q", s.Addr, before)
+	}
+	if err := old.Wait(); err == nil {
+		t.Errorf("connection from before Restart survived it")
+	}
+	// ClientConfig pins the host key from before the restart.
+	c := Dial(t, s.Addr, s.ClientConfig(s.User))
+	if got := run(t, c, "echo ok"); got != "ok" {
+		t.Errorf("after Restart: echo ok = %q", got)
+	}
+}
+
+func TestSSHDExtraConfigWins(t *testing.T) {
+	t.Parallel()
+	s := StartSSHD(t, SSHDOptions{ExtraConfig: "PubkeyAuthentication no"})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if c, err := DialContext(ctx, s.Addr, s.ClientConfig(s.User)); err == nil {
+		c.Close()
+		t.Fatalf("key login succeeded with ExtraConfig %q", "PubkeyAuthentication no")
+	}
+}
+
+func TestSSHDAuthorizedKeysOption(t *testing.T) {
+	t.Parallel()
+	other := NewKeyPair(t, t.TempDir(), "")
+	s := StartSSHD(t, SSHDOptions{AuthorizedKeys: []ssh.PublicKey{other.Public}})
+	c := Dial(t, s.Addr, s.ClientConfig(s.User, ssh.PublicKeys(other.Signer)))
+	run(t, c, "true")
+}
