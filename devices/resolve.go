@@ -1,0 +1,351 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ErrResolve is the sentinel of every resolution failure; a *ResolveError
+// unwraps to it.
+var ErrResolve = errors.New("devices: cannot resolve host")
+
+// ResolveError says why a host could not be resolved: which alias, which
+// file and line (when known), which setting, and what to change.
+type ResolveError struct {
+	Alias   string // the host as the caller named it
+	File    string // the file holding the bad setting; "" when none
+	Line    int    // 1-based line in File; zero when unknown
+	Setting string // e.g. "ProxyJump", "OVRD_web_PORT", "enable_secret"
+	Msg     string // what is wrong; never holds a secret
+	Hint    string // what to do about it; may be ""
+	Err     error  // underlying cause, if any; may be nil
+}
+
+// Error reads like "resolve web1: ~/.ssh/config:12: ProxyJump: ... (hint)".
+func (e *ResolveError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resolve %s: ", e.Alias)
+	if e.File != "" {
+		b.WriteString(shortenHome(e.File))
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	if e.Setting != "" {
+		b.WriteString(e.Setting + ": ")
+	}
+	b.WriteString(e.Msg)
+	if e.Hint != "" {
+		b.WriteString(" (" + e.Hint + ")")
+	}
+	return b.String()
+}
+
+// Unwrap lets errors.Is find ErrResolve and the underlying cause.
+func (e *ResolveError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrResolve, e.Err}
+	}
+	return []error{ErrResolve}
+}
+
+// shortenHome writes the process owner's home directory as "~" so that
+// error messages stay short and do not reveal account layout needlessly.
+func shortenHome(p string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" || home == "/" {
+		return p
+	}
+	if rest, ok := strings.CutPrefix(p, home+string(filepath.Separator)); ok {
+		return "~/" + rest
+	}
+	return p
+}
+
+// ResolverOptions configure a Resolver. The zero value resolves as the
+// current user would with OpenSSH: ~/.ssh/config, our config file in the
+// XDG directory, ssh -G when an ssh binary is on PATH.
+type ResolverOptions struct {
+	// SSHConfigPath is the ssh_config file; "" means ~/.ssh/config under
+	// Home. A missing file is not an error.
+	SSHConfigPath string
+	// ConfigPath is our YAML config; "" means DefaultConfigPath(). A
+	// missing file is not an error.
+	ConfigPath string
+	// Home is where "~" points; "" means os.UserHomeDir.
+	Home string
+	// SSHBinary is the OpenSSH client used for "ssh -G"; "" means "ssh"
+	// looked up in PATH (the library fallback when absent), "none" forces
+	// the library fallback.
+	SSHBinary string
+	// Env looks up environment variables (OVRD_ overrides and secret
+	// references); nil means os.LookupEnv.
+	Env func(string) (string, bool)
+	// Logger receives warnings (skipped Match lines, dropped algorithms);
+	// nil means discard.
+	Logger *slog.Logger
+}
+
+// Resolver turns a Request into a Target the way OpenSSH would, layered
+// with the OVRD_ environment overrides and our config file. It is safe for
+// concurrent use; Resolve re-reads ssh_config on each call so edits apply
+// without a restart, while our config file is read once by NewResolver.
+type Resolver struct {
+	sshConfig string // absolute path of ssh_config
+	home      string
+	sshBin    string // "" means the library fallback
+	env       func(string) (string, bool)
+	log       *slog.Logger
+	cfg       *Config
+	secrets   *secretCache
+	localUser string
+	pwHome    string // home from the passwd entry, which ssh uses for "~"
+	baseline  *sshgBaseline
+}
+
+// NewResolver loads and validates our config file and prepares resolution.
+// It does not run ssh or any secret command. Errors name file, line and
+// field and unwrap to ErrResolve.
+func NewResolver(opts ResolverOptions) (*Resolver, error) {
+	r := &Resolver{env: opts.Env, log: opts.Logger, home: opts.Home}
+	if r.env == nil {
+		r.env = os.LookupEnv
+	}
+	if r.log == nil {
+		r.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if u, err := user.Current(); err == nil {
+		r.localUser, r.pwHome = u.Username, u.HomeDir
+	}
+	if r.home == "" {
+		h, err := os.UserHomeDir()
+		if err != nil {
+			return nil, &ResolveError{Setting: "Home", Msg: "no home directory: " + err.Error(),
+				Hint: "set HOME", Err: err}
+		}
+		r.home = h
+	}
+	if r.localUser == "" {
+		r.localUser = os.Getenv("USER")
+	}
+	r.sshConfig = opts.SSHConfigPath
+	if r.sshConfig == "" {
+		r.sshConfig = filepath.Join(r.home, ".ssh", "config")
+	}
+	r.sshConfig = expandTilde(r.sshConfig, r.home)
+	if err := r.chooseSSH(opts.SSHBinary); err != nil {
+		return nil, err
+	}
+	path := opts.ConfigPath
+	if path == "" {
+		path = DefaultConfigPath()
+	}
+	cfg, err := LoadConfig(expandTilde(path, r.home))
+	if err != nil {
+		return nil, err
+	}
+	r.cfg = cfg
+	r.secrets = newSecretCache(r.env)
+	r.baseline = &sshgBaseline{}
+	return r, nil
+}
+
+func (r *Resolver) chooseSSH(bin string) error {
+	switch bin {
+	case "none":
+		return nil
+	case "":
+		if p, err := exec.LookPath("ssh"); err == nil {
+			r.sshBin = p
+		}
+		return nil
+	}
+	p, err := exec.LookPath(bin)
+	if err != nil {
+		return &ResolveError{Setting: "ssh binary", Msg: fmt.Sprintf("%q not usable: %v", bin, err),
+			Hint: `give the path of an OpenSSH client, or "none" to parse ssh_config without it`, Err: err}
+	}
+	r.sshBin = p
+	return nil
+}
+
+// Config returns our parsed config file (an empty Config when the file does
+// not exist). The caller must not modify it.
+func (r *Resolver) Config() *Config { return r.cfg }
+
+// UsesSSH reports whether settings come from "ssh -G" (true) or from the
+// ssh_config library fallback (false).
+func (r *Resolver) UsesSSH() bool { return r.sshBin != "" }
+
+// maxJumpDepth bounds ProxyJump recursion; OpenSSH itself has no bound, but
+// a chain this long is a configuration mistake.
+const maxJumpDepth = 8
+
+// Resolve fills a Target for req: explicit request fields first, then the
+// OVRD_<alias>_* environment, then our config file, then ssh_config, then
+// OpenSSH's defaults. It may run "ssh -G" (bounded by 3 s) and, the first
+// time a host needs them, the secret commands of our config (5 s each).
+// Errors unwrap to ErrResolve.
+func (r *Resolver) Resolve(ctx context.Context, req Request) (Target, error) {
+	return r.resolve(ctx, req, nil, withJumps)
+}
+
+func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jumps jumpMode) (Target, error) {
+	alias := req.Host
+	if err := validateRequest(req); err != nil {
+		return Target{}, err
+	}
+	if len(stack) > maxJumpDepth {
+		return Target{}, &ResolveError{Alias: alias, Setting: "ProxyJump",
+			Msg:  fmt.Sprintf("jump chain deeper than %d hops: %s", maxJumpDepth, strings.Join(stack, " -> ")),
+			Hint: "shorten the chain or add `ProxyJump none` to the jump host"}
+	}
+	ov, err := r.overrides(alias)
+	if err != nil {
+		return Target{}, err
+	}
+	hc := r.cfg.match(alias)
+	in := layerInput(alias, req, ov, hc)
+	st, err := r.settings(ctx, in)
+	if err != nil {
+		return Target{}, err
+	}
+	t, err := r.buildTarget(in, st)
+	if err != nil {
+		return Target{}, err
+	}
+	t.Profile, t.Sources["Profile"] = firstString(req.Profile, "request", hc.Profile, hc.src("profile"))
+	t.CommandTimeout = hc.CommandTimeout
+	if t.CommandTimeout == 0 {
+		t.CommandTimeout = r.cfg.Defaults.CommandTimeout
+	}
+	if t.Secrets, err = r.secretsFor(ctx, alias, req, ov, hc); err != nil {
+		return Target{}, err
+	}
+	if jumps == withJumps {
+		if t.ProxyJump, err = r.resolveJumps(ctx, t, st.ProxyJump, append(slices.Clone(stack), alias)); err != nil {
+			return Target{}, err
+		}
+	}
+	return t, nil
+}
+
+// validateRequest refuses values that could be taken for ssh options or
+// could not be a host at all, before anything runs.
+func validateRequest(req Request) error {
+	bad := func(setting, msg, hint string) error {
+		return &ResolveError{Alias: req.Host, Setting: setting, Msg: msg, Hint: hint}
+	}
+	switch {
+	case strings.TrimSpace(req.Host) == "":
+		return bad("host", "empty host", "give an ssh_config alias, a hostname or an IP address")
+	case strings.HasPrefix(req.Host, "-"):
+		return bad("host", fmt.Sprintf("%q starts with '-'", req.Host), "a host name cannot start with '-'")
+	case strings.ContainsFunc(req.Host, isSpaceOrControl):
+		return bad("host", fmt.Sprintf("%q contains white space or control characters", req.Host), "give one host name")
+	case req.Port < 0 || req.Port > 65535:
+		return bad("port", fmt.Sprintf("%d is out of range", req.Port), "use a port from 1 to 65535, or 0 for the configured one")
+	case strings.HasPrefix(req.Username, "-") || strings.ContainsFunc(req.Username, isSpaceOrControl):
+		return bad("username", fmt.Sprintf("%q is not a valid user name", req.Username), "give the remote login name")
+	}
+	return nil
+}
+
+func isSpaceOrControl(r rune) bool {
+	return r <= ' ' || r == 0x7f
+}
+
+// firstString returns the first non-empty value and its source.
+func firstString(pairs ...string) (string, string) {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i] != "" {
+			return pairs[i], pairs[i+1]
+		}
+	}
+	return "", "default"
+}
+
+// layer is what the layers above ssh_config decided before ssh_config is
+// consulted; ssh_config sees these as command-line options, so they also
+// take part in its Match user and token evaluation as with "ssh -l".
+type layer struct {
+	alias    string
+	user     string
+	port     int
+	hostName string // OVRD_<alias>_HOST
+	keys     []string
+	sources  map[string]string
+	strict   string // our config's default StrictHostKeyChecking
+}
+
+func layerInput(alias string, req Request, ov overrides, hc hostMatch) layer {
+	in := layer{alias: alias, sources: map[string]string{}}
+	in.user, in.sources["User"] = firstString(req.Username, "request", ov.User, ov.src("USER"), hc.User, hc.src("user"))
+	switch {
+	case req.Port != 0:
+		in.port, in.sources["Port"] = req.Port, "request"
+	case ov.Port != 0:
+		in.port, in.sources["Port"] = ov.Port, ov.src("PORT")
+	}
+	if ov.Host != "" {
+		in.hostName, in.sources["HostName"] = ov.Host, ov.src("HOST")
+	}
+	if req.KeyFilename != "" {
+		in.keys = append(in.keys, req.KeyFilename)
+		in.sources["IdentityFile"] = "request"
+	}
+	if ov.Key != "" {
+		in.keys = append(in.keys, ov.Key)
+		if in.sources["IdentityFile"] == "" {
+			in.sources["IdentityFile"] = ov.src("KEY")
+		}
+	}
+	for k, v := range in.sources {
+		if v == "default" {
+			delete(in.sources, k)
+		}
+	}
+	return in
+}
+
+// settings asks ssh -G, or the library fallback, what ssh_config says.
+func (r *Resolver) settings(ctx context.Context, in layer) (sshSettings, error) {
+	in.strict = r.cfg.Defaults.StrictHostKeyChecking
+	if r.sshBin != "" {
+		return r.sshG(ctx, in)
+	}
+	return r.libSettings(in)
+}
+
+// tildeUnderHome rewrites a path that ssh expanded with the passwd home
+// directory so that it points under Home instead; they differ only when a
+// caller (a test) chose another Home.
+func (r *Resolver) tildeUnderHome(p string) string {
+	if r.pwHome == "" || r.pwHome == r.home {
+		return p
+	}
+	if rest, ok := strings.CutPrefix(p, r.pwHome+"/"); ok {
+		return filepath.Join(r.home, rest)
+	}
+	return p
+}
+
+// connection defaults that differ from OpenSSH's: there is no person to
+// answer "ask", and a dead peer must be noticed without one.
+const (
+	defaultConnectTimeout      = 15 * time.Second
+	defaultServerAliveInterval = 15 * time.Second
+	defaultServerAliveCountMax = 3
+	defaultStrict              = "accept-new"
+)

@@ -1,0 +1,7 @@
+package devices
+
+import "errors"
+
+func (r *Resolver) libSettings(in layer) (sshSettings, error) {
+	return sshSettings{}, errors.New("not yet")
+}

@@ -1,0 +1,294 @@
+package devices
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// sshGTimeout bounds one "ssh -G" run; it reads files and never dials, so
+// anything slower is a hung Match exec or a stalled file system.
+const sshGTimeout = 3 * time.Second
+
+// sshG asks the OpenSSH client for the effective settings of in.alias.
+//
+// ssh -G prints OpenSSH's defaults along with what the user set, and three
+// of our defaults differ from OpenSSH's (StrictHostKeyChecking, ConnectTimeout
+// and ServerAliveInterval). Comparing values cannot tell "the user wrote
+// ask" from "OpenSSH's default is ask", so instead ssh reads a small wrapper
+// file: it includes the user's ssh_config and then, under "Host *", sets our
+// defaults. ssh_config keeps the first value obtained, so anything the user
+// set wins and our default fills only what the user left unset: exactly the
+// OpenSSH precedence. The algorithm lists are the other case: they are
+// compared with what ssh prints for an empty config (cached), and equal
+// means "not set", leaving x/crypto's own defaults in charge.
+func (r *Resolver) sshG(ctx context.Context, in layer) (sshSettings, error) {
+	out, err := r.runSSHG(ctx, in)
+	if err != nil {
+		return sshSettings{}, err
+	}
+	base, err := r.baseline.get(ctx, r)
+	if err != nil {
+		return sshSettings{}, err
+	}
+	return r.parseSSHG(in, out, base)
+}
+
+func (r *Resolver) wrapperConfig(in layer) string {
+	strict := in.strict
+	if strict == "" {
+		strict = defaultStrict
+	}
+	return fmt.Sprintf("Include %q\nHost *\n  StrictHostKeyChecking %s\n  ConnectTimeout %d\n  ServerAliveInterval %d\n",
+		r.sshConfig, strict, int(defaultConnectTimeout/time.Second), int(defaultServerAliveInterval/time.Second))
+}
+
+func (r *Resolver) runSSHG(ctx context.Context, in layer) ([]byte, error) {
+	if strings.ContainsAny(r.sshConfig, "\"\n") {
+		return nil, &ResolveError{Alias: in.alias, File: r.sshConfig, Msg: "the path holds a quote or newline",
+			Hint: "move the ssh_config file to a plain path"}
+	}
+	f, err := os.CreateTemp("", "mcp-ssh-session-ssh-G-*.conf")
+	if err != nil {
+		return nil, &ResolveError{Alias: in.alias, Msg: "cannot write a temporary file for ssh -G: " + err.Error(), Err: err}
+	}
+	// A file rather than stdin: ssh re-reads its config files for a final
+	// pass ("Match final", canonicalization), and stdin can be read once.
+	defer os.Remove(f.Name())
+	_, werr := f.WriteString(r.wrapperConfig(in))
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return nil, &ResolveError{Alias: in.alias, Msg: "cannot write a temporary file for ssh -G: " + werr.Error(), Err: werr}
+	}
+	args := []string{"-F", f.Name(), "-G"}
+	if in.user != "" {
+		args = append(args, "-l", in.user)
+	}
+	if in.port != 0 {
+		args = append(args, "-p", strconv.Itoa(in.port))
+	}
+	if in.hostName != "" {
+		args = append(args, "-o", "HostName="+in.hostName)
+	}
+	args = append(args, "--", in.alias)
+	out, stderr, err := r.runSSH(ctx, args)
+	if err != nil {
+		return nil, r.sshGError(in.alias, f.Name(), stderr, err)
+	}
+	return out, nil
+}
+
+// runSSH runs the ssh binary with HOME pointing at r.home (ssh resolves
+// Include's "~" through HOME) and a hard deadline.
+func (r *Resolver) runSSH(ctx context.Context, args []string) (stdout, stderr []byte, err error) {
+	ctx, cancel := context.WithTimeout(ctx, sshGTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, r.sshBin, args...)
+	env := make([]string, 0, len(os.Environ())+1)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HOME=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "HOME="+r.home)
+	var o bytes.Buffer
+	e := &limitedBuffer{max: 8192}
+	cmd.Stdout, cmd.Stderr = &o, e
+	cmd.WaitDelay = time.Second
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("ssh -G did not finish within %s: %w", sshGTimeout, ctx.Err())
+	}
+	return o.Bytes(), e.Bytes(), err
+}
+
+// sshErrLine matches OpenSSH's "FILE line N: MESSAGE" complaints.
+var sshErrLine = regexp.MustCompile(`^(.+) line (\d+): (.+)$`)
+
+func (r *Resolver) sshGError(alias, wrapper string, stderr []byte, err error) error {
+	e := &ResolveError{Alias: alias, File: r.sshConfig, Msg: "ssh -G failed: " + err.Error(),
+		Hint: "run `ssh -G " + alias + "` to see what OpenSSH says", Err: err}
+	for line := range strings.Lines(string(stderr)) {
+		line = strings.TrimSpace(line)
+		if m := sshErrLine.FindStringSubmatch(line); m != nil && m[1] != wrapper {
+			e.File, e.Msg, e.Hint = m[1], m[3], "fix that line"
+			e.Line, _ = strconv.Atoi(m[2])
+			return e
+		}
+		if line != "" && !strings.HasPrefix(line, "Pseudo-terminal") && !strings.Contains(line, wrapper) {
+			e.Msg = line
+		}
+	}
+	return e
+}
+
+// sshgBaseline caches what ssh -G prints for an empty configuration: the
+// values that mean "the user did not set this".
+type sshgBaseline struct {
+	mu   sync.Mutex
+	vals map[string]string
+}
+
+func (b *sshgBaseline) get(ctx context.Context, r *Resolver) (map[string]string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.vals != nil {
+		return b.vals, nil
+	}
+	out, stderr, err := r.runSSH(ctx, []string{"-F", "/dev/null", "-G", "--", "baseline.invalid"})
+	if err != nil {
+		return nil, &ResolveError{Alias: "baseline.invalid", Msg: fmt.Sprintf("ssh -G with an empty config failed: %v: %s", err, firstLine(string(stderr))),
+			Hint: `check the ssh binary, or set it to "none" to parse ssh_config without it`, Err: err}
+	}
+	vals := map[string]string{}
+	for k, v := range sshGLines(out) {
+		vals[k] = v
+	}
+	b.vals = vals
+	return vals, nil
+}
+
+// sshGLines yields the "key value" lines ssh -G prints.
+func sshGLines(out []byte) func(func(string, string) bool) {
+	return func(yield func(string, string) bool) {
+		sc := bufio.NewScanner(bytes.NewReader(out))
+		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+		for sc.Scan() {
+			k, v, _ := strings.Cut(sc.Text(), " ")
+			if !yield(strings.ToLower(k), strings.TrimSpace(v)) {
+				return
+			}
+		}
+	}
+}
+
+// parseSSHG turns ssh -G output into sshSettings.
+func (r *Resolver) parseSSHG(in layer, out []byte, base map[string]string) (sshSettings, error) {
+	st := sshSettings{Sources: map[string]string{}}
+	src := "ssh -G (" + shortenHome(r.sshConfig) + ")"
+	var raw struct{ files []string }
+	var perr error
+	fail := func(setting, msg string) {
+		if perr == nil {
+			perr = &ResolveError{Alias: in.alias, File: r.sshConfig, Setting: setting, Msg: msg, Hint: "fix it in ssh_config"}
+		}
+	}
+	for k, v := range sshGLines(out) {
+		switch k {
+		case "hostname":
+			st.HostName = v
+		case "user":
+			st.User = v
+		case "port":
+			p, err := strconv.Atoi(v)
+			if err != nil || p < 1 || p > 65535 {
+				fail("Port", fmt.Sprintf("%q is not a port", v))
+			}
+			st.Port = p
+		case "identityfile":
+			if v != "~/.ssh/id_xmss" {
+				raw.files = append(raw.files, v)
+			}
+		case "identitiesonly":
+			st.IdentitiesOnly = v == "yes" || v == "true"
+		case "identityagent":
+			st.IdentityAgent = r.tildeUnderHome(v)
+		case "proxyjump":
+			st.ProxyJump = v
+		case "userknownhostsfile":
+			for _, f := range strings.Fields(v) {
+				st.UserKnownHosts = append(st.UserKnownHosts, r.tildeUnderHome(f))
+			}
+		case "globalknownhostsfile":
+			st.GlobalKnownHosts = strings.Fields(v)
+		case "stricthostkeychecking":
+			s, err := normalizeStrict(v)
+			if err != nil {
+				fail("StrictHostKeyChecking", err.Error())
+			}
+			st.Strict = s
+		case "connecttimeout":
+			st.ConnectTimeout = sshGSeconds(v)
+		case "serveraliveinterval":
+			st.ServerAliveInterval = sshGSeconds(v)
+		case "serveralivecountmax":
+			st.ServerAliveCountMax, _ = strconv.Atoi(v)
+		case "ciphers", "kexalgorithms", "macs", "hostkeyalgorithms":
+			if v != base[k] {
+				if err := st.setAlgorithms(k, strings.Split(v, ","), src); err != nil {
+					fail(algoSetting[k], err.Error())
+				}
+			}
+			continue
+		default:
+			continue
+		}
+		st.Sources[sshGSetting(k)] = src
+	}
+	if perr != nil {
+		return st, perr
+	}
+	st.finish(r, in, raw.files)
+	return st, nil
+}
+
+// finish expands the tokens ssh -G leaves as written (IdentityFile,
+// IdentityAgent, ProxyJump) with the final host, user and port.
+func (st *sshSettings) finish(r *Resolver, in layer, files []string) {
+	tk := tokens{alias: in.alias, host: st.HostName, user: st.User, localUser: r.localUser, home: r.home, port: st.Port}
+	if tk.port == 0 {
+		tk.port = 22
+	}
+	if tk.user == "" {
+		tk.user = r.localUser
+	}
+	for _, f := range files {
+		st.IdentityFiles = appendUnique(st.IdentityFiles, r.expandPath(f, tk))
+	}
+	switch st.IdentityAgent {
+	case "SSH_AUTH_SOCK", "$SSH_AUTH_SOCK", "${SSH_AUTH_SOCK}":
+		st.IdentityAgent = ""
+	case "", "none":
+	default:
+		st.IdentityAgent = r.expandPath(st.IdentityAgent, tk)
+	}
+	if st.ProxyJump != "" && st.ProxyJump != "none" {
+		st.ProxyJump = tk.expand(st.ProxyJump)
+	}
+}
+
+func sshGSeconds(v string) time.Duration {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0 // "none" or 0: the default applies
+	}
+	return time.Duration(n) * time.Second
+}
+
+var sshGSettingNames = map[string]string{
+	"hostname": "HostName", "user": "User", "port": "Port", "identityfile": "IdentityFile",
+	"identitiesonly": "IdentitiesOnly", "identityagent": "IdentityAgent", "proxyjump": "ProxyJump",
+	"userknownhostsfile": "UserKnownHostsFile", "globalknownhostsfile": "GlobalKnownHostsFile",
+	"stricthostkeychecking": "StrictHostKeyChecking", "connecttimeout": "ConnectTimeout",
+	"serveraliveinterval": "ServerAliveInterval", "serveralivecountmax": "ServerAliveCountMax",
+}
+
+func sshGSetting(k string) string {
+	if n, ok := sshGSettingNames[k]; ok {
+		return n
+	}
+	return k
+}
+
+var errNoAlgorithms = errors.New("none of the listed algorithms is supported by this client")

@@ -1,0 +1,238 @@
+package devices
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// sshSettings is what ssh_config (through ssh -G or the library) decided
+// for one host, with the layers above it passed in as command-line options.
+// Paths are final: "~", %-tokens and ${VAR} are expanded. A zero field
+// means ssh_config said nothing and OpenSSH's default applies.
+type sshSettings struct {
+	HostName       string
+	User           string
+	Port           int
+	IdentityFiles  []string
+	IdentitiesOnly bool
+	IdentityAgent  string // "" means SSH_AUTH_SOCK
+	ProxyJump      string // raw chain after token expansion; "" or "none" for none
+
+	UserKnownHosts   []string
+	GlobalKnownHosts []string
+	Strict           string // yes, no or accept-new; "" means our default
+
+	ConnectTimeout      time.Duration
+	ServerAliveInterval time.Duration
+	ServerAliveCountMax int
+
+	HostKeyAlgorithms, Ciphers, KexAlgorithms, MACs []string // nil means x/crypto's defaults
+
+	Sources map[string]string
+}
+
+// buildTarget lays the request layers over ssh_config's answer and fills
+// OpenSSH's defaults where both are silent.
+func (r *Resolver) buildTarget(in layer, st sshSettings) (Target, error) {
+	t := Target{Alias: in.alias, Sources: map[string]string{}}
+	for k, v := range st.Sources {
+		t.Sources[k] = v
+	}
+	for k, v := range in.sources {
+		t.Sources[k] = v
+	}
+	t.HostName = st.HostName
+	if t.HostName == "" {
+		t.HostName, t.Sources["HostName"] = strings.ToLower(in.alias), "default"
+	}
+	t.Port = st.Port
+	if t.Port == 0 {
+		t.Port, t.Sources["Port"] = 22, "default"
+	}
+	t.User = st.User
+	if t.User == "" {
+		t.User, t.Sources["User"] = r.localUser, "default"
+	}
+	for _, k := range in.keys {
+		t.IdentityFiles = appendUnique(t.IdentityFiles, expandTilde(k, r.home))
+	}
+	files := st.IdentityFiles
+	if len(files) == 0 {
+		files = r.defaultIdentityFiles()
+		if t.Sources["IdentityFile"] == "" {
+			t.Sources["IdentityFile"] = "default"
+		}
+	}
+	for _, f := range files {
+		t.IdentityFiles = appendUnique(t.IdentityFiles, f)
+	}
+	t.IdentitiesOnly, t.IdentityAgent = st.IdentitiesOnly, st.IdentityAgent
+	t.KnownHostsFiles = r.knownHostsFiles(st)
+	t.StrictHostKeyChecking = st.Strict
+	if t.StrictHostKeyChecking == "" {
+		t.StrictHostKeyChecking, t.Sources["StrictHostKeyChecking"] = r.cfg.Defaults.StrictHostKeyChecking, r.cfg.Defaults.strictSource
+		if t.StrictHostKeyChecking == "" {
+			t.StrictHostKeyChecking, t.Sources["StrictHostKeyChecking"] = defaultStrict, "default"
+		}
+	}
+	t.ConnectTimeout = orDuration(st.ConnectTimeout, defaultConnectTimeout)
+	t.ServerAliveInterval = orDuration(st.ServerAliveInterval, defaultServerAliveInterval)
+	t.ServerAliveCountMax = st.ServerAliveCountMax
+	if t.ServerAliveCountMax == 0 {
+		t.ServerAliveCountMax = defaultServerAliveCountMax
+	}
+	t.HostKeyAlgorithms, t.Ciphers = st.HostKeyAlgorithms, st.Ciphers
+	t.KexAlgorithms, t.MACs = st.KexAlgorithms, st.MACs
+	return t, nil
+}
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+func appendUnique(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// openSSHIdentityNames are OpenSSH's default identity files, in its order
+// (id_xmss is left out: no Go implementation can use it).
+var openSSHIdentityNames = []string{"id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk", "id_dsa"}
+
+func (r *Resolver) defaultIdentityFiles() []string {
+	out := make([]string, 0, len(openSSHIdentityNames))
+	for _, n := range openSSHIdentityNames {
+		out = append(out, filepath.Join(r.home, ".ssh", n))
+	}
+	return out
+}
+
+func (r *Resolver) knownHostsFiles(st sshSettings) []string {
+	user := st.UserKnownHosts
+	if user == nil {
+		user = []string{filepath.Join(r.home, ".ssh", "known_hosts"), filepath.Join(r.home, ".ssh", "known_hosts2")}
+	}
+	global := st.GlobalKnownHosts
+	if global == nil {
+		global = []string{"/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"}
+	}
+	var out []string
+	for _, f := range slices.Concat(user, global) {
+		if f != "none" {
+			out = appendUnique(out, f)
+		}
+	}
+	return out
+}
+
+// expandTilde expands a leading "~" or "~/" to home. "~user" is left alone:
+// only the local account's own home is known here.
+func expandTilde(p, home string) string {
+	if p == "~" {
+		return home
+	}
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		return filepath.Join(home, rest)
+	}
+	return p
+}
+
+// tokens are the values OpenSSH substitutes for %-sequences.
+type tokens struct {
+	alias, host, user, localUser, home string
+	port                               int
+}
+
+// expand substitutes the tokens OpenSSH accepts in IdentityFile,
+// IdentityAgent and UserKnownHostsFile (%% %C %d %h %i %k %L %l %n %p %r
+// %u). An unknown token is kept as written, so the error shows it later.
+func (tk tokens) expand(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		if v, ok := tk.value(s[i]); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+func (tk tokens) value(c byte) (string, bool) {
+	switch c {
+	case '%':
+		return "%", true
+	case 'h':
+		return tk.host, true
+	case 'n', 'k':
+		return tk.alias, true
+	case 'p':
+		return strconv.Itoa(tk.port), true
+	case 'r':
+		return tk.user, true
+	case 'u':
+		return tk.localUser, true
+	case 'd':
+		return tk.home, true
+	case 'i':
+		return strconv.Itoa(os.Getuid()), true
+	case 'l', 'L':
+		h, _ := os.Hostname()
+		if c == 'L' {
+			h, _, _ = strings.Cut(h, ".")
+		}
+		return h, true
+	case 'C':
+		h, _ := os.Hostname()
+		sum := sha1.Sum([]byte(h + tk.host + strconv.Itoa(tk.port) + tk.user))
+		return hex.EncodeToString(sum[:]), true
+	}
+	return "", false
+}
+
+// expandPath expands tokens, "~" and ${VAR} in a path setting, as OpenSSH
+// does for IdentityFile, IdentityAgent and UserKnownHostsFile.
+func (r *Resolver) expandPath(p string, tk tokens) string {
+	return expandTilde(tk.expand(r.expandEnv(p)), r.home)
+}
+
+// expandEnv substitutes ${NAME} from the environment; OpenSSH knows no bare
+// $NAME form, so "$" alone stays as written.
+func (r *Resolver) expandEnv(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		v, _ := r.env(s[i+2 : i+j])
+		b.WriteString(s[:i] + v)
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}

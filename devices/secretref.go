@@ -1,0 +1,197 @@
+package devices
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// SecretRef says where a secret is found, never what it is: an environment
+// variable or a command whose standard output is the secret (for example
+// "pass show lab/enable"). Exactly one of Env and Command is set.
+type SecretRef struct {
+	Env     string // variable name
+	Command string // run with /bin/sh -c; stdout minus one trailing newline is the secret
+
+	File  string // where the reference was written, for errors
+	Line  int
+	Field string
+}
+
+// String shows the reference, which is safe to print.
+func (s *SecretRef) String() string {
+	if s.Env != "" {
+		return "{env: " + s.Env + "}"
+	}
+	return "{command: " + s.Command + "}"
+}
+
+// secretCommandTimeout bounds one secret command: a password store that
+// waits for a passphrase on a terminal nobody sees must not hang a tool.
+const secretCommandTimeout = 5 * time.Second
+
+// maxSecretBytes bounds what a secret command may print.
+const maxSecretBytes = 64 << 10
+
+func (d *decoder) secret(n *yaml.Node, field string) *SecretRef {
+	if n.Kind == yaml.ScalarNode {
+		d.fail(n, field, "a literal secret is not accepted in the config file",
+			`write {env: VARIABLE} or {command: "pass show some/entry"} so the file holds no secret`)
+		return nil
+	}
+	ref := &SecretRef{File: d.file, Line: n.Line, Field: field}
+	d.mapping(n, field, map[string]func(*yaml.Node, string){
+		"env":     func(v *yaml.Node, f string) { ref.Env = d.scalar(v, f) },
+		"command": func(v *yaml.Node, f string) { ref.Command = d.scalar(v, f) },
+	})
+	if d.err == nil && (ref.Env == "") == (strings.TrimSpace(ref.Command) == "") {
+		d.fail(n, field, "needs exactly one of env and command", `write {env: VARIABLE} or {command: "pass show some/entry"}`)
+	}
+	return ref
+}
+
+// secretCache runs each secret command at most once per process while it
+// succeeds; a failure is not kept, so unlocking a password store and
+// retrying works. Environment variables are read every time.
+type secretCache struct {
+	env  func(string) (string, bool)
+	mu   sync.Mutex
+	cmds map[string]*secretEntry
+}
+
+type secretEntry struct {
+	mu  sync.Mutex // held while the command runs, so concurrent callers wait
+	val string
+	ok  bool
+}
+
+func newSecretCache(env func(string) (string, bool)) *secretCache {
+	return &secretCache{env: env, cmds: map[string]*secretEntry{}}
+}
+
+// get returns the secret ref points to. Errors say which reference failed
+// and why (a command's first stderr line) and never hold the secret.
+func (c *secretCache) get(ctx context.Context, ref *SecretRef) (string, error) {
+	if ref.Env != "" {
+		v, ok := c.env(ref.Env)
+		if !ok {
+			return "", fmt.Errorf("environment variable %s is not set", ref.Env)
+		}
+		if v == "" {
+			return "", fmt.Errorf("environment variable %s is empty", ref.Env)
+		}
+		return v, nil
+	}
+	c.mu.Lock()
+	e := c.cmds[ref.Command]
+	if e == nil {
+		e = &secretEntry{}
+		c.cmds[ref.Command] = e
+	}
+	c.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ok {
+		return e.val, nil
+	}
+	v, err := runSecretCommand(ctx, ref.Command)
+	if err != nil {
+		return "", err
+	}
+	e.val, e.ok = v, true
+	return v, nil
+}
+
+// limitedBuffer keeps at most max bytes and remembers that it overflowed.
+type limitedBuffer struct {
+	bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := b.max - b.Len(); len(p) > room {
+		b.over = true
+		p = p[:max(room, 0)]
+	}
+	b.Buffer.Write(p)
+	return len(p), nil
+}
+
+func runSecretCommand(ctx context.Context, command string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, secretCommandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
+	stdout, stderr := &limitedBuffer{max: maxSecretBytes}, &limitedBuffer{max: 4096}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.WaitDelay = time.Second // a grandchild holding the pipes open must not hang us
+	err := cmd.Run()
+	what := fmt.Sprintf("command `%s`", command)
+	var exitErr *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		return "", fmt.Errorf("%s did not finish within %s (does it wait for a passphrase on a terminal?): %w", what, secretCommandTimeout, ctx.Err())
+	case errors.As(err, &exitErr):
+		return "", fmt.Errorf("%s exited %d: %s", what, exitErr.ExitCode(), firstLine(stderr.String()))
+	case err != nil:
+		return "", fmt.Errorf("%s could not run: %w", what, err)
+	case stdout.over:
+		return "", fmt.Errorf("%s printed more than %d bytes; a secret is one line", what, maxSecretBytes)
+	}
+	v := strings.TrimSuffix(stdout.String(), "\n")
+	v = strings.TrimSuffix(v, "\r")
+	if v == "" {
+		return "", fmt.Errorf("%s printed nothing on stdout", what)
+	}
+	return v, nil
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if s == "" {
+		return "(no message on stderr)"
+	}
+	return s
+}
+
+// secretsFor gathers a host's secrets: the caller's password first, then
+// the OVRD_ variables, then our config's references (run only if needed).
+func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov overrides, hc hostMatch) (Secrets, error) {
+	var s Secrets
+	var err error
+	pick := func(dst *string, given string, ref *SecretRef) {
+		if err != nil || given != "" {
+			*dst = given
+			return
+		}
+		if ref == nil {
+			return
+		}
+		var v string
+		if v, err = r.secrets.get(ctx, ref); err != nil {
+			err = &ResolveError{Alias: alias, File: ref.File, Line: ref.Line, Setting: ref.Field,
+				Msg: err.Error(), Hint: "fix the reference or what it points to", Err: err}
+			return
+		}
+		*dst = v
+	}
+	pass := req.Password
+	if pass == "" {
+		pass = ov.Pass
+	}
+	pick(&s.Password, pass, hc.Password)
+	pick(&s.KeyPassphrase, "", hc.KeyPassphrase)
+	pick(&s.Sudo, ov.SudoPass, hc.SudoPassword)
+	pick(&s.Enable, ov.EnablePw, hc.EnableSecret)
+	return s, err
+}
