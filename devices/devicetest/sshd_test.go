@@ -111,3 +111,40 @@ func TestSSHDAuthorizedKeysOption(t *testing.T) {
 	c := Dial(t, s.Addr, s.ClientConfig(s.User, ssh.PublicKeys(other.Signer)))
 	run(t, c, "true")
 }
+
+func TestSSHDKeyThenPasswordLogin(t *testing.T) {
+	t.Parallel()
+	s := StartSSHD(t, SSHDOptions{})
+	key := Dial(t, s.Addr, s.ClientConfig(s.User))
+	run(t, key, "true")
+
+	acct := TestAccount(t, "bash")
+	pw := Dial(t, s.Addr, s.ClientConfig(acct.Name, ssh.Password(acct.Password)))
+	if got := run(t, pw, "id -un"); got != acct.Name {
+		t.Errorf("password login: id -un = %q, want %q", got, acct.Name)
+	}
+	// The client key is authorized for test accounts too.
+	k2 := Dial(t, s.Addr, s.ClientConfig(acct.Name))
+	if got := run(t, k2, "id -un"); got != acct.Name {
+		t.Errorf("key login: id -un = %q, want %q", got, acct.Name)
+	}
+}
+
+func TestSSHDWrongPasswordRefused(t *testing.T) {
+	t.Parallel()
+	acct := TestAccount(t, "bash")
+	s := StartSSHD(t, SSHDOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	c, err := DialContext(ctx, s.Addr, s.ClientConfig(acct.Name, ssh.Password(acct.Password+"-wrong")))
+	if err == nil {
+		c.Close()
+		t.Fatalf("login as %q with a wrong password succeeded", acct.Name)
+	}
+	if !strings.Contains(err.Error(), "unable to authenticate") {
+		t.Errorf("dial error %q, want an authentication failure", err)
+	}
+	if !strings.Contains(s.Log(), "Failed password for "+acct.Name) {
+		t.Errorf("sshd log lacks the failed password for %q:\n%s", acct.Name, s.Log())
+	}
+}
