@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -112,6 +113,7 @@ type Resolver struct {
 	localUser string
 	pwHome    string // home from the passwd entry, which ssh uses for "~"
 	baseline  *sshgBaseline
+	warned    sync.Map // "file:line" → struct{}: each warning is logged once
 }
 
 // NewResolver loads and validates our config file and prepares resolution.
@@ -188,6 +190,15 @@ func (r *Resolver) Config() *Config { return r.cfg }
 // ssh_config library fallback (false).
 func (r *Resolver) UsesSSH() bool { return r.sshBin != "" }
 
+// warnOnce logs a configuration warning the first time it is seen: the
+// same file is read on every Resolve.
+func (r *Resolver) warnOnce(file string, line int, msg, reason string) {
+	if _, dup := r.warned.LoadOrStore(fmt.Sprintf("%s:%d", file, line), struct{}{}); dup {
+		return
+	}
+	r.log.Warn(msg, "file", file, "line", line, "reason", reason)
+}
+
 // maxJumpDepth bounds ProxyJump recursion; OpenSSH itself has no bound, but
 // a chain this long is a configuration mistake.
 const maxJumpDepth = 8
@@ -225,7 +236,9 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 	if err != nil {
 		return Target{}, err
 	}
-	t.Profile, t.Sources["Profile"] = firstString(req.Profile, "request", hc.Profile, hc.src("profile"))
+	if t.Profile, _ = firstString(req.Profile, "", hc.Profile, ""); t.Profile != "" {
+		_, t.Sources["Profile"] = firstString(req.Profile, "request", hc.Profile, hc.src("profile"))
+	}
 	t.CommandTimeout = hc.CommandTimeout
 	if t.CommandTimeout == 0 {
 		t.CommandTimeout = r.cfg.Defaults.CommandTimeout

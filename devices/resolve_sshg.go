@@ -246,13 +246,7 @@ func (r *Resolver) parseSSHG(in layer, out []byte, base map[string]string) (sshS
 // finish expands the tokens ssh -G leaves as written (IdentityFile,
 // IdentityAgent, ProxyJump) with the final host, user and port.
 func (st *sshSettings) finish(r *Resolver, in layer, files []string) {
-	tk := tokens{alias: in.alias, host: st.HostName, user: st.User, localUser: r.localUser, home: r.home, port: st.Port}
-	if tk.port == 0 {
-		tk.port = 22
-	}
-	if tk.user == "" {
-		tk.user = r.localUser
-	}
+	tk := st.tokens(r, in)
 	for _, f := range files {
 		st.IdentityFiles = appendUnique(st.IdentityFiles, r.expandPath(f, tk))
 	}
@@ -266,6 +260,19 @@ func (st *sshSettings) finish(r *Resolver, in layer, files []string) {
 	if st.ProxyJump != "" && st.ProxyJump != "none" {
 		st.ProxyJump = tk.expand(st.ProxyJump)
 	}
+}
+
+// tokens are the %-token values for st as far as it is decided, with
+// OpenSSH's defaults for port and user.
+func (st *sshSettings) tokens(r *Resolver, in layer) tokens {
+	tk := tokens{alias: in.alias, host: st.HostName, user: st.User, localUser: r.localUser, home: r.home, port: st.Port}
+	if tk.port == 0 {
+		tk.port = 22
+	}
+	if tk.user == "" {
+		tk.user = r.localUser
+	}
+	return tk
 }
 
 func sshGSeconds(v string) time.Duration {

@@ -178,6 +178,22 @@ func (tk tokens) expand(s string) string {
 	return b.String()
 }
 
+// expandOnly is expand restricted to the token letters in allowed; other
+// %-sequences stay as written.
+func (tk tokens) expandOnly(s, allowed string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+1 < len(s) && strings.IndexByte(allowed, s[i+1]) >= 0 {
+			v, _ := tk.value(s[i+1])
+			b.WriteString(v)
+			i++
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
 func (tk tokens) value(c byte) (string, bool) {
 	switch c {
 	case '%':
