@@ -1,0 +1,285 @@
+package devicetest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// proxyMode is what the copy loops do with the bytes they read.
+type proxyMode int
+
+const (
+	modeForward   proxyMode = iota // deliver
+	modePause                      // hold until the mode changes
+	modeBlackhole                  // discard
+)
+
+// proxyDialTimeout bounds the connection from the proxy to its target.
+const proxyDialTimeout = 10 * time.Second
+
+// Proxy is a TCP proxy on 127.0.0.1 in front of a test server that can
+// simulate network faults: a pause, a black hole, dropped connections and
+// refused connections. It needs no privileges and touches no real network.
+// Its methods are safe for concurrent use; a fault applies to current
+// connections and to the ones that arrive while it lasts.
+type Proxy struct {
+	Addr string // "127.0.0.1:port" to dial instead of the target
+	Host string // "127.0.0.1"
+	Port int
+
+	target string
+	ln     net.Listener
+	ctx    context.Context // ended by Close; bounds dials to the target
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // the accept loop and every connection's goroutines
+
+	mu       sync.Mutex
+	mode     proxyMode
+	refuse   bool
+	changed  chan struct{} // closed and replaced on every mode change
+	conns    map[*proxyConn]struct{}
+	accepted int
+	closed   bool
+}
+
+// proxyConn is one client connection and its connection to the target.
+type proxyConn struct {
+	client, server net.Conn
+	done           chan struct{} // closed by close
+	once           sync.Once
+}
+
+func (c *proxyConn) close() {
+	c.once.Do(func() {
+		close(c.done)
+		c.client.Close()
+		c.server.Close()
+	})
+}
+
+// StartProxy listens on 127.0.0.1:0 and forwards each connection to
+// target, a host:port that must be a loopback address. Failures are fatal.
+// The proxy is closed by t.Cleanup.
+func StartProxy(t testing.TB, target string) *Proxy {
+	t.Helper()
+	host, _, err := net.SplitHostPort(target)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		t.Fatalf("StartProxy: target %q is not a loopback host:port such as 127.0.0.1:2222", target)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("StartProxy: listen on 127.0.0.1: %v", err)
+	}
+	p := &Proxy{
+		Addr:    ln.Addr().String(),
+		Host:    "127.0.0.1",
+		Port:    ln.Addr().(*net.TCPAddr).Port,
+		target:  target,
+		ln:      ln,
+		changed: make(chan struct{}),
+		conns:   map[*proxyConn]struct{}{},
+	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.wg.Add(1)
+	go p.acceptLoop()
+	t.Cleanup(p.Close)
+	return p
+}
+
+// Pause stops forwarding in both directions. Bytes already sent are held
+// (by the proxy or in socket buffers) and delivered after Resume or Heal.
+func (p *Proxy) Pause() { p.setMode(modePause) }
+
+// Resume ends a Pause and delivers what was held. It does not end a
+// Blackhole.
+func (p *Proxy) Resume() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.mode == modePause {
+		p.setModeLocked(modeForward)
+	}
+}
+
+// Blackhole makes the proxy accept bytes in both directions and deliver
+// none, until Heal: what is discarded is lost, as on a path that drops
+// every packet after the sender's TCP acknowledged them. Connections stay
+// open, so only a deadline or a keepalive notices.
+func (p *Proxy) Blackhole() { p.setMode(modeBlackhole) }
+
+// Refuse makes new connections close as soon as they are accepted, while
+// the listening port stays taken and current connections keep working.
+func (p *Proxy) Refuse() {
+	p.mu.Lock()
+	p.refuse = true
+	p.mu.Unlock()
+}
+
+// Heal ends every fault: forwarding resumes (held bytes are delivered) and
+// new connections are accepted. Connections dropped before stay dropped.
+func (p *Proxy) Heal() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refuse = false
+	p.setModeLocked(modeForward)
+}
+
+// DropAll closes every current connection on both sides; held bytes are
+// lost. New connections are not affected.
+func (p *Proxy) DropAll() {
+	p.mu.Lock()
+	conns := make([]*proxyConn, 0, len(p.conns))
+	for c := range p.conns {
+		conns = append(conns, c)
+	}
+	p.mu.Unlock()
+	for _, c := range conns {
+		c.close()
+	}
+}
+
+// Conns returns the number of connections currently open through the
+// proxy, and Accepted the number accepted since StartProxy (refused ones
+// included).
+func (p *Proxy) Conns() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.conns)
+}
+
+// Accepted returns the number of connections accepted since StartProxy.
+func (p *Proxy) Accepted() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.accepted
+}
+
+// Close stops listening, closes every connection and waits for all the
+// proxy's goroutines. It is idempotent.
+func (p *Proxy) Close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.cancel()
+	p.ln.Close()
+	p.DropAll()
+	p.wg.Wait()
+}
+
+func (p *Proxy) setMode(m proxyMode) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.setModeLocked(m)
+}
+
+func (p *Proxy) setModeLocked(m proxyMode) {
+	p.mode = m
+	close(p.changed) // wake copy loops waiting out a pause
+	p.changed = make(chan struct{})
+}
+
+func (p *Proxy) acceptLoop() {
+	defer p.wg.Done()
+	for {
+		client, err := p.ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue // a failed accept of one client is not the listener's end
+		}
+		p.mu.Lock()
+		p.accepted++
+		refuse, closed := p.refuse, p.closed
+		p.mu.Unlock()
+		if refuse || closed {
+			client.Close()
+			continue
+		}
+		p.wg.Add(1)
+		go p.serve(client)
+	}
+}
+
+// serve connects client to the target and runs both copy loops.
+func (p *Proxy) serve(client net.Conn) {
+	defer p.wg.Done()
+	d := net.Dialer{Timeout: proxyDialTimeout}
+	server, err := d.DialContext(p.ctx, "tcp", p.target)
+	if err != nil {
+		client.Close()
+		return
+	}
+	c := &proxyConn{client: client, server: server, done: make(chan struct{})}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		c.close()
+		return
+	}
+	p.conns[c] = struct{}{}
+	p.mu.Unlock()
+
+	var both sync.WaitGroup
+	both.Add(2)
+	go func() { defer both.Done(); p.pump(c, client, server) }()
+	go func() { defer both.Done(); p.pump(c, server, client) }()
+	both.Wait()
+	c.close()
+	p.mu.Lock()
+	delete(p.conns, c)
+	p.mu.Unlock()
+}
+
+// pump copies src to dst through the fault gate. At src's EOF it passes
+// the half-close on; any other end closes the whole connection.
+func (p *Proxy) pump(c *proxyConn, src, dst net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !p.gate(c, dst, buf[:n]) {
+			c.close()
+			return
+		}
+		if err != nil {
+			if tcp, ok := dst.(*net.TCPConn); ok && errors.Is(err, io.EOF) {
+				tcp.CloseWrite()
+				return
+			}
+			c.close()
+			return
+		}
+	}
+}
+
+// gate delivers, holds or discards b according to the mode, and reports
+// false when the connection ended meanwhile.
+func (p *Proxy) gate(c *proxyConn, dst net.Conn, b []byte) bool {
+	for {
+		p.mu.Lock()
+		mode, changed := p.mode, p.changed
+		p.mu.Unlock()
+		switch mode {
+		case modeBlackhole:
+			return true
+		case modeForward:
+			_, err := dst.Write(b)
+			return err == nil
+		}
+		select {
+		case <-changed:
+		case <-c.done:
+			return false
+		}
+	}
+}
+
+// String describes the proxy for failure messages.
+func (p *Proxy) String() string {
+	return "fault proxy " + p.Addr + " -> " + p.target + " (" + strconv.Itoa(p.Conns()) + " connections)"
+}
