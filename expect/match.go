@@ -1,0 +1,92 @@
+package expect
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// checkPatterns rejects pattern lists that could never match.
+func checkPatterns(patterns []Pattern) error {
+	if len(patterns) == 0 {
+		return errors.New("expect: no patterns given; pass at least one Pattern to wait for")
+	}
+	for i, p := range patterns {
+		if p.Regexp == nil && p.Literal == "" {
+			return fmt.Errorf("expect: pattern %d (%q) is empty; set its Regexp or Literal", i, p.Name)
+		}
+	}
+	return nil
+}
+
+// found is the leftmost match of a pattern list in a text.
+type found struct {
+	index      int
+	start, end int      // byte offsets in the searched text
+	groups     []string // submatches, groups[0] being the match
+}
+
+// search finds the leftmost match in text; among patterns that match at the
+// same position the earliest in the list wins. ok is false when none match.
+func search(text string, patterns []Pattern) (f found, ok bool) {
+	f.start = len(text) + 1
+	for i, p := range patterns {
+		if p.Regexp == nil {
+			at := strings.Index(text, p.Literal)
+			if at >= 0 && at < f.start {
+				f = found{index: i, start: at, end: at + len(p.Literal)}
+			}
+			continue
+		}
+		loc := p.Regexp.FindStringSubmatchIndex(text)
+		if loc == nil || loc[0] >= f.start {
+			continue
+		}
+		groups := make([]string, len(loc)/2)
+		for g := range groups {
+			if loc[2*g] >= 0 {
+				groups[g] = text[loc[2*g]:loc[2*g+1]]
+			}
+		}
+		f = found{index: i, start: loc[0], end: loc[1], groups: groups}
+	}
+	if f.start > len(text) {
+		return found{}, false
+	}
+	if f.groups == nil {
+		f.groups = []string{text[f.start:f.end]}
+	}
+	return f, true
+}
+
+// tailOf returns at most n bytes from the end of s, starting on a whole
+// UTF-8 character.
+func tailOf(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return s[i:]
+}
+
+// trimPoint returns how many leading bytes of b to drop so that at most
+// keep bytes remain, moving the cut forward to just after a newline when
+// one is near, so the kept window starts at a line start.
+func trimPoint(b []byte, keep int) int {
+	if len(b) <= keep {
+		return 0
+	}
+	d := len(b) - keep
+	if nl := bytes.IndexByte(b[d:], '\n'); nl >= 0 && nl < keep/2 {
+		return d + nl + 1
+	}
+	for d < len(b) && !utf8.RuneStart(b[d]) {
+		d++
+	}
+	return d
+}

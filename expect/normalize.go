@@ -1,0 +1,369 @@
+package expect
+
+import "unicode/utf8"
+
+// normState is where the normalizer stands inside an escape sequence.
+type normState uint8
+
+const (
+	stGround    normState = iota
+	stEsc                 // after ESC
+	stEscInter            // after ESC and intermediate bytes, waiting for the final byte
+	stCSI                 // inside ESC [ ... final
+	stString              // inside OSC, DCS, SOS, PM or APC, until BEL or ST
+	stStringEsc           // ESC seen inside a string: ST if a backslash follows
+)
+
+// maxSeq bounds how many bytes one escape sequence may swallow, so that a
+// stray ESC ] in binary output cannot hide the rest of the stream.
+const maxSeq = 4096
+
+// normalizer turns raw terminal bytes into text as a person would read it
+// on the screen. It works one byte at a time, so the result never depends on
+// how the input was split into reads.
+//
+// Finished lines go to out. The line under the cursor stays in line, because
+// a carriage return or a backspace may still change it. hidden counts cells
+// at the start of line that a match already consumed; they are kept so that
+// a redraw of the same text (a prompt reprinted after CR) stays consumed.
+type normalizer struct {
+	st      normState
+	seqLen  int
+	params  []byte
+	utf     [utf8.UTFMax]byte
+	nutf    int
+	line    []rune
+	col     int
+	hidden  int
+	out     []byte
+	lineCap int // longest line kept in line; the excess is committed without a newline
+}
+
+func newNormalizer(lineCap int) *normalizer {
+	return &normalizer{lineCap: max(lineCap, 256)}
+}
+
+// Normalize returns raw terminal output as text: line endings unified, escape
+// sequences removed, overstrikes applied, NUL and invalid UTF-8 made visible
+// as \x00 and \xNN. It is the function an Expecter applies to its stream.
+func Normalize(raw []byte) string {
+	n := newNormalizer(len(raw) + 1)
+	n.write(raw)
+	n.flush()
+	return string(n.out) + n.current()
+}
+
+// write feeds raw bytes.
+func (n *normalizer) write(p []byte) {
+	for _, b := range p {
+		if n.nutf > 0 || (n.st == stGround && b >= utf8.RuneSelf) {
+			n.utf8Byte(b)
+			continue
+		}
+		n.step(b)
+	}
+}
+
+func (n *normalizer) step(b byte) {
+	switch n.st {
+	case stGround:
+		n.ground(b)
+	case stEsc:
+		n.esc(b)
+	case stEscInter:
+		switch {
+		case b >= 0x20 && b <= 0x2f:
+			n.grow()
+		case b >= 0x30 && b <= 0x7e:
+			n.st = stGround
+		default:
+			n.st = stGround
+			n.ground(b)
+		}
+	case stCSI:
+		n.csiByte(b)
+	case stString:
+		switch b {
+		case 0x07:
+			n.st = stGround
+		case 0x1b:
+			n.st = stStringEsc
+		default:
+			n.grow()
+		}
+	case stStringEsc:
+		if b == '\\' {
+			n.st = stGround
+			return
+		}
+		// An ESC that does not form ST ends the string and starts a new
+		// sequence, as terminals do.
+		n.st = stEsc
+		n.esc(b)
+	}
+}
+
+// grow counts a swallowed byte and gives up on sequences that never end.
+func (n *normalizer) grow() {
+	n.seqLen++
+	if n.seqLen > maxSeq {
+		n.st = stGround
+	}
+}
+
+func (n *normalizer) ground(b byte) {
+	switch b {
+	case 0x1b:
+		n.st, n.seqLen = stEsc, 0
+	case '\n':
+		n.newline()
+	case '\r':
+		n.col = 0
+	case '\b':
+		if n.col > 0 {
+			n.col--
+		}
+	case 0x07: // BEL rings, prints nothing
+	case 0x00:
+		n.putString(`\x00`)
+	default:
+		// Printable ASCII, tab, DEL and the other C0 controls (\x1e and
+		// \x1f among them, which shell markers rely on) are kept as is.
+		n.put(rune(b))
+	}
+}
+
+func (n *normalizer) esc(b byte) {
+	switch {
+	case b == '[':
+		n.st, n.params = stCSI, n.params[:0]
+	case b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_':
+		n.st = stString
+	case b >= 0x20 && b <= 0x2f: // ESC ( B and other charset designations
+		n.st = stEscInter
+	case b >= 0x30 && b <= 0x7e: // ESC = ESC > ESC 7 ESC M ...
+		n.st = stGround
+	case b == 0x1b:
+		n.seqLen = 0
+	default:
+		// ESC before a control byte: drop the ESC, obey the control.
+		n.st = stGround
+		n.ground(b)
+	}
+}
+
+func (n *normalizer) csiByte(b byte) {
+	switch {
+	case b >= 0x20 && b <= 0x3f:
+		if len(n.params) < 32 {
+			n.params = append(n.params, b)
+		}
+		n.grow()
+	case b >= 0x40 && b <= 0x7e:
+		n.st = stGround
+		n.csi(b)
+	case b == 0x1b:
+		n.st, n.seqLen = stEsc, 0
+	default:
+		n.st = stGround
+		n.ground(b)
+	}
+}
+
+// csi applies the few sequences that change what a line shows: erase in
+// line and horizontal cursor moves (line editors and progress bars use
+// them). Everything else (colors, modes, private sequences) is dropped.
+func (n *normalizer) csi(final byte) {
+	arg, ok := csiArg(n.params)
+	if !ok {
+		return
+	}
+	switch final {
+	case 'K':
+		n.eraseInLine(arg)
+	case 'D':
+		n.col = max(n.col-max(arg, 1), 0)
+	case 'C':
+		n.moveTo(n.col + max(arg, 1))
+	case 'G':
+		n.moveTo(max(arg, 1) - 1)
+	}
+}
+
+// csiArg reads the first numeric parameter; ok is false for private or
+// malformed parameters.
+func csiArg(params []byte) (arg int, ok bool) {
+	for _, c := range params {
+		switch {
+		case c == ';':
+			return arg, true
+		case c >= '0' && c <= '9':
+			if arg < 1<<20 {
+				arg = arg*10 + int(c-'0')
+			}
+		default:
+			return 0, false
+		}
+	}
+	return arg, true
+}
+
+func (n *normalizer) eraseInLine(mode int) {
+	switch mode {
+	case 0:
+		if n.col < len(n.line) {
+			n.line = n.line[:n.col]
+			n.hidden = min(n.hidden, n.col)
+		}
+	case 1:
+		for i := 0; i < len(n.line) && i <= n.col; i++ {
+			n.line[i] = ' '
+		}
+		n.hidden = 0
+	case 2:
+		for i := range n.line {
+			n.line[i] = ' '
+		}
+		n.hidden = 0
+	}
+}
+
+// moveTo puts the cursor at column c, padding with blanks as a terminal
+// shows them.
+func (n *normalizer) moveTo(c int) {
+	c = min(max(c, 0), n.lineCap)
+	for len(n.line) < c {
+		n.line = append(n.line, ' ')
+	}
+	n.col = c
+}
+
+func (n *normalizer) utf8Byte(b byte) {
+	n.utf[n.nutf] = b
+	n.nutf++
+	buf := n.utf[:n.nutf]
+	if !utf8.FullRune(buf) {
+		return
+	}
+	r, size := utf8.DecodeRune(buf)
+	if r == utf8.RuneError && size <= 1 {
+		n.putHex(buf[0])
+		size = 1
+	} else {
+		n.put(r)
+	}
+	var rest [utf8.UTFMax]byte
+	k := copy(rest[:], buf[size:])
+	n.nutf = 0
+	// Bytes after an invalid lead byte start over: they may be ASCII, an
+	// escape, or the start of a valid rune.
+	n.write(rest[:k])
+}
+
+const hexDigits = "0123456789abcdef"
+
+func (n *normalizer) putHex(b byte) {
+	n.put('\\')
+	n.put('x')
+	n.put(rune(hexDigits[b>>4]))
+	n.put(rune(hexDigits[b&0x0f]))
+}
+
+func (n *normalizer) putString(s string) {
+	for _, r := range s {
+		n.put(r)
+	}
+}
+
+func (n *normalizer) put(r rune) {
+	if n.col < len(n.line) {
+		if n.col < n.hidden && n.line[n.col] != r {
+			// New text over consumed text: from here on it is output.
+			n.hidden = n.col
+		}
+		n.line[n.col] = r
+	} else {
+		n.line = append(n.line, r)
+	}
+	n.col++
+	if len(n.line) > n.lineCap {
+		n.spill()
+	}
+}
+
+// spill commits the older half of an overlong line without a newline, so
+// that a line that never ends cannot grow memory without bound.
+func (n *normalizer) spill() {
+	k := min(len(n.line)-n.lineCap/2, n.col)
+	if k <= 0 {
+		return
+	}
+	if k > n.hidden {
+		n.out = appendRunes(n.out, n.line[n.hidden:k])
+	}
+	n.line = n.line[:copy(n.line, n.line[k:])]
+	n.col -= k
+	n.hidden = max(n.hidden-k, 0)
+}
+
+func (n *normalizer) newline() {
+	n.out = append(n.out, n.current()...)
+	n.out = append(n.out, '\n')
+	n.line, n.col, n.hidden = n.line[:0], 0, 0
+}
+
+// visibleEnd is where the line's text ends: blanks beyond the cursor are
+// what a redraw left behind (zsh's end-of-line mark, a pager erased with
+// spaces) and are not text.
+func (n *normalizer) visibleEnd() int {
+	end := len(n.line)
+	floor := max(n.col, n.hidden)
+	for end > floor && n.line[end-1] == ' ' {
+		end--
+	}
+	return max(end, n.hidden)
+}
+
+// current renders the line under the cursor, without its consumed cells.
+func (n *normalizer) current() string {
+	end := n.visibleEnd()
+	if end <= n.hidden {
+		return ""
+	}
+	return string(appendRunes(nil, n.line[n.hidden:end]))
+}
+
+// consume marks the first nbytes of current() as consumed.
+func (n *normalizer) consume(nbytes int) {
+	end := n.visibleEnd()
+	i := n.hidden
+	for i < end && nbytes > 0 {
+		nbytes -= utf8.RuneLen(n.line[i])
+		i++
+	}
+	n.hidden = i
+}
+
+// take appends the committed text to dst and forgets it.
+func (n *normalizer) take(dst []byte) []byte {
+	dst = append(dst, n.out...)
+	n.out = n.out[:0]
+	return dst
+}
+
+// flush ends the stream: an incomplete UTF-8 sequence is shown byte by byte.
+func (n *normalizer) flush() {
+	pending := n.utf[:n.nutf]
+	n.nutf = 0
+	for _, b := range pending {
+		n.putHex(b)
+	}
+	n.st = stGround
+}
+
+func appendRunes(dst []byte, rs []rune) []byte {
+	for _, r := range rs {
+		dst = utf8.AppendRune(dst, r)
+	}
+	return dst
+}

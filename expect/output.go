@@ -1,0 +1,196 @@
+package expect
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// ErrDropped reports that a requested range of an Output fell in the middle
+// part that was dropped to keep memory bounded.
+var ErrDropped = errors.New("expect: output range was dropped")
+
+// DefaultOutputCap is the capacity NewOutput uses when given zero.
+const DefaultOutputCap = 10 << 20
+
+// Output is the bounded capture of one command's output. Up to its capacity
+// it keeps everything; beyond it, it keeps the first half and the most
+// recent half and counts what was dropped between them. Offsets always refer
+// to the logical stream of every byte ever written, so a reader paging
+// through live output keeps its place.
+//
+// An Output is safe for concurrent use: typically an Expect call writes while
+// status polls read from other goroutines. The zero value is not usable; call
+// NewOutput.
+type Output struct {
+	mu       sync.Mutex
+	headCap  int
+	tailCap  int
+	head     []byte
+	tail     []byte // ring buffer once full
+	tailPos  int    // oldest byte of tail when full
+	total    int64
+	changed  chan struct{}
+	tailFull bool
+}
+
+// NewOutput returns an Output that holds at most capBytes bytes; zero or a
+// negative value means DefaultOutputCap (10 MiB). Memory is allocated as
+// output arrives, not up front.
+func NewOutput(capBytes int) *Output {
+	if capBytes <= 0 {
+		capBytes = DefaultOutputCap
+	}
+	capBytes = max(capBytes, 2)
+	return &Output{headCap: capBytes / 2, tailCap: capBytes - capBytes/2}
+}
+
+// Write appends p. It never fails and never blocks on readers.
+func (o *Output) Write(p []byte) (int, error) {
+	n := len(p)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.total += int64(n)
+	if room := o.headCap - len(o.head); room > 0 && o.total-int64(n) == int64(len(o.head)) {
+		k := min(room, len(p))
+		o.head = append(o.head, p[:k]...)
+		p = p[k:]
+	}
+	o.appendTail(p)
+	if o.changed != nil {
+		close(o.changed)
+		o.changed = nil
+	}
+	return n, nil
+}
+
+// WriteString appends s; see Write.
+func (o *Output) WriteString(s string) {
+	if s == "" {
+		return
+	}
+	_, _ = o.Write([]byte(s))
+}
+
+func (o *Output) appendTail(p []byte) {
+	if len(p) >= o.tailCap {
+		o.tail = append(o.tail[:0], p[len(p)-o.tailCap:]...)
+		o.tailPos, o.tailFull = 0, true
+		return
+	}
+	if !o.tailFull {
+		k := min(o.tailCap-len(o.tail), len(p))
+		o.tail = append(o.tail, p[:k]...)
+		p = p[k:]
+		if len(o.tail) == o.tailCap {
+			o.tailFull = true
+		}
+	}
+	for len(p) > 0 {
+		k := copy(o.tail[o.tailPos:], p)
+		p = p[k:]
+		o.tailPos = (o.tailPos + k) % o.tailCap
+	}
+}
+
+// tailBytes returns the tail in stream order.
+func (o *Output) tailBytes() []byte {
+	if !o.tailFull || o.tailPos == 0 {
+		return o.tail
+	}
+	b := make([]byte, 0, len(o.tail))
+	b = append(b, o.tail[o.tailPos:]...)
+	return append(b, o.tail[:o.tailPos]...)
+}
+
+// Len returns how many bytes were ever written.
+func (o *Output) Len() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.total
+}
+
+// Dropped returns how many bytes were dropped from the middle.
+func (o *Output) Dropped() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.dropped()
+}
+
+func (o *Output) dropped() int64 {
+	return o.total - int64(len(o.head)) - int64(len(o.tail))
+}
+
+// ReadAt returns up to max bytes of the logical stream starting at offset,
+// and the offset to continue from. max <= 0 means everything available from
+// offset. At offset == Len() it returns "", Len(), nil: nothing new yet. An
+// offset in the dropped middle returns an error wrapping ErrDropped, with next
+// set to the first offset that can still be read. A text cut by max ends on a
+// whole UTF-8 character when one fits.
+func (o *Output) ReadAt(offset int64, max int) (text string, next int64, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if offset < 0 || offset > o.total {
+		return "", o.total, fmt.Errorf("expect: output offset %d is outside [0, %d]; use an offset returned by an earlier read", offset, o.total)
+	}
+	tailStart := o.total - int64(len(o.tail))
+	var src []byte
+	switch {
+	case offset == o.total:
+		return "", o.total, nil
+	case offset < int64(len(o.head)) && o.dropped() == 0:
+		src = append(o.head[offset:len(o.head):len(o.head)], o.tailBytes()...)
+	case offset < int64(len(o.head)):
+		src = o.head[offset:]
+	case offset < tailStart:
+		return "", tailStart, fmt.Errorf("%w: bytes %d to %d are gone; continue at offset %d", ErrDropped, len(o.head), tailStart, tailStart)
+	default:
+		src = o.tailBytes()[offset-tailStart:]
+	}
+	if max > 0 && len(src) > max {
+		src = cutRunes(src[:max])
+	}
+	return string(src), offset + int64(len(src)), nil
+}
+
+// cutRunes drops an incomplete UTF-8 character at the end of b, unless that
+// would leave nothing.
+func cutRunes(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) && i > 0 {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
+}
+
+// String returns the kept output; when something was dropped, a line
+// "[... N bytes dropped ...]" stands between head and tail.
+func (o *Output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var sb strings.Builder
+	sb.Grow(len(o.head) + len(o.tail) + 40)
+	sb.Write(o.head)
+	if d := o.dropped(); d > 0 {
+		fmt.Fprintf(&sb, "\n[... %d bytes dropped ...]\n", d)
+	}
+	sb.Write(o.tailBytes())
+	return sb.String()
+}
+
+// Changed returns a channel that is closed by the next Write. Call it again
+// after it fired to wait for the one after. Safe for concurrent use.
+func (o *Output) Changed() <-chan struct{} {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.changed == nil {
+		o.changed = make(chan struct{})
+	}
+	return o.changed
+}

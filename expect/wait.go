@@ -1,0 +1,232 @@
+package expect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ExpectOptions tunes one Expect call.
+type ExpectOptions struct {
+	// Timeout is a hard deadline for the call: it fires on time even while
+	// output keeps flowing. It must be > 0.
+	Timeout time.Duration
+	// Capture, when not nil, receives every complete normalized line that
+	// is consumed before the match, as it arrives (live output for status
+	// polls). Match.Before then holds only what was not written there: the
+	// rest of the last, incomplete line before the match. A line that was
+	// complete before a multi-line pattern finished matching stays in
+	// Capture too. Nil means no capture: Before then holds the unconsumed
+	// text before the match, at most about Window bytes.
+	Capture *Output
+	// Echo, when not empty, is the command just sent (a trailing newline is
+	// ignored): its echo is expected first and removed from Before and
+	// Capture. The echo may be wrapped by the terminal (a line break at any
+	// column), padded with blanks, or redrawn after a carriage return.
+	// Patterns are searched only after the echo; if the first line ends and
+	// does not contain it (echo off), only after that first newline, and
+	// nothing is removed.
+	Echo string
+}
+
+// echo states of a waiter.
+const (
+	echoPending = iota
+	echoResolved
+)
+
+// waiter is an Expect call in progress. The reader goroutine evaluates it
+// on every chunk under Expecter.mu; the calling goroutine only waits.
+type waiter struct {
+	patterns []Pattern
+	capture  *Output
+	echo     string
+	echoSt   int
+	echoTail bool // blanks and the newline after the echo are still to drop
+	from     int  // patterns are searched in text[from:]
+	captured int  // bytes at the start of buf already written to capture
+	done     chan struct{}
+	finished bool
+	m        Match
+	err      error
+}
+
+// Expect waits until one of patterns matches the unconsumed normalized
+// text, and consumes the text up to the end of the match; text after it
+// stays for the next call. The leftmost match wins; among patterns matching
+// at the same position, the earliest in the list.
+//
+// It blocks until a match, opts.Timeout (a *TimeoutError wrapping
+// ErrTimeout), ctx's end (ctx.Err() wrapped), or the stream's end (an error
+// wrapping ErrClosed and the read error, after what had arrived was
+// searched). Only one Expect or Batch may wait at a time.
+func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOptions) (Match, error) {
+	if err := checkPatterns(patterns); err != nil {
+		return Match{}, err
+	}
+	if opts.Timeout <= 0 {
+		return Match{}, fmt.Errorf("expect: ExpectOptions.Timeout is %v; give a positive deadline", opts.Timeout)
+	}
+	if err := ctx.Err(); err != nil {
+		return Match{}, fmt.Errorf("expect: not waiting for %v: %w", patterns, err)
+	}
+	start := time.Now()
+	w := &waiter{patterns: patterns, capture: opts.Capture, done: make(chan struct{})}
+	if opts.Echo != "" {
+		w.echo = canonicalEcho(opts.Echo)
+	}
+	if w.echo == "" {
+		w.echoSt = echoResolved
+	}
+	e.mu.Lock()
+	if e.active != nil {
+		e.mu.Unlock()
+		return Match{}, errors.New("expect: another Expect or Batch is already waiting on this stream; wait for it to return first")
+	}
+	e.active = w
+	e.evaluate(w)
+	if !w.finished && e.err != nil {
+		e.fail(w, e.err)
+	}
+	e.mu.Unlock()
+
+	timer := time.NewTimer(opts.Timeout)
+	defer timer.Stop()
+	var cause error
+	select {
+	case <-w.done:
+	case <-timer.C:
+		cause = ErrTimeout
+	case <-ctx.Done():
+		cause = ctx.Err()
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.active = nil
+	if !w.finished {
+		e.giveUp(w, cause, start)
+	}
+	return w.m, w.err
+}
+
+// giveUp ends a call that found nothing in time. Called with mu held.
+func (e *Expecter) giveUp(w *waiter, cause error, start time.Time) {
+	// Text already written to Capture was delivered: it must not be
+	// delivered again by the next call.
+	e.buf = e.buf[:copy(e.buf, e.buf[min(w.captured, len(e.buf)):])]
+	if cause == ErrTimeout {
+		e.fail(w, &TimeoutError{Patterns: w.patterns, Tail: tailOf(e.text(), 500), Elapsed: time.Since(start)})
+		return
+	}
+	e.fail(w, fmt.Errorf("expect: stopped waiting for %v: %w", w.patterns, cause))
+}
+
+func (e *Expecter) fail(w *waiter, err error) {
+	w.err = err
+	w.finished = true
+	close(w.done)
+}
+
+// evaluate looks for the waiter's patterns in the unconsumed text. Called
+// with mu held, by the reader after each chunk and by Expect at its start.
+func (e *Expecter) evaluate(w *waiter) {
+	text := e.text()
+	if w.echoSt == echoPending {
+		var ok bool
+		if text, ok = e.resolveEcho(w, text); !ok {
+			return
+		}
+	}
+	if w.echoTail {
+		n, done := echoTailEnd(text[w.from:])
+		if n > 0 {
+			e.cut(w.from, w.from+n)
+			text = e.text()
+		}
+		w.echoTail = !done
+	}
+	if f, ok := search(text[w.from:], w.patterns); ok {
+		e.matched(w, text, f)
+		return
+	}
+	e.keepWindow(w)
+}
+
+// resolveEcho finds and removes the echo. ok is false while the echo may
+// still be arriving, so patterns must not be searched yet.
+func (e *Expecter) resolveEcho(w *waiter, text string) (string, bool) {
+	p, q, res := findEcho(text, w.echo)
+	switch {
+	case res == echoFound:
+		e.cut(p, q)
+		w.from, w.echoTail = p, true
+		w.echoSt = echoResolved
+		return e.text(), true
+	case res == echoPartial && len(text) <= e.window:
+		return text, false
+	}
+	// Echo off, or it never came: search after the first line.
+	nl := -1
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			nl = i
+			break
+		}
+	}
+	if nl < 0 && len(text) <= e.window {
+		return text, false
+	}
+	w.from = nl + 1
+	w.echoSt = echoResolved
+	return text, true
+}
+
+// matched completes the call with the match f found in text[w.from:].
+func (e *Expecter) matched(w *waiter, text string, f found) {
+	s, t := w.from+f.start, w.from+f.end
+	var before string
+	switch {
+	case w.capture == nil:
+		before = text[:s]
+	case s >= w.captured:
+		pre := text[w.captured:s]
+		nl := lastNewline(pre)
+		w.capture.WriteString(pre[:nl+1])
+		before = pre[nl+1:]
+	}
+	w.m = Match{Index: f.index, Before: before, Text: text[s:t], Groups: f.groups}
+	e.cut(0, t)
+	w.finished = true
+	close(w.done)
+}
+
+// keepWindow writes complete text to the capture and trims the text kept
+// for matching to the window. Called with mu held.
+func (e *Expecter) keepWindow(w *waiter) {
+	if w.capture != nil && w.echoSt == echoResolved && w.captured < len(e.buf) {
+		w.capture.Write(e.buf[w.captured:])
+		w.captured = len(e.buf)
+	}
+	d := trimPoint(e.buf, e.window)
+	if w.capture != nil {
+		// Text not yet in the capture stays until it is.
+		d = min(d, w.captured)
+	}
+	if d == 0 {
+		return
+	}
+	e.buf = e.buf[:copy(e.buf, e.buf[d:])]
+	w.captured = max(w.captured-d, 0)
+	w.from = max(w.from-d, 0)
+}
+
+func lastNewline(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '\n' {
+			return i
+		}
+	}
+	return -1
+}
