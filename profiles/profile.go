@@ -1,0 +1,163 @@
+package profiles
+
+import (
+	"regexp"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+)
+
+// Completion says how the end of a command is recognized on a platform.
+type Completion string
+
+const (
+	// CompletionMarker is for POSIX shells: the devices layer prepares the
+	// shell so that its prompt carries a random per-session marker with the
+	// exit status and working directory, and waits for that marker.
+	CompletionMarker Completion = "marker"
+	// CompletionPrompt is for network devices: a command is complete when
+	// the mode prompt learned at login appears at the tail of the output.
+	CompletionPrompt Completion = "prompt"
+)
+
+// Defaults applied at load when a profile leaves a field out.
+const (
+	// DefaultTerm is the TERM of a profile that names none: "dumb" keeps
+	// programs from drawing full-screen interfaces and colors.
+	DefaultTerm = "dumb"
+	// DefaultWidth is the PTY width of a profile that names none: wide
+	// enough that long commands and their echo do not wrap.
+	DefaultWidth = 511
+	// DefaultEnableCommand is what {{enable_command}} stands for when the
+	// caller configured no other command.
+	DefaultEnableCommand = "enable"
+)
+
+// Secret reference names that steps may use as {{name}}. The expecter fills
+// them at send time from the secrets the caller gave; a profile never holds
+// a secret value.
+const (
+	SecretEnable        = "enable_secret"
+	SecretEnableCommand = "enable_command"
+	SecretSudoPassword  = "sudo_password"
+)
+
+// Profile describes one platform: how it prompts, pages, escalates, reports
+// errors and is prepared at session open. Profiles returned by Load, Parse
+// and LoadFile are shared and must be treated as read-only; every Pattern in
+// them has Regexp set (literals from YAML are quoted into regexps).
+type Profile struct {
+	// Name identifies the profile (for example "cisco_ios"); never empty.
+	Name        string
+	Description string
+	// Source is "embedded" for the built-in profiles, else the file path.
+	Source string
+
+	// HostPatterns are path.Match globs tried against the alias and the
+	// hostname of a target; nil means none.
+	HostPatterns []string
+	// LoginPatterns are line-anchored regexps that identify the platform in
+	// the login text (banner and first prompt); nil means none.
+	LoginPatterns []expect.Pattern
+
+	// Completion is never empty in a loaded profile.
+	Completion Completion
+	// Term is the TERM of the PTY; zero means DefaultTerm. Loaded profiles
+	// always have it set.
+	Term string
+	// Width is the PTY width in columns; zero means DefaultWidth. Loaded
+	// profiles always have it set.
+	Width int
+	// Env holds variables a marker profile exports when the shell opens
+	// (pagers off and the like); nil means none. Prompt profiles have none.
+	Env map[string]string
+	// OnOpen are steps run once the first prompt is seen (pager off,
+	// terminal width); nil means none.
+	OnOpen []expect.Step
+
+	// Modes are the nodes of the mode graph. The first is where a login
+	// lands unless the prompt says otherwise. Prompt profiles have at least
+	// one; marker profiles may have a fallback shell mode.
+	Modes []Mode
+
+	// Pagers are tail-anchored "more" prompts and the key that advances
+	// them.
+	Pagers []Pager
+	// InputPrompts are tail-anchored patterns that mean a program waits
+	// for the user (confirmations, passwords).
+	InputPrompts []expect.Pattern
+	// Errors are line-anchored patterns; an output line matching one means
+	// the command failed. nil means only the exit status decides.
+	Errors []expect.Pattern
+	// StripLines match single lines removed from the end of a command's
+	// output (context banners such as Junos "[edit]"); each is applied to
+	// one line without its newline.
+	StripLines []*regexp.Regexp
+	// HostnameChange matches commands after which the hostname, and so the
+	// learned prompt, may have changed; nil means it never changes.
+	HostnameChange *regexp.Regexp
+
+	// Tests are the pattern samples the profile carries, all of which
+	// passed at load.
+	Tests []PatternTest
+
+	yaml []byte // the document as read, for display
+}
+
+// Mode is one node of a profile's mode graph.
+type Mode struct {
+	// Name identifies the mode within its profile ("exec", "privileged",
+	// "configuration", "shell" ...).
+	Name string
+	// Prompt is tail-anchored. In prompt profiles it has a capture group
+	// named "host" (see PromptFor).
+	Prompt expect.Pattern
+	// MinHostLength, when not zero, is the shortest the device may cut a
+	// long hostname to in this prompt (IOS shortens it in configuration
+	// prompts); PromptFor then accepts such prefixes. Zero means the
+	// prompt always shows the whole hostname.
+	MinHostLength int
+	// Privileged marks modes that count as privileged, to be restored after
+	// a reconnect.
+	Privileged bool
+	// Transitions are the edges that leave this mode.
+	Transitions []Transition
+}
+
+// Transition is an edge of the mode graph: the dialogue that moves from its
+// mode to another.
+type Transition struct {
+	// To is the name of the target mode; it exists in the profile.
+	To string
+	// Steps may name {{enable_secret}}, {{enable_command}} and
+	// {{sudo_password}}; no other references pass the load checks.
+	Steps []expect.Step
+}
+
+// Pager is a "more" prompt and the key that advances it.
+type Pager struct {
+	Pattern expect.Pattern // tail-anchored
+	Key     string         // sent as is, without a newline (for example " ")
+}
+
+// PatternTest holds the samples one pattern was checked against at load.
+type PatternTest struct {
+	Field   string // the YAML field path, for example "modes[1].prompt"
+	Match   []string
+	NoMatch []string
+}
+
+// Mode returns the mode with the given name.
+func (p *Profile) Mode(name string) (Mode, bool) {
+	for _, m := range p.Modes {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Mode{}, false
+}
+
+// YAML returns the document the profile was loaded from, as it was read.
+// The returned slice is a copy.
+func (p *Profile) YAML() []byte {
+	return append([]byte(nil), p.yaml...)
+}
