@@ -1,0 +1,101 @@
+//go:build wip
+
+package mcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+)
+
+// maxEvidence bounds the evidence quoted from an error: enough for the
+// last lines of output and the patterns awaited, not a wall of text.
+const maxEvidence = 500
+
+// failure is a tool-level failure written for the agent in three parts:
+// what failed, the evidence, and the next action.
+func failure(what string, evidence string, next string) *mcpgo.CallToolResult {
+	var b strings.Builder
+	b.WriteString(what)
+	if evidence != "" {
+		b.WriteString("\n")
+		b.WriteString(clipEvidence(evidence))
+	}
+	if next != "" {
+		b.WriteString("\nNext: ")
+		b.WriteString(next)
+	}
+	return mcpgo.NewToolResultError(b.String())
+}
+
+// badArgs reports an argument error.
+func badArgs(tool string, err error) *mcpgo.CallToolResult {
+	return failure(tool+": invalid arguments: "+err.Error(), "",
+		"fix that parameter and call "+tool+" again (the tool's input schema lists every parameter)")
+}
+
+// clipEvidence keeps the end of long evidence, where the last output lines
+// and the failing step are.
+func clipEvidence(s string) string {
+	if len(s) <= maxEvidence {
+		return s
+	}
+	cut := len(s) - maxEvidence
+	for cut < len(s) && s[cut]&0xC0 == 0x80 {
+		cut++
+	}
+	return "..." + s[cut:]
+}
+
+// hostFailure explains an error from the devices layer while doing step
+// (for example "connect", "read /etc/hosts") on host.
+func hostFailure(tool, host, step string, err error) *mcpgo.CallToolResult {
+	what := fmt.Sprintf("%s: %s on %q failed", tool, step, host)
+	return failure(what, err.Error(), nextAction(tool, host, err))
+}
+
+// nextAction picks the action an agent can take for err, naming a tool
+// and a parameter where one helps.
+func nextAction(tool, host string, err error) string {
+	switch {
+	case errors.Is(err, devices.ErrResolve):
+		return fmt.Sprintf("check the host name %q: use an alias from ~/.ssh/config, a hostname or an IP, or give username and port explicitly", host)
+	case errors.Is(err, devices.ErrHostKey):
+		return "the host key is not trusted: the message above says which key was offered and which line to add to known_hosts; a changed key may mean the host was reinstalled or the connection is intercepted, so ask the user before trusting it"
+	case errors.Is(err, devices.ErrAuth):
+		return "check username, then retry " + tool + " with password or key_filename, or ask the user to configure the host's credentials in ~/.ssh/config or the mcp-ssh-session config file"
+	case errors.Is(err, devices.ErrSudo):
+		return "retry with the right sudo_password (the one of the login user), or without sudo"
+	case errors.Is(err, devices.ErrPrivilege):
+		return "retry with the right enable_password (and enable_command if the device does not use \"enable\")"
+	case errors.Is(err, devices.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return "the host did not answer in time: check that it is up and reachable (port, firewall, ProxyJump), then retry; other hosts are not affected"
+	case errors.Is(err, devices.ErrDial):
+		return "check that the host is up and that sshd listens on that port (port parameter or Port in ~/.ssh/config), then retry"
+	case errors.Is(err, devices.ErrClosed):
+		return "the connection was closed; retry the call: the next call connects again"
+	case errors.Is(err, devices.ErrNotFound):
+		return "check remote_path (list the directory with execute_command \"ls -la DIR\")"
+	case errors.Is(err, devices.ErrIsDir):
+		return "remote_path is a directory: give a file path, or list it with execute_command \"ls -la\""
+	case errors.Is(err, devices.ErrPermission):
+		return "retry with use_sudo=true and sudo_password, or choose a path the login user may access"
+	case errors.Is(err, devices.ErrTooLarge):
+		return "use max_bytes for a part of the file, or transfer it in pieces"
+	case errors.Is(err, context.Canceled):
+		return "the call was cancelled; call it again if that was not intended"
+	}
+	return "check the message above; list_sessions shows the open sessions and close_session starts a host afresh"
+}
+
+// unknownCommand is the failure for a command_id the server does not know.
+func unknownCommand(tool, id string) *mcpgo.CallToolResult {
+	return failure(fmt.Sprintf("%s: no command with command_id %q", tool, id),
+		"the server keeps the running commands and the most recent finished ones",
+		"list_running_commands and list_command_history show the known IDs")
+}

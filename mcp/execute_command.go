@@ -1,0 +1,169 @@
+//go:build wip
+
+package mcp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+)
+
+// maxCommandLen bounds the command text: longer text belongs in a script
+// uploaded with write_file.
+const maxCommandLen = 256 << 10
+
+// executeArgs are the arguments of execute_command and
+// execute_command_async.
+type executeArgs struct {
+	connArgs
+	Command        string   `json:"command"`
+	Session        string   `json:"session"`
+	Timeout        *float64 `json:"timeout"`
+	SudoPassword   string   `json:"sudo_password"`
+	EnablePassword string   `json:"enable_password"`
+	EnableCommand  string   `json:"enable_command"`
+}
+
+func (a executeArgs) check() error {
+	if err := a.connArgs.check(); err != nil {
+		return err
+	}
+	if err := checkSession(a.Session); err != nil {
+		return err
+	}
+	switch {
+	case strings.TrimSpace(a.Command) == "":
+		return &argError{field: "command", msg: "is empty: give the command line to run (to press Enter in a waiting program use send_input)"}
+	case len(a.Command) > maxCommandLen:
+		return &argError{field: "command", msg: fmt.Sprintf("is %d bytes, more than %d: upload a script with write_file and run that", len(a.Command), maxCommandLen)}
+	case strings.IndexByte(a.Command, 0) >= 0:
+		return &argError{field: "command", msg: "contains a NUL byte, which no shell accepts: pass binary data through write_file with encoding=base64"}
+	}
+	return nil
+}
+
+func (a executeArgs) runOptions() devices.RunOptions {
+	return devices.RunOptions{
+		SudoPassword:   a.SudoPassword,
+		EnablePassword: a.EnablePassword,
+		EnableCommand:  a.EnableCommand,
+	}
+}
+
+// checkSession accepts "" (the default shell) and short printable names.
+func checkSession(name string) error {
+	if len(name) > 64 {
+		return &argError{field: "session", msg: "is longer than 64 bytes: use a short name such as \"build\""}
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return &argError{field: "session", msg: "contains a control character: use a short printable name such as \"build\""}
+		}
+	}
+	return nil
+}
+
+// waitFor turns the timeout argument into how long to wait: absent means
+// the configured default, zero means not at all, more than
+// MaxCommandTimeout is capped.
+func (d *deps) waitFor(timeout *float64) (time.Duration, error) {
+	if timeout == nil {
+		return d.timeout, nil
+	}
+	if *timeout < 0 {
+		return 0, &argError{field: "timeout", msg: fmt.Sprintf("is %g: give seconds to wait, 0 or more (0 returns at once with a command_id)", *timeout)}
+	}
+	if *timeout >= MaxCommandTimeout.Seconds() {
+		return MaxCommandTimeout, nil
+	}
+	return time.Duration(*timeout * float64(time.Second)), nil
+}
+
+func executeCommandExtra() []mcpgo.ToolOption {
+	return []mcpgo.ToolOption{
+		mcpgo.WithString("command", mcpgo.Required(),
+			mcpgo.Description("Command line to run in the session's shell (or on the device). Several lines run as typed.")),
+		sessionParam("Named shell on the host; default \"default\". Working directory, environment and device mode persist per session; a command sent to a busy session queues behind the running one."),
+		mcpgo.WithString("sudo_password",
+			mcpgo.Description("Answers this command's sudo password prompts (only sudo's own prompt). Never shown or logged.")),
+		mcpgo.WithString("enable_password",
+			mcpgo.Description("Enable secret of a network device; privileged mode is entered automatically.")),
+		mcpgo.WithString("enable_command",
+			mcpgo.Description("Command that enters privileged mode; default \"enable\".")),
+	}
+}
+
+func executeCommand(d *deps) mcpserver.ServerTool {
+	const name = "execute_command"
+	tool := newTool(name,
+		[]mcpgo.ToolOption{mcpgo.WithDescription("Run a command on a host in a persistent shell and wait for it up to timeout seconds. " +
+			"Returns the exit status and output. A command still running at the timeout goes on: the result carries its command_id " +
+			"and the output so far; poll with get_command_status, answer prompts with send_input, stop with interrupt_command_by_id. " +
+			"Output longer than the response limit keeps head and tail and says how to page the rest.")},
+		connParams(),
+		executeCommandExtra(),
+		[]mcpgo.ToolOption{
+			mcpgo.WithNumber("timeout", mcpgo.Min(0),
+				mcpgo.Description("Seconds to wait before returning a command_id; default 30 (or the config's command_timeout), 0 returns at once, at most 86400. The command is never stopped by it.")),
+			mcpgo.WithOutputSchema[commandResult](),
+		},
+		destructiveHints("Run a command", notIdempotent),
+	)
+	return mcpserver.ServerTool{Tool: tool, Handler: func(ctx context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
+		var a executeArgs
+		if err := bind(req, &a, "host", "command"); err != nil {
+			return badArgs(name, err), nil
+		}
+		if err := a.check(); err != nil {
+			return badArgs(name, err), nil
+		}
+		wait, err := d.waitFor(a.Timeout)
+		if err != nil {
+			return badArgs(name, err), nil
+		}
+		c, fail := d.start(ctx, name, a)
+		if fail != nil {
+			return fail, nil
+		}
+		switch await(ctx, req, c, wait, d.log) {
+		case waitCancelled:
+			if err := interruptAndWait(ctx, c); err != nil {
+				d.log.Warn("interrupt after cancellation failed", "id", c.ID(), "err", err)
+			}
+			return d.report(c, "The call was cancelled; Ctrl+C was sent to the command."), nil
+		case waitTimedOut:
+			return d.report(c, fmt.Sprintf("Command still %s after %s.", c.Info().Status, wait)), nil
+		}
+		return d.report(c, ""), nil
+	}}
+}
+
+// start starts a command and registers it, or explains why it could not.
+func (d *deps) start(ctx context.Context, tool string, a executeArgs) (*devices.Command, *mcpgo.CallToolResult) {
+	c, err := d.m.Start(ctx, a.request(), a.Session, a.Command, a.runOptions())
+	if err != nil {
+		d.log.Info("command not started", "tool", tool, "host", a.Host, "session", a.Session, "err", err)
+		return nil, hostFailure(tool, a.Host, "starting the command", err)
+	}
+	d.reg.add(c)
+	d.log.Info("command started", "tool", tool, "id", c.ID(), "host", a.Host, "session", a.Session, "bytes", len(a.Command))
+	d.log.Debug("command text", "id", c.ID(), "command", a.Command)
+	return c, nil
+}
+
+// report describes a command with its output, cut to the response limit.
+func (d *deps) report(c *devices.Command, lead string) *mcpgo.CallToolResult {
+	info := c.Info()
+	w, err := window(c, info.ID, 0, info.OutputBytes, d.outputLimit)
+	if err != nil {
+		d.log.Warn("reading output failed", "id", info.ID, "err", err)
+	}
+	r := newCommandResult(info, w)
+	return textResult(r.text(lead), r)
+}

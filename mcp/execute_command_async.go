@@ -1,0 +1,43 @@
+//go:build wip
+
+package mcp
+
+import (
+	"context"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	mcpserver "github.com/mark3labs/mcp-go/server"
+)
+
+func executeCommandAsync(d *deps) mcpserver.ServerTool {
+	const name = "execute_command_async"
+	tool := newTool(name,
+		[]mcpgo.ToolOption{mcpgo.WithDescription("Start a command on a host in a persistent shell and return its command_id at once. " +
+			"Poll it with get_command_status (live output, paged by offset), answer prompts with send_input, stop it with interrupt_command_by_id.")},
+		connParams(),
+		executeCommandExtra(),
+		[]mcpgo.ToolOption{
+			mcpgo.WithNumber("timeout", mcpgo.Min(0),
+				mcpgo.Description("Accepted for compatibility and ignored: the server never stops a command on its own; use interrupt_command_by_id.")),
+			mcpgo.WithOutputSchema[commandResult](),
+		},
+		destructiveHints("Start a command", notIdempotent),
+	)
+	return mcpserver.ServerTool{Tool: tool, Handler: func(ctx context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
+		var a executeArgs
+		if err := bind(req, &a, "host", "command"); err != nil {
+			return badArgs(name, err), nil
+		}
+		if err := a.check(); err != nil {
+			return badArgs(name, err), nil
+		}
+		if _, err := d.waitFor(a.Timeout); err != nil {
+			return badArgs(name, err), nil
+		}
+		c, fail := d.start(ctx, name, a)
+		if fail != nil {
+			return fail, nil
+		}
+		return d.report(c, "Command started with ID: "+c.ID()), nil
+	}}
+}

@@ -1,0 +1,101 @@
+//go:build wip
+
+package mcp
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+)
+
+// registry finds commands by ID: every command that has not finished, and
+// the most recent finished ones (the history). It outlives sessions, so a
+// command stays visible after close_session. Safe for concurrent use.
+type registry struct {
+	mu    sync.Mutex
+	limit int                         // finished commands kept
+	byID  map[string]*devices.Command // every command kept
+	order []*devices.Command          // in the order they were started
+}
+
+// newRegistry keeps at most limit finished commands; zero means 1,000.
+func newRegistry(limit int) *registry {
+	if limit <= 0 {
+		limit = 1000
+	}
+	return &registry{limit: limit, byID: map[string]*devices.Command{}}
+}
+
+func (r *registry) add(c *devices.Command) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.byID[c.ID()] = c
+	r.order = append(r.order, c)
+	r.pruneLocked()
+}
+
+func (r *registry) lookup(id string) (*devices.Command, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.byID[id]
+	return c, ok
+}
+
+// active returns the commands that have not finished, oldest first.
+func (r *registry) active() []devices.CommandInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []devices.CommandInfo
+	for _, c := range r.order {
+		if info := c.Info(); !info.Status.Finished() {
+			out = append(out, info)
+		}
+	}
+	return out
+}
+
+// history returns up to limit finished commands, the most recently
+// finished first.
+func (r *registry) history(limit int) []devices.CommandInfo {
+	r.mu.Lock()
+	r.pruneLocked()
+	var out []devices.CommandInfo
+	for _, c := range r.order {
+		if info := c.Info(); info.Status.Finished() {
+			out = append(out, info)
+		}
+	}
+	r.mu.Unlock()
+	slices.SortStableFunc(out, func(a, b devices.CommandInfo) int {
+		return b.EndedAt.Compare(a.EndedAt)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// pruneLocked forgets the finished commands beyond the limit, those that
+// finished first going first.
+func (r *registry) pruneLocked() {
+	var finished []devices.CommandInfo
+	for _, c := range r.order {
+		if info := c.Info(); info.Status.Finished() {
+			finished = append(finished, info)
+		}
+	}
+	excess := len(finished) - r.limit
+	if excess <= 0 {
+		return
+	}
+	slices.SortStableFunc(finished, func(a, b devices.CommandInfo) int {
+		return a.EndedAt.Compare(b.EndedAt)
+	})
+	drop := make(map[string]bool, excess)
+	for _, info := range finished[:excess] {
+		drop[info.ID] = true
+		delete(r.byID, info.ID)
+	}
+	r.order = slices.DeleteFunc(r.order, func(c *devices.Command) bool { return drop[c.ID()] })
+}

@@ -1,0 +1,121 @@
+//go:build wip
+
+package mcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+)
+
+// Bounds of send_input's wait for what the program prints next: it
+// returns after quietFor without new output, and after inputWait at most.
+const (
+	quietFor  = 2 * time.Second
+	inputWait = 30 * time.Second
+)
+
+type sendInputArgs struct {
+	CommandID string `json:"command_id"`
+	InputText string `json:"input_text"`
+}
+
+func sendInput(d *deps) mcpserver.ServerTool {
+	const name = "send_input"
+	tool := newTool(name,
+		[]mcpgo.ToolOption{
+			mcpgo.WithDescription("Type text into a running command (a prompt, python3, read, a [confirm] question). Escapes: \\n Enter, \\r, \\t, \\\\, \\e Escape, \\xNN any byte (\\x03 Ctrl+C, \\x04 Ctrl+D). " +
+				"No newline is added: end with \\n to press Enter. Returns what the command printed next: until it finished, asked for input again, or was quiet for 2 s."),
+			commandIDParam(),
+			mcpgo.WithString("input_text", mcpgo.Required(),
+				mcpgo.Description("Text to send, with escapes decoded.")),
+			mcpgo.WithOutputSchema[commandResult](),
+		},
+		destructiveHints("Send input to a command", notIdempotent),
+	)
+	return mcpserver.ServerTool{Tool: tool, Handler: func(ctx context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
+		var a sendInputArgs
+		if err := bind(req, &a, "command_id", "input_text"); err != nil {
+			return badArgs(name, err), nil
+		}
+		text, err := decodeEscapes(a.InputText)
+		if err != nil {
+			return badArgs(name, err), nil
+		}
+		c, ok := d.reg.lookup(a.CommandID)
+		if !ok {
+			return unknownCommand(name, a.CommandID), nil
+		}
+		before := c.Info()
+		if err := c.SendInput(ctx, text); err != nil {
+			return inputFailure(name, before, err), nil
+		}
+		waitAfterInput(ctx, c, before.OutputBytes)
+		info := c.Info()
+		w, err := window(c, info.ID, before.OutputBytes, info.OutputBytes, d.outputLimit)
+		if err != nil {
+			d.log.Warn("reading output failed", "id", info.ID, "err", err)
+		}
+		r := newCommandResult(info, w)
+		return textResult(r.text(fmt.Sprintf("Input sent (%d bytes). Output since then:", len(text))), r), nil
+	}}
+}
+
+// inputFailure explains why input could not be sent.
+func inputFailure(tool string, info devices.CommandInfo, err error) *mcpgo.CallToolResult {
+	switch {
+	case errors.Is(err, devices.ErrFinished):
+		return failure(fmt.Sprintf("%s: command %s already finished with status %s; the input was not sent", tool, info.ID, info.Status), "",
+			"run a new command with execute_command; get_command_status shows this one's output")
+	case errors.Is(err, devices.ErrNotRunning):
+		return failure(fmt.Sprintf("%s: command %s is still queued behind another command in session %q; the input was not sent", tool, info.ID, info.Session), "",
+			"wait until get_command_status shows it running, or use another session")
+	}
+	return hostFailure(tool, info.Host, "sending input", err)
+}
+
+// waitAfterInput waits for the command's reaction to input: it finishes,
+// it asks for input again, it stays quiet for quietFor, inputWait passes,
+// or ctx ends. "Asks again" counts only once the command was seen past the
+// prompt it was answering, so a status that has not caught up with the
+// input yet does not end the wait early.
+func waitAfterInput(ctx context.Context, c *devices.Command, from int64) {
+	limit := time.NewTimer(inputWait)
+	defer limit.Stop()
+	quiet := time.NewTimer(quietFor)
+	defer quiet.Stop()
+	seen, resumed := from, false
+	for {
+		changed := c.Changed()
+		info := c.Info()
+		if info.Status.Finished() {
+			return
+		}
+		if info.Status != devices.StatusAwaitingInput {
+			resumed = true
+		} else if resumed {
+			return
+		}
+		if info.OutputBytes != seen {
+			seen = info.OutputBytes
+			quiet.Reset(quietFor)
+		}
+		select {
+		case <-changed:
+		case <-c.Done():
+			return
+		case <-quiet.C:
+			return
+		case <-limit.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}

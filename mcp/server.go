@@ -1,0 +1,157 @@
+//go:build wip
+
+package mcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"time"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+)
+
+// Defaults of Options.
+const (
+	DefaultOutputLimit    = 64 << 10
+	DefaultFileCap        = 2 << 20
+	DefaultHistory        = 1000
+	DefaultCommandTimeout = 30 * time.Second
+	// MaxCommandTimeout caps execute_command's timeout: a call that waits
+	// longer than a day is a mistake, and the command goes on anyway.
+	MaxCommandTimeout = 24 * time.Hour
+)
+
+// workers is how many tool calls the stdio server runs at once. A call
+// such as execute_command holds its worker while it waits for the command
+// (up to its timeout), so the pool is sized for many concurrent waits:
+// mcp-go allows at most 100.
+const workers = 100
+
+// Options configure a Server. Only Manager is required; a zero field means
+// the default named beside it.
+type Options struct {
+	Manager        *devices.Manager // required; the Server does not close it
+	Logger         *slog.Logger     // nil: discard
+	Version        string           // reported to clients; "": "dev"
+	OutputLimit    int              // bytes of command output per response; zero: 64 KiB
+	FileCap        int64            // largest read_file / write_file; zero: 2 MiB
+	History        int              // finished commands kept for list_command_history; zero: 1,000
+	CommandTimeout time.Duration    // execute_command's default timeout; zero: 30 s
+}
+
+// Server is the MCP server with every tool registered. Its methods are
+// safe for concurrent use.
+type Server struct {
+	mcp  *mcpserver.MCPServer
+	deps *deps
+}
+
+// deps is what the tool handlers share.
+type deps struct {
+	m           *devices.Manager
+	reg         *registry
+	log         *slog.Logger
+	outputLimit int
+	fileCap     int64
+	timeout     time.Duration
+}
+
+// NewServer builds the MCP server and registers the tools.
+func NewServer(opts Options) (*Server, error) {
+	if opts.Manager == nil {
+		return nil, errors.New("mcp: Options.Manager is required")
+	}
+	d := &deps{
+		m:           opts.Manager,
+		reg:         newRegistry(orDefault(opts.History, DefaultHistory)),
+		log:         opts.Logger,
+		outputLimit: orDefault(opts.OutputLimit, DefaultOutputLimit),
+		fileCap:     orDefault(opts.FileCap, DefaultFileCap),
+		timeout:     orDefault(opts.CommandTimeout, DefaultCommandTimeout),
+	}
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
+	}
+	version := opts.Version
+	if version == "" {
+		version = "dev"
+	}
+	srv := mcpserver.NewMCPServer("mcp-ssh-session", version,
+		mcpserver.WithToolCapabilities(false),
+		mcpserver.WithInputSchemaValidation(),
+		mcpserver.WithOutputSchemaValidation(),
+		mcpserver.WithRecovery(),
+		mcpserver.WithInstructions(instructions),
+	)
+	for _, t := range tools(d) {
+		srv.AddTool(t.Tool, redactSecrets(t.Handler))
+	}
+	return &Server{mcp: srv, deps: d}, nil
+}
+
+const instructions = `Persistent SSH sessions to Linux hosts and network devices (Cisco IOS, Junos).
+execute_command waits up to its timeout; a command still running then returns a command_id and goes on: poll it with get_command_status, answer prompts with send_input, stop it with interrupt_command_by_id. Each host keeps named shells (session, default "default"): working directory, environment and device mode persist between calls. Commands sent to a busy session queue behind the running one.`
+
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// tools lists every tool with its handler.
+func tools(d *deps) []mcpserver.ServerTool {
+	return []mcpserver.ServerTool{
+		executeCommand(d),
+		executeCommandAsync(d),
+		getCommandStatus(d),
+		interruptCommand(d),
+		sendInput(d),
+		listRunningCommands(d),
+		listCommandHistory(d),
+		listSessions(d),
+		closeSession(d),
+		closeAllSessions(d),
+		readFile(d),
+		writeFile(d),
+	}
+}
+
+// Serve speaks MCP over in and out (the process's stdin and stdout) until
+// ctx ends or in reaches EOF. It blocks. Tool calls run concurrently, so
+// a long execute_command never holds up another call.
+func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
+	stdio := mcpserver.NewStdioServer(s.mcp)
+	stdio.SetErrorLogger(log.New(slogWriter{s.deps.log}, "", 0))
+	mcpserver.WithWorkerPoolSize(workers)(stdio)
+	mcpserver.WithQueueSize(1000)(stdio)
+	err := stdio.Listen(ctx, in, out)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("mcp: serving stdio: %w", err)
+	}
+	return nil
+}
+
+// slogWriter carries mcp-go's own error log into ours.
+type slogWriter struct{ log *slog.Logger }
+
+func (w slogWriter) Write(p []byte) (int, error) {
+	w.log.Warn("mcp transport", "msg", string(p))
+	return len(p), nil
+}
+
+// textResult is a successful result with both a text layout and
+// structured content.
+func textResult(text string, structured any) *mcpgo.CallToolResult {
+	return &mcpgo.CallToolResult{
+		Content:           []mcpgo.Content{mcpgo.NewTextContent(text)},
+		StructuredContent: structured,
+	}
+}

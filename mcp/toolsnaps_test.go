@@ -1,0 +1,91 @@
+//go:build wip
+
+package mcp
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/toolsnaps from the current tool definitions")
+
+// TestToolSnapshots makes every change to a tool's interface (name,
+// description, input and output schema, annotations) a visible diff in
+// testdata/toolsnaps. Refresh with: go test ./mcp -run TestToolSnapshots -update
+func TestToolSnapshots(t *testing.T) {
+	seen := map[string]bool{}
+	for _, st := range tools(nil) {
+		name := st.Tool.Name
+		if seen[name] {
+			t.Errorf("tool %q registered twice", name)
+		}
+		seen[name] = true
+		t.Run(name, func(t *testing.T) {
+			got, err := json.MarshalIndent(st.Tool, "", "  ")
+			if err != nil {
+				t.Fatalf("marshal %s: %v", name, err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", "toolsnaps", name+".json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("tool %s differs from %s (run with -update if the change is intended):\ngot:\n%s", name, path, got)
+			}
+		})
+	}
+	want := []string{"close_all_sessions", "close_session", "execute_command", "execute_command_async",
+		"get_command_status", "interrupt_command_by_id", "list_command_history", "list_running_commands",
+		"list_sessions", "read_file", "send_input", "write_file"}
+	var names []string
+	for n := range seen {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, want) {
+		t.Errorf("tools = %q, want %q", names, want)
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "toolsnaps", "*.json"))
+	for _, f := range files {
+		if n := filepath.Base(f); !seen[n[:len(n)-len(".json")]] {
+			t.Errorf("snapshot %s has no tool: delete it", f)
+		}
+	}
+}
+
+// TestToolAnnotations checks the hints agents rely on to decide what needs
+// a person's approval.
+func TestToolAnnotations(t *testing.T) {
+	readOnly := map[string]bool{"list_running_commands": true, "list_command_history": true,
+		"list_sessions": true, "get_command_status": true, "read_file": true}
+	for _, st := range tools(nil) {
+		a := st.Tool.Annotations
+		name := st.Tool.Name
+		if a.ReadOnlyHint == nil || a.DestructiveHint == nil || a.IdempotentHint == nil || a.OpenWorldHint == nil {
+			t.Errorf("%s: every hint must be set deliberately: %+v", name, a)
+			continue
+		}
+		if *a.ReadOnlyHint != readOnly[name] {
+			t.Errorf("%s: readOnlyHint = %v, want %v", name, *a.ReadOnlyHint, readOnly[name])
+		}
+		if *a.DestructiveHint == *a.ReadOnlyHint {
+			t.Errorf("%s: destructiveHint = readOnlyHint = %v", name, *a.DestructiveHint)
+		}
+		if st.Tool.OutputSchema.Type != "object" {
+			t.Errorf("%s: no output schema", name)
+		}
+	}
+}

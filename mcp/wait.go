@@ -1,0 +1,132 @@
+//go:build wip
+
+package mcp
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+)
+
+// progressEvery is how often a waiting call tells a client that asked for
+// progress how the command is doing.
+const progressEvery = time.Second
+
+// interruptWait bounds how long a call waits for a command to come back to
+// its prompt after Ctrl+C.
+const interruptWait = 5 * time.Second
+
+// waitOutcome says why await returned.
+type waitOutcome int
+
+const (
+	waitSettled   waitOutcome = iota // finished, or waiting for input
+	waitTimedOut                     // still queued or running when the time was up
+	waitCancelled                    // the caller's context ended
+)
+
+// await waits until c finishes or asks for input, until timeout passes, or
+// until ctx ends, whichever comes first. While it waits it sends MCP
+// progress notifications when the request carried a progress token. It
+// never interrupts c: the caller decides.
+func await(ctx context.Context, req mcpgo.CallToolRequest, c *devices.Command, timeout time.Duration, log *slog.Logger) waitOutcome {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	prog := newProgress(ctx, req, log)
+	var tick <-chan time.Time
+	if prog != nil {
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		changed := c.Changed()
+		info := c.Info()
+		if info.Status.Finished() || info.Status == devices.StatusAwaitingInput {
+			return waitSettled
+		}
+		select {
+		case <-c.Done():
+			return waitSettled
+		case <-changed:
+		case <-tick:
+			prog.send(info)
+		case <-timer.C:
+			return waitTimedOut
+		case <-ctx.Done():
+			return waitCancelled
+		}
+	}
+}
+
+// interruptAndWait sends Ctrl+C to c and waits, bounded, for it to end.
+// It runs on a context of its own that keeps parent's values but not its
+// cancellation, because it is also how a cancelled call cleans up.
+func interruptAndWait(parent context.Context, c *devices.Command) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), interruptWait)
+	defer cancel()
+	if err := c.Interrupt(ctx); err != nil {
+		return err
+	}
+	select {
+	case <-c.Done():
+	case <-ctx.Done():
+	}
+	return nil
+}
+
+// progress sends notifications/progress for one request.
+type progress struct {
+	ctx   context.Context
+	srv   *mcpserver.MCPServer
+	token mcpgo.ProgressToken
+	start time.Time
+	log   *slog.Logger
+}
+
+func newProgress(ctx context.Context, req mcpgo.CallToolRequest, log *slog.Logger) *progress {
+	if req.Params.Meta == nil || req.Params.Meta.ProgressToken == nil {
+		return nil
+	}
+	srv := mcpserver.ServerFromContext(ctx)
+	if srv == nil {
+		return nil
+	}
+	return &progress{ctx: ctx, srv: srv, token: req.Params.Meta.ProgressToken, start: time.Now(), log: log}
+}
+
+// send reports elapsed time as the progress value (it only ever grows, as
+// the protocol asks) and the output so far in the message.
+func (p *progress) send(info devices.CommandInfo) {
+	elapsed := time.Since(p.start)
+	msg := fmt.Sprintf("%s after %s, %d lines", info.Status, elapsed.Round(time.Second), info.Lines)
+	if info.LastLine != "" {
+		msg += ", last: " + clipLine(info.LastLine, 200)
+	}
+	// A notification that cannot be sent (the client went away) changes
+	// nothing about the command, so the error only reaches the log.
+	err := p.srv.SendNotificationToClient(p.ctx, "notifications/progress", map[string]any{
+		"progressToken": p.token,
+		"progress":      elapsed.Seconds(),
+		"message":       msg,
+	})
+	if err != nil {
+		p.log.Debug("progress notification not sent", "err", err)
+	}
+}
+
+func clipLine(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "..."
+}
