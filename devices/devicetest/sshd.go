@@ -38,6 +38,11 @@ type SSHDOptions struct {
 	// AuthorizedKeys are authorized for every account beside ClientKey.
 	// nil adds none.
 	AuthorizedKeys []ssh.PublicKey
+	// PAM runs sshd with UsePAM yes and the system's PAM stack for sshd.
+	// Only then does OpenSSH offer keyboard-interactive on Linux (password
+	// prompts answered by the client). It needs root. False means UsePAM
+	// no: passwords are checked against /etc/shadow directly.
+	PAM bool
 }
 
 // SSHD is a real OpenSSH server running as a child process on 127.0.0.1.
@@ -74,9 +79,9 @@ var errAddrInUse = errors.New("address already in use")
 // Require. Other failures are fatal and quote sshd's log. The server is
 // stopped by t.Cleanup, and its log is printed when the test failed.
 //
-// The configuration allows password, keyboard-interactive and public key
-// logins (UsePAM no: passwords are checked against /etc/shadow, which
-// needs root), root login, TCP forwarding, the internal sftp subsystem and
+// The configuration allows password and public key logins (UsePAM no
+// unless opts.PAM: passwords are checked against /etc/shadow, which needs
+// root), keyboard-interactive when opts.PAM is set, root login, TCP forwarding, the internal sftp subsystem and
 // many concurrent connections, and turns off per-source penalties where
 // sshd knows them, because tests log in wrongly on purpose. Run as root,
 // every local account with a usable password or ClientKey can log in; not
@@ -119,7 +124,7 @@ func StartSSHD(t testing.TB, opts SSHDOptions) *SSHD {
 			t.Fatalf("find a free port on 127.0.0.1: %v", err)
 		}
 		s.Addr = net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
-		if err := s.writeConfig(opts.ExtraConfig); err != nil {
+		if err := s.writeConfig(opts.ExtraConfig, opts.PAM); err != nil {
 			t.Fatalf("%v", err)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)

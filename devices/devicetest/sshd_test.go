@@ -148,3 +148,36 @@ func TestSSHDWrongPasswordRefused(t *testing.T) {
 		t.Errorf("sshd log lacks the failed password for %q:\n%s", acct.Name, s.Log())
 	}
 }
+
+// answerAll answers every keyboard-interactive question with answer.
+func answerAll(answer string) ssh.AuthMethod {
+	return ssh.KeyboardInteractive(func(_, _ string, questions []string, _ []bool) ([]string, error) {
+		answers := make([]string, len(questions))
+		for i := range answers {
+			answers[i] = answer
+		}
+		return answers, nil
+	})
+}
+
+func TestSSHDKeyboardInteractiveNeedsPAM(t *testing.T) {
+	t.Parallel()
+	acct := TestAccount(t, "bash")
+	withPAM := StartSSHD(t, SSHDOptions{PAM: true})
+	c := Dial(t, withPAM.Addr, withPAM.ClientConfig(acct.Name, answerAll(acct.Password)))
+	if got := run(t, c, "id -un"); got != acct.Name {
+		t.Errorf("keyboard-interactive login: id -un = %q, want %q", got, acct.Name)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if c, err := DialContext(ctx, withPAM.Addr, withPAM.ClientConfig(acct.Name, answerAll("wrong"))); err == nil {
+		c.Close()
+		t.Errorf("keyboard-interactive with a wrong password succeeded")
+	}
+	noPAM := StartSSHD(t, SSHDOptions{})
+	if c, err := DialContext(ctx, noPAM.Addr, noPAM.ClientConfig(acct.Name, answerAll(acct.Password))); err == nil {
+		c.Close()
+		t.Errorf("keyboard-interactive succeeded without PAM; the option would be pointless")
+	}
+}

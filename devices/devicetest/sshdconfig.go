@@ -17,10 +17,10 @@ var penaltiesKnown sync.Map // binary path -> bool
 // writeConfig writes sshd_config for the current port and checks it with
 // `sshd -t`, so that a bad ExtraConfig fails with sshd's own words instead
 // of a start that times out.
-func (s *SSHD) writeConfig(extra string) error {
+func (s *SSHD) writeConfig(extra string, pam bool) error {
 	known, cached := penaltiesKnown.Load(s.bin)
 	withPenalties := !cached || known.(bool)
-	if err := s.writeConfigFile(extra, withPenalties); err != nil {
+	if err := s.writeConfigFile(extra, pam, withPenalties); err != nil {
 		return err
 	}
 	out, err := exec.Command(s.bin, "-t", "-f", s.cfgPath).CombinedOutput()
@@ -30,12 +30,12 @@ func (s *SSHD) writeConfig(extra string) error {
 	}
 	if withPenalties && strings.Contains(string(out), "PerSourcePenalties") {
 		penaltiesKnown.Store(s.bin, false)
-		return s.writeConfig(extra)
+		return s.writeConfig(extra, pam)
 	}
 	return fmt.Errorf("sshd rejected the test configuration %s: %v\n%s", s.cfgPath, err, out)
 }
 
-func (s *SSHD) writeConfigFile(extra string, withPenalties bool) error {
+func (s *SSHD) writeConfigFile(extra string, pam, withPenalties bool) error {
 	options, matches := splitMatch(extra)
 	var b strings.Builder
 	if options != "" {
@@ -51,7 +51,7 @@ StrictModes no
 PubkeyAuthentication yes
 PasswordAuthentication yes
 KbdInteractiveAuthentication yes
-UsePAM no
+UsePAM %s
 PermitRootLogin yes
 AllowTcpForwarding yes
 Subsystem sftp internal-sftp
@@ -59,7 +59,7 @@ MaxStartups 200
 MaxSessions 100
 ClientAliveInterval 0
 LogLevel VERBOSE
-`, s.Port, s.HostKeyPath, filepath.Join(s.Dir, "sshd.pid"), filepath.Join(s.Dir, "authorized_keys"))
+`, s.Port, s.HostKeyPath, filepath.Join(s.Dir, "sshd.pid"), filepath.Join(s.Dir, "authorized_keys"), yesNo(pam))
 	if withPenalties {
 		b.WriteString("PerSourcePenalties no\n")
 	}
@@ -80,4 +80,11 @@ func splitMatch(extra string) (options, matches string) {
 		}
 	}
 	return strings.TrimSpace(extra), ""
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
