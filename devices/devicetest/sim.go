@@ -1,0 +1,263 @@
+package devicetest
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// DeviceOptions configure a simulated network device. The zero value of
+// each field is documented beside it; options are copied, never changed.
+type DeviceOptions struct {
+	Platform     string // "ios" or "junos"; required
+	Hostname     string // zero means "R1" for ios, "vmx1" for junos
+	Username     string // zero means "admin"
+	Password     string // zero means "admin"
+	EnableSecret string // ios only; zero means "enablepw"
+	Listen       string // zero means "127.0.0.1:0"
+	// AllowRemote permits a non-loopback listen address (devsim
+	// --allow-remote); without it such an address is refused.
+	AllowRemote bool
+	// CharEcho echoes typed input one byte per write; zero echoes each
+	// received chunk in one write.
+	CharEcho bool
+	// ChunkSize splits every output write into pieces of at most this
+	// many bytes (7 splits prompts); zero writes naturally (about 1 KiB).
+	ChunkSize int
+	// DualRE makes a Junos device print {master:0} above its prompts and
+	// per-RE lines on commit.
+	DualRE bool
+	// Banner is the login MOTD; zero means a default containing '#', '>'
+	// and '%'.
+	Banner string
+	// AuthorizedKeys are public keys accepted for Username, in addition
+	// to the password; nil accepts none.
+	AuthorizedKeys []ssh.PublicKey
+	// Logf receives server events (never secrets); nil is silent.
+	Logf func(format string, args ...any)
+}
+
+// withDefaults returns a copy with zero fields filled.
+func (o DeviceOptions) withDefaults(p *Platform) DeviceOptions {
+	if o.Hostname == "" {
+		o.Hostname = p.DefaultHostname
+	}
+	if o.Username == "" {
+		o.Username = "admin"
+	}
+	if o.Password == "" {
+		o.Password = "admin"
+	}
+	if o.EnableSecret == "" {
+		o.EnableSecret = "enablepw"
+	}
+	if o.Listen == "" {
+		o.Listen = "127.0.0.1:0"
+	}
+	if o.Banner == "" {
+		o.Banner = p.DefaultBanner
+	}
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
+	return o
+}
+
+// platforms holds the known platforms by DeviceOptions.Platform name.
+var platforms = map[string]*Platform{}
+
+// SimServer serves one simulated device over SSH. Its hostname and
+// configuration are shared by all connections; each SSH session has its
+// own CLI state. It is safe for concurrent use.
+type SimServer struct {
+	opts     DeviceOptions
+	platform *Platform
+	signer   ssh.Signer
+	config   *ssh.ServerConfig
+	dev      *simDevice
+	trees    map[string]*cmdNode // command tree per mode, read-only
+}
+
+// NewSimServer prepares a simulated device with a fresh ed25519 host key.
+// It does not listen; call Serve.
+func NewSimServer(opts DeviceOptions) (*SimServer, error) {
+	p, ok := platforms[opts.Platform]
+	if !ok {
+		return nil, fmt.Errorf("devicetest: unknown platform %q: use \"ios\" or \"junos\"", opts.Platform)
+	}
+	opts = opts.withDefaults(p)
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("devicetest: generating host key: %w", err)
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		return nil, fmt.Errorf("devicetest: host key: %w", err)
+	}
+	s := &SimServer{opts: opts, platform: p, signer: signer, trees: map[string]*cmdNode{}}
+	s.dev = newSimDevice(opts.Hostname)
+	if p.Setup != nil {
+		p.Setup(s.dev)
+	}
+	for name := range p.Modes {
+		s.trees[name] = buildTree(p.Commands, name)
+	}
+	s.config = &ssh.ServerConfig{
+		PasswordCallback:            s.checkPassword,
+		KeyboardInteractiveCallback: s.checkKeyboard,
+		PublicKeyCallback:           s.checkKey,
+		ServerVersion:               p.ServerVersion,
+	}
+	s.config.AddHostKey(signer)
+	return s, nil
+}
+
+// HostKey returns the server's public host key.
+func (s *SimServer) HostKey() ssh.PublicKey { return s.signer.PublicKey() }
+
+// Hostname returns the device's current hostname, which changes when a
+// session configures a new one.
+func (s *SimServer) Hostname() string { return s.dev.hostname() }
+
+var errAuth = errors.New("devicetest: authentication failed")
+
+func (s *SimServer) checkPassword(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
+	if s.credentialsMatch(md.User(), string(pw)) {
+		return nil, nil
+	}
+	s.opts.Logf("sim %s: password rejected for %q", s.opts.Platform, md.User())
+	return nil, errAuth
+}
+
+func (s *SimServer) checkKeyboard(md ssh.ConnMetadata, client ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
+	answers, err := client("", "", []string{"Password: "}, []bool{false})
+	if err != nil {
+		return nil, err
+	}
+	if len(answers) == 1 && s.credentialsMatch(md.User(), answers[0]) {
+		return nil, nil
+	}
+	s.opts.Logf("sim %s: keyboard-interactive rejected for %q", s.opts.Platform, md.User())
+	return nil, errAuth
+}
+
+func (s *SimServer) checkKey(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+	if md.User() == s.opts.Username {
+		for _, k := range s.opts.AuthorizedKeys {
+			if subtle.ConstantTimeCompare(k.Marshal(), key.Marshal()) == 1 {
+				return nil, nil
+			}
+		}
+	}
+	return nil, errAuth
+}
+
+func (s *SimServer) credentialsMatch(user, pw string) bool {
+	u := subtle.ConstantTimeCompare([]byte(user), []byte(s.opts.Username))
+	p := subtle.ConstantTimeCompare([]byte(pw), []byte(s.opts.Password))
+	return u&p == 1
+}
+
+// Serve accepts connections on ln until ctx is done, then closes ln and
+// every connection and waits for all goroutines it started. It refuses a
+// non-loopback listener unless AllowRemote is set. It returns nil when
+// stopped by ctx, otherwise the error that stopped it.
+func (s *SimServer) Serve(ctx context.Context, ln net.Listener) error {
+	if err := checkLoopback(ln.Addr().String(), s.opts.AllowRemote); err != nil {
+		ln.Close()
+		return err
+	}
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	wg.Go(func() {
+		<-ctx.Done()
+		ln.Close()
+	})
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("devicetest: accept: %w", err)
+		}
+		wg.Go(func() { s.serveConn(ctx, conn) })
+	}
+}
+
+// serveConn runs one SSH connection until the client leaves or ctx ends.
+func (s *SimServer) serveConn(ctx context.Context, nc net.Conn) {
+	defer nc.Close()
+	stop := context.AfterFunc(ctx, func() { nc.Close() })
+	defer stop()
+	// The handshake gets its own deadline so a silent client cannot pin
+	// a goroutine.
+	nc.SetDeadline(time.Now().Add(30 * time.Second))
+	conn, chans, reqs, err := ssh.NewServerConn(nc, s.config)
+	if err != nil {
+		s.opts.Logf("sim %s: handshake from %s: %v", s.opts.Platform, nc.RemoteAddr(), err)
+		return
+	}
+	nc.SetDeadline(time.Time{})
+	s.opts.Logf("sim %s: %s logged in from %s", s.opts.Platform, conn.User(), nc.RemoteAddr())
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { ssh.DiscardRequests(reqs) })
+	for nch := range chans {
+		if nch.ChannelType() != "session" {
+			nch.Reject(ssh.UnknownChannelType, "only session channels are supported")
+			continue
+		}
+		ch, chReqs, err := nch.Accept()
+		if err != nil {
+			continue
+		}
+		wg.Go(func() { s.serveChannel(ctx, conn, ch, chReqs) })
+	}
+}
+
+// checkLoopback refuses an address that is not on 127.0.0.0/8 or ::1
+// unless remote access was allowed explicitly.
+func checkLoopback(addr string, allowRemote bool) error {
+	if allowRemote {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("devicetest: listen address %q: %w", addr, err)
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("devicetest: refusing to listen on %q: not a loopback address; use 127.0.0.1 (or allow remote access explicitly)", addr)
+	}
+	return nil
+}
+
+// ListenDevice opens the listener DeviceOptions.Listen names, refusing a
+// non-loopback address unless AllowRemote is set.
+func ListenDevice(opts DeviceOptions) (net.Listener, error) {
+	addr := opts.Listen
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	if err := checkLoopback(addr, opts.AllowRemote); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("devicetest: listen on %q: %w", addr, err)
+	}
+	return ln, nil
+}

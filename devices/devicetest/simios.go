@@ -1,0 +1,154 @@
+package devicetest
+
+import (
+	"strings"
+	"time"
+)
+
+// The Cisco IOS platform: modes, prompts, errors and the command table.
+// Handlers with effects live in simios_cmds.go, long outputs in
+// simios_output.go.
+
+// Mode groups used by the command table.
+var (
+	iosExec   = []string{"user", "enable"}
+	iosPriv   = []string{"enable"}
+	iosConfig = []string{"config", "config-if", "config-line", "config-router"}
+	iosSub    = []string{"config-if", "config-line", "config-router"}
+)
+
+const iosInvalid = "% Invalid input detected at '^' marker.\n\n"
+
+// iosLogTime is the fixed clock of the simulated IOS, so transcripts are
+// stable.
+const iosLogTime = "*Mar  1 00:12:34.567"
+
+var iosBanner = strings.Join([]string{
+	"##############################################################",
+	"# Lab device managed by netops -- authorized access only     #",
+	"# 100% of sessions are logged; misuse -> disciplinary action #",
+	"# Router> and Router# prompts below belong to the simulator  #",
+	"##############################################################",
+}, "\n")
+
+func init() { platforms["ios"] = iosPlatform() }
+
+func iosPlatform() *Platform {
+	cfgErr := map[ErrKind]ErrorForm{ErrUnknown: {Caret: true, Text: iosInvalid}}
+	mode := func(name, prompt string, priv int, errs map[ErrKind]ErrorForm) *Mode {
+		return &Mode{Name: name, Prompt: prompt, Privilege: priv, Errors: errs, CtrlZ: errs != nil}
+	}
+	return &Platform{
+		Name:            "ios",
+		DefaultHostname: "R1",
+		ServerVersion:   "SSH-2.0-Cisco-1.25",
+		DefaultBanner:   iosBanner,
+		Setup:           iosSetup,
+		Login: func(c *Call) {
+			c.Print("\n" + c.Options().Banner + "\n\n")
+		},
+		InitialMode: "user",
+		ExecMode:    "enable",
+		Modes: map[string]*Mode{
+			"user":          mode("user", "{host}>", 1, nil),
+			"enable":        mode("enable", "{host}#", 15, nil),
+			"config":        mode("config", "{host}(config)#", 15, cfgErr),
+			"config-if":     mode("config-if", "{host}(config-if)#", 15, cfgErr),
+			"config-line":   mode("config-line", "{host}(config-line)#", 15, cfgErr),
+			"config-router": mode("config-router", "{host}(config-router)#", 15, cfgErr),
+		},
+		Commands: iosCommands(),
+		FoldCase: true,
+		Errors: map[ErrKind]ErrorForm{
+			ErrUnknown:    {Alone: true, Text: "Translating \"{word}\"\n% Unknown command or computer name, or unable to find computer address\n"},
+			ErrInvalid:    {Caret: true, Text: iosInvalid},
+			ErrBadValue:   {Caret: true, Text: iosInvalid},
+			ErrIncomplete: {Text: "% Incomplete command.\n\n"},
+			ErrAmbiguous:  {Text: "% Ambiguous command:  \"{line}\"\n"},
+		},
+		CtrlZ:      "end",
+		Interrupts: "\x03\x1e",
+		Pager: Pager{
+			DefaultLength: 24,
+			Prompt:        " --More-- ",
+			OtherKeysQuit: true,
+		},
+		Filters: map[string]func(line, arg string) bool{
+			"include": func(line, arg string) bool { return strings.Contains(line, arg) },
+			"exclude": func(line, arg string) bool { return !strings.Contains(line, arg) },
+		},
+		ReplyDelay: 75 * time.Millisecond,
+	}
+}
+
+func iosCommands() []Command {
+	return []Command{
+		{Syntax: "enable", Modes: iosExec, Help: "Turn on privileged commands", Run: iosEnable},
+		{Syntax: "disable", Modes: iosExec, Help: "Turn off privileged commands", Run: setModeRun("user")},
+		{Syntax: "exit", Modes: iosExec, Help: "Exit from the EXEC", Run: endSession},
+		{Syntax: "logout", Modes: iosExec, Help: "Exit from the EXEC", Run: endSession},
+		{Syntax: "quit", Modes: iosExec, Help: "Exit from the EXEC", Run: endSession},
+		{Syntax: "terminal length <0-512>", Modes: iosExec, Help: "Set terminal parameters", Run: iosTermLength},
+		{Syntax: "terminal width <0-512>", Modes: iosExec, Run: iosTermWidth},
+		{Syntax: "terminal monitor", Modes: iosExec, Run: setVarRun("monitor", "on")},
+		{Syntax: "terminal no monitor", Modes: iosExec, Run: setVarRun("monitor", "off")},
+		{Syntax: "terminal no length", Modes: iosExec, Run: iosTermNoLength},
+		{Syntax: "show version", Modes: iosExec, Help: "Show system information", Lines: iosShowVersion},
+		{Syntax: "show privilege", Modes: iosExec, Run: iosShowPrivilege},
+		{Syntax: "show ip interface brief", Modes: iosExec, Lines: iosShowIPIntBrief},
+		{Syntax: "show clock", Modes: iosExec, Text: "*00:12:34.567 UTC Mon Mar 1 1993\n"},
+		{Syntax: "show users", Modes: iosExec, Lines: iosShowUsers},
+		{Syntax: "show running-config", Modes: iosPriv, Lines: iosShowRun},
+		{Syntax: "show startup-config", Modes: iosPriv, Lines: iosShowStartup},
+		{Syntax: "show logging", Modes: iosPriv, Lines: iosShowLogging},
+		{Syntax: "ping <word>", Modes: iosExec, Help: "Send echo messages", Run: iosPing},
+		{Syntax: "ping <word> repeat <1-2147483647>", Modes: iosExec, Run: iosPing},
+		{Syntax: "ssh <line>", Modes: iosExec, Help: "Open a secure shell client connection", Text: "% Connection refused by remote host\n"},
+		{Syntax: "systat", Modes: iosExec, Help: "Display information about terminal lines", Lines: iosShowUsers},
+		{Syntax: "telnet <line>", Modes: iosExec, Help: "Open a telnet connection", Text: "% Connection refused by remote host\n"},
+		{Syntax: "configure", Modes: iosPriv, Help: "Enter configuration mode", Run: iosConfigure},
+		{Syntax: "configure terminal", Modes: iosPriv, Run: iosConfigure},
+		{Syntax: "copy running-config startup-config", Modes: iosPriv, Help: "Copy from one file to another", Run: iosCopyRunStart},
+		{Syntax: "write [memory]", Modes: iosPriv, Help: "Write running configuration to memory", Run: iosWriteMemory},
+		{Syntax: "reload", Modes: iosPriv, Help: "Halt and perform a cold restart", Run: iosReload},
+		{Syntax: "hostname <word>", Modes: []string{"config"}, Run: iosHostname},
+		{Syntax: "interface <word>", Modes: iosConfig, Run: iosInterface},
+		{Syntax: "line vty <0-15> <0-15>", Modes: iosConfig, Run: iosSubMode("config-line", "line vty")},
+		{Syntax: "line con 0", Modes: iosConfig, Run: iosSubMode("config-line", "line con 0")},
+		{Syntax: "router ospf <1-65535>", Modes: iosConfig, Run: iosSubMode("config-router", "router ospf")},
+		{Syntax: "ip route <ip> <ip> <ip>", Modes: []string{"config"}, Run: iosStore},
+		{Syntax: "do <line>", Modes: iosConfig, Run: iosDo},
+		{Syntax: "no <line>", Modes: iosConfig, Run: iosNo},
+		{Syntax: "exit", Modes: iosConfig, Run: iosExitConfig},
+		{Syntax: "end", Modes: iosConfig, Run: iosEnd},
+		{Syntax: "description <line>", Modes: []string{"config-if"}, Run: iosStore},
+		{Syntax: "ip address <ip> <ip>", Modes: []string{"config-if"}, Run: iosStore},
+		{Syntax: "shutdown", Modes: []string{"config-if"}, Run: iosStore},
+		{Syntax: "duplex <word>", Modes: []string{"config-if"}, Run: iosStore},
+		{Syntax: "speed <word>", Modes: []string{"config-if"}, Run: iosStore},
+		{Syntax: "login local", Modes: []string{"config-line"}, Run: iosStore},
+		{Syntax: "transport input <line>", Modes: []string{"config-line"}, Run: iosStore},
+		{Syntax: "exec-timeout <0-35791> <0-2147483>", Modes: []string{"config-line"}, Run: iosStore},
+		{Syntax: "network <ip> <ip> area <0-4294967295>", Modes: []string{"config-router"}, Run: iosStore},
+		{Syntax: "router-id <ip>", Modes: []string{"config-router"}, Run: iosStore},
+	}
+}
+
+// setModeRun returns a handler that switches to a mode.
+func setModeRun(mode string) func(*Call) error {
+	return func(c *Call) error {
+		c.SetMode(mode)
+		return nil
+	}
+}
+
+// setVarRun returns a handler that records a session setting.
+func setVarRun(name, value string) func(*Call) error {
+	return func(c *Call) error {
+		c.SetVar(name, value)
+		return nil
+	}
+}
+
+// endSession leaves the CLI; the channel closes.
+func endSession(*Call) error { return ErrEndSession }

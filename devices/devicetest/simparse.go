@@ -1,0 +1,213 @@
+package devicetest
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// cmdNode is one word in a mode's command tree. Commands share their
+// leading words, so "show version" and "show running-config" hang below
+// one "show" node and abbreviations are resolved among siblings, as IOS
+// and Junos do.
+type cmdNode struct {
+	word     string // literal word, or a parameter like "<word>"
+	help     string
+	children []*cmdNode
+	cmd      *Command
+}
+
+// token is one word of a typed line and where it starts.
+type token struct {
+	text string
+	pos  int
+}
+
+// parsed is the result of matching a typed line against a mode's tree.
+type parsed struct {
+	cmd  *Command
+	args []string // parameter values, in order
+	// Error, when kind is set (ok is false): which word and where.
+	ok      bool
+	kind    ErrKind
+	pos     int    // byte offset of the offending word in the line
+	upto    string // the line up to and including the offending word
+	word    string
+	alone   bool       // the offending word is the only one on the line
+	choices []*cmdNode // candidates of an ambiguous word
+}
+
+// buildTree makes the command tree of one mode.
+func buildTree(cmds []Command, mode string) *cmdNode {
+	root := &cmdNode{}
+	for i := range cmds {
+		c := &cmds[i]
+		if !contains(c.Modes, mode) {
+			continue
+		}
+		n := root
+		for _, w := range strings.Fields(c.Syntax) {
+			if opt, ok := strings.CutPrefix(w, "["); ok {
+				n.cmd = c // the command is complete without the optional part
+				w = strings.TrimSuffix(opt, "]")
+			}
+			n = n.child(w, c.Help)
+		}
+		n.cmd = c
+	}
+	return root
+}
+
+func (n *cmdNode) child(word, help string) *cmdNode {
+	for _, ch := range n.children {
+		if ch.word == word {
+			return ch
+		}
+	}
+	ch := &cmdNode{word: word, help: help}
+	n.children = append(n.children, ch)
+	return ch
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenize splits a line into words; a double-quoted string is one word
+// (quotes kept, as devices store them).
+func tokenize(line string) []token {
+	var toks []token
+	i := 0
+	for i < len(line) {
+		if line[i] == ' ' || line[i] == '\t' {
+			i++
+			continue
+		}
+		start := i
+		quoted := false
+		for i < len(line) && (quoted || (line[i] != ' ' && line[i] != '\t')) {
+			if line[i] == '"' {
+				quoted = !quoted
+			}
+			i++
+		}
+		toks = append(toks, token{text: line[start:i], pos: start})
+	}
+	return toks
+}
+
+// match resolves a typed line (without pipes) in a tree.
+func match(root *cmdNode, line string, foldCase bool) parsed {
+	toks := tokenize(line)
+	n := root
+	var args []string
+	for i, t := range toks {
+		fail := func(kind ErrKind) parsed {
+			return parsed{kind: kind, pos: t.pos, upto: line[:t.pos+len(t.text)], word: t.text, alone: len(toks) == 1}
+		}
+		lits, params := n.candidates(t.text, foldCase)
+		switch {
+		case len(lits) == 1:
+			n = lits[0]
+			continue
+		case len(lits) > 1:
+			p := fail(ErrAmbiguous)
+			p.choices = lits
+			return p
+		}
+		var rejected bool
+		var next *cmdNode
+		for _, p := range params {
+			if p.word == "<line>" {
+				return finish(p, append(args, line[t.pos:]))
+			}
+			if acceptParam(p.word, t.text) {
+				next = p
+				break
+			}
+			rejected = true
+		}
+		if next == nil {
+			switch {
+			case rejected:
+				return fail(ErrBadValue)
+			case i == 0:
+				return fail(ErrUnknown)
+			default:
+				return fail(ErrInvalid)
+			}
+		}
+		n = next
+		args = append(args, t.text)
+	}
+	if n == root {
+		return parsed{ok: true} // an empty line
+	}
+	return finish(n, args)
+}
+
+func finish(n *cmdNode, args []string) parsed {
+	if n.cmd == nil {
+		return parsed{kind: ErrIncomplete}
+	}
+	return parsed{ok: true, cmd: n.cmd, args: args}
+}
+
+// candidates returns the literal children a word abbreviates (an exact
+// match wins alone) and the parameter children.
+func (n *cmdNode) candidates(word string, foldCase bool) (lits, params []*cmdNode) {
+	cmp := word
+	if foldCase {
+		cmp = strings.ToLower(word)
+	}
+	for _, ch := range n.children {
+		if strings.HasPrefix(ch.word, "<") {
+			params = append(params, ch)
+			continue
+		}
+		w := ch.word
+		if foldCase {
+			w = strings.ToLower(w)
+		}
+		if w == cmp {
+			return []*cmdNode{ch}, nil
+		}
+		if strings.HasPrefix(w, cmp) {
+			lits = append(lits, ch)
+		}
+	}
+	return lits, params
+}
+
+// acceptParam reports whether a parameter spec accepts a word.
+func acceptParam(spec, word string) bool {
+	switch spec {
+	case "<word>":
+		return true
+	case "<ip>":
+		a, err := netip.ParseAddr(word)
+		return err == nil && a.Is4()
+	}
+	var lo, hi int
+	if _, err := fmt.Sscanf(spec, "<%d-%d>", &lo, &hi); err == nil {
+		v, err := strconv.Atoi(word)
+		return err == nil && v >= lo && v <= hi
+	}
+	return false
+}
+
+// completionList renders candidates as a device's help listing.
+func completionList(nodes []*cmdNode) string {
+	var b strings.Builder
+	b.WriteString("Possible completions:")
+	for _, n := range nodes {
+		fmt.Fprintf(&b, "\n  %-20s %s", n.word, n.help)
+	}
+	return b.String()
+}

@@ -1,0 +1,253 @@
+package devicetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Sentinels that end a read or the whole interpreter.
+var (
+	errInterrupted = errors.New("devicetest: interrupted by Ctrl+C")
+	errCtrlZ       = errors.New("devicetest: Ctrl+Z")
+	errClosed      = errors.New("devicetest: session input closed")
+	// ErrEndSession ends the session from a command handler (exit,
+	// logout, a confirmed reload).
+	ErrEndSession = errors.New("devicetest: session ended by the device")
+)
+
+// session is the CLI state of one SSH session: one goroutine runs it, a
+// second only feeds it input, so none of its fields need a lock.
+type session struct {
+	srv  *SimServer
+	p    *Platform
+	opts DeviceOptions
+	ctx  context.Context
+	conn *ssh.ServerConn
+	ch   ssh.Channel
+
+	in      chan []byte // chunks as the client sent them; closed at EOF
+	pending []byte      // received, not yet consumed
+	lastCR  bool        // a '\n' right after '\r' is the same Enter
+	out     bytes.Buffer
+	werr    error // first write error: the client is gone
+
+	mode     *Mode
+	context  []string // edit path (Junos) or sub-mode object (IOS)
+	length   int      // terminal length; 0 disables the pager
+	width    int
+	vars     map[string]string
+	line     []byte // what the user has typed at the prompt so far
+	atPrompt bool
+	prompt   string // last line of the current prompt
+	afterCmd bool   // a command ran since the last prompt
+
+	asyncText  string
+	asyncTimer *time.Timer
+}
+
+func (s *SimServer) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh.Channel) *session {
+	p := s.platform
+	return &session{
+		srv: s, p: p, opts: s.opts, ctx: ctx, conn: conn, ch: ch,
+		in:     make(chan []byte, 16),
+		length: p.Pager.DefaultLength,
+		width:  80,
+		vars:   map[string]string{},
+	}
+}
+
+// startReader feeds s.in from the channel until EOF or ctx ends.
+func (s *session) startReader() {
+	go func() {
+		defer close(s.in)
+		buf := make([]byte, 4096)
+		for {
+			n, err := s.ch.Read(buf)
+			if n > 0 {
+				chunk := bytes.Clone(buf[:n])
+				select {
+				case s.in <- chunk:
+				case <-s.ctx.Done():
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+}
+
+// runShell is the interactive CLI: banner, then prompt and command until
+// the client leaves or a command ends the session.
+func (s *session) runShell() {
+	s.startReader()
+	defer s.stopAsync()
+	s.setMode(s.p.InitialMode)
+	if s.p.Login != nil {
+		s.p.Login(&Call{s: s})
+	}
+	for {
+		s.printPrompt()
+		line, err := s.readPromptLine()
+		switch {
+		case errors.Is(err, errInterrupted):
+			s.print("\n")
+			s.afterCmd = false
+			continue
+		case errors.Is(err, errCtrlZ):
+			if !s.mode.CtrlZ || s.p.CtrlZ == "" {
+				continue
+			}
+			s.print("^Z\n")
+			line = s.p.CtrlZ
+		case err != nil:
+			s.flush()
+			return
+		}
+		s.afterCmd = strings.TrimSpace(line) != ""
+		if err := s.execute(line); err != nil {
+			s.flush()
+			if errors.Is(err, ErrEndSession) {
+				s.srv.opts.Logf("sim %s: session ended by command %q", s.opts.Platform, line)
+			}
+			return
+		}
+	}
+}
+
+// runExec runs one command in the platform's exec mode without paging,
+// reports exit status 0 and ends.
+func (s *session) runExec(command string) {
+	s.startReader()
+	defer s.stopAsync()
+	s.setMode(s.p.ExecMode)
+	s.length = 0
+	s.execute(command)
+	s.flush()
+	s.ch.CloseWrite()
+	s.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
+}
+
+// execute parses and runs one command line.
+func (s *session) execute(line string) error {
+	cmdPart, pipes := splitPipes(line)
+	res := match(s.srv.trees[s.mode.Name], cmdPart, s.p.FoldCase)
+	if !res.ok {
+		s.printError(res)
+		return nil
+	}
+	if res.cmd == nil {
+		return nil
+	}
+	c := &Call{s: s, Args: res.args, Line: line, paged: true}
+	for _, pipe := range pipes {
+		word, arg, _ := strings.Cut(pipe, " ")
+		switch f := s.p.Filters[word]; {
+		case word == s.p.NoMore && word != "":
+			c.paged = false
+		case f != nil:
+			c.filters = append(c.filters, func(l string) bool { return f(l, strings.TrimSpace(arg)) })
+		default:
+			c.Pipes = append(c.Pipes, pipe)
+		}
+	}
+	switch {
+	case res.cmd.Run != nil:
+		return res.cmd.Run(c)
+	case res.cmd.Lines != nil:
+		return c.Page(res.cmd.Lines(c))
+	default:
+		return c.Page(TextOutput(res.cmd.Text))
+	}
+}
+
+// splitPipes cuts "cmd | a x | b" into "cmd" and ["a x", "b"].
+func splitPipes(line string) (string, []string) {
+	parts := strings.Split(line, "|")
+	var pipes []string
+	for _, p := range parts[1:] {
+		if p = strings.TrimSpace(p); p != "" {
+			pipes = append(pipes, p)
+		}
+	}
+	return parts[0], pipes
+}
+
+// printError prints a command-line error the platform's way.
+func (s *session) printError(res parsed) {
+	form := s.p.errorForm(s.mode, res.kind, res.alone)
+	if form.Caret {
+		s.print(strings.Repeat(" ", len(s.prompt)+res.pos) + "^\n")
+	}
+	var choices string
+	if len(res.choices) > 0 {
+		choices = completionList(res.choices)
+	}
+	text := strings.NewReplacer("{line}", res.upto, "{word}", res.word, "{choices}", choices).Replace(form.Text)
+	s.print(text)
+}
+
+func (s *session) setMode(name string) {
+	m, ok := s.p.Modes[name]
+	if !ok {
+		panic("devicetest: platform " + s.p.Name + " has no mode " + name)
+	}
+	s.mode = m
+}
+
+// promptBlock renders the lines printed before input is read: the RE
+// line and context banner where the platform has them, then the prompt.
+func (s *session) promptBlock() string {
+	var head string
+	if s.opts.DualRE {
+		head = s.p.RELine
+	}
+	if s.mode.ShowContext && s.p.ContextFormat != "" {
+		var path string
+		if len(s.context) > 0 {
+			path = " " + strings.Join(s.context, " ")
+		}
+		head += strings.Replace(s.p.ContextFormat, "%s", path, 1)
+	}
+	s.prompt = s.mode.prompt(s.srv.dev.hostname(), s.opts.Username)
+	if head != "" {
+		return head + "\n" + s.prompt
+	}
+	return s.prompt
+}
+
+func (s *session) printPrompt() {
+	if s.p.BlankBeforePrompt && s.afterCmd {
+		s.print("\n")
+	}
+	s.print(s.promptBlock())
+}
+
+// after schedules text to print asynchronously, like a device's log
+// message, once the session is idle at its prompt.
+func (s *session) after(d time.Duration, text string) {
+	s.stopAsync()
+	s.asyncText = text
+	s.asyncTimer = time.NewTimer(d)
+}
+
+func (s *session) stopAsync() {
+	if s.asyncTimer != nil {
+		s.asyncTimer.Stop()
+		s.asyncTimer = nil
+	}
+}
+
+// printAsync prints the pending log message, then the prompt and the
+// typed input again, as devices do.
+func (s *session) printAsync() {
+	s.asyncTimer = nil
+	s.print("\n" + s.asyncText + "\n" + s.promptBlock())
+	s.out.Write(s.line)
+}
