@@ -44,6 +44,10 @@ func (e *AuthError) Error() string {
 		b.WriteString("; no credentials to try: set a password, an IdentityFile or an agent")
 	}
 	for _, m := range e.Methods {
+		if strings.HasPrefix(m.Outcome, m.Method) { // already names itself
+			fmt.Fprintf(&b, "; %s", m.Outcome)
+			continue
+		}
 		fmt.Fprintf(&b, "; %s: %s", m.Method, m.Outcome)
 	}
 	return b.String()

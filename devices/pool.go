@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 
 	"golang.org/x/crypto/ssh/agent"
@@ -57,7 +58,10 @@ func NewPool(opts PoolOptions) *Pool {
 	}
 	env := dialEnv{logger: logger, agent: dialAgent}
 	if opts.Agent != nil {
-		env.agent = func(context.Context, Target) (agent.ExtendedAgent, io.Closer, error) {
+		env.agent = func(_ context.Context, t Target) (agent.ExtendedAgent, io.Closer, error) {
+			if strings.EqualFold(t.IdentityAgent, "none") {
+				return nil, nil, nil
+			}
 			return opts.Agent()
 		}
 	}
