@@ -46,8 +46,8 @@ func NewKeyPair(t testing.TB, dir string, passphrase string) KeyPair {
 	if err != nil {
 		t.Fatalf("ssh public key: %v", err)
 	}
-	n := keySeq.Add(1)
-	comment := "mcp-ssh-session-test-" + strings.TrimPrefix(filepath.Base(dir), ".")
+	name := "id_ed25519_" + strconv.FormatInt(keySeq.Add(1), 10)
+	comment := "mcp-ssh-session-test-" + name
 	var block *pem.Block
 	if passphrase == "" {
 		block, err = ssh.MarshalPrivateKey(priv, comment)
@@ -58,7 +58,7 @@ func NewKeyPair(t testing.TB, dir string, passphrase string) KeyPair {
 		t.Fatalf("marshal private key: %v", err)
 	}
 	kp := KeyPair{
-		Path:           filepath.Join(dir, "id_ed25519_"+strconv.FormatInt(n, 10)),
+		Path:           filepath.Join(dir, name),
 		Signer:         signer,
 		Public:         sshPub,
 		AuthorizedLine: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))) + " " + comment,
