@@ -26,9 +26,9 @@ func TestPromptFor(t *testing.T) {
 		{ios, "privileged", "R1",
 			[]string{"R1#", "Building configuration...\n[OK]\nR1#", "R1# "},
 			[]string{
-				"R2#",          // another device's name
-				"R1-backup#",   // a longer name that starts the same
-				"xR1#",         // and one that ends the same
+				"R2#",        // another device's name
+				"R1-backup#", // a longer name that starts the same
+				"xR1#",       // and one that ends the same
 				"hostname R1\n!\ninterface Loopback0\n description to SW1\n!\nSW1#", // show run trap
 				"R1#\nshow clock",
 				"R1>",
