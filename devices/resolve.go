@@ -35,7 +35,9 @@ type ResolveError struct {
 // Error reads like "resolve web1: ~/.ssh/config:12: ProxyJump: ... (hint)".
 func (e *ResolveError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "resolve %s: ", e.Alias)
+	if e.Alias != "" {
+		fmt.Fprintf(&b, "resolve %s: ", e.Alias)
+	}
 	if e.File != "" {
 		b.WriteString(shortenHome(e.File))
 		if e.Line > 0 {

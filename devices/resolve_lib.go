@@ -203,6 +203,11 @@ func (s *libState) blockActive(f *libFile, h *ssh_config.Host) bool {
 			return s.matchActive(f.path, f.matches[id])
 		}
 	}
+	// ssh's final pass matches Host lines against the HostName it has
+	// settled on, not the alias.
+	if s.final && s.hostRaw != "" {
+		return h.Matches(strings.ToLower(s.matchHost()))
+	}
 	return h.Matches(s.in.alias)
 }
 

@@ -129,6 +129,9 @@ func (r *Resolver) sshGError(alias, wrapper string, stderr []byte, err error) er
 		if line != "" && !strings.HasPrefix(line, "Pseudo-terminal") && !strings.Contains(line, wrapper) {
 			e.Msg = line
 		}
+		if strings.Contains(line, "jumphost loop") {
+			e.Setting, e.Hint = "ProxyJump", "add `ProxyJump none` to the jump host's Host block"
+		}
 	}
 	return e
 }
