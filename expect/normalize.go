@@ -47,7 +47,9 @@ func newNormalizer(lineCap int) *normalizer {
 // sequences removed, overstrikes applied, NUL and invalid UTF-8 made visible
 // as \x00 and \xNN. It is the function an Expecter applies to its stream.
 func Normalize(raw []byte) string {
-	n := newNormalizer(len(raw) + 1)
+	// Each input byte makes at most four cells (\xNN), so the line is
+	// never spilled: the whole input is one screen.
+	n := newNormalizer(4*len(raw) + 16)
 	n.write(raw)
 	n.flush()
 	return string(n.out) + n.current()
