@@ -1,30 +1,324 @@
 package expect
 
 import (
+	"context"
+	"errors"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"testing/iotest"
+	"time"
 )
+
+var iosPrompt = re(`(?m)^R1#\s*\z`)
 
 func TestExpectPromptSplitAcrossReads(t *testing.T) {
 	stream := "Router banner # not a prompt >\r\nR1>en\r\nR1#"
 	e := New(iotest.OneByteReader(strings.NewReader(stream)), &syncBuffer{}, Options{})
 	t.Cleanup(func() { e.Close() })
-	m := mustExpect(t, e, []Pattern{re(`(?m)^R1#\s*\z`)}, ExpectOptions{})
+	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{})
 	if m.Text != "R1#" || m.Before != "Router banner # not a prompt >\nR1>en\n" {
 		t.Fatalf("got Text %q Before %q", m.Text, m.Before)
 	}
 }
 
-func TestExpectCaptureAndEcho(t *testing.T) {
+func TestExpectPromptSplitOverPipe(t *testing.T) {
 	e, r := newPiped(t, Options{})
-	feed(t, r.Remote, "show ver", "sion   \r\n", "line 1\r\nline 2\r\npartial", " end\r\nR1#")
-	out := NewOutput(0)
-	m := mustExpect(t, e, []Pattern{re(`(?m)^R1#\s*\z`)}, ExpectOptions{Capture: out, Echo: "show version\n"})
-	if got, want := out.String(), "line 1\nline 2\npartial end\n"; got != want {
-		t.Errorf("capture %q, want %q", got, want)
+	feed(t, r.Remote, "out\r\n", "R", "1", "#")
+	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{})
+	if m.Before != "out\n" || m.Text != "R1#" {
+		t.Fatalf("got Before %q Text %q", m.Before, m.Text)
 	}
-	if m.Before != "" || m.Text != "R1#" {
-		t.Errorf("Before %q Text %q", m.Before, m.Text)
+}
+
+func TestExpectIgnoresPromptLookingLines(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	body := "R1# is the hostname\r\ninterface R1#\r\nR1#show run\r\n"
+	feed(t, r.Remote, body+"R1#")
+	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{})
+	if want := strings.ReplaceAll(body, "\r\n", "\n"); m.Before != want {
+		t.Fatalf("Before %q, want %q: the match ended early", m.Before, want)
+	}
+}
+
+func TestExpectLeftmostThenListOrder(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	feed(t, r.Remote, "xx abc yy abc")
+	m := mustExpect(t, e, []Pattern{lit("yy"), lit("abc"), re(`a\w+`)}, ExpectOptions{})
+	if m.Index != 1 || m.Text != "abc" || m.Before != "xx " {
+		t.Fatalf("got %+v, want index 1 (leftmost, first listed) after %q", m, "xx ")
+	}
+	if got := e.Pending(); got != " yy abc" {
+		t.Fatalf("Pending after match %q, want the text after it", got)
+	}
+	m = mustExpect(t, e, []Pattern{re(`(y+) (a)bc`)}, ExpectOptions{})
+	if len(m.Groups) != 3 || m.Groups[1] != "yy" || m.Groups[2] != "a" {
+		t.Fatalf("groups %q", m.Groups)
+	}
+}
+
+func TestExpectKeepsTextAfterMatchAcrossCalls(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	feed(t, r.Remote, "Password: \r\nR1>")
+	mustExpect(t, e, []Pattern{lit("Password:")}, ExpectOptions{})
+	m := mustExpect(t, e, []Pattern{re(`(?m)^R1>\z`)}, ExpectOptions{})
+	if m.Before != " \n" {
+		t.Fatalf("Before %q, want the rest of the line after the first match", m.Before)
+	}
+}
+
+func TestExpectPromptBetweenCallsIsKept(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	if _, err := io.WriteString(r.Remote, "late output\r\nR1#"); err != nil {
+		t.Fatal(err)
+	}
+	waitPending(t, e, "R1#")
+	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{})
+	if m.Before != "late output\n" {
+		t.Fatalf("Before %q", m.Before)
+	}
+}
+
+// waitPending polls until Pending ends with suffix; the reader goroutine
+// runs on its own schedule.
+func waitPending(t testing.TB, e *Expecter, suffix string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.HasSuffix(e.Pending(), suffix) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Pending %q never ended with %q", e.Pending(), suffix)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestExpectDeadlineUnderContinuousOutput(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		line := strings.Repeat("flood ", 20) + "\r\n"
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := io.WriteString(r.Remote, line); err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); r.Remote.Close(); wg.Wait() })
+
+	const timeout = 300 * time.Millisecond
+	start := time.Now()
+	out := NewOutput(64 << 10)
+	_, err := e.Expect(testCtx(t), []Pattern{lit("never printed")}, ExpectOptions{Timeout: timeout, Capture: out})
+	elapsed := time.Since(start)
+	var te *TimeoutError
+	if !errors.Is(err, ErrTimeout) || !errors.As(err, &te) {
+		t.Fatalf("err = %v, want a *TimeoutError", err)
+	}
+	if elapsed > timeout+5*time.Second {
+		t.Fatalf("returned after %v, the deadline was %v", elapsed, timeout)
+	}
+	if !strings.Contains(te.Tail, "flood") || len(te.Tail) > 500 || len(te.Patterns) != 1 {
+		t.Fatalf("evidence: tail %q patterns %v", te.Tail, te.Patterns)
+	}
+	if out.Len() == 0 {
+		t.Fatalf("capture is empty although output flowed")
+	}
+}
+
+func TestExpectContextCancel(t *testing.T) {
+	e, _ := newPiped(t, Options{})
+	ctx, cancel := context.WithCancel(testCtx(t))
+	go func() {
+		waitActive(t, e)
+		cancel()
+	}()
+	_, err := e.Expect(ctx, []Pattern{lit("x")}, ExpectOptions{Timeout: time.Minute})
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+// waitActive polls until an Expect call is waiting on e.
+func waitActive(t testing.TB, e *Expecter) {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		e.mu.Lock()
+		active := e.active != nil
+		e.mu.Unlock()
+		if active {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Errorf("no Expect call became active")
+}
+
+func TestExpectEOFMatchesWhatArrivedThenFails(t *testing.T) {
+	e := New(strings.NewReader("last words R1#"), &syncBuffer{}, Options{})
+	t.Cleanup(func() { e.Close() })
+	<-e.Done()
+	m := mustExpect(t, e, []Pattern{lit("R1#")}, ExpectOptions{})
+	if m.Before != "last words " {
+		t.Fatalf("Before %q", m.Before)
+	}
+	_, err := e.Expect(testCtx(t), []Pattern{lit("R1#")}, ExpectOptions{Timeout: time.Minute})
+	if !errors.Is(err, ErrClosed) || !errors.Is(err, io.EOF) {
+		t.Fatalf("err = %v, want ErrClosed wrapping io.EOF", err)
+	}
+	if !errors.Is(e.Err(), io.EOF) {
+		t.Fatalf("Err() = %v", e.Err())
+	}
+}
+
+func TestExpectFailsWhenStreamEndsWhileWaiting(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	go func() {
+		waitActive(t, e)
+		r.Remote.CloseWithError(errors.New("channel reset"))
+	}()
+	_, err := e.Expect(testCtx(t), []Pattern{lit("x")}, ExpectOptions{Timeout: time.Minute})
+	if !errors.Is(err, ErrClosed) || !strings.Contains(err.Error(), "channel reset") {
+		t.Fatalf("err = %v, want ErrClosed with the read error", err)
+	}
+}
+
+func TestExpectBadInput(t *testing.T) {
+	e, _ := newPiped(t, Options{})
+	ctx := testCtx(t)
+	cases := []struct {
+		name     string
+		patterns []Pattern
+		opts     ExpectOptions
+		want     string
+	}{
+		{"no patterns", nil, ExpectOptions{Timeout: time.Second}, "no patterns"},
+		{"empty pattern", []Pattern{{Name: "p"}}, ExpectOptions{Timeout: time.Second}, "empty"},
+		{"no timeout", []Pattern{lit("x")}, ExpectOptions{}, "Timeout"},
+	}
+	for _, tc := range cases {
+		if _, err := e.Expect(ctx, tc.patterns, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want it to mention %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestExpectOneCallerAtATime(t *testing.T) {
+	e, _ := newPiped(t, Options{})
+	ctx, cancel := context.WithCancel(testCtx(t))
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Expect(ctx, []Pattern{lit("x")}, ExpectOptions{Timeout: time.Minute})
+		done <- err
+	}()
+	waitActive(t, e)
+	if _, err := e.Expect(testCtx(t), []Pattern{lit("x")}, ExpectOptions{Timeout: time.Second}); err == nil || !strings.Contains(err.Error(), "already waiting") {
+		t.Fatalf("second concurrent Expect: err = %v", err)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("first Expect: %v", err)
+	}
+}
+
+func TestInterruptWhileExpectWaits(t *testing.T) {
+	toRemote, fromExpecter := io.Pipe()
+	fromRemote, toExpecter := io.Pipe()
+	e := New(fromRemote, fromExpecter, Options{})
+	t.Cleanup(func() { toExpecter.Close(); toRemote.Close(); e.Close() })
+	// The remote side answers Ctrl+C the way a shell does.
+	go func() {
+		buf := make([]byte, 64)
+		for {
+			n, err := toRemote.Read(buf)
+			if err != nil {
+				return
+			}
+			if strings.Contains(string(buf[:n]), "\x03") {
+				io.WriteString(toExpecter, "^C\r\nR1#")
+			}
+		}
+	}()
+	go func() {
+		waitActive(t, e)
+		if err := e.Send(testCtx(t), "ping\n"); err != nil {
+			t.Errorf("Send: %v", err)
+		}
+		if err := e.Interrupt(testCtx(t)); err != nil {
+			t.Errorf("Interrupt: %v", err)
+		}
+	}()
+	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{})
+	if m.Before != "^C\n" {
+		t.Fatalf("Before %q", m.Before)
+	}
+}
+
+func TestSendRespectsContextWhenWriterBlocks(t *testing.T) {
+	pr, pw := io.Pipe() // nobody reads pr: writes block
+	e := New(strings.NewReader(""), pw, Options{})
+	ctx, cancel := context.WithTimeout(testCtx(t), 50*time.Millisecond)
+	defer cancel()
+	if err := e.Send(ctx, "stuck\n"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Send: %v, want DeadlineExceeded", err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	pr.Close()
+	if err := e.Send(testCtx(t), "x"); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Send after Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestPendingAndDiscard(t *testing.T) {
+	e, r := newPiped(t, Options{Window: 64})
+	feed(t, r.Remote, strings.Repeat("0123456789\r\n", 20)+"%LINK-3-UPDOWN\r\nR1#")
+	waitPending(t, e, "R1#")
+	if p := e.Pending(); len(p) > 64 || !strings.HasSuffix(p, "%LINK-3-UPDOWN\nR1#") {
+		t.Fatalf("Pending %q: want at most 64 bytes ending in the tail", p)
+	}
+	if d := e.Discard(); !strings.HasPrefix(d, "0123456789\n") || !strings.HasSuffix(d, "R1#") {
+		t.Fatalf("Discard %q", d)
+	}
+	if p := e.Pending(); p != "" {
+		t.Fatalf("Pending after Discard %q", p)
+	}
+}
+
+func TestCloseEndsEverything(t *testing.T) {
+	pr, pw := io.Pipe()
+	sent := &syncBuffer{}
+	e := New(pr, sent, Options{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Expect(testCtx(t), []Pattern{lit("x")}, ExpectOptions{Timeout: time.Minute})
+		done <- err
+	}()
+	waitActive(t, e)
+	if err := e.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := <-done; !errors.Is(err, ErrClosed) {
+		t.Fatalf("Expect after Close: %v", err)
+	}
+	select {
+	case <-e.Done():
+	default:
+		t.Fatal("Done not closed after Close")
+	}
+	if _, err := pw.Write([]byte("x")); err == nil {
+		t.Fatal("the reader was not closed")
+	}
+	if err := e.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
 	}
 }

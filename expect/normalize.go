@@ -35,6 +35,7 @@ type normalizer struct {
 	line    []rune
 	col     int
 	hidden  int
+	cr      bool // a carriage return waits to see whether a newline follows
 	out     []byte
 	lineCap int // longest line kept in line; the excess is committed without a newline
 }
@@ -58,6 +59,14 @@ func Normalize(raw []byte) string {
 // write feeds raw bytes.
 func (n *normalizer) write(p []byte) {
 	for _, b := range p {
+		if n.cr && n.st == stGround && b != '\r' {
+			// CR LF ends the line as it is; CR before anything else
+			// returns to column 0, where the next text overwrites.
+			n.cr = false
+			if b != '\n' {
+				n.col = 0
+			}
+		}
 		if n.nutf > 0 || (n.st == stGround && b >= utf8.RuneSelf) {
 			n.utf8Byte(b)
 			continue
@@ -120,7 +129,7 @@ func (n *normalizer) ground(b byte) {
 	case '\n':
 		n.newline()
 	case '\r':
-		n.col = 0
+		n.cr = true
 	case '\b':
 		if n.col > 0 {
 			n.col--
@@ -355,6 +364,10 @@ func (n *normalizer) take(dst []byte) []byte {
 
 // flush ends the stream: an incomplete UTF-8 sequence is shown byte by byte.
 func (n *normalizer) flush() {
+	if n.cr {
+		n.cr = false
+		n.col = 0
+	}
 	pending := n.utf[:n.nutf]
 	n.nutf = 0
 	for _, b := range pending {

@@ -45,7 +45,8 @@ var normalizeCases = []struct {
 	{"esc before control", "a\x1b\nb", "a\nb"},
 	{"csi aborted by control", "a\x1b[1\nb", "a\nb"},
 	{"unterminated osc is bounded", "\x1b]" + strings.Repeat("x", maxSeq+1) + "y", "y"},
-	{"junos echo padding", "show version    \r\n", "show version\n"},
+	{"trailing blanks kept", "show version    \r\n", "show version    \n"},
+	{"cr then utf8", "abc\rü", "übc"},
 }
 
 func TestNormalize(t *testing.T) {

@@ -113,11 +113,12 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 
 // giveUp ends a call that found nothing in time. Called with mu held.
 func (e *Expecter) giveUp(w *waiter, cause error, start time.Time) {
+	tail := tailOf(e.text(), 500)
 	// Text already written to Capture was delivered: it must not be
 	// delivered again by the next call.
 	e.buf = e.buf[:copy(e.buf, e.buf[min(w.captured, len(e.buf)):])]
 	if cause == ErrTimeout {
-		e.fail(w, &TimeoutError{Patterns: w.patterns, Tail: tailOf(e.text(), 500), Elapsed: time.Since(start)})
+		e.fail(w, &TimeoutError{Patterns: w.patterns, Tail: tail, Elapsed: time.Since(start)})
 		return
 	}
 	e.fail(w, fmt.Errorf("expect: stopped waiting for %v: %w", w.patterns, cause))
