@@ -7,17 +7,22 @@ import (
 	"syscall"
 )
 
-// killTree kills root and all its descendants. sshd puts every connection
-// in a new session, so killing the process group alone would leave the
+// killTree kills p and all its descendants. sshd puts every connection
+// in a new session, so killing its process group would leave the
 // connections (and their shells) running. Each process found is stopped
 // first so that it can neither fork nor be reparented away from the tree
-// while it is being walked; then all are killed at once.
-func killTree(root int) {
-	stopped := map[int]bool{root: true}
-	syscall.Kill(root, syscall.SIGSTOP)
+// while the tree is walked; then all are killed at once. p is signalled
+// through os.Process, which cannot hit a recycled PID once p has been
+// waited for; the descendants are found while their ancestors are stopped
+// and so cannot be reaped and recycled meanwhile.
+func killTree(p *os.Process) {
+	if err := p.Signal(syscall.SIGSTOP); err != nil {
+		return // already gone: its children were reparented away from us
+	}
+	stopped := map[int]bool{}
 	for round := 0; round < 50; round++ {
 		found := false
-		for _, pid := range descendants(root) {
+		for _, pid := range descendants(p.Pid) {
 			if !stopped[pid] {
 				stopped[pid] = true
 				found = true
@@ -31,7 +36,7 @@ func killTree(root int) {
 	for pid := range stopped {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
-	syscall.Kill(-root, syscall.SIGKILL) // anything else left in its group
+	p.Kill()
 }
 
 // descendants lists the live (not zombie) descendants of root from /proc.

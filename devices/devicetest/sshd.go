@@ -20,10 +20,11 @@ import (
 )
 
 // startTimeout bounds how long one sshd start may take to answer with our
-// host key; restartTimeout bounds how long Start keeps retrying a port
+// host key (generous: parallel test packages can load the machine heavily);
+// restartTimeout bounds how long Start keeps retrying a port
 // that the previous instance has not released yet.
 const (
-	startTimeout   = 10 * time.Second
+	startTimeout   = 30 * time.Second
 	restartTimeout = 5 * time.Second
 )
 
@@ -239,7 +240,7 @@ func (s *SSHD) Stop() {
 	if s.proc == nil {
 		return
 	}
-	killTree(s.proc.Process.Pid)
+	killTree(s.proc.Process)
 	<-s.done
 	s.proc, s.done = nil, nil
 }
@@ -296,7 +297,7 @@ func (s *SSHD) launchLocked(ctx context.Context) error {
 		close(done)
 	}()
 	if err := s.waitReady(ctx, done); err != nil {
-		killTree(cmd.Process.Pid)
+		killTree(cmd.Process)
 		<-done
 		return err
 	}
@@ -316,39 +317,52 @@ func (s *SSHD) waitReady(ctx context.Context, exited <-chan struct{}) error {
 			return errors.New("sshd exited during start")
 		default:
 		}
-		if probeHostKey(ctx, s.Addr, s.HostKey) {
+		ready, err := probeHostKey(ctx, s.Addr, s.HostKey)
+		if ready {
 			return nil
+		}
+		if errors.Is(err, errStranger) {
+			return fmt.Errorf("port %d answered by another server: %w", s.Port, errAddrInUse)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("sshd did not answer on %s: %w", s.Addr, ctx.Err())
+			return fmt.Errorf("sshd did not answer on %s: %w (last attempt: %v)", s.Addr, ctx.Err(), err)
 		case <-exited:
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
 
-var errProbeDone = errors.New("host key seen")
+var (
+	errProbeDone = errors.New("host key seen")
+	errStranger  = errors.New("another host key")
+)
 
 // probeHostKey reports whether addr completes a key exchange presenting
 // key. It stops right after the host key check and never authenticates.
-func probeHostKey(ctx context.Context, addr string, key ssh.PublicKey) bool {
-	d := net.Dialer{Timeout: time.Second}
+// A connection, once accepted, may take until ctx's deadline: on a loaded
+// machine a handshake can be slow, and retrying it would only add load.
+func probeHostKey(ctx context.Context, addr string, key ssh.PublicKey) (bool, error) {
+	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return false
+		return false, err
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(2 * time.Second))
-	ours := false
+	if deadline, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(deadline)
+	}
+	defer context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })()
 	cfg := &ssh.ClientConfig{
 		User:              "probe",
 		HostKeyAlgorithms: []string{ssh.KeyAlgoED25519},
 		HostKeyCallback: func(_ string, _ net.Addr, k ssh.PublicKey) error {
-			ours = string(k.Marshal()) == string(key.Marshal())
+			if string(k.Marshal()) != string(key.Marshal()) {
+				return errStranger
+			}
 			return errProbeDone
 		},
 	}
 	_, _, _, err = ssh.NewClientConn(conn, addr, cfg)
-	return ours && errors.Is(err, errProbeDone)
+	return errors.Is(err, errProbeDone), err
 }

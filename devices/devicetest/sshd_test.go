@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"bufio"
 	"context"
 	"os"
 	"strconv"
@@ -60,6 +61,7 @@ func TestSSHDStopThenDialFails(t *testing.T) {
 	t.Parallel()
 	s := StartSSHD(t, SSHDOptions{})
 	c := Dial(t, s.Addr, s.ClientConfig(s.User))
+	shell := startSleeper(t, c)
 	s.Stop()
 	s.Stop() // idempotent
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -68,9 +70,49 @@ func TestSSHDStopThenDialFails(t *testing.T) {
 		c2.Close()
 		t.Fatalf("dial %s after Stop succeeded, want an error", s.Addr)
 	}
-	// Stop ends the connections sshd serves, as a host going down would.
+	// Stop ends the connections sshd serves and what runs under them, as a
+	// host going down would.
 	if err := c.Wait(); err == nil {
 		t.Errorf("existing connection ended without error after Stop")
+	}
+	waitGone(t, shell)
+}
+
+// startSleeper starts a long sleep in an exec channel and returns its PID.
+func startSleeper(t testing.TB, c *ssh.Client) int {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	out, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatalf("stdout: %v", err)
+	}
+	if err := sess.Start("echo $$; exec sleep 600"); err != nil {
+		t.Fatalf("start sleep: %v", err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	pid, convErr := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || convErr != nil {
+		t.Fatalf("read PID: %q, %v %v", line, err, convErr)
+	}
+	return pid
+}
+
+// waitGone polls until pid has exited (a zombie counts as exited).
+func waitGone(t testing.TB, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, state, ok := procStat(pid)
+		if !ok || state == "Z" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d still alive (state %q) after Stop", pid, state)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -179,5 +221,52 @@ func TestSSHDKeyboardInteractiveNeedsPAM(t *testing.T) {
 	if c, err := DialContext(ctx, noPAM.Addr, noPAM.ClientConfig(acct.Name, answerAll(acct.Password))); err == nil {
 		c.Close()
 		t.Errorf("keyboard-interactive succeeded without PAM; the option would be pointless")
+	}
+}
+
+func TestSSHDSFTPSubsystem(t *testing.T) {
+	t.Parallel()
+	s := StartSSHD(t, SSHDOptions{})
+	c := Dial(t, s.Addr, s.ClientConfig(s.User))
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	defer sess.Close()
+	if err := sess.RequestSubsystem("sftp"); err != nil {
+		t.Fatalf("sftp subsystem: %v", err)
+	}
+}
+
+// TestSSHDForwardingAsJumpHost dials a second sshd through the first, as
+// ProxyJump does.
+func TestSSHDForwardingAsJumpHost(t *testing.T) {
+	t.Parallel()
+	jump := StartSSHD(t, SSHDOptions{})
+	target := StartSSHD(t, SSHDOptions{})
+	jc := Dial(t, jump.Addr, jump.ClientConfig(jump.User))
+	conn, err := jc.Dial("tcp", target.Addr)
+	if err != nil {
+		t.Fatalf("direct-tcpip from %s to %s: %v", jump.Addr, target.Addr, err)
+	}
+	cc, chans, reqs, err := ssh.NewClientConn(conn, target.Addr, target.ClientConfig(target.User))
+	if err != nil {
+		t.Fatalf("ssh through the jump host: %v", err)
+	}
+	c := ssh.NewClient(cc, chans, reqs)
+	defer c.Close()
+	if got := run(t, c, "echo jumped"); got != "jumped" {
+		t.Errorf("through the jump host: %q", got)
+	}
+}
+
+// BenchmarkStartSSHD measures what a test pays for its own sshd: start,
+// one key login, stop.
+func BenchmarkStartSSHD(b *testing.B) {
+	for b.Loop() {
+		s := StartSSHD(b, SSHDOptions{})
+		c := Dial(b, s.Addr, s.ClientConfig(s.User))
+		c.Close()
+		s.Stop()
 	}
 }
