@@ -14,6 +14,7 @@ type Call struct {
 	Args    []string // parameter values in the order of the syntax
 	Line    string   // the whole typed line
 	Pipes   []string // pipes the interpreter did not handle itself
+	Command *Command // the table entry that matched
 	paged   bool
 	filters []func(string) bool
 }
@@ -96,6 +97,18 @@ func (c *Call) Var(name string) string { return c.s.vars[name] }
 
 // SetVar records a per-session setting.
 func (c *Call) SetVar(name, value string) { c.s.vars[name] = value }
+
+// Data returns per-session platform state stored under key (nil if none).
+func (c *Call) Data(key string) any { return c.s.data[key] }
+
+// SetData stores per-session platform state; nil removes it.
+func (c *Call) SetData(key string, v any) {
+	if v == nil {
+		delete(c.s.data, key)
+		return
+	}
+	c.s.data[key] = v
+}
 
 // After prints text asynchronously once the session is idle at its
 // prompt, d after now, followed by the prompt again.

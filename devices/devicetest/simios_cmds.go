@@ -98,7 +98,7 @@ func iosPing(c *Call) error {
 
 // iosConfigure asks where to configure from, as bare "configure" does.
 func iosConfigure(c *Call) error {
-	if strings.Count(strings.TrimSpace(c.Line), " ") == 0 {
+	if c.Command.Syntax == "configure" {
 		ans, err := c.ReadLine("Configuring from terminal, memory, or network [terminal]? ", false)
 		if err != nil {
 			return ignoreInterrupt(err)

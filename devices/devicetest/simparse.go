@@ -149,7 +149,13 @@ func match(root *cmdNode, line string, foldCase bool) parsed {
 	if n == root {
 		return parsed{ok: true} // an empty line
 	}
-	return finish(n, args)
+	res := finish(n, args)
+	if !res.ok {
+		// the caret goes where the missing word would start
+		res.pos = len(strings.TrimRight(line, " \t")) + 1
+		res.upto = line
+	}
+	return res
 }
 
 func finish(n *cmdNode, args []string) parsed {

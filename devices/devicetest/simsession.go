@@ -41,6 +41,7 @@ type session struct {
 	length   int      // terminal length; 0 disables the pager
 	width    int
 	vars     map[string]string
+	data     map[string]any // per-session platform state (a candidate config)
 	line     []byte // what the user has typed at the prompt so far
 	atPrompt bool
 	prompt   string // last line of the current prompt
@@ -58,6 +59,7 @@ func (s *SimServer) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh
 		length: p.Pager.DefaultLength,
 		width:  80,
 		vars:   map[string]string{},
+		data:   map[string]any{},
 	}
 }
 
@@ -145,7 +147,7 @@ func (s *session) execute(line string) error {
 	if res.cmd == nil {
 		return nil
 	}
-	c := &Call{s: s, Args: res.args, Line: line, paged: true}
+	c := &Call{s: s, Args: res.args, Line: line, Command: res.cmd, paged: true}
 	for _, pipe := range pipes {
 		word, arg, _ := strings.Cut(pipe, " ")
 		switch f := s.p.Filters[word]; {

@@ -1,0 +1,228 @@
+package devicetest
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Junos configuration-mode handlers. Each session edits its own
+// candidate; commit publishes it to the device for every session.
+
+const junosCandidateKey = "candidate"
+
+// junosCandidate returns the session's candidate, loading it from the
+// committed configuration on first use.
+func junosCandidate(c *Call) *confNode {
+	if n, ok := c.Data(junosCandidateKey).(*confNode); ok {
+		return n
+	}
+	n := parseSetLines(junosCommitted(c))
+	c.SetData(junosCandidateKey, n)
+	return n
+}
+
+// junosChanged reports whether the candidate differs from the committed
+// configuration.
+func junosChanged(c *Call) bool {
+	a := junosCandidate(c).setLines("", nil)
+	b := parseSetLines(junosCommitted(c)).setLines("", nil)
+	slices.Sort(a)
+	slices.Sort(b)
+	return !slices.Equal(a, b)
+}
+
+func junosConfigure(c *Call) error {
+	c.Println("Entering configuration mode")
+	if c.Command.Syntax == "configure private" {
+		c.Println("warning: uncommitted changes will be discarded on exit")
+	}
+	if junosChanged(c) {
+		c.Println("The configuration has been changed but not committed")
+	}
+	c.SetMode("config")
+	c.SetContext(nil)
+	return nil
+}
+
+// junosStatement parses the statement argument relative to the edit
+// path; it prints the error and returns ok false when it is invalid.
+func junosStatement(c *Call) (path []string, leaf string, ok bool) {
+	levels, leaf, bad := confLevels(c.Context(), tokenizeWords(c.Args[0]))
+	if bad != "" {
+		c.Reject(bad, ErrBadValue)
+		return nil, "", false
+	}
+	return append(c.Context(), levels...), leaf, true
+}
+
+func junosSet(c *Call) error {
+	if path, leaf, ok := junosStatement(c); ok {
+		junosCandidate(c).set(path, leaf)
+	}
+	return nil
+}
+
+func junosDelete(c *Call) error {
+	path, leaf, ok := junosStatement(c)
+	if ok && !junosCandidate(c).remove(path, leaf) {
+		c.Println("warning: statement not found")
+	}
+	return nil
+}
+
+func junosEdit(c *Call) error {
+	path, leaf, ok := junosStatement(c)
+	if !ok {
+		return nil
+	}
+	if leaf != "" {
+		c.Reject(strings.Fields(leaf)[0], ErrBadValue)
+		return nil
+	}
+	c.SetContext(path)
+	return nil
+}
+
+func junosTop(c *Call) error {
+	c.SetContext(nil)
+	return nil
+}
+
+func junosUp(c *Call) error {
+	if ctx := c.Context(); len(ctx) > 0 {
+		c.SetContext(ctx[:len(ctx)-1])
+	}
+	return nil
+}
+
+// junosShowCandidate shows the candidate below the edit path, or with
+// "| compare" its difference from the committed configuration.
+func junosShowCandidate(c *Call) error {
+	cand := junosCandidate(c)
+	if slices.Contains(c.Pipes, "compare") {
+		return c.Page(SliceOutput(confDiff(parseSetLines(junosCommitted(c)), cand, nil, nil)))
+	}
+	path := c.Context()
+	if len(c.Args) > 0 {
+		var ok bool
+		if path, _, ok = junosStatement(c); !ok {
+			return nil
+		}
+	}
+	node := cand.lookup(path)
+	if node == nil {
+		return nil
+	}
+	return c.Page(SliceOutput(node.render("", nil)))
+}
+
+// junosCommit checks the candidate and, unless only checking, makes it
+// the committed configuration: the hostname changes here.
+func junosCommit(c *Call) error {
+	syntax := c.Command.Syntax
+	cand := junosCandidate(c)
+	dual := c.Options().DualRE
+	if errs := confCheck(cand); len(errs) > 0 {
+		if dual {
+			c.Println("re0: ")
+		}
+		c.Println(errs...)
+		c.Println("error: configuration check-out failed")
+		return nil
+	}
+	if syntax == "commit check" {
+		c.Println("configuration check succeeds")
+		return nil
+	}
+	if dual {
+		c.Println("re0: ", "configuration check succeeds", "re1: ", "configuration check succeeds", "commit complete", "re0: ")
+	}
+	if strings.HasPrefix(syntax, "commit confirmed") {
+		minutes := "10"
+		if len(c.Args) > 0 {
+			minutes = c.Args[0]
+		}
+		c.Printf("commit confirmed will be automatically rolled back in %s minutes unless confirmed\n", minutes)
+	}
+	c.Println("commit complete")
+	junosPublish(c, cand)
+	if syntax == "commit and-quit" {
+		c.Println("Exiting configuration mode")
+		c.SetMode("op")
+		c.SetContext(nil)
+	}
+	return nil
+}
+
+// junosHistory is how many previous configurations rollback can load.
+const junosHistory = 10
+
+// junosPublish stores cand as the committed configuration, keeping the
+// previous ones for rollback, and applies the hostname.
+func junosPublish(c *Call, cand *confNode) {
+	d := c.device()
+	for i := junosHistory; i > 1; i-- {
+		if prev, ok := d.section(fmt.Sprintf("rollback %d", i-1)); ok {
+			d.setSection(fmt.Sprintf("rollback %d", i), prev)
+		}
+	}
+	d.setSection("rollback 1", junosCommitted(c))
+	d.setSection("committed", cand.setLines("", nil))
+	if host := cand.leafValue([]string{"system"}, "host-name"); host != "" {
+		c.SetHostname(host)
+	}
+}
+
+// junosRollback loads a committed configuration into the candidate.
+func junosRollback(c *Call) error {
+	n := 0
+	if len(c.Args) > 0 {
+		n, _ = strconv.Atoi(c.Args[0])
+	}
+	lines := junosCommitted(c)
+	if n > 0 {
+		var ok bool
+		if lines, ok = c.device().section(fmt.Sprintf("rollback %d", n)); !ok {
+			c.Printf("error: rollback %d does not exist\n", n)
+			return nil
+		}
+	}
+	c.SetData(junosCandidateKey, parseSetLines(lines))
+	c.Println("load complete")
+	return nil
+}
+
+// junosExit leaves an edit level, or configuration mode, asking first
+// when changes are not committed.
+func junosExit(c *Call) error {
+	if c.Command.Syntax != "exit configuration-mode" && len(c.Context()) > 0 {
+		c.SetContext(nil)
+		return nil
+	}
+	if junosChanged(c) {
+		c.Println("The configuration has been changed but not committed")
+		ans, err := c.ReadLine("Exit with uncommitted changes? [yes,no] (yes) ", false)
+		if err != nil {
+			return ignoreInterrupt(err)
+		}
+		if a := strings.ToLower(strings.TrimSpace(ans)); a != "" && a != "yes" && a != "y" {
+			return nil
+		}
+	}
+	c.Println("Exiting configuration mode")
+	c.SetMode("op")
+	c.SetContext(nil)
+	return nil
+}
+
+// junosRun runs an operational command from configuration mode.
+func junosRun(c *Call) error {
+	mode, ctx := c.Mode(), c.Context()
+	c.SetMode("op")
+	err := c.s.execute(c.Args[0])
+	c.SetMode(mode)
+	c.SetContext(ctx)
+	return err
+}
