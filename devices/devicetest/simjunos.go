@@ -257,4 +257,3 @@ func junosSetup(d *simDevice) {
 		"set protocols lldp interface all",
 	})
 }
-

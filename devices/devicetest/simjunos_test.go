@@ -11,7 +11,9 @@ import (
 func junosPrompt(host string) string { return "\r\n\r\nadmin@" + host + "> " }
 
 // junosEditPrompt is the prompt block after a command in configuration mode.
-func junosEditPrompt(ctx, host string) string { return "\r\n\r\n[edit" + ctx + "]\r\nadmin@" + host + "# " }
+func junosEditPrompt(ctx, host string) string {
+	return "\r\n\r\n[edit" + ctx + "]\r\nadmin@" + host + "# "
+}
 
 func TestJunosTranscript(t *testing.T) {
 	d := StartDevice(t, DeviceOptions{Platform: "junos"})

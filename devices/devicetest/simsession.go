@@ -42,7 +42,7 @@ type session struct {
 	width    int
 	vars     map[string]string
 	data     map[string]any // per-session platform state (a candidate config)
-	line     []byte // what the user has typed at the prompt so far
+	line     []byte         // what the user has typed at the prompt so far
 	atPrompt bool
 	prompt   string // last line of the current prompt
 	afterCmd bool   // a command ran since the last prompt
