@@ -123,8 +123,9 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 
 // decoder keeps the first error; later calls become no-ops.
 type decoder struct {
-	file string
-	err  error
+	file    string
+	err     error
+	keyLine int // line of the key whose value is being decoded
 }
 
 func (d *decoder) fail(n *yaml.Node, field, msg, hint string) {
@@ -161,6 +162,7 @@ func (d *decoder) mapping(n *yaml.Node, where string, fields map[string]func(*ya
 			d.fail(k, field, "unknown key", "known keys: "+strings.Join(sortedKeys(fields), ", "))
 			return
 		}
+		d.keyLine = k.Line
 		fn(v, field)
 	}
 }
@@ -200,23 +202,23 @@ func (d *decoder) defaults(n *yaml.Node, where string, df *Defaults) {
 		"history":         func(v *yaml.Node, f string) { df.History = int(d.count(v, f)) },
 		"strict_host_key_checking": func(v *yaml.Node, f string) {
 			df.StrictHostKeyChecking = d.strict(v, f)
-			df.strictSource = fmt.Sprintf("%s:%d", d.file, v.Line)
+			df.strictSource = fmt.Sprintf("%s:%d", d.file, d.keyLine)
 		},
 	})
 }
 
 func (d *decoder) host(n *yaml.Node, where string) HostConfig {
 	h := HostConfig{Line: n.Line, lines: map[string]int{}}
-	set := func(key string, v *yaml.Node) { h.lines[key] = v.Line }
+	set := func(key string) { h.lines[key] = d.keyLine }
 	d.mapping(n, where, map[string]func(*yaml.Node, string){
-		"match":           func(v *yaml.Node, f string) { h.Match = d.globs(v, f); set("match", v) },
-		"profile":         func(v *yaml.Node, f string) { h.Profile = d.scalar(v, f); set("profile", v) },
-		"user":            func(v *yaml.Node, f string) { h.User = d.user(v, f); set("user", v) },
-		"password":        func(v *yaml.Node, f string) { h.Password = d.secret(v, f); set("password", v) },
-		"key_passphrase":  func(v *yaml.Node, f string) { h.KeyPassphrase = d.secret(v, f); set("key_passphrase", v) },
-		"sudo_password":   func(v *yaml.Node, f string) { h.SudoPassword = d.secret(v, f); set("sudo_password", v) },
-		"enable_secret":   func(v *yaml.Node, f string) { h.EnableSecret = d.secret(v, f); set("enable_secret", v) },
-		"command_timeout": func(v *yaml.Node, f string) { h.CommandTimeout = d.duration(v, f); set("command_timeout", v) },
+		"match":           func(v *yaml.Node, f string) { set("match"); h.Match = d.globs(v, f) },
+		"profile":         func(v *yaml.Node, f string) { set("profile"); h.Profile = d.scalar(v, f) },
+		"user":            func(v *yaml.Node, f string) { set("user"); h.User = d.user(v, f) },
+		"password":        func(v *yaml.Node, f string) { set("password"); h.Password = d.secret(v, f) },
+		"key_passphrase":  func(v *yaml.Node, f string) { set("key_passphrase"); h.KeyPassphrase = d.secret(v, f) },
+		"sudo_password":   func(v *yaml.Node, f string) { set("sudo_password"); h.SudoPassword = d.secret(v, f) },
+		"enable_secret":   func(v *yaml.Node, f string) { set("enable_secret"); h.EnableSecret = d.secret(v, f) },
+		"command_timeout": func(v *yaml.Node, f string) { set("command_timeout"); h.CommandTimeout = d.duration(v, f) },
 	})
 	if d.err == nil && len(h.Match) == 0 {
 		d.fail(n, where+".match", "missing", `every host entry needs match: "<glob on the alias>"`)

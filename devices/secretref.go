@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -46,7 +47,7 @@ func (d *decoder) secret(n *yaml.Node, field string) *SecretRef {
 			`write {env: VARIABLE} or {command: "pass show some/entry"} so the file holds no secret`)
 		return nil
 	}
-	ref := &SecretRef{File: d.file, Line: n.Line, Field: field}
+	ref := &SecretRef{File: d.file, Line: d.keyLine, Field: field}
 	d.mapping(n, field, map[string]func(*yaml.Node, string){
 		"env":     func(v *yaml.Node, f string) { ref.Env = d.scalar(v, f) },
 		"command": func(v *yaml.Node, f string) { ref.Command = d.scalar(v, f) },
@@ -131,6 +132,10 @@ func runSecretCommand(ctx context.Context, command string) (string, error) {
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
 	stdout, stderr := &limitedBuffer{max: maxSecretBytes}, &limitedBuffer{max: 4096}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
+	// Its own process group, killed whole on timeout: a password store's
+	// helper (gpg, pinentry) must not outlive the deadline.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second // a grandchild holding the pipes open must not hang us
 	err := cmd.Run()
 	what := fmt.Sprintf("command `%s`", command)
