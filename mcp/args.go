@@ -84,7 +84,10 @@ func bind(req mcpgo.CallToolRequest, dst any, required ...string) error {
 	if err := json.Unmarshal(raw, dst); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &argError{field: te.Field, msg: fmt.Sprintf("must be %s, not a JSON %s", jsonKind(te.Type), te.Value)}
+			// Field is a dotted Go path ("connArgs.port" for an
+			// embedded struct); the parameter is its last element.
+			field := te.Field[strings.LastIndexByte(te.Field, '.')+1:]
+			return &argError{field: field, msg: fmt.Sprintf("must be %s, not a JSON %s", jsonKind(te.Type), te.Value)}
 		}
 		return fmt.Errorf("the arguments could not be decoded: %v", err)
 	}

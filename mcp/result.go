@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
 )
 
@@ -153,4 +155,13 @@ func (r commandResult) nextStep() string {
 		return hint
 	}
 	return ""
+}
+
+// textResult is a successful result with both a text layout and
+// structured content.
+func textResult(text string, structured any) *mcpgo.CallToolResult {
+	return &mcpgo.CallToolResult{
+		Content:           []mcpgo.Content{mcpgo.NewTextContent(text)},
+		StructuredContent: structured,
+	}
 }

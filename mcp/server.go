@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"time"
 
-	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
@@ -85,7 +84,6 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	srv := mcpserver.NewMCPServer("mcp-ssh-session", version,
 		mcpserver.WithToolCapabilities(false),
-		mcpserver.WithInputSchemaValidation(),
 		mcpserver.WithOutputSchemaValidation(),
 		mcpserver.WithRecovery(),
 		mcpserver.WithInstructions(instructions),
@@ -145,13 +143,4 @@ type slogWriter struct{ log *slog.Logger }
 func (w slogWriter) Write(p []byte) (int, error) {
 	w.log.Warn("mcp transport", "msg", string(p))
 	return len(p), nil
-}
-
-// textResult is a successful result with both a text layout and
-// structured content.
-func textResult(text string, structured any) *mcpgo.CallToolResult {
-	return &mcpgo.CallToolResult{
-		Content:           []mcpgo.Content{mcpgo.NewTextContent(text)},
-		StructuredContent: structured,
-	}
 }

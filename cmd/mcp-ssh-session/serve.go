@@ -1,0 +1,173 @@
+//go:build wip
+
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp"
+	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
+)
+
+func init() {
+	subcommands["serve"] = subcommand{summary: "serve MCP on stdin/stdout (the default)", run: runServe}
+}
+
+// engineFlags are the flags serve and exec share: where configuration
+// comes from and where logs go.
+type engineFlags struct {
+	config, profilesDir, sshConfig string
+	logFile, logLevel              string
+	wireLog                        bool
+}
+
+func (f *engineFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.config, "config", "", "config file (default $XDG_CONFIG_HOME/mcp-ssh-session/config.yaml)")
+	fs.StringVar(&f.profilesDir, "profiles-dir", "", "directory of user device profiles (default $XDG_CONFIG_HOME/mcp-ssh-session/profiles)")
+	fs.StringVar(&f.sshConfig, "ssh-config", "", "ssh_config file (default ~/.ssh/config)")
+	fs.StringVar(&f.logFile, "log-file", "", "append logs to this file, created with mode 0600 (default stderr)")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.BoolVar(&f.wireLog, "wire-log", false, "log the raw bytes of every shell both ways, secrets redacted (debugging a device)")
+}
+
+// engine is the session machinery both subcommands drive.
+type engine struct {
+	manager *devices.Manager
+	config  *devices.Config
+	log     *slog.Logger
+	closers []io.Closer
+}
+
+// openEngine builds logger, resolver, connection pool, profiles and
+// manager. Broken user profiles are warnings: the embedded ones still work.
+func openEngine(f engineFlags, stderr io.Writer) (*engine, error) {
+	e := &engine{}
+	logOut := stderr
+	if f.logFile != "" {
+		file, err := openLogFile(f.logFile)
+		if err != nil {
+			return nil, err
+		}
+		e.closers = append(e.closers, file)
+		logOut = file
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
+		e.close()
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", f.logLevel)
+	}
+	e.log = slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+	res, err := devices.NewResolver(devices.ResolverOptions{SSHConfigPath: f.sshConfig, ConfigPath: f.config, Logger: e.log})
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	e.config = res.Config()
+	dir := f.profilesDir
+	if dir == "" {
+		dir = profiles.DefaultDir()
+	}
+	set, errs := profiles.Load(dir)
+	for _, err := range errs {
+		e.log.Warn("profile skipped", "err", err)
+	}
+	opts := devices.ManagerOptions{Resolver: res, Pool: devices.NewPool(devices.PoolOptions{Logger: e.log}), Profiles: set, Logger: e.log}
+	if f.wireLog {
+		opts.WireLog = logOut
+	}
+	if e.manager, err = devices.NewManager(opts); err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// openLogFile opens path for appending, readable by its owner only: logs
+// hold host names and commands.
+func openLogFile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("--log-file: %w", err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--log-file: %w", err)
+	}
+	return f, nil
+}
+
+// shutdown closes the manager, bounded so that a hung host cannot keep the
+// process alive.
+func (e *engine) shutdown(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := e.manager.Close(ctx); err != nil {
+		e.log.Warn("closing sessions", "err", err)
+	}
+	e.close()
+}
+
+func (e *engine) close() {
+	for _, c := range e.closers {
+		c.Close()
+	}
+}
+
+func runServe(ctx context.Context, args []string, s stdio) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	var f engineFlags
+	f.register(fs)
+	outputLimit := fs.Int("output-limit", 0, "bytes of command output per tool response (default 65536, or defaults.output_limit in the config)")
+	fs.Usage = func() {
+		fmt.Fprint(s.err, "Usage: mcp-ssh-session [serve] [flags]\n\nServes MCP on stdin and stdout until stdin closes or a signal arrives. Logs go to stderr or --log-file, never stdout.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(s.err, "mcp-ssh-session serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *outputLimit < 0 {
+		fmt.Fprintln(s.err, "mcp-ssh-session serve: --output-limit must be positive")
+		return 2
+	}
+	e, err := openEngine(f, s.err)
+	if err != nil {
+		fmt.Fprintf(s.err, "mcp-ssh-session serve: %v\n", err)
+		return 1
+	}
+	defer e.shutdown(ctx)
+	d := e.config.Defaults
+	limit := *outputLimit
+	if limit == 0 {
+		limit = int(d.OutputLimit)
+	}
+	srv, err := mcp.NewServer(mcp.Options{Manager: e.manager, Logger: e.log, Version: version,
+		OutputLimit: limit, History: d.History, CommandTimeout: d.CommandTimeout})
+	if err != nil {
+		fmt.Fprintf(s.err, "mcp-ssh-session serve: %v\n", err)
+		return 1
+	}
+	e.log.Info("serving MCP on stdio", "version", version, "config", e.config.Path)
+	if err := srv.Serve(ctx, s.in, s.out); err != nil {
+		e.log.Error("serve", "err", err)
+		return 1
+	}
+	e.log.Info("stdin closed; shutting down")
+	return 0
+}
+
