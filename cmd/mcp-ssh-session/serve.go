@@ -170,4 +170,3 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	e.log.Info("stdin closed; shutting down")
 	return 0
 }
-
