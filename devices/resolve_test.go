@@ -22,22 +22,22 @@ import (
 type resolveBed struct {
 	home string
 	env  map[string]string
-	log  *syncBuffer
+	log  *resolveLog
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
-type syncBuffer struct {
+// resolveLog is a bytes.Buffer safe for the logger and the test to share.
+type resolveLog struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *resolveLog) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *resolveLog) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
@@ -49,7 +49,7 @@ func newResolveBed(t testing.TB) *resolveBed {
 	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	return &resolveBed{home: home, env: map[string]string{}, log: &syncBuffer{}}
+	return &resolveBed{home: home, env: map[string]string{}, log: &resolveLog{}}
 }
 
 // write creates a file under home (relative path) with content.
