@@ -153,6 +153,8 @@ func (r commandResult) nextStep() string {
 			hint += " For sudo, interrupt it and run the command again with sudo_password."
 		}
 		return hint
+	case devices.StatusLost:
+		return "The connection or the shell died under it. Check whether it took effect, then run it again: the next call connects afresh and restores the working directory and device mode."
 	}
 	return ""
 }
