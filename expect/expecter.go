@@ -30,6 +30,11 @@ type Options struct {
 	// "<redacted>", and is also redacted where the remote side echoes it.
 	// Writes to it are serialized. Nil means no wire log.
 	WireLog io.Writer
+	// Columns is the terminal width the remote side was given (the PTY's
+	// width), so that the blank and carriage return a line editor prints
+	// where a long line wraps are recognized and removed. Zero means
+	// unknown: such a pair then counts as an ordinary carriage return.
+	Columns int
 }
 
 // Expecter drives one interactive stream. New starts a goroutine that reads
@@ -70,7 +75,7 @@ func New(r io.Reader, w io.Writer, opts Options) *Expecter {
 		r:          r,
 		w:          w,
 		window:     window,
-		norm:       newNormalizer(max(2*window, 8192)),
+		norm:       newNormalizer(max(2*window, 8192), opts.Columns),
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),
 		wsem:       make(chan struct{}, 1),

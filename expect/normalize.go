@@ -38,10 +38,18 @@ type normalizer struct {
 	cr      bool // a carriage return waits to see whether a newline follows
 	out     []byte
 	lineCap int // longest line kept in line; the excess is committed without a newline
+
+	// Terminal wrapping, known only when the width is: phys is the column
+	// on the screen row, wrapSpace says the last byte was a blank that
+	// started a new row. Line editors print " \r" there to force the wrap;
+	// that pair is not text.
+	cols      int
+	phys      int
+	wrapSpace bool
 }
 
-func newNormalizer(lineCap int) *normalizer {
-	return &normalizer{lineCap: max(lineCap, 256)}
+func newNormalizer(lineCap, cols int) *normalizer {
+	return &normalizer{lineCap: max(lineCap, 256), cols: max(cols, 0)}
 }
 
 // Normalize returns raw terminal output as text: line endings unified, escape
@@ -50,7 +58,7 @@ func newNormalizer(lineCap int) *normalizer {
 func Normalize(raw []byte) string {
 	// Each input byte makes at most four cells (\xNN), so the line is
 	// never spilled: the whole input is one screen.
-	n := newNormalizer(4*len(raw) + 16)
+	n := newNormalizer(4*len(raw)+16, 0)
 	n.write(raw)
 	n.flush()
 	return string(n.out) + n.current()
@@ -59,12 +67,18 @@ func Normalize(raw []byte) string {
 // write feeds raw bytes.
 func (n *normalizer) write(p []byte) {
 	for _, b := range p {
+		wrapped := n.wrapSpace
+		n.wrapSpace = false
+		if wrapped && b == '\r' && n.st == stGround && n.nutf == 0 {
+			n.unwrap()
+			continue
+		}
 		if n.cr && n.st == stGround && b != '\r' {
 			// CR LF ends the line as it is; CR before anything else
 			// returns to column 0, where the next text overwrites.
 			n.cr = false
 			if b != '\n' {
-				n.col = 0
+				n.col, n.phys = 0, 0
 			}
 		}
 		if n.nutf > 0 || (n.st == stGround && b >= utf8.RuneSelf) {
@@ -134,6 +148,7 @@ func (n *normalizer) ground(b byte) {
 		if n.col > 0 {
 			n.col--
 		}
+		n.phys = max(n.phys-1, 0)
 	case 0x07: // BEL rings, prints nothing
 	case 0x00:
 		n.putString(`\x00`)
@@ -194,10 +209,13 @@ func (n *normalizer) csi(final byte) {
 		n.eraseInLine(arg)
 	case 'D':
 		n.col = max(n.col-max(arg, 1), 0)
+		n.phys = max(n.phys-max(arg, 1), 0)
 	case 'C':
 		n.moveTo(n.col + max(arg, 1))
+		n.phys += max(arg, 1)
 	case 'G':
-		n.moveTo(max(arg, 1) - 1)
+		n.phys = max(arg, 1) - 1
+		n.moveTo(n.phys)
 	}
 }
 
@@ -287,6 +305,13 @@ func (n *normalizer) putString(s string) {
 }
 
 func (n *normalizer) put(r rune) {
+	if n.cols > 0 {
+		if n.phys >= n.cols {
+			n.phys = 0
+			n.wrapSpace = r == ' '
+		}
+		n.phys++
+	}
 	if n.col < len(n.line) {
 		if n.col < n.hidden && n.line[n.col] != r {
 			// New text over consumed text: from here on it is output.
@@ -317,7 +342,19 @@ func (n *normalizer) spill() {
 	n.hidden = max(n.hidden-k, 0)
 }
 
+// unwrap undoes the blank a line editor printed to force a wrap: the
+// logical line goes on where the blank was.
+func (n *normalizer) unwrap() {
+	if n.col > 0 && n.col == len(n.line) {
+		n.line = n.line[:n.col-1]
+	}
+	n.col = max(n.col-1, 0)
+	n.hidden = min(n.hidden, n.col)
+	n.phys = 0
+}
+
 func (n *normalizer) newline() {
+	n.phys = 0
 	n.out = append(n.out, n.current()...)
 	n.out = append(n.out, '\n')
 	n.line, n.col, n.hidden = n.line[:0], 0, 0

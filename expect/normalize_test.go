@@ -65,7 +65,7 @@ func normalizeChunks(pieces ...[]byte) string {
 	for _, p := range pieces {
 		total += len(p)
 	}
-	n := newNormalizer(4*total + 16)
+	n := newNormalizer(4*total+16, 0)
 	for _, p := range pieces {
 		n.write(p)
 	}
@@ -92,7 +92,7 @@ func TestNormalizeSplitAnywhere(t *testing.T) {
 }
 
 func TestNormalizeLongLineIsBounded(t *testing.T) {
-	n := newNormalizer(1024)
+	n := newNormalizer(1024, 0)
 	line := []byte(strings.Repeat("x", 100_000))
 	n.write(line)
 	if len(n.line) > 1024 {
@@ -138,4 +138,29 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize(%q) = %q keeps a control it must remove", raw, whole)
 		}
 	})
+}
+
+func TestNormalizeWrapNeedsColumns(t *testing.T) {
+	cases := []struct {
+		name string
+		cols int
+		raw  string
+		want string
+	}{
+		{"readline wrap at the width", 10, "R1#show in \rterfaces\r\n", "R1#show interfaces\n"},
+		{"same bytes, width unknown", 0, "R1#show in \rterfaces\r\n", "terfacesin\n"},
+		{"countdown is not a wrap", 80, "left 5 \rleft 4 \r", "left 4"},
+		{"zsh end-of-line mark", 10, "out\n%" + strings.Repeat(" ", 9) + "\r \r$ ", "out\n$ "},
+	}
+	for _, tc := range cases {
+		n := newNormalizer(1024, tc.cols)
+		raw := []byte(tc.raw)
+		for i := range raw {
+			n.write(raw[i : i+1])
+		}
+		n.flush()
+		if got := string(n.out) + n.current(); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
 }

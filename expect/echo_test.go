@@ -1,0 +1,130 @@
+package expect
+
+import (
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+func TestExpectEchoRemoval(t *testing.T) {
+	junosPrompt := re(`(?m)^user@r1> \z`)
+	cases := []struct {
+		name    string
+		opts    Options
+		chunks  []string
+		echo    string
+		pattern Pattern
+		capture string // what Capture must hold
+		before  string
+	}{
+		{
+			name:    "junos pads the echo",
+			chunks:  []string{"show version      \r\n", "Junos: 21.4R3\r\n\r\n", "user@r1> "},
+			echo:    "show version\n",
+			pattern: junosPrompt,
+			capture: "Junos: 21.4R3\n\n",
+		},
+		{
+			name:    "terminal inserts CR LF while wrapping",
+			chunks:  []string{"show interfaces te\r\nrse ge-0/0/0\r\n", "ge-0/0/0 up up\r\nR1#"},
+			echo:    "show interfaces terse ge-0/0/0",
+			pattern: iosPrompt,
+			capture: "ge-0/0/0 up up\n",
+		},
+		{
+			name:    "line editor wraps with blank and CR",
+			opts:    Options{Columns: 10},
+			chunks:  []string{"show inte", "r \rfaces\r\n", "up\r\nR1#"},
+			echo:    "show interfaces",
+			pattern: iosPrompt,
+			capture: "up\n",
+		},
+		{
+			name:    "character echo redrawn after CR",
+			chunks:  []string{"s", "h", "\rshow ver\r\n", "IOS 15.2\r\nR1#"},
+			echo:    "show ver",
+			pattern: iosPrompt,
+			capture: "IOS 15.2\n",
+		},
+		{
+			name:    "echo off: nothing dropped, search after the first line",
+			chunks:  []string{"R1# in output\r\nmore\r\n", "R1#"},
+			echo:    "show run",
+			pattern: iosPrompt,
+			capture: "R1# in output\nmore\n",
+		},
+		{
+			name:    "log line before the echo",
+			chunks:  []string{"%SYS-5-CONFIG_I: Configured\r\nshow clock\r\n*10:00\r\nR1#"},
+			echo:    "show clock",
+			pattern: iosPrompt,
+			capture: "%SYS-5-CONFIG_I: Configured\n*10:00\n",
+		},
+		{
+			name:    "rest of a line stays in Before",
+			chunks:  []string{"copy run start\r\n", "Destination filename [startup-config]? "},
+			echo:    "copy run start",
+			pattern: lit("? "),
+			before:  "Destination filename [startup-config]",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e, r := newPiped(t, tc.opts)
+			feed(t, r.Remote, tc.chunks...)
+			out := NewOutput(0)
+			m := mustExpect(t, e, []Pattern{tc.pattern}, ExpectOptions{Capture: out, Echo: tc.echo})
+			if got := out.String(); got != tc.capture {
+				t.Errorf("capture %q, want %q", got, tc.capture)
+			}
+			if m.Before != tc.before {
+				t.Errorf("Before %q, want %q", m.Before, tc.before)
+			}
+		})
+	}
+}
+
+func TestExpectEchoNeverMatches(t *testing.T) {
+	// The pattern is part of the echo; the echo arrives alone first.
+	e, r := newPiped(t, Options{})
+	feed(t, r.Remote, "echo do", "ne", "\r\n", "done\r\n$ ")
+	m := mustExpect(t, e, []Pattern{lit("done")}, ExpectOptions{Echo: "echo done"})
+	if m.Before != "" || e.Pending() != "\n$ " {
+		t.Fatalf("matched inside the echo: Before %q, pending %q", m.Before, e.Pending())
+	}
+}
+
+func TestExpectEchoOneBytePerRead(t *testing.T) {
+	stream := "\x1b[?2004luser@h:~$ ls -l /tmp    \r\ntotal 0\r\nuser@h:~$ "
+	e := New(iotest.OneByteReader(strings.NewReader(stream)), &syncBuffer{}, Options{})
+	t.Cleanup(func() { e.Close() })
+	mustExpect(t, e, []Pattern{lit("$ ")}, ExpectOptions{})
+	m := mustExpect(t, e, []Pattern{re(`(?m)^user@h:~\$ \z`)}, ExpectOptions{Echo: "ls -l /tmp\n"})
+	if m.Before != "total 0\n" {
+		t.Fatalf("Before %q", m.Before)
+	}
+}
+
+func TestFindEcho(t *testing.T) {
+	cases := []struct {
+		text, echo string
+		start, end int
+		res        echoResult
+	}{
+		{"show ver\n", "show ver", 0, 8, echoFound},
+		{"R1#show ver", "show ver", 3, 11, echoFound},
+		{"show v\nersion", "show version", 0, 13, echoFound},
+		{"show v  \nersion", "show version", 0, 15, echoFound},
+		{"show v", "show version", 0, 0, echoPartial},
+		{"show v  ", "show version", 0, 0, echoPartial},
+		{"output\n", "show version", 0, 0, echoNone},
+		{"sh\nxyz", "show", 0, 0, echoNone},
+		{"", "show", 0, 0, echoNone},
+	}
+	for _, tc := range cases {
+		s, e, res := findEcho(tc.text, tc.echo)
+		if res != tc.res || (res == echoFound && (s != tc.start || e != tc.end)) {
+			t.Errorf("findEcho(%q, %q) = %d, %d, %v; want %d, %d, %v", tc.text, tc.echo, s, e, res, tc.start, tc.end, tc.res)
+		}
+	}
+}
