@@ -45,9 +45,10 @@ func (s *SimServer) serveChannel(ctx context.Context, conn *ssh.ServerConn, ch s
 				} else {
 					sess.runShell()
 				}
-				// Closing ends the request loop too, so serveChannel
-				// returns once the client has seen the close.
+				// Closing ends the request loop and the reader too, so
+				// nothing outlives the channel.
 				ch.Close()
+				<-sess.readerDone
 			})
 		default:
 			if req.WantReply {

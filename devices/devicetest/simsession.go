@@ -30,11 +30,12 @@ type session struct {
 	conn *ssh.ServerConn
 	ch   ssh.Channel
 
-	in      chan []byte // chunks as the client sent them; closed at EOF
-	pending []byte      // received, not yet consumed
-	lastCR  bool        // a '\n' right after '\r' is the same Enter
-	out     bytes.Buffer
-	werr    error // first write error: the client is gone
+	in         chan []byte // chunks as the client sent them; closed at EOF
+	readerDone chan struct{}
+	pending    []byte // received, not yet consumed
+	lastCR     bool   // a '\n' right after '\r' is the same Enter
+	out        bytes.Buffer
+	werr       error // first write error: the client is gone
 
 	mode     *Mode
 	context  []string // edit path (Junos) or sub-mode object (IOS)
@@ -55,17 +56,19 @@ func (s *SimServer) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh
 	p := s.platform
 	return &session{
 		srv: s, p: p, opts: s.opts, ctx: ctx, conn: conn, ch: ch,
-		in:     make(chan []byte, 16),
-		length: p.Pager.DefaultLength,
-		width:  80,
-		vars:   map[string]string{},
-		data:   map[string]any{},
+		in:         make(chan []byte, 16),
+		readerDone: make(chan struct{}),
+		length:     p.Pager.DefaultLength,
+		width:      80,
+		vars:       map[string]string{},
+		data:       map[string]any{},
 	}
 }
 
 // startReader feeds s.in from the channel until EOF or ctx ends.
 func (s *session) startReader() {
 	go func() {
+		defer close(s.readerDone)
 		defer close(s.in)
 		buf := make([]byte, 4096)
 		for {
