@@ -56,7 +56,7 @@ const (
 
 // directiveLine splits a line into keyword and arguments ("Key value",
 // "Key=value", "Key = value").
-var directiveLine = regexp.MustCompile(`^(\s*)([A-Za-z]+)(?:\s*=\s*|\s+)(.*)$`)
+var directiveLine = regexp.MustCompile(`^(\s*)([A-Za-z]+)(?:\s*=\s*|\s+|$)(.*)$`)
 
 // loadLibFile reads and parses one file. A missing file is (nil, nil).
 func loadLibFile(path string) (*libFile, error) {

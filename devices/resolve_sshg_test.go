@@ -1,0 +1,118 @@
+package devices
+
+import (
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestResolveUserSetVersusDefault checks the settings whose OpenSSH default
+// differs from ours: a value the user wrote is kept (even when it equals
+// OpenSSH's default, such as "ask"), an unset one gets our default.
+func TestResolveUserSetVersusDefault(t *testing.T) {
+	b := newResolveBed(t)
+	b.write(t, ".ssh/config", `Host asks
+  StrictHostKeyChecking ask
+  ConnectTimeout 0
+  ServerAliveInterval 0
+Host relaxed
+  StrictHostKeyChecking no
+  ConnectTimeout 7
+  ServerAliveInterval 30
+  ServerAliveCountMax 9
+Host exact
+  Ciphers aes128-gcm@openssh.com,aes256-gcm@openssh.com
+  HostKeyAlgorithms ssh-ed25519
+`)
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			r := b.resolver(t, backend)
+			type want struct {
+				strict         string
+				connect, alive time.Duration
+				count          int
+			}
+			cases := map[string]want{
+				"asks":    {"yes", 15 * time.Second, 15 * time.Second, 3},
+				"relaxed": {"no", 7 * time.Second, 30 * time.Second, 9},
+				"unset":   {"accept-new", 15 * time.Second, 15 * time.Second, 3},
+			}
+			for alias, w := range cases {
+				tg := resolveOK(t, r, Request{Host: alias})
+				got := want{tg.StrictHostKeyChecking, tg.ConnectTimeout, tg.ServerAliveInterval, tg.ServerAliveCountMax}
+				if got != w {
+					t.Errorf("%s: got %+v, want %+v", alias, got, w)
+				}
+			}
+			tg := resolveOK(t, r, Request{Host: "exact"})
+			if !slices.Equal(tg.Ciphers, []string{"aes128-gcm@openssh.com", "aes256-gcm@openssh.com"}) || !slices.Equal(tg.HostKeyAlgorithms, []string{"ssh-ed25519"}) {
+				t.Errorf("exact: Ciphers %q HostKeyAlgorithms %q, want the user's lists", tg.Ciphers, tg.HostKeyAlgorithms)
+			}
+			if tg.KexAlgorithms != nil || tg.MACs != nil {
+				t.Errorf("exact: unset lists KexAlgorithms %q MACs %q, want nil (x/crypto's defaults)", tg.KexAlgorithms, tg.MACs)
+			}
+		})
+	}
+}
+
+// TestResolveStrictDefaultFromConfig: our config's default applies where
+// ssh_config is silent, and ssh_config wins where it speaks.
+func TestResolveStrictDefaultFromConfig(t *testing.T) {
+	b := newResolveBed(t)
+	b.write(t, ".ssh/config", "Host pinned\n  StrictHostKeyChecking accept-new\n")
+	b.write(t, ".config/mcp-ssh-session/config.yaml", "defaults:\n  strict_host_key_checking: \"yes\"\n")
+	for _, backend := range backends {
+		r := b.resolver(t, backend)
+		if tg := resolveOK(t, r, Request{Host: "free"}); tg.StrictHostKeyChecking != "yes" {
+			t.Errorf("%s: free = %q, want yes from our config", backend, tg.StrictHostKeyChecking)
+		}
+		if tg := resolveOK(t, r, Request{Host: "pinned"}); tg.StrictHostKeyChecking != "accept-new" {
+			t.Errorf("%s: pinned = %q, want accept-new from ssh_config", backend, tg.StrictHostKeyChecking)
+		}
+	}
+}
+
+func TestSSHGErrorsNameFileAndLine(t *testing.T) {
+	b := newResolveBed(t)
+	path := b.write(t, ".ssh/config", "Host web1\n  Port twenty\n")
+	e := resolveErr(t, b.resolver(t, "ssh"), Request{Host: "web1"})
+	if e.File != path || e.Line != 2 || e.Alias != "web1" || e.Hint == "" {
+		t.Errorf("error %q: file %q line %d, want %q line 2 and a hint", e, e.File, e.Line, path)
+	}
+	b.write(t, ".ssh/config", "Host web1\n  Ciphers nothing-real\n")
+	e = resolveErr(t, b.resolver(t, "ssh"), Request{Host: "web1"})
+	if e.File != path || e.Line != 2 {
+		t.Errorf("error %q: want %q line 2", e, path)
+	}
+}
+
+func TestSSHGAlgorithmsFiltered(t *testing.T) {
+	b := newResolveBed(t)
+	b.write(t, ".ssh/config", "Host web1\n  KexAlgorithms sntrup761x25519-sha512,curve25519-sha256\n")
+	tg := resolveOK(t, b.resolver(t, "ssh"), Request{Host: "web1"})
+	if !slices.Equal(tg.KexAlgorithms, []string{"curve25519-sha256"}) {
+		t.Errorf("KexAlgorithms = %q, want only what x/crypto supports", tg.KexAlgorithms)
+	}
+	if src := tg.Sources["KexAlgorithms"]; !strings.Contains(src, "dropped") || !strings.Contains(src, "sntrup761x25519-sha512") {
+		t.Errorf("Sources[KexAlgorithms] = %q, want the dropped algorithm recorded", src)
+	}
+}
+
+func TestNewResolverSSHBinary(t *testing.T) {
+	_, err := NewResolver(ResolverOptions{Home: t.TempDir(), ConfigPath: filepath.Join(t.TempDir(), "none.yaml"), SSHBinary: "/nonexistent/ssh"})
+	if !errors.Is(err, ErrResolve) || !strings.Contains(err.Error(), "/nonexistent/ssh") {
+		t.Errorf("NewResolver with a missing ssh binary = %v, want an error naming it", err)
+	}
+	r, err := NewResolver(ResolverOptions{Home: t.TempDir(), ConfigPath: filepath.Join(t.TempDir(), "none.yaml"), SSHBinary: "none"})
+	if err != nil || r.UsesSSH() {
+		t.Errorf("SSHBinary none: %v, UsesSSH %t; want the library fallback", err, r.UsesSSH())
+	}
+	bin := requireSSH(t)
+	r, err = NewResolver(ResolverOptions{Home: t.TempDir(), ConfigPath: filepath.Join(t.TempDir(), "none.yaml"), SSHBinary: bin})
+	if err != nil || !r.UsesSSH() {
+		t.Errorf("SSHBinary %q: %v, UsesSSH %t; want ssh -G", bin, err, r.UsesSSH())
+	}
+}
