@@ -9,8 +9,6 @@ import (
 	"time"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 )
 
 func TestE2ELongCommandGoesAsync(t *testing.T) {
@@ -126,9 +124,7 @@ func TestE2EProgressNotifications(t *testing.T) {
 }
 
 func TestE2ELostAndReconnected(t *testing.T) {
-	acct := devicetest.TestAccount(t, "bash")
-	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	s := startServer(t, []hostEntry{sshdHost("lab", sshd, acct.Name)})
+	s, sshd := linuxServer(t)
 	ctx := testContext(t, 2*time.Minute)
 	run(ctx, s, "cd /tmp", nil)
 	r := s.call(ctx, "execute_command_async", map[string]any{"host": "lab", "command": "sleep 300"})

@@ -11,12 +11,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 )
 
 func TestE2EFiles(t *testing.T) {
-	s, acct := linuxServer(t)
+	s, _ := linuxServer(t)
 	ctx := testContext(t, 3*time.Minute)
-	dir := acct.Home
+	dir := t.TempDir()
 	const twoMiB = 2 << 20
 
 	t.Run("text round trip", func(t *testing.T) {
@@ -75,26 +77,31 @@ func TestE2EFiles(t *testing.T) {
 		}
 	})
 	t.Run("sudo", func(t *testing.T) {
+		acct := sudoAccount(t)
+		as := func(args map[string]any) map[string]any {
+			args["host"], args["username"] = "lab", acct.Name
+			return args
+		}
 		path := fmt.Sprintf("/etc/mcpt-e2e-%d.conf", time.Now().UnixNano())
 		t.Cleanup(func() { os.Remove(path) })
-		w := s.call(ctx, "write_file", map[string]any{"host": "lab", "remote_path": path, "content": "secret=old\n",
-			"permissions": "0600", "sudo_password": acct.Password})
+		w := s.call(ctx, "write_file", as(map[string]any{"remote_path": path, "content": "secret=old\n",
+			"permissions": "0600", "sudo_password": acct.Password}))
 		if w.IsError || w.Data["via_sudo"] != true {
 			t.Fatalf("sudo write: %s", w.Text)
 		}
 		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 			t.Fatalf("after the sudo write: %v %v", fi, err)
 		}
-		r := s.call(ctx, "read_file", map[string]any{"host": "lab", "remote_path": path})
+		r := s.call(ctx, "read_file", as(map[string]any{"remote_path": path}))
 		if !r.IsError {
 			t.Errorf("reading a root-only file without sudo succeeded: %s", r.Text)
 		}
-		r = s.call(ctx, "read_file", map[string]any{"host": "lab", "remote_path": path, "sudo_password": acct.Password})
+		r = s.call(ctx, "read_file", as(map[string]any{"remote_path": path, "sudo_password": acct.Password}))
 		if r.str("content") != "secret=old\n" || r.Data["via_sudo"] != true {
 			t.Errorf("sudo read: %q via_sudo %v\n%s", r.str("content"), r.Data["via_sudo"], r.Text)
 		}
-		w = s.call(ctx, "write_file", map[string]any{"host": "lab", "remote_path": path, "content": "secret=new\n",
-			"sudo_password": "wrong-" + acct.Password})
+		w = s.call(ctx, "write_file", as(map[string]any{"remote_path": path, "content": "secret=new\n",
+			"sudo_password": "wrong-" + acct.Password}))
 		if !w.IsError {
 			t.Errorf("sudo write with a wrong password succeeded: %s", w.Text)
 		}
@@ -102,7 +109,7 @@ func TestE2EFiles(t *testing.T) {
 			t.Errorf("a failed sudo write changed the file to %q", got)
 		}
 	})
-	s.assertNoSecrets(acct.Password)
+	s.assertNoSecrets(devicetest.AccountPassword)
 }
 
 func TestE2EBadInputs(t *testing.T) {

@@ -1,0 +1,83 @@
+//go:build wip
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+)
+
+// execHost starts an sshd and writes an ssh_config with alias "lab" for
+// the current user, returning the flags that point exec at it.
+func execHost(t *testing.T) []string {
+	t.Helper()
+	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("SSH_AUTH_SOCK", "")
+	cfg := fmt.Sprintf("Host lab\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
+		sshd.Host, sshd.Port, sshd.User, sshd.ClientKey.Path, sshd.KnownHostsPath)
+	path := filepath.Join(home, "ssh_config")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"--ssh-config", path, "--log-file", filepath.Join(home, "exec.log")}
+}
+
+func runExecArgs(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, append([]string{"exec"}, args...), stdio{in: strings.NewReader(stdin), out: &out, err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestExecPassesOutputAndExitStatus(t *testing.T) {
+	flags := execHost(t)
+	code, out, errOut := runExecArgs(t, "", append(flags, "lab", "--", "echo", "hello;", "exit", "3")...)
+	if code != 3 || out != "hello\n" {
+		t.Errorf("exec echo hello; exit 3: code %d stdout %q stderr %q, want 3 and %q", code, out, errOut, "hello\n")
+	}
+	code, out, errOut = runExecArgs(t, "", append(flags, "lab", "--", "cd /tmp && pwd")...)
+	if code != 0 || out != "/tmp\n" {
+		t.Errorf("exec pwd: code %d stdout %q stderr %q", code, out, errOut)
+	}
+}
+
+func TestExecAnswersPromptsFromStdin(t *testing.T) {
+	flags := execHost(t)
+	code, out, errOut := runExecArgs(t, "typed\n", append(flags, "lab", "--", `read -r -p "Name? " x; echo "got:$x"`)...)
+	if code != 0 || !strings.Contains(out, "got:typed") {
+		t.Errorf("exec read: code %d stdout %q stderr %q", code, out, errOut)
+	}
+}
+
+func TestExecFailures(t *testing.T) {
+	flags := execHost(t)
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"lab"}, exitUsage, "usage"},
+		{[]string{"--sudo-password-env", "MCPT_UNSET_VAR", "lab", "--", "true"}, exitUsage, "MCPT_UNSET_VAR"},
+		{[]string{"no-such-host.invalid", "--", "true"}, exitMachinery, "no-such-host.invalid"},
+		{[]string{"--timeout", "1s", "lab", "--", "sleep 60"}, exitTimeout, "timeout"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := runExecArgs(t, "", append(flags, tt.args...)...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("exec %q: code %d stderr %q, want %d mentioning %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
