@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -224,5 +225,51 @@ func TestSimRefusesRemoteListen(t *testing.T) {
 	}
 	if _, err := NewSimServer(DeviceOptions{Platform: "eos"}); err == nil || !strings.Contains(err.Error(), `"eos"`) {
 		t.Errorf("unknown platform: err %v, want it named", err)
+	}
+}
+
+// TestSimNoGoroutineLeft serves shells and an exec, stops the server and
+// checks that every goroutine it started has ended.
+func TestSimNoGoroutineLeft(t *testing.T) {
+	before := runtime.NumGoroutine()
+	func() {
+		srv, err := NewSimServer(DeviceOptions{Platform: "ios", Logf: t.Logf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := ListenDevice(DeviceOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ctx, ln) }()
+		d := &Device{Addr: ln.Addr().String(), HostKey: srv.HostKey(), Options: srv.opts, srv: srv}
+		t.Run("sessions", func(t *testing.T) {
+			idle := dialTerm(t, d) // left open: Serve must close it
+			idle.expect("R1>")
+			busy := dialTerm(t, d)
+			busy.expect("R1>")
+			busy.send("ping 127.0.0.1 repeat 1000000\r")
+			busy.expect("!!!")
+			exec := openSession(t, d)
+			if err := exec.sess.Run("show clock"); err != nil {
+				t.Errorf("exec: %v", err)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+			idle.waitEnd()
+			busy.waitEnd()
+		})
+	}()
+	deadline := time.Now().Add(simWait)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before, %d after the server stopped:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }

@@ -128,7 +128,7 @@ func (s *session) readLine(visible bool) (string, error) {
 		}
 		switch {
 		case b == '\r' || b == '\n':
-			if visible {
+			if visible && s.atPrompt {
 				s.echo([]byte(s.p.EchoPad))
 			}
 			s.echo([]byte("\r\n"))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -263,9 +264,24 @@ func iosStore(c *Call) error {
 			kept = append(kept, l)
 		}
 	}
-	c.device().setSection(section, append(kept, line))
+	kept = append(kept, line)
+	slices.SortStableFunc(kept, func(a, b string) int { return iosRank(a) - iosRank(b) })
+	c.device().setSection(section, kept)
 	c.device().setFlag("modified", true)
 	return nil
+}
+
+// iosStatementOrder is the order IOS prints interface statements in,
+// whatever order they were typed.
+var iosStatementOrder = []string{"description", "ip address", "no ip address", "shutdown", "duplex", "speed", "media-type"}
+
+func iosRank(line string) int {
+	for i, p := range iosStatementOrder {
+		if strings.HasPrefix(line, p) {
+			return i
+		}
+	}
+	return len(iosStatementOrder)
 }
 
 // iosKey returns what identifies a single-valued statement, or "" for a
