@@ -219,6 +219,9 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 	if err := validateRequest(req); err != nil {
 		return Target{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return Target{}, &ResolveError{Alias: alias, Msg: "canceled before resolving", Err: err}
+	}
 	if len(stack) > maxJumpDepth {
 		return Target{}, &ResolveError{Alias: alias, Setting: "ProxyJump",
 			Msg:  fmt.Sprintf("jump chain deeper than %d hops: %s", maxJumpDepth, strings.Join(stack, " -> ")),
@@ -245,7 +248,7 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 	if t.CommandTimeout == 0 {
 		t.CommandTimeout = r.cfg.Defaults.CommandTimeout
 	}
-	if t.Secrets, err = r.secretsFor(ctx, alias, req, ov, hc); err != nil {
+	if t.Secrets, err = r.secretsFor(ctx, alias, req, ov, hc, t.Sources); err != nil {
 		return Target{}, err
 	}
 	if jumps == withJumps {
@@ -253,6 +256,7 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 			return Target{}, err
 		}
 	}
+	r.log.Debug("resolved host", "alias", alias, "target", t.Key(), "jumps", len(t.ProxyJump), "ssh_G", r.UsesSSH())
 	return t, nil
 }
 

@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -8,11 +9,6 @@ import (
 
 	"golang.org/x/crypto/ssh"
 )
-
-// algoSetting maps the lower-case ssh_config keyword to its usual spelling.
-var algoSetting = map[string]string{
-	"ciphers": "Ciphers", "kexalgorithms": "KexAlgorithms", "macs": "MACs", "hostkeyalgorithms": "HostKeyAlgorithms",
-}
 
 // clientAlgorithms are the algorithms x/crypto/ssh implements, the insecure
 // ones included: a user who lists aes128-cbc for an old switch means it.
@@ -25,6 +21,8 @@ var clientAlgorithms = func() map[string][]string {
 		"hostkeyalgorithms": slices.Concat(s.HostKeys, i.HostKeys),
 	}
 }()
+
+var errNoAlgorithms = errors.New("none of the listed algorithms is supported by this client")
 
 // setAlgorithms keeps the algorithms x/crypto can use, in the user's order,
 // and records the dropped ones in Sources. A list of which nothing is left
@@ -57,7 +55,7 @@ func (st *sshSettings) setAlgorithms(key string, list []string, src string) erro
 	case "hostkeyalgorithms":
 		st.HostKeyAlgorithms = kept
 	}
-	st.Sources[algoSetting[key]] = src
+	st.Sources[settingNames[key]] = src
 	return nil
 }
 

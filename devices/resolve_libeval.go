@@ -162,103 +162,45 @@ func globMatch(pattern, s string) bool {
 // apply takes one key/value from an active block if the key has no value
 // yet (IdentityFile accumulates). Bad values are errors with file:line.
 func (s *libState) apply(key, value, file string, line int) error {
-	src := fmt.Sprintf("%s:%d", shortenHome(file), line)
-	bad := func(setting, msg, hint string) error {
-		return &ResolveError{File: file, Line: line, Setting: setting, Msg: msg, Hint: hint}
-	}
-	if key == "identityfile" {
-		s.files = append(s.files, value)
-		if s.st.Sources["IdentityFile"] == "" {
-			s.st.Sources["IdentityFile"] = src
-		}
-		return nil
-	}
-	if s.seen[key] {
-		return nil
-	}
-	setting, known := libSettingNames[key]
-	if !known {
+	setting, known := settingNames[key]
+	if !known || (s.seen[key] && key != "identityfile") {
 		return nil
 	}
 	s.seen[key] = true
+	src := fmt.Sprintf("%s:%d", shortenHome(file), line)
+	var err error
 	switch key {
+	case "identityfile":
+		s.files = append(s.files, value)
+		if s.st.Sources[setting] != "" {
+			return nil
+		}
 	case "hostname":
 		s.hostRaw = value
-	case "user":
-		s.st.User = value
-	case "port":
-		p, err := strconv.Atoi(value)
-		if err != nil || p < 1 || p > 65535 {
-			return bad(setting, fmt.Sprintf("%q is not a port", value), "use a number from 1 to 65535")
-		}
-		s.st.Port = p
-	case "identitiesonly":
-		b, err := sshBool(value)
-		if err != nil {
-			return bad(setting, err.Error(), "use yes or no")
-		}
-		s.st.IdentitiesOnly = b
 	case "identityagent":
 		s.agentRaw = value
 	case "proxyjump":
 		s.proxyJump = value
 	case "userknownhostsfile":
 		s.knownRaw = splitArgs(value)
-	case "globalknownhostsfile":
-		s.st.GlobalKnownHosts = splitArgs(value)
-	case "stricthostkeychecking":
-		v, err := normalizeStrict(value)
-		if err != nil {
-			return bad(setting, err.Error(), "use yes, no or accept-new")
-		}
-		s.st.Strict = v
-	case "connecttimeout", "serveraliveinterval":
-		d, err := convTime(value)
-		if err != nil {
-			return bad(setting, err.Error(), `use seconds, or a time such as "1m30s"`)
-		}
-		if key == "connecttimeout" {
-			s.st.ConnectTimeout = d
-		} else {
-			s.st.ServerAliveInterval = d
-		}
-	case "serveralivecountmax":
-		n, err := strconv.Atoi(value)
-		if err != nil || n < 0 {
-			return bad(setting, fmt.Sprintf("%q is not a count", value), "use a whole number")
-		}
-		s.st.ServerAliveCountMax = n
 	case "ciphers", "kexalgorithms", "macs", "hostkeyalgorithms":
-		if list, changed := openSSHAlgorithmList(key, value); changed {
-			if err := s.st.setAlgorithms(key, list, src); err != nil {
-				return bad(setting, err.Error(), "list at least one algorithm this client supports")
-			}
+		list, changed := openSSHAlgorithmList(key, value)
+		if !changed {
+			return nil
 		}
-		return nil
+		if err = s.st.setAlgorithms(key, list, src); err == nil {
+			return nil // setAlgorithms records its own source
+		}
+		valueHint := "list at least one algorithm this client supports"
+		return &ResolveError{File: file, Line: line, Setting: setting, Msg: err.Error(), Hint: valueHint}
+	default:
+		_, err = s.st.setScalar(key, value)
+	}
+	if err != nil {
+		return &ResolveError{File: file, Line: line, Setting: setting, Msg: err.Error(), Hint: valueHints[key]}
 	}
 	s.st.Sources[setting] = src
 	return nil
-}
-
-var libSettingNames = func() map[string]string {
-	m := map[string]string{}
-	for k, v := range sshGSettingNames {
-		m[k] = v
-	}
-	for k, v := range algoSetting {
-		m[k] = v
-	}
-	return m
-}()
-
-func sshBool(v string) (bool, error) {
-	switch strings.ToLower(v) {
-	case "yes", "true":
-		return true, nil
-	case "no", "false":
-		return false, nil
-	}
-	return false, fmt.Errorf("%q is not yes or no", v)
 }
 
 // convTime parses OpenSSH time values: "none" or "0" (no value), seconds,

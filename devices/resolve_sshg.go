@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -91,8 +90,8 @@ func (r *Resolver) runSSHG(ctx context.Context, in layer) ([]byte, error) {
 
 // runSSH runs the ssh binary with HOME pointing at r.home (ssh resolves
 // Include's "~" through HOME) and a hard deadline.
-func (r *Resolver) runSSH(ctx context.Context, args []string) (stdout, stderr []byte, err error) {
-	ctx, cancel := context.WithTimeout(ctx, sshGTimeout)
+func (r *Resolver) runSSH(parent context.Context, args []string) (stdout, stderr []byte, err error) {
+	ctx, cancel := context.WithTimeout(parent, sshGTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.sshBin, args...)
 	env := make([]string, 0, len(os.Environ())+1)
@@ -102,13 +101,15 @@ func (r *Resolver) runSSH(ctx context.Context, args []string) (stdout, stderr []
 		}
 	}
 	cmd.Env = append(env, "HOME="+r.home)
-	var o bytes.Buffer
-	e := &limitedBuffer{max: 8192}
-	cmd.Stdout, cmd.Stderr = &o, e
-	cmd.WaitDelay = time.Second
+	o, e := &limitedBuffer{max: 1 << 20}, &limitedBuffer{max: 8192}
+	cmd.Stdout, cmd.Stderr = o, e
+	killGroupOnCancel(cmd) // a Match exec command must die with ssh
 	err = cmd.Run()
-	if ctx.Err() != nil {
-		err = fmt.Errorf("ssh -G did not finish within %s: %w", sshGTimeout, ctx.Err())
+	switch {
+	case parent.Err() != nil:
+		err = fmt.Errorf("ssh -G canceled: %w", parent.Err())
+	case ctx.Err() != nil:
+		err = fmt.Errorf("ssh -G did not finish within %s (a slow Match exec?): %w", sshGTimeout, ctx.Err())
 	}
 	return o.Bytes(), e.Bytes(), err
 }
@@ -180,69 +181,45 @@ func sshGLines(out []byte) func(func(string, string) bool) {
 func (r *Resolver) parseSSHG(in layer, out []byte, base map[string]string) (sshSettings, error) {
 	st := sshSettings{Sources: map[string]string{}}
 	src := "ssh -G (" + shortenHome(r.sshConfig) + ")"
-	var raw struct{ files []string }
-	var perr error
-	fail := func(setting, msg string) {
-		if perr == nil {
-			perr = &ResolveError{Alias: in.alias, File: r.sshConfig, Setting: setting, Msg: msg, Hint: "fix it in ssh_config"}
-		}
-	}
+	var files []string
 	for k, v := range sshGLines(out) {
+		var err error
 		switch k {
 		case "hostname":
 			st.HostName = v
-		case "user":
-			st.User = v
-		case "port":
-			p, err := strconv.Atoi(v)
-			if err != nil || p < 1 || p > 65535 {
-				fail("Port", fmt.Sprintf("%q is not a port", v))
-			}
-			st.Port = p
 		case "identityfile":
 			if v != "~/.ssh/id_xmss" {
-				raw.files = append(raw.files, v)
+				files = append(files, v)
 			}
-		case "identitiesonly":
-			st.IdentitiesOnly = v == "yes" || v == "true"
 		case "identityagent":
 			st.IdentityAgent = r.tildeUnderHome(v)
 		case "proxyjump":
 			st.ProxyJump = v
 		case "userknownhostsfile":
+			// ssh prints the list space-separated and unquoted, so a path
+			// with a space in it cannot be told apart here.
 			for _, f := range strings.Fields(v) {
 				st.UserKnownHosts = append(st.UserKnownHosts, r.tildeUnderHome(f))
 			}
-		case "globalknownhostsfile":
-			st.GlobalKnownHosts = strings.Fields(v)
-		case "stricthostkeychecking":
-			s, err := normalizeStrict(v)
-			if err != nil {
-				fail("StrictHostKeyChecking", err.Error())
-			}
-			st.Strict = s
-		case "connecttimeout":
-			st.ConnectTimeout = sshGSeconds(v)
-		case "serveraliveinterval":
-			st.ServerAliveInterval = sshGSeconds(v)
-		case "serveralivecountmax":
-			st.ServerAliveCountMax, _ = strconv.Atoi(v)
 		case "ciphers", "kexalgorithms", "macs", "hostkeyalgorithms":
 			if v != base[k] {
-				if err := st.setAlgorithms(k, strings.Split(v, ","), src); err != nil {
-					fail(algoSetting[k], err.Error())
-				}
+				err = st.setAlgorithms(k, strings.Split(v, ","), src)
 			}
-			continue
+			k = "" // setAlgorithms records its own source
 		default:
-			continue
+			var known bool
+			if known, err = st.setScalar(k, v); !known {
+				continue
+			}
 		}
-		st.Sources[sshGSetting(k)] = src
+		if err != nil {
+			return st, &ResolveError{Alias: in.alias, File: r.sshConfig, Setting: settingNames[k], Msg: err.Error(), Hint: "fix it in ssh_config"}
+		}
+		if k != "" {
+			st.Sources[settingNames[k]] = src
+		}
 	}
-	if perr != nil {
-		return st, perr
-	}
-	st.finish(r, in, raw.files)
+	st.finish(r, in, files)
 	return st, nil
 }
 
@@ -277,28 +254,3 @@ func (st *sshSettings) tokens(r *Resolver, in layer) tokens {
 	}
 	return tk
 }
-
-func sshGSeconds(v string) time.Duration {
-	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 {
-		return 0 // "none" or 0: the default applies
-	}
-	return time.Duration(n) * time.Second
-}
-
-var sshGSettingNames = map[string]string{
-	"hostname": "HostName", "user": "User", "port": "Port", "identityfile": "IdentityFile",
-	"identitiesonly": "IdentitiesOnly", "identityagent": "IdentityAgent", "proxyjump": "ProxyJump",
-	"userknownhostsfile": "UserKnownHostsFile", "globalknownhostsfile": "GlobalKnownHostsFile",
-	"stricthostkeychecking": "StrictHostKeyChecking", "connecttimeout": "ConnectTimeout",
-	"serveraliveinterval": "ServerAliveInterval", "serveralivecountmax": "ServerAliveCountMax",
-}
-
-func sshGSetting(k string) string {
-	if n, ok := sshGSettingNames[k]; ok {
-		return n
-	}
-	return k
-}
-
-var errNoAlgorithms = errors.New("none of the listed algorithms is supported by this client")

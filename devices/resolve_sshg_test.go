@@ -1,7 +1,9 @@
 package devices
 
 import (
+	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -114,5 +116,39 @@ func TestNewResolverSSHBinary(t *testing.T) {
 	r, err = NewResolver(ResolverOptions{Home: t.TempDir(), ConfigPath: filepath.Join(t.TempDir(), "none.yaml"), SSHBinary: bin})
 	if err != nil || !r.UsesSSH() {
 		t.Errorf("SSHBinary %q: %v, UsesSSH %t; want ssh -G", bin, err, r.UsesSSH())
+	}
+}
+
+// TestSSHGDeadline: a Match exec that never ends cannot hold a resolution
+// past ssh -G's own deadline, and its command does not survive it.
+func TestSSHGDeadline(t *testing.T) {
+	b := newResolveBed(t)
+	marker := filepath.Join(b.home, "still-running")
+	b.write(t, ".ssh/config", "Match exec \"sleep 4; touch "+marker+"\"\n  User never\n")
+	start := time.Now()
+	e := resolveErr(t, b.resolver(t, "ssh"), Request{Host: "web1"})
+	if !errors.Is(e, context.DeadlineExceeded) || !strings.Contains(e.Error(), "did not finish") {
+		t.Fatalf("error %q, want ssh -G's deadline", e)
+	}
+	// Poll past the moment the sleep would have ended: the marker must
+	// never appear, because the whole process group was killed.
+	deadline := start.Add(5500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(marker); err == nil {
+			t.Fatalf("the Match exec command outlived ssh -G and created %q", marker)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func TestResolveCanceled(t *testing.T) {
+	b := newResolveBed(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, backend := range backends {
+		_, err := b.resolver(t, backend).Resolve(ctx, Request{Host: "web1"})
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrResolve) {
+			t.Errorf("%s: Resolve with a canceled context = %v, want context.Canceled and ErrResolve", backend, err)
+		}
 	}
 }

@@ -132,11 +132,8 @@ func runSecretCommand(ctx context.Context, command string) (string, error) {
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
 	stdout, stderr := &limitedBuffer{max: maxSecretBytes}, &limitedBuffer{max: 4096}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	// Its own process group, killed whole on timeout: a password store's
-	// helper (gpg, pinentry) must not outlive the deadline.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = time.Second // a grandchild holding the pipes open must not hang us
+	// A password store's helper (gpg, pinentry) must not outlive the deadline.
+	killGroupOnCancel(cmd)
 	err := cmd.Run()
 	what := fmt.Sprintf("command `%s`", command)
 	var exitErr *exec.ExitError
@@ -158,6 +155,15 @@ func runSecretCommand(ctx context.Context, command string) (string, error) {
 	return v, nil
 }
 
+// killGroupOnCancel runs cmd in a process group of its own and makes
+// context cancellation kill the whole group, so that grandchildren die
+// with it; WaitDelay bounds the wait for pipes a survivor might hold.
+func killGroupOnCancel(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = time.Second
+}
+
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -171,32 +177,29 @@ func firstLine(s string) string {
 
 // secretsFor gathers a host's secrets: the caller's password first, then
 // the OVRD_ variables, then our config's references (run only if needed).
-func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov overrides, hc hostMatch) (Secrets, error) {
+// sources gets where each one came from, never its value.
+func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov overrides, hc hostMatch, sources map[string]string) (Secrets, error) {
 	var s Secrets
 	var err error
-	pick := func(dst *string, given string, ref *SecretRef) {
-		if err != nil || given != "" {
-			*dst = given
-			return
+	pick := func(setting string, dst *string, given, givenSrc string, ref *SecretRef) {
+		switch {
+		case err != nil:
+		case given != "":
+			*dst, sources[setting] = given, givenSrc
+		case ref != nil:
+			v, gerr := r.secrets.get(ctx, ref)
+			if gerr != nil {
+				err = &ResolveError{Alias: alias, File: ref.File, Line: ref.Line, Setting: ref.Field,
+					Msg: gerr.Error(), Hint: "fix the reference or what it points to", Err: gerr}
+				return
+			}
+			*dst, sources[setting] = v, fmt.Sprintf("%s:%d %s", ref.File, ref.Line, ref)
 		}
-		if ref == nil {
-			return
-		}
-		var v string
-		if v, err = r.secrets.get(ctx, ref); err != nil {
-			err = &ResolveError{Alias: alias, File: ref.File, Line: ref.Line, Setting: ref.Field,
-				Msg: err.Error(), Hint: "fix the reference or what it points to", Err: err}
-			return
-		}
-		*dst = v
 	}
-	pass := req.Password
-	if pass == "" {
-		pass = ov.Pass
-	}
-	pick(&s.Password, pass, hc.Password)
-	pick(&s.KeyPassphrase, "", hc.KeyPassphrase)
-	pick(&s.Sudo, ov.SudoPass, hc.SudoPassword)
-	pick(&s.Enable, ov.EnablePw, hc.EnableSecret)
+	pass, passSrc := firstString(req.Password, "request", ov.Pass, ov.src("PASS"))
+	pick("Password", &s.Password, pass, passSrc, hc.Password)
+	pick("KeyPassphrase", &s.KeyPassphrase, "", "", hc.KeyPassphrase)
+	pick("Sudo", &s.Sudo, ov.SudoPass, ov.src("SUDO_PASS"), hc.SudoPassword)
+	pick("Enable", &s.Enable, ov.EnablePw, ov.src("ENABLE_PASS"), hc.EnableSecret)
 	return s, err
 }

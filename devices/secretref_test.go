@@ -156,3 +156,18 @@ func TestSecretsRedacted(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretSources(t *testing.T) {
+	b, _ := secretBed(t, "    enable_secret: {env: LAB_ENABLE}\n")
+	b.env["LAB_ENABLE"] = "enable-value"
+	b.env["OVRD_lab-1_PASS"] = "pass-value"
+	tg := resolveOK(t, b.resolver(t, "lib"), Request{Host: "lab-1"})
+	if tg.Sources["Password"] != "OVRD_lab-1_PASS" || !strings.HasSuffix(tg.Sources["Enable"], "config.yaml:3 {env: LAB_ENABLE}") {
+		t.Errorf("Sources = %q, want the variable and the reference", tg.Sources)
+	}
+	for k, v := range tg.Sources {
+		if strings.Contains(v, "-value") {
+			t.Errorf("Sources[%q] = %q holds a secret", k, v)
+		}
+	}
+}
