@@ -46,7 +46,7 @@ type DeviceOptions struct {
 }
 
 // withDefaults returns a copy with zero fields filled.
-func (o DeviceOptions) withDefaults(p *Platform) DeviceOptions {
+func (o DeviceOptions) withDefaults(p *simPlatform) DeviceOptions {
 	if o.Hostname == "" {
 		o.Hostname = p.DefaultHostname
 	}
@@ -72,14 +72,14 @@ func (o DeviceOptions) withDefaults(p *Platform) DeviceOptions {
 }
 
 // platforms holds the known platforms by DeviceOptions.Platform name.
-var platforms = map[string]*Platform{}
+var platforms = map[string]*simPlatform{}
 
 // SimServer serves one simulated device over SSH. Its hostname and
 // configuration are shared by all connections; each SSH session has its
 // own CLI state. It is safe for concurrent use.
 type SimServer struct {
 	opts     DeviceOptions
-	platform *Platform
+	platform *simPlatform
 	signer   ssh.Signer
 	config   *ssh.ServerConfig
 	dev      *simDevice

@@ -7,102 +7,102 @@ import (
 	"time"
 )
 
-// Call is what a command handler works with: the parsed arguments and the
+// simCall is what a command handler works with: the parsed arguments and the
 // session it runs in. It is used only by the session's goroutine.
-type Call struct {
+type simCall struct {
 	s       *session
-	Args    []string // parameter values in the order of the syntax
-	Line    string   // the whole typed line
-	Pipes   []string // pipes the interpreter did not handle itself
-	Command *Command // the table entry that matched
+	Args    []string    // parameter values in the order of the syntax
+	Line    string      // the whole typed line
+	Pipes   []string    // pipes the interpreter did not handle itself
+	Command *simCommand // the table entry that matched
 	paged   bool
 	filters []func(string) bool
 }
 
 // Print writes output; "\n" becomes CRLF.
-func (c *Call) Print(text string) { c.s.print(text) }
+func (c *simCall) Print(text string) { c.s.print(text) }
 
 // Println writes lines of output, each ended by CRLF.
-func (c *Call) Println(lines ...string) {
+func (c *simCall) Println(lines ...string) {
 	for _, l := range lines {
 		c.s.print(l + "\n")
 	}
 }
 
 // Printf formats output; "\n" becomes CRLF.
-func (c *Call) Printf(format string, args ...any) { c.s.print(fmt.Sprintf(format, args...)) }
+func (c *simCall) Printf(format string, args ...any) { c.s.print(fmt.Sprintf(format, args...)) }
 
 // Page writes output through the pager (unless disabled by terminal
 // length 0, a no-more pipe or an exec request) and the pipe filters. It
 // stops early when the user quits the pager or presses an interrupt key.
-func (c *Call) Page(out Output) error {
+func (c *simCall) Page(out simOutput) error {
 	return c.s.page(out, c.paged, c.filters)
 }
 
 // ReadLine shows a question and reads the answer; hidden answers are not
 // echoed (passwords). Ctrl+C returns an error wrapping errInterrupted.
-func (c *Call) ReadLine(question string, hidden bool) (string, error) {
+func (c *simCall) ReadLine(question string, hidden bool) (string, error) {
 	c.s.print(question)
 	return c.s.readLine(!hidden)
 }
 
 // ReadKey shows a question and reads one key without echo.
-func (c *Call) ReadKey(question string) (byte, error) {
+func (c *simCall) ReadKey(question string) (byte, error) {
 	c.s.print(question)
 	return c.s.readKey()
 }
 
 // Wait pauses for d and reports whether the user pressed an interrupt
 // key meanwhile; output is flushed first.
-func (c *Call) Wait(d time.Duration) (bool, error) { return c.s.wait(d) }
+func (c *simCall) Wait(d time.Duration) (bool, error) { return c.s.wait(d) }
 
 // Mode returns the current mode's name.
-func (c *Call) Mode() string { return c.s.mode.Name }
+func (c *simCall) Mode() string { return c.s.mode.Name }
 
 // SetMode switches the CLI to another mode of the platform.
-func (c *Call) SetMode(name string) { c.s.setMode(name) }
+func (c *simCall) SetMode(name string) { c.s.setMode(name) }
 
 // Context returns the edit path or sub-mode object (a copy).
-func (c *Call) Context() []string { return append([]string(nil), c.s.context...) }
+func (c *simCall) Context() []string { return append([]string(nil), c.s.context...) }
 
 // SetContext replaces the edit path or sub-mode object.
-func (c *Call) SetContext(path []string) { c.s.context = append([]string(nil), path...) }
+func (c *simCall) SetContext(path []string) { c.s.context = append([]string(nil), path...) }
 
 // Hostname returns the device's current hostname.
-func (c *Call) Hostname() string { return c.s.srv.dev.hostname() }
+func (c *simCall) Hostname() string { return c.s.srv.dev.hostname() }
 
 // SetHostname changes the device's hostname for every session.
-func (c *Call) SetHostname(name string) { c.s.srv.dev.setHostname(name) }
+func (c *simCall) SetHostname(name string) { c.s.srv.dev.setHostname(name) }
 
 // device returns the configuration shared by all sessions of the device.
-func (c *Call) device() *simDevice { return c.s.srv.dev }
+func (c *simCall) device() *simDevice { return c.s.srv.dev }
 
 // Options returns the device's options (defaults filled).
-func (c *Call) Options() DeviceOptions { return c.s.opts }
+func (c *simCall) Options() DeviceOptions { return c.s.opts }
 
 // RemoteIP returns the client's address as the device logs it.
-func (c *Call) RemoteIP() string { return remoteIP(c.s.conn) }
+func (c *simCall) RemoteIP() string { return remoteIP(c.s.conn) }
 
 // Length returns the terminal length (0: no paging).
-func (c *Call) Length() int { return c.s.length }
+func (c *simCall) Length() int { return c.s.length }
 
 // SetLength sets the terminal length; 0 disables the pager.
-func (c *Call) SetLength(n int) { c.s.length = n }
+func (c *simCall) SetLength(n int) { c.s.length = n }
 
 // SetWidth sets the terminal width, which the simulator only records.
-func (c *Call) SetWidth(n int) { c.s.width = n }
+func (c *simCall) SetWidth(n int) { c.s.width = n }
 
 // Var returns a per-session setting ("" when unset).
-func (c *Call) Var(name string) string { return c.s.vars[name] }
+func (c *simCall) Var(name string) string { return c.s.vars[name] }
 
 // SetVar records a per-session setting.
-func (c *Call) SetVar(name, value string) { c.s.vars[name] = value }
+func (c *simCall) SetVar(name, value string) { c.s.vars[name] = value }
 
 // Data returns per-session platform state stored under key (nil if none).
-func (c *Call) Data(key string) any { return c.s.data[key] }
+func (c *simCall) Data(key string) any { return c.s.data[key] }
 
 // SetData stores per-session platform state; nil removes it.
-func (c *Call) SetData(key string, v any) {
+func (c *simCall) SetData(key string, v any) {
 	if v == nil {
 		delete(c.s.data, key)
 		return
@@ -112,19 +112,19 @@ func (c *Call) SetData(key string, v any) {
 
 // After prints text asynchronously once the session is idle at its
 // prompt, d after now, followed by the prompt again.
-func (c *Call) After(d time.Duration, text string) { c.s.after(d, text) }
+func (c *simCall) After(d time.Duration, text string) { c.s.after(d, text) }
 
 // CloseConnection drops the client's whole SSH connection, as a device
 // that reloads does.
-func (c *Call) CloseConnection() error {
+func (c *simCall) CloseConnection() error {
 	c.s.flush()
 	c.s.conn.Close()
-	return ErrEndSession
+	return errEndSession
 }
 
 // page writes out through the pager. The pager counts lines of output
 // (after filters) and pauses when a page is full.
-func (s *session) page(out Output, paged bool, filters []func(string) bool) error {
+func (s *session) page(out simOutput, paged bool, filters []func(string) bool) error {
 	perPage := 0
 	if paged && s.length > 0 {
 		perPage = max(s.length-1, 1)
@@ -216,7 +216,7 @@ func (s *session) erase(n int) {
 
 // Reject prints the platform's error of the given kind with the caret
 // under word, for a handler that refuses an argument the table accepted.
-func (c *Call) Reject(word string, kind ErrKind) {
+func (c *simCall) Reject(word string, kind errKind) {
 	pos := strings.Index(c.Line, word)
 	upto := word
 	if pos >= 0 {

@@ -33,23 +33,23 @@ var iosBanner = strings.Join([]string{
 
 func init() { platforms["ios"] = iosPlatform() }
 
-func iosPlatform() *Platform {
-	cfgErr := map[ErrKind]ErrorForm{ErrUnknown: {Caret: true, Text: iosInvalid}}
-	mode := func(name, prompt string, priv int, errs map[ErrKind]ErrorForm) *Mode {
-		return &Mode{Name: name, Prompt: prompt, Privilege: priv, Errors: errs, CtrlZ: errs != nil}
+func iosPlatform() *simPlatform {
+	cfgErr := map[errKind]simErrorForm{kindUnknown: {Caret: true, Text: iosInvalid}}
+	mode := func(name, prompt string, priv int, errs map[errKind]simErrorForm) *simMode {
+		return &simMode{Name: name, Prompt: prompt, Privilege: priv, Errors: errs, CtrlZ: errs != nil}
 	}
-	return &Platform{
+	return &simPlatform{
 		Name:            "ios",
 		DefaultHostname: "R1",
 		ServerVersion:   "SSH-2.0-Cisco-1.25",
 		DefaultBanner:   iosBanner,
 		Setup:           iosSetup,
-		Login: func(c *Call) {
+		Login: func(c *simCall) {
 			c.Print("\n" + c.Options().Banner + "\n\n")
 		},
 		InitialMode: "user",
 		ExecMode:    "enable",
-		Modes: map[string]*Mode{
+		Modes: map[string]*simMode{
 			"user":          mode("user", "{host}>", 1, nil),
 			"enable":        mode("enable", "{host}#", 15, nil),
 			"config":        mode("config", "{host}(config)#", 15, cfgErr),
@@ -59,16 +59,16 @@ func iosPlatform() *Platform {
 		},
 		Commands: iosCommands(),
 		FoldCase: true,
-		Errors: map[ErrKind]ErrorForm{
-			ErrUnknown:    {Alone: true, Text: "Translating \"{word}\"\n% Unknown command or computer name, or unable to find computer address\n"},
-			ErrInvalid:    {Caret: true, Text: iosInvalid},
-			ErrBadValue:   {Caret: true, Text: iosInvalid},
-			ErrIncomplete: {Text: "% Incomplete command.\n\n"},
-			ErrAmbiguous:  {Text: "% Ambiguous command:  \"{line}\"\n"},
+		Errors: map[errKind]simErrorForm{
+			kindUnknown:    {Alone: true, Text: "Translating \"{word}\"\n% Unknown command or computer name, or unable to find computer address\n"},
+			kindInvalid:    {Caret: true, Text: iosInvalid},
+			kindBadValue:   {Caret: true, Text: iosInvalid},
+			kindIncomplete: {Text: "% Incomplete command.\n\n"},
+			kindAmbiguous:  {Text: "% Ambiguous command:  \"{line}\"\n"},
 		},
 		CtrlZ:      "end",
 		Interrupts: "\x03\x1e",
-		Pager: Pager{
+		Pager: simPager{
 			DefaultLength: 24,
 			Prompt:        " --More-- ",
 			OtherKeysQuit: true,
@@ -81,8 +81,8 @@ func iosPlatform() *Platform {
 	}
 }
 
-func iosCommands() []Command {
-	return []Command{
+func iosCommands() []simCommand {
+	return []simCommand{
 		{Syntax: "enable", Modes: iosExec, Help: "Turn on privileged commands", Run: iosEnable},
 		{Syntax: "disable", Modes: iosExec, Help: "Turn off privileged commands", Run: setModeRun("user")},
 		{Syntax: "exit", Modes: iosExec, Help: "Exit from the EXEC", Run: endSession},
@@ -135,20 +135,20 @@ func iosCommands() []Command {
 }
 
 // setModeRun returns a handler that switches to a mode.
-func setModeRun(mode string) func(*Call) error {
-	return func(c *Call) error {
+func setModeRun(mode string) func(*simCall) error {
+	return func(c *simCall) error {
 		c.SetMode(mode)
 		return nil
 	}
 }
 
 // setVarRun returns a handler that records a session setting.
-func setVarRun(name, value string) func(*Call) error {
-	return func(c *Call) error {
+func setVarRun(name, value string) func(*simCall) error {
+	return func(c *simCall) error {
 		c.SetVar(name, value)
 		return nil
 	}
 }
 
 // endSession leaves the CLI; the channel closes.
-func endSession(*Call) error { return ErrEndSession }
+func endSession(*simCall) error { return errEndSession }

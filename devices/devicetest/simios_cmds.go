@@ -14,7 +14,7 @@ import (
 // Handlers of the IOS commands that have effects or dialogues.
 
 // iosEnable asks for the enable secret up to three times.
-func iosEnable(c *Call) error {
+func iosEnable(c *simCall) error {
 	if c.Mode() == "enable" {
 		return nil
 	}
@@ -37,31 +37,31 @@ func iosEnable(c *Call) error {
 	return nil
 }
 
-func iosTermLength(c *Call) error {
+func iosTermLength(c *simCall) error {
 	n, _ := strconv.Atoi(c.Args[0])
 	c.SetLength(n)
 	return nil
 }
 
-func iosTermNoLength(c *Call) error {
+func iosTermNoLength(c *simCall) error {
 	c.SetLength(24)
 	return nil
 }
 
-func iosTermWidth(c *Call) error {
+func iosTermWidth(c *simCall) error {
 	n, _ := strconv.Atoi(c.Args[0])
 	c.SetWidth(n)
 	return nil
 }
 
-func iosShowPrivilege(c *Call) error {
+func iosShowPrivilege(c *simCall) error {
 	c.Printf("Current privilege level is %d\n", c.s.mode.Privilege)
 	return nil
 }
 
 // iosPing prints one '!' per simulated reply, a few per 100 ms, until the
 // count is reached or the user presses Ctrl+C or Ctrl+^.
-func iosPing(c *Call) error {
+func iosPing(c *simCall) error {
 	host, count := c.Args[0], 5
 	if len(c.Args) > 1 {
 		count, _ = strconv.Atoi(c.Args[1])
@@ -98,7 +98,7 @@ func iosPing(c *Call) error {
 }
 
 // iosConfigure asks where to configure from, as bare "configure" does.
-func iosConfigure(c *Call) error {
+func iosConfigure(c *simCall) error {
 	if c.Command.Syntax == "configure" {
 		ans, err := c.ReadLine("Configuring from terminal, memory, or network [terminal]? ", false)
 		if err != nil {
@@ -124,7 +124,7 @@ func ignoreInterrupt(err error) error {
 	return err
 }
 
-func iosCopyRunStart(c *Call) error {
+func iosCopyRunStart(c *simCall) error {
 	if _, err := c.ReadLine("Destination filename [startup-config]? ", false); err != nil {
 		return ignoreInterrupt(err)
 	}
@@ -132,13 +132,13 @@ func iosCopyRunStart(c *Call) error {
 	return nil
 }
 
-func iosWriteMemory(c *Call) error {
+func iosWriteMemory(c *simCall) error {
 	iosSave(c)
 	return nil
 }
 
 // iosSave copies the running configuration to the startup one.
-func iosSave(c *Call) {
+func iosSave(c *simCall) {
 	c.Println("Building configuration...")
 	c.device().setSection("_startup", iosRunningConfig(c.device()))
 	c.device().setFlag("modified", false)
@@ -147,7 +147,7 @@ func iosSave(c *Call) {
 
 // iosReload offers to save a modified configuration, asks for
 // confirmation, and drops the connection as a reloading device does.
-func iosReload(c *Call) error {
+func iosReload(c *simCall) error {
 	if c.device().flag("modified") {
 		for {
 			ans, err := c.ReadLine("\nSystem configuration has been modified. Save? [yes/no]: ", false)
@@ -179,7 +179,7 @@ func iosReload(c *Call) error {
 }
 
 // iosHostname changes the hostname at once: the next prompt shows it.
-func iosHostname(c *Call) error {
+func iosHostname(c *simCall) error {
 	c.SetHostname(c.Args[0])
 	c.device().setFlag("modified", true)
 	return nil
@@ -209,7 +209,7 @@ func iosInterfaceName(s string) (string, bool) {
 
 // iosInterface enters interface configuration; physical interfaces must
 // exist, logical ones are created.
-func iosInterface(c *Call) error {
+func iosInterface(c *simCall) error {
 	name, ok := iosInterfaceName(c.Args[0])
 	section := "interface " + name
 	if _, exists := c.device().section(section); ok && !exists {
@@ -221,7 +221,7 @@ func iosInterface(c *Call) error {
 		}
 	}
 	if !ok {
-		c.Reject(c.Args[0], ErrInvalid)
+		c.Reject(c.Args[0], kindInvalid)
 		return nil
 	}
 	c.SetMode("config-if")
@@ -231,8 +231,8 @@ func iosInterface(c *Call) error {
 
 // iosSubMode returns a handler that enters a configuration sub-mode for
 // the section named by header and the command's arguments.
-func iosSubMode(mode, header string) func(*Call) error {
-	return func(c *Call) error {
+func iosSubMode(mode, header string) func(*simCall) error {
+	return func(c *simCall) error {
 		section := strings.Join(append([]string{header}, c.Args...), " ")
 		if _, ok := c.device().section(section); !ok {
 			c.device().setSection(section, nil)
@@ -244,7 +244,7 @@ func iosSubMode(mode, header string) func(*Call) error {
 }
 
 // iosSection returns the configuration section the current mode edits.
-func iosSection(c *Call) string {
+func iosSection(c *simCall) string {
 	if ctx := c.Context(); len(ctx) > 0 {
 		return ctx[0]
 	}
@@ -253,7 +253,7 @@ func iosSection(c *Call) string {
 
 // iosStore records a configuration line in the current section. A line
 // with the same key replaces the old one, except for list statements.
-func iosStore(c *Call) error {
+func iosStore(c *simCall) error {
 	line := strings.Join(strings.Fields(c.Line), " ")
 	section := iosSection(c)
 	lines, _ := c.device().section(section)
@@ -298,7 +298,7 @@ func iosKey(line string) string {
 }
 
 // iosNo removes the statements a "no" line negates.
-func iosNo(c *Call) error {
+func iosNo(c *simCall) error {
 	rest := strings.Join(strings.Fields(c.Args[0]), " ")
 	section := iosSection(c)
 	lines, _ := c.device().section(section)
@@ -314,7 +314,7 @@ func iosNo(c *Call) error {
 }
 
 // iosDo runs an EXEC command from configuration mode.
-func iosDo(c *Call) error {
+func iosDo(c *simCall) error {
 	mode, ctx := c.Mode(), c.Context()
 	c.SetMode("enable")
 	err := c.s.execute(c.Args[0])
@@ -323,7 +323,7 @@ func iosDo(c *Call) error {
 	return err
 }
 
-func iosExitConfig(c *Call) error {
+func iosExitConfig(c *simCall) error {
 	if c.Mode() != "config" {
 		c.SetMode("config")
 		c.SetContext(nil)
@@ -334,7 +334,7 @@ func iosExitConfig(c *Call) error {
 
 // iosEnd leaves configuration mode; the device logs that asynchronously,
 // after the next prompt, and prints the prompt again.
-func iosEnd(c *Call) error {
+func iosEnd(c *simCall) error {
 	c.SetMode("enable")
 	c.SetContext(nil)
 	c.After(c.s.p.ReplyDelay, fmt.Sprintf("%s: %%SYS-5-CONFIG_I: Configured from console by %s on vty0 (%s)",

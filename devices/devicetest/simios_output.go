@@ -75,19 +75,19 @@ func iosRunningConfig(d *simDevice) []string {
 	return append([]string{"Building configuration...", "", fmt.Sprintf("Current configuration : %d bytes", size)}, body...)
 }
 
-func iosShowRun(c *Call) Output { return SliceOutput(iosRunningConfig(c.device())) }
+func iosShowRun(c *simCall) simOutput { return sliceOutput(iosRunningConfig(c.device())) }
 
-func iosShowStartup(c *Call) Output {
+func iosShowStartup(c *simCall) simOutput {
 	lines, _ := c.device().section("_startup")
 	if len(lines) > 2 {
 		lines = append([]string{"Using " + strings.TrimPrefix(lines[2], "Current configuration : ") + " out of 262144 bytes"}, lines[3:]...)
 	}
-	return SliceOutput(lines)
+	return sliceOutput(lines)
 }
 
-func iosShowVersion(c *Call) Output {
+func iosShowVersion(c *simCall) simOutput {
 	host := c.Hostname()
-	return TextOutput(`Cisco IOS Software, IOSv Software (VIOS-ADVENTERPRISEK9-M), Version 15.9(3)M6, RELEASE SOFTWARE (fc1)
+	return textOutput(`Cisco IOS Software, IOSv Software (VIOS-ADVENTERPRISEK9-M), Version 15.9(3)M6, RELEASE SOFTWARE (fc1)
 Technical Support: http://www.cisco.com/techsupport
 Copyright (c) 1986-2022 by Cisco Systems, Inc.
 Compiled Wed 03-Aug-22 08:00 by prod_rel_team
@@ -126,7 +126,7 @@ Configuration register is 0x0
 `)
 }
 
-func iosShowIPIntBrief(c *Call) Output {
+func iosShowIPIntBrief(c *simCall) simOutput {
 	lines := []string{"Interface                  IP-Address      OK? Method Status                Protocol"}
 	for _, name := range c.device().sectionNames() {
 		ifname, ok := strings.CutPrefix(name, "interface ")
@@ -145,11 +145,11 @@ func iosShowIPIntBrief(c *Call) Output {
 		}
 		lines = append(lines, fmt.Sprintf("%-26s %-15s YES NVRAM  %-21s %-8s", ifname, addr, status, proto))
 	}
-	return SliceOutput(lines)
+	return sliceOutput(lines)
 }
 
-func iosShowUsers(c *Call) Output {
-	return SliceOutput([]string{
+func iosShowUsers(c *simCall) simOutput {
+	return sliceOutput([]string{
 		"    Line       User       Host(s)              Idle       Location",
 		fmt.Sprintf("*866 vty 0     %-10s idle                 00:00:00 %s", c.Options().Username, c.RemoteIP()),
 		"",
@@ -190,8 +190,8 @@ var iosLogHeader = []string{
 }
 
 // iosShowLogging streams tens of thousands of deterministic log lines.
-func iosShowLogging(c *Call) Output {
-	return Output{Total: len(iosLogHeader) + iosLogEntries, Lines: func(yield func(string) bool) {
+func iosShowLogging(c *simCall) simOutput {
+	return simOutput{Total: len(iosLogHeader) + iosLogEntries, Lines: func(yield func(string) bool) {
 		for _, l := range iosLogHeader {
 			if !yield(l) {
 				return

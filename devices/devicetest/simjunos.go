@@ -28,30 +28,30 @@ var junosBanner = strings.Join([]string{
 
 func init() { platforms["junos"] = junosPlatform() }
 
-func junosPlatform() *Platform {
-	return &Platform{
+func junosPlatform() *simPlatform {
+	return &simPlatform{
 		Name:            "junos",
 		DefaultHostname: "vmx1",
 		ServerVersion:   "SSH-2.0-OpenSSH_7.5",
 		DefaultBanner:   junosBanner,
 		Setup:           junosSetup,
-		Login: func(c *Call) {
+		Login: func(c *simCall) {
 			c.Print(c.Options().Banner + "\n")
 			c.Printf("--- JUNOS %s built 2023-01-01 00:00:00 UTC\n", junosVersion)
 		},
 		InitialMode: "op",
 		ExecMode:    "op",
-		Modes: map[string]*Mode{
+		Modes: map[string]*simMode{
 			"op":     {Name: "op", Prompt: "{user}@{host}> ", Privilege: 15},
 			"config": {Name: "config", Prompt: "{user}@{host}# ", ShowContext: true, Privilege: 15},
 		},
 		Commands: junosCommands(),
-		Errors: map[ErrKind]ErrorForm{
-			ErrUnknown:    {Caret: true, Text: "unknown command.\n"},
-			ErrInvalid:    {Caret: true, Text: "syntax error, expecting <command>.\n"},
-			ErrBadValue:   {Caret: true, Text: "syntax error.\n"},
-			ErrIncomplete: {Caret: true, Text: "syntax error, expecting <command>.\n"},
-			ErrAmbiguous:  {Caret: true, Text: "'{word}' is ambiguous.\n{choices}\n"},
+		Errors: map[errKind]simErrorForm{
+			kindUnknown:    {Caret: true, Text: "unknown command.\n"},
+			kindInvalid:    {Caret: true, Text: "syntax error, expecting <command>.\n"},
+			kindBadValue:   {Caret: true, Text: "syntax error.\n"},
+			kindIncomplete: {Caret: true, Text: "syntax error, expecting <command>.\n"},
+			kindAmbiguous:  {Caret: true, Text: "'{word}' is ambiguous.\n{choices}\n"},
 		},
 		BlankBeforePrompt: true,
 		EchoPad:           " ",
@@ -59,7 +59,7 @@ func junosPlatform() *Platform {
 		RELine:            "{master:0}",
 		Interrupts:        "\x03",
 		CompleteOnSpace:   true,
-		Pager: Pager{
+		Pager: simPager{
 			DefaultLength: 24,
 			Prompt:        "---(more %d%%)---",
 			PlainPrompt:   "---(more)---",
@@ -74,8 +74,8 @@ func junosPlatform() *Platform {
 	}
 }
 
-func junosCommands() []Command {
-	return []Command{
+func junosCommands() []simCommand {
+	return []simCommand{
 		{Syntax: "set cli screen-length <0-100000>", Modes: junosOp, Help: "Set CLI properties", Run: junosScreenLength},
 		{Syntax: "set cli screen-width <0-1024>", Modes: junosOp, Run: junosScreenWidth},
 		{Syntax: "set cli complete-on-space off", Modes: junosOp, Run: junosCompleteOnSpace("off", "Disabling complete-on-space")},
@@ -121,22 +121,22 @@ func junosMatch(line, arg string) bool {
 	return strings.Contains(line, arg)
 }
 
-func junosScreenLength(c *Call) error {
+func junosScreenLength(c *simCall) error {
 	n, _ := strconv.Atoi(c.Args[0])
 	c.SetLength(n)
 	c.Printf("Screen length set to %d\n", n)
 	return nil
 }
 
-func junosScreenWidth(c *Call) error {
+func junosScreenWidth(c *simCall) error {
 	n, _ := strconv.Atoi(c.Args[0])
 	c.SetWidth(n)
 	c.Printf("Screen width set to %d\n", n)
 	return nil
 }
 
-func junosCompleteOnSpace(value, text string) func(*Call) error {
-	return func(c *Call) error {
+func junosCompleteOnSpace(value, text string) func(*simCall) error {
+	return func(c *simCall) error {
 		c.SetVar("complete-on-space", value)
 		c.Println(text)
 		return nil
@@ -145,7 +145,7 @@ func junosCompleteOnSpace(value, text string) func(*Call) error {
 
 // junosPing prints one reply about every 100 ms until the count is
 // reached or the user presses Ctrl+C, then the statistics.
-func junosPing(c *Call) error {
+func junosPing(c *simCall) error {
 	host, count := c.Args[0], 0
 	if len(c.Args) > 1 {
 		count, _ = strconv.Atoi(c.Args[1])
@@ -178,7 +178,7 @@ func junosPing(c *Call) error {
 }
 
 // junosReboot asks for confirmation; yes drops the connection.
-func junosReboot(c *Call) error {
+func junosReboot(c *simCall) error {
 	ans, err := c.ReadLine("Reboot the system ? [yes,no] (no) ", false)
 	if err != nil {
 		return ignoreInterrupt(err)
@@ -193,13 +193,13 @@ func junosReboot(c *Call) error {
 
 // junosShowConfiguration shows the committed configuration, below an
 // optional path, in braces or (with "| display set") as set lines.
-func junosShowConfiguration(c *Call) error {
+func junosShowConfiguration(c *simCall) error {
 	root := parseSetLines(junosCommitted(c))
 	var path []string
 	if len(c.Args) > 0 {
 		levels, leaf, bad := confLevels(nil, tokenizeWords(c.Args[0]))
 		if bad != "" || leaf != "" {
-			c.Reject(firstNonEmpty(bad, leaf), ErrBadValue)
+			c.Reject(firstNonEmpty(bad, leaf), kindBadValue)
 			return nil
 		}
 		path = levels
@@ -209,13 +209,13 @@ func junosShowConfiguration(c *Call) error {
 		return nil
 	}
 	if slices.Contains(c.Pipes, "display set") {
-		return c.Page(SliceOutput(node.setLines(strings.Join(path, " "), nil)))
+		return c.Page(sliceOutput(node.setLines(strings.Join(path, " "), nil)))
 	}
 	var lines []string
 	if len(path) == 0 {
 		lines = append(lines, "## Last commit: 2023-01-01 00:12:34 UTC by "+c.Options().Username)
 	}
-	return c.Page(SliceOutput(node.render("", lines)))
+	return c.Page(sliceOutput(node.render("", lines)))
 }
 
 func firstNonEmpty(a, b string) string {
@@ -226,7 +226,7 @@ func firstNonEmpty(a, b string) string {
 }
 
 // junosCommitted returns the committed configuration as set lines.
-func junosCommitted(c *Call) []string {
+func junosCommitted(c *simCall) []string {
 	lines, _ := c.device().section("committed")
 	return lines
 }

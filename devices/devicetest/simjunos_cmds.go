@@ -14,7 +14,7 @@ const junosCandidateKey = "candidate"
 
 // junosCandidate returns the session's candidate, loading it from the
 // committed configuration on first use.
-func junosCandidate(c *Call) *confNode {
+func junosCandidate(c *simCall) *confNode {
 	if n, ok := c.Data(junosCandidateKey).(*confNode); ok {
 		return n
 	}
@@ -25,7 +25,7 @@ func junosCandidate(c *Call) *confNode {
 
 // junosChanged reports whether the candidate differs from the committed
 // configuration.
-func junosChanged(c *Call) bool {
+func junosChanged(c *simCall) bool {
 	a := junosCandidate(c).setLines("", nil)
 	b := parseSetLines(junosCommitted(c)).setLines("", nil)
 	slices.Sort(a)
@@ -33,7 +33,7 @@ func junosChanged(c *Call) bool {
 	return !slices.Equal(a, b)
 }
 
-func junosConfigure(c *Call) error {
+func junosConfigure(c *simCall) error {
 	c.Println("Entering configuration mode")
 	if c.Command.Syntax == "configure private" {
 		c.Println("warning: uncommitted changes will be discarded on exit")
@@ -48,23 +48,23 @@ func junosConfigure(c *Call) error {
 
 // junosStatement parses the statement argument relative to the edit
 // path; it prints the error and returns ok false when it is invalid.
-func junosStatement(c *Call) (path []string, leaf string, ok bool) {
+func junosStatement(c *simCall) (path []string, leaf string, ok bool) {
 	levels, leaf, bad := confLevels(c.Context(), tokenizeWords(c.Args[0]))
 	if bad != "" {
-		c.Reject(bad, ErrBadValue)
+		c.Reject(bad, kindBadValue)
 		return nil, "", false
 	}
 	return append(c.Context(), levels...), leaf, true
 }
 
-func junosSet(c *Call) error {
+func junosSet(c *simCall) error {
 	if path, leaf, ok := junosStatement(c); ok {
 		junosCandidate(c).set(path, leaf)
 	}
 	return nil
 }
 
-func junosDelete(c *Call) error {
+func junosDelete(c *simCall) error {
 	path, leaf, ok := junosStatement(c)
 	if ok && !junosCandidate(c).remove(path, leaf) {
 		c.Println("warning: statement not found")
@@ -72,25 +72,25 @@ func junosDelete(c *Call) error {
 	return nil
 }
 
-func junosEdit(c *Call) error {
+func junosEdit(c *simCall) error {
 	path, leaf, ok := junosStatement(c)
 	if !ok {
 		return nil
 	}
 	if leaf != "" {
-		c.Reject(strings.Fields(leaf)[0], ErrBadValue)
+		c.Reject(strings.Fields(leaf)[0], kindBadValue)
 		return nil
 	}
 	c.SetContext(path)
 	return nil
 }
 
-func junosTop(c *Call) error {
+func junosTop(c *simCall) error {
 	c.SetContext(nil)
 	return nil
 }
 
-func junosUp(c *Call) error {
+func junosUp(c *simCall) error {
 	if ctx := c.Context(); len(ctx) > 0 {
 		c.SetContext(ctx[:len(ctx)-1])
 	}
@@ -99,10 +99,10 @@ func junosUp(c *Call) error {
 
 // junosShowCandidate shows the candidate below the edit path, or with
 // "| compare" its difference from the committed configuration.
-func junosShowCandidate(c *Call) error {
+func junosShowCandidate(c *simCall) error {
 	cand := junosCandidate(c)
 	if slices.Contains(c.Pipes, "compare") {
-		return c.Page(SliceOutput(confDiff(parseSetLines(junosCommitted(c)), cand, nil, nil)))
+		return c.Page(sliceOutput(confDiff(parseSetLines(junosCommitted(c)), cand, nil, nil)))
 	}
 	path := c.Context()
 	if len(c.Args) > 0 {
@@ -115,12 +115,12 @@ func junosShowCandidate(c *Call) error {
 	if node == nil {
 		return nil
 	}
-	return c.Page(SliceOutput(node.render("", nil)))
+	return c.Page(sliceOutput(node.render("", nil)))
 }
 
 // junosCommit checks the candidate and, unless only checking, makes it
 // the committed configuration: the hostname changes here.
-func junosCommit(c *Call) error {
+func junosCommit(c *simCall) error {
 	syntax := c.Command.Syntax
 	cand := junosCandidate(c)
 	dual := c.Options().DualRE
@@ -161,7 +161,7 @@ const junosHistory = 10
 
 // junosPublish stores cand as the committed configuration, keeping the
 // previous ones for rollback, and applies the hostname.
-func junosPublish(c *Call, cand *confNode) {
+func junosPublish(c *simCall, cand *confNode) {
 	d := c.device()
 	for i := junosHistory; i > 1; i-- {
 		if prev, ok := d.section(fmt.Sprintf("rollback %d", i-1)); ok {
@@ -176,7 +176,7 @@ func junosPublish(c *Call, cand *confNode) {
 }
 
 // junosRollback loads a committed configuration into the candidate.
-func junosRollback(c *Call) error {
+func junosRollback(c *simCall) error {
 	n := 0
 	if len(c.Args) > 0 {
 		n, _ = strconv.Atoi(c.Args[0])
@@ -196,7 +196,7 @@ func junosRollback(c *Call) error {
 
 // junosExit leaves an edit level, or configuration mode, asking first
 // when changes are not committed.
-func junosExit(c *Call) error {
+func junosExit(c *simCall) error {
 	if c.Command.Syntax != "exit configuration-mode" && len(c.Context()) > 0 {
 		c.SetContext(nil)
 		return nil
@@ -218,7 +218,7 @@ func junosExit(c *Call) error {
 }
 
 // junosRun runs an operational command from configuration mode.
-func junosRun(c *Call) error {
+func junosRun(c *simCall) error {
 	mode, ctx := c.Mode(), c.Context()
 	c.SetMode("op")
 	err := c.s.execute(c.Args[0])

@@ -5,8 +5,8 @@ import "fmt"
 // Long Junos outputs, fixed so transcripts compare byte for byte.
 
 // junosShowVersion prints the version report with the current hostname.
-func junosShowVersion(c *Call) Output {
-	return TextOutput(fmt.Sprintf(`Hostname: %s
+func junosShowVersion(c *simCall) simOutput {
+	return textOutput(fmt.Sprintf(`Hostname: %s
 Model: vmx
 Junos: %s
 JUNOS OS Kernel 64-bit  [20230101.0a1b2c3_builder_stable_12]
@@ -40,8 +40,8 @@ JUNOS Simulation Package [20230101.000000_builder_junos_214_r3]
 `, c.Hostname(), junosVersion))
 }
 
-func junosShowInterfacesTerse(c *Call) Output {
-	return TextOutput(`Interface               Admin Link Proto    Local                 Remote
+func junosShowInterfacesTerse(c *simCall) simOutput {
+	return textOutput(`Interface               Admin Link Proto    Local                 Remote
 ge-0/0/0                up    up
 ge-0/0/0.0              up    up   inet     192.0.2.1/24
                                    multiservice
@@ -90,8 +90,8 @@ const junosRoutes = 3000
 
 // junosShowRoute streams a routing table of thousands of lines; its
 // length is not announced, so the pager shows no percentage.
-func junosShowRoute(c *Call) Output {
-	return Output{Lines: func(yield func(string) bool) {
+func junosShowRoute(c *simCall) simOutput {
+	return simOutput{Lines: func(yield func(string) bool) {
 		head := []string{
 			"",
 			fmt.Sprintf("inet.0: %d destinations, %d routes (%d active, 0 holddown, 0 hidden)", junosRoutes+4, junosRoutes+4, junosRoutes+4),

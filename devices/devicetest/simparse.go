@@ -15,7 +15,7 @@ type cmdNode struct {
 	word     string // literal word, or a parameter like "<word>"
 	help     string
 	children []*cmdNode
-	cmd      *Command
+	cmd      *simCommand
 }
 
 // token is one word of a typed line and where it starts.
@@ -26,11 +26,11 @@ type token struct {
 
 // parsed is the result of matching a typed line against a mode's tree.
 type parsed struct {
-	cmd  *Command
+	cmd  *simCommand
 	args []string // parameter values, in order
 	// Error, when kind is set (ok is false): which word and where.
 	ok      bool
-	kind    ErrKind
+	kind    errKind
 	pos     int    // byte offset of the offending word in the line
 	upto    string // the line up to and including the offending word
 	word    string
@@ -39,7 +39,7 @@ type parsed struct {
 }
 
 // buildTree makes the command tree of one mode.
-func buildTree(cmds []Command, mode string) *cmdNode {
+func buildTree(cmds []simCommand, mode string) *cmdNode {
 	root := &cmdNode{}
 	for i := range cmds {
 		c := &cmds[i]
@@ -108,7 +108,7 @@ func match(root *cmdNode, line string, foldCase bool) parsed {
 	n := root
 	var args []string
 	for i, t := range toks {
-		fail := func(kind ErrKind) parsed {
+		fail := func(kind errKind) parsed {
 			return parsed{kind: kind, pos: t.pos, upto: line[:t.pos+len(t.text)], word: t.text, alone: len(toks) == 1}
 		}
 		lits, params := n.candidates(t.text, foldCase)
@@ -117,7 +117,7 @@ func match(root *cmdNode, line string, foldCase bool) parsed {
 			n = lits[0]
 			continue
 		case len(lits) > 1:
-			p := fail(ErrAmbiguous)
+			p := fail(kindAmbiguous)
 			p.choices = lits
 			return p
 		}
@@ -136,11 +136,11 @@ func match(root *cmdNode, line string, foldCase bool) parsed {
 		if next == nil {
 			switch {
 			case rejected:
-				return fail(ErrBadValue)
+				return fail(kindBadValue)
 			case i == 0:
-				return fail(ErrUnknown)
+				return fail(kindUnknown)
 			default:
-				return fail(ErrInvalid)
+				return fail(kindInvalid)
 			}
 		}
 		n = next
@@ -160,7 +160,7 @@ func match(root *cmdNode, line string, foldCase bool) parsed {
 
 func finish(n *cmdNode, args []string) parsed {
 	if n.cmd == nil {
-		return parsed{kind: ErrIncomplete}
+		return parsed{kind: kindIncomplete}
 	}
 	return parsed{ok: true, cmd: n.cmd, args: args}
 }

@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// Platform is the data that makes the generic interpreter behave like one
+// simPlatform is the data that makes the generic interpreter behave like one
 // kind of network device: its modes and prompts, its command table, its
 // error texts and its pager. Adding a platform means writing one of these.
-type Platform struct {
+type simPlatform struct {
 	Name            string // "ios", "junos"
 	DefaultHostname string // used when DeviceOptions.Hostname is zero
 	ServerVersion   string // SSH identification string the device sends
@@ -20,17 +20,17 @@ type Platform struct {
 	Setup func(d *simDevice)
 	// Login writes what the device prints between the start of a shell
 	// and its first prompt (banners, version lines).
-	Login func(c *Call)
+	Login func(c *simCall)
 
-	InitialMode string           // mode a shell starts in
-	ExecMode    string           // mode exec requests run in
-	Modes       map[string]*Mode // by Mode.Name
-	Commands    []Command
+	InitialMode string              // mode a shell starts in
+	ExecMode    string              // mode exec requests run in
+	Modes       map[string]*simMode // by Mode.Name
+	Commands    []simCommand
 
 	// FoldCase makes command words match regardless of case (IOS).
 	FoldCase bool
 	// Errors are the texts for command-line errors; a Mode may override.
-	Errors map[ErrKind]ErrorForm
+	Errors map[errKind]simErrorForm
 	// BlankBeforePrompt prints an empty line between a command's output
 	// and the next prompt (Junos).
 	BlankBeforePrompt bool
@@ -52,7 +52,7 @@ type Platform struct {
 	// complete the word on screen, until the session turns it off.
 	CompleteOnSpace bool
 
-	Pager Pager
+	Pager simPager
 	// NoMore is the pipe word that disables the pager for one command.
 	NoMore string
 	// Filters are pipe words that keep some lines of output ("include").
@@ -62,8 +62,8 @@ type Platform struct {
 	ReplyDelay time.Duration
 }
 
-// Mode is one state of the CLI.
-type Mode struct {
+// simMode is one state of the CLI.
+type simMode struct {
 	Name string
 	// Prompt is the prompt text with {host} and {user} placeholders,
 	// for example "{host}(config)#" or "{user}@{host}> ".
@@ -71,15 +71,15 @@ type Mode struct {
 	// ShowContext prints the platform's context line above the prompt.
 	ShowContext bool
 	// Errors override the platform's error texts in this mode.
-	Errors map[ErrKind]ErrorForm
+	Errors map[errKind]simErrorForm
 	// CtrlZ reports whether Ctrl+Z means Platform.CtrlZ here.
 	CtrlZ bool
 	// Privilege is what "show privilege" reports in this mode.
 	Privilege int
 }
 
-// Pager describes how a platform pauses long output.
-type Pager struct {
+// simPager describes how a platform pauses long output.
+type simPager struct {
 	// DefaultLength is the terminal length a session starts with.
 	DefaultLength int
 	// Prompt is printed when a page is full; with a %d it shows the
@@ -95,24 +95,24 @@ type Pager struct {
 	OtherKeysQuit bool
 }
 
-// ErrKind names a class of command-line error.
-type ErrKind int
+// errKind names a class of command-line error.
+type errKind int
 
 const (
-	// ErrUnknown: the first word matches no command.
-	ErrUnknown ErrKind = iota
-	// ErrInvalid: a later word matches nothing.
-	ErrInvalid
-	// ErrBadValue: a parameter rejected its value.
-	ErrBadValue
-	// ErrIncomplete: the line ends before a command is complete.
-	ErrIncomplete
-	// ErrAmbiguous: an abbreviation matches several words.
-	ErrAmbiguous
+	// kindUnknown: the first word matches no command.
+	kindUnknown errKind = iota
+	// kindInvalid: a later word matches nothing.
+	kindInvalid
+	// kindBadValue: a parameter rejected its value.
+	kindBadValue
+	// kindIncomplete: the line ends before a command is complete.
+	kindIncomplete
+	// kindAmbiguous: an abbreviation matches several words.
+	kindAmbiguous
 )
 
-// ErrorForm is how one error kind is printed.
-type ErrorForm struct {
+// simErrorForm is how one error kind is printed.
+type simErrorForm struct {
 	// Caret prints a line with '^' under the offending word first.
 	Caret bool
 	// Text is printed after the caret line (newlines become CRLF).
@@ -122,12 +122,12 @@ type ErrorForm struct {
 	Text string
 	// Alone restricts this form to a word typed alone on the line (IOS
 	// takes a lone unknown word for a host to connect to); otherwise the
-	// ErrInvalid form is used.
+	// kindInvalid form is used.
 	Alone bool
 }
 
-// Command is one entry of a platform's command table.
-type Command struct {
+// simCommand is one entry of a platform's command table.
+type simCommand struct {
 	// Syntax is the full command as words. A word in angle brackets is a
 	// parameter: <word> takes one word, <line> the rest of the line,
 	// <n-m> a number in that range, <ip> an IPv4 address. A word in
@@ -140,21 +140,21 @@ type Command struct {
 	// Text is static output.
 	Text string
 	// Lines produces dynamic output, paged like Text.
-	Lines func(c *Call) Output
+	Lines func(c *simCall) simOutput
 	// Run performs effects and dialogues; it may print and page.
-	Run func(c *Call) error
+	Run func(c *simCall) error
 }
 
-// Output is paged command output. Total is the number of lines when known
+// simOutput is paged command output. Total is the number of lines when known
 // (for a percentage in the pager), zero when not.
-type Output struct {
+type simOutput struct {
 	Lines iter.Seq[string]
 	Total int
 }
 
-// SliceOutput pages a slice of lines.
-func SliceOutput(lines []string) Output {
-	return Output{Lines: func(yield func(string) bool) {
+// sliceOutput pages a slice of lines.
+func sliceOutput(lines []string) simOutput {
+	return simOutput{Lines: func(yield func(string) bool) {
 		for _, l := range lines {
 			if !yield(l) {
 				return
@@ -163,29 +163,29 @@ func SliceOutput(lines []string) Output {
 	}, Total: len(lines)}
 }
 
-// TextOutput pages a block of text split at newlines; a final newline
+// textOutput pages a block of text split at newlines; a final newline
 // does not add an empty line.
-func TextOutput(text string) Output {
+func textOutput(text string) simOutput {
 	text = strings.TrimSuffix(text, "\n")
 	if text == "" {
-		return SliceOutput(nil)
+		return sliceOutput(nil)
 	}
-	return SliceOutput(strings.Split(text, "\n"))
+	return sliceOutput(strings.Split(text, "\n"))
 }
 
 // prompt renders a mode's prompt for a host and user.
-func (m *Mode) prompt(host, user string) string {
+func (m *simMode) prompt(host, user string) string {
 	return strings.NewReplacer("{host}", host, "{user}", user).Replace(m.Prompt)
 }
 
 // errorForm returns how an error kind prints in mode m.
-func (p *Platform) errorForm(m *Mode, kind ErrKind, alone bool) ErrorForm {
+func (p *simPlatform) errorForm(m *simMode, kind errKind, alone bool) simErrorForm {
 	f, ok := m.Errors[kind]
 	if !ok {
 		f = p.Errors[kind]
 	}
 	if f.Alone && !alone {
-		return p.errorForm(m, ErrInvalid, true)
+		return p.errorForm(m, kindInvalid, true)
 	}
 	return f
 }

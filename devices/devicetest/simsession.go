@@ -15,16 +15,16 @@ var (
 	errInterrupted = errors.New("devicetest: interrupted by Ctrl+C")
 	errCtrlZ       = errors.New("devicetest: Ctrl+Z")
 	errClosed      = errors.New("devicetest: session input closed")
-	// ErrEndSession ends the session from a command handler (exit,
+	// errEndSession ends the session from a command handler (exit,
 	// logout, a confirmed reload).
-	ErrEndSession = errors.New("devicetest: session ended by the device")
+	errEndSession = errors.New("devicetest: session ended by the device")
 )
 
 // session is the CLI state of one SSH session: one goroutine runs it, a
 // second only feeds it input, so none of its fields need a lock.
 type session struct {
 	srv  *SimServer
-	p    *Platform
+	p    *simPlatform
 	opts DeviceOptions
 	ctx  context.Context
 	conn *ssh.ServerConn
@@ -37,7 +37,7 @@ type session struct {
 	out        bytes.Buffer
 	werr       error // first write error: the client is gone
 
-	mode     *Mode
+	mode     *simMode
 	context  []string // edit path (Junos) or sub-mode object (IOS)
 	length   int      // terminal length; 0 disables the pager
 	width    int
@@ -95,7 +95,7 @@ func (s *session) runShell() {
 	defer s.stopAsync()
 	s.setMode(s.p.InitialMode)
 	if s.p.Login != nil {
-		s.p.Login(&Call{s: s})
+		s.p.Login(&simCall{s: s})
 	}
 	for {
 		s.printPrompt()
@@ -118,7 +118,7 @@ func (s *session) runShell() {
 		s.afterCmd = strings.TrimSpace(line) != ""
 		if err := s.execute(line); err != nil {
 			s.flush()
-			if errors.Is(err, ErrEndSession) {
+			if errors.Is(err, errEndSession) {
 				s.srv.opts.Logf("sim %s: session ended by command %q", s.opts.Platform, line)
 			}
 			return
@@ -150,7 +150,7 @@ func (s *session) execute(line string) error {
 	if res.cmd == nil {
 		return nil
 	}
-	c := &Call{s: s, Args: res.args, Line: line, Command: res.cmd, paged: true}
+	c := &simCall{s: s, Args: res.args, Line: line, Command: res.cmd, paged: true}
 	for _, pipe := range pipes {
 		word, arg, _ := strings.Cut(pipe, " ")
 		switch f := s.p.Filters[word]; {
@@ -168,7 +168,7 @@ func (s *session) execute(line string) error {
 	case res.cmd.Lines != nil:
 		return c.Page(res.cmd.Lines(c))
 	default:
-		return c.Page(TextOutput(res.cmd.Text))
+		return c.Page(textOutput(res.cmd.Text))
 	}
 }
 
