@@ -92,7 +92,11 @@ type job struct {
 	Secrets jobSecrets
 	// Report tells the command's owner its live status: StatusRunning, or
 	// StatusAwaitingInput with the prompt to show. Safe to call often;
-	// never nil.
+	// never nil. The driver must call Report(StatusRunning, "") right
+	// after the command text was written: input and Ctrl+C for the command
+	// are held back until then, so they never reach the shell before the
+	// command does (an enable dialogue before the command is not delayed
+	// by them either way).
 	Report func(st Status, prompt string)
 	// Interrupted reports whether Ctrl+C was sent on the caller's request,
 	// so that a driver can tell a requested interrupt from a wrong secret.

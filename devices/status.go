@@ -145,4 +145,7 @@ var (
 	// ErrPrivilege: raising the privilege level (enable) failed or was
 	// rejected.
 	ErrPrivilege = errors.New("devices: could not raise the privilege level")
+	// ErrProfile: the device profile asked for does not exist, or this
+	// build has no driver for its completion strategy.
+	ErrProfile = errors.New("devices: unusable device profile")
 )

@@ -1,0 +1,277 @@
+//go:build wip
+
+package devices
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+)
+
+// Command is one command given to Manager.Start, from queued to finished.
+// It is safe for concurrent use: status polls, input and interrupts may come
+// from any goroutine while the session's worker runs it.
+type Command struct {
+	id      string
+	text    string
+	session *session
+	out     *expect.Output
+	secrets jobSecrets
+
+	// ctx is cancelled when the session closes; it carries the values of
+	// the context Start was called with but not its deadline.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu          sync.Mutex
+	info        CommandInfo // ID, Command, Session, Host, Key, Profile fixed at creation
+	awaitLen    int64       // output length when awaiting_input began
+	interrupted bool        // Ctrl+C sent on request
+	changed     chan struct{}
+	done        chan struct{}
+	prog        progress
+}
+
+// progress counts complete lines of output incrementally.
+type progress struct {
+	scanned  int64
+	lines    int64
+	partial  string
+	lastLine string
+}
+
+func newCommand(ctx context.Context, s *session, text string, secrets jobSecrets, outputCap int) *Command {
+	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	c := &Command{
+		id: newUUID(), text: text, session: s, out: expect.NewOutput(outputCap), secrets: secrets,
+		ctx: cctx, cancel: cancel,
+		changed: make(chan struct{}), done: make(chan struct{}),
+	}
+	c.info = CommandInfo{
+		ID: c.id, Command: text, Session: s.name, Host: s.alias, Key: s.key, Profile: s.profile.Name,
+		Status: StatusQueued, QueuedAt: time.Now(),
+	}
+	return c
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// ID returns the command's random UUID. It never changes.
+func (c *Command) ID() string { return c.id }
+
+// Info returns a snapshot. It does not block on the command.
+func (c *Command) Info() CommandInfo {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.scanLocked()
+	i := c.info
+	i.OutputBytes, i.Dropped = c.out.Len(), c.out.Dropped()
+	i.Lines, i.LastLine = c.prog.lines, c.prog.lastLine
+	i.Restored = append([]string(nil), c.info.Restored...)
+	if i.Status == StatusAwaitingInput && i.OutputBytes > c.awaitLen {
+		// output after the prompt: the program took the input and went on
+		i.Status, i.InputPrompt = StatusRunning, ""
+	}
+	return i
+}
+
+// scanLocked counts the lines written since the last scan.
+func (c *Command) scanLocked() {
+	for c.prog.scanned < c.out.Len() {
+		text, next, err := c.out.ReadAt(c.prog.scanned, 64<<10)
+		if errors.Is(err, expect.ErrDropped) && next > c.prog.scanned {
+			// lines inside the dropped middle are not counted
+			c.prog.scanned, c.prog.partial = next, ""
+			continue
+		}
+		if err != nil || next <= c.prog.scanned {
+			return
+		}
+		c.prog.scanned = next
+		text = c.prog.partial + text
+		if n := strings.Count(text, "\n"); n > 0 {
+			c.prog.lines += int64(n)
+			full := text[:strings.LastIndexByte(text, '\n')]
+			c.prog.lastLine = full[strings.LastIndexByte(full, '\n')+1:]
+			text = text[len(full)+1:]
+		}
+		c.prog.partial = tail(text, 4096)
+	}
+}
+
+// Output returns up to max bytes of the normalized output from offset, and
+// the offset to ask for next. It reads live output while the command runs;
+// a range dropped to respect the output cap returns an error wrapping
+// expect.ErrDropped with the next readable offset. max zero or less means
+// 64 KiB.
+func (c *Command) Output(offset int64, max int) (string, int64, error) {
+	if max <= 0 {
+		max = 64 << 10
+	}
+	return c.out.ReadAt(offset, max)
+}
+
+// Done is closed when the command finished.
+func (c *Command) Done() <-chan struct{} { return c.done }
+
+// Changed returns a channel closed on the next status change or output.
+// Call it again after it fired. It costs a goroutine until then (or until
+// the command finishes).
+func (c *Command) Changed() <-chan struct{} {
+	c.mu.Lock()
+	ch := c.changed
+	c.mu.Unlock()
+	select {
+	case <-ch:
+		return ch
+	default:
+	}
+	out := c.out.Changed()
+	merged := make(chan struct{})
+	go func() {
+		defer close(merged)
+		select {
+		case <-ch:
+		case <-out:
+		}
+	}()
+	return merged
+}
+
+// notifyLocked wakes the waiters of Changed.
+func (c *Command) notifyLocked() {
+	close(c.changed)
+	if !c.info.Status.Finished() {
+		c.changed = make(chan struct{})
+	}
+}
+
+// Interrupt sends Ctrl+C to the running command, or removes a queued one
+// (which then ends interrupted without having run). It returns once the
+// interrupt is sent, not when the command ended: wait on Done. It returns
+// ErrFinished for a finished command. Blocks at most until ctx ends.
+func (c *Command) Interrupt(ctx context.Context) error {
+	c.mu.Lock()
+	st := c.info.Status
+	if st == StatusQueued {
+		// the worker checks this flag before sending the command
+		c.interrupted = true
+	}
+	c.mu.Unlock()
+	switch {
+	case st.Finished():
+		return ErrFinished
+	case st == StatusQueued:
+		if c.session.dequeue(c) {
+			c.finish(StatusInterrupted, jobResult{}, nil, driverState{})
+		}
+		return nil
+	}
+	return c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
+		c.mu.Lock()
+		c.interrupted = true
+		c.mu.Unlock()
+		return e.Interrupt(ctx)
+	})
+}
+
+// SendInput writes text to the running command's terminal as is (escapes
+// are the caller's business). It returns ErrFinished for a finished command
+// and ErrNotRunning for a queued one. Blocks at most until ctx ends.
+func (c *Command) SendInput(ctx context.Context, text string) error {
+	c.mu.Lock()
+	st := c.info.Status
+	c.mu.Unlock()
+	switch {
+	case st.Finished():
+		return ErrFinished
+	case st == StatusQueued:
+		return ErrNotRunning
+	}
+	return c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
+		if err := e.Send(ctx, text); err != nil {
+			return err
+		}
+		c.report(StatusRunning, "")
+		return nil
+	})
+}
+
+// report is job.Report: the live status from the driver.
+func (c *Command) report(st Status, prompt string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.info.Status.Finished() || (c.info.Status == st && c.info.InputPrompt == prompt) {
+		return
+	}
+	c.info.Status, c.info.InputPrompt = st, prompt
+	if st == StatusAwaitingInput {
+		c.awaitLen = c.out.Len()
+	}
+	c.notifyLocked()
+}
+
+// wasInterrupted is job.Interrupted.
+func (c *Command) wasInterrupted() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.interrupted
+}
+
+// begin marks the command running on a shell, unless it was interrupted
+// while queued: then it reports false and must not be sent.
+func (c *Command) begin(reconnected bool, restored []string, fallback string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.interrupted || c.info.Status.Finished() {
+		return false
+	}
+	c.info.Status, c.info.StartedAt = StatusRunning, time.Now()
+	c.info.Reconnected, c.info.Restored, c.info.Fallback = reconnected, restored, fallback
+	c.notifyLocked()
+	return true
+}
+
+// finish records the end. The first call wins; later ones do nothing.
+func (c *Command) finish(st Status, res jobResult, err error, state driverState) {
+	c.mu.Lock()
+	if c.info.Status.Finished() {
+		c.mu.Unlock()
+		return
+	}
+	if err == nil {
+		err = res.Err
+	}
+	c.info.Status, c.info.EndedAt, c.info.InputPrompt = st, time.Now(), ""
+	c.info.ExitCode, c.info.ErrorLine, c.info.Err = res.ExitCode, res.ErrorLine, err
+	c.info.Cwd, c.info.Mode, c.info.Prompt = state.Cwd, state.Mode, state.Prompt
+	c.notifyLocked()
+	c.mu.Unlock()
+	c.cancel()
+	close(c.done)
+}
+
+// outcome decides the final status of a command the shell survived.
+func (c *Command) outcome(res jobResult) Status {
+	failed := res.Err != nil || res.ErrorLine != "" || (res.ExitCode != nil && *res.ExitCode != 0)
+	switch {
+	case failed && c.wasInterrupted() && res.Err == nil:
+		return StatusInterrupted
+	case failed:
+		return StatusFailed
+	}
+	return StatusCompleted
+}

@@ -1,0 +1,182 @@
+//go:build wip
+
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
+)
+
+// waitBound is how long a test waits for something that should happen
+// promptly; it is a hang guard, never a performance assertion.
+const waitBound = 30 * time.Second
+
+// harness is a real sshd on loopback and a Manager whose ssh_config names
+// one alias per test account ("bash", "dash", ...) and "self" for the
+// current user.
+type harness struct {
+	t        testing.TB
+	sshd     *devicetest.SSHD
+	m        *Manager
+	accounts map[string]devicetest.Account
+}
+
+// harnessOptions adjust newHarness; the zero value is the default.
+type harnessOptions struct {
+	OutputCap int    // ManagerOptions.OutputCap
+	SSHD      string // extra sshd_config lines
+}
+
+// newHarness starts sshd and a Manager for the given account kinds (each
+// skips the test through devicetest.Require when unavailable). The Manager
+// is closed by t.Cleanup.
+func newHarness(t testing.TB, opts harnessOptions, kinds ...string) *harness {
+	t.Helper()
+	h := &harness{t: t, accounts: map[string]devicetest.Account{}}
+	for _, k := range kinds {
+		h.accounts[k] = devicetest.TestAccount(t, k)
+	}
+	h.sshd = devicetest.StartSSHD(t, devicetest.SSHDOptions{ExtraConfig: opts.SSHD})
+	dir := t.TempDir()
+	var cfg strings.Builder
+	write := func(alias, user string) {
+		fmt.Fprintf(&cfg, "Host %s\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n\n",
+			alias, h.sshd.Host, h.sshd.Port, user, h.sshd.ClientKey.Path, h.sshd.KnownHostsPath)
+	}
+	write("self", h.sshd.User)
+	for k, a := range h.accounts {
+		write(k, a.Name)
+	}
+	sshConfig := filepath.Join(dir, "ssh_config")
+	if err := os.WriteFile(sshConfig, []byte(cfg.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := NewResolver(ResolverOptions{
+		SSHConfigPath: sshConfig, ConfigPath: filepath.Join(dir, "config.yaml"), Home: dir, SSHBinary: "none",
+		Env: func(string) (string, bool) { return "", false },
+	})
+	if err != nil {
+		t.Fatalf("NewResolver: %v", err)
+	}
+	set, errs := profiles.Load("")
+	if len(errs) > 0 {
+		t.Fatalf("profiles.Load: %v", errs)
+	}
+	h.m, err = NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set, OutputCap: opts.OutputCap})
+	if err != nil {
+		t.Fatalf("NewManager: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
+		defer cancel()
+		if err := h.m.Close(ctx); err != nil {
+			t.Errorf("Manager.Close: %v", err)
+		}
+	})
+	return h
+}
+
+// start starts cmd on alias's session and fails the test on error.
+func (h *harness) start(t testing.TB, alias, session, cmd string, o RunOptions) *Command {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), waitBound)
+	defer cancel()
+	c, err := h.m.Start(ctx, Request{Host: alias}, session, cmd, o)
+	if err != nil {
+		t.Fatalf("Start(%q, %q): %v", alias, cmd, err)
+	}
+	return c
+}
+
+// run starts cmd and waits for it to finish; it returns the final info and
+// the whole output.
+func (h *harness) run(t testing.TB, alias, cmd string, o RunOptions) (CommandInfo, string) {
+	t.Helper()
+	c := h.start(t, alias, "", cmd, o)
+	info := waitDone(t, c)
+	return info, output(t, c)
+}
+
+// waitDone waits for c to finish.
+func waitDone(t testing.TB, c *Command) CommandInfo {
+	t.Helper()
+	return waitDoneWithin(t, c, waitBound)
+}
+
+// waitDoneWithin waits at most d for c to finish.
+func waitDoneWithin(t testing.TB, c *Command, d time.Duration) CommandInfo {
+	t.Helper()
+	select {
+	case <-c.Done():
+	case <-time.After(d):
+		i := c.Info()
+		out, _, _ := c.Output(0, 300)
+		t.Fatalf("command %q did not finish within %s: status %s, %d bytes of output starting %q", i.Command, d, i.Status, i.OutputBytes, out)
+	}
+	return c.Info()
+}
+
+// waitStatus waits until c reports status st.
+func waitStatus(t testing.TB, c *Command, st Status) CommandInfo {
+	t.Helper()
+	deadline := time.After(waitBound)
+	for {
+		ch := c.Changed()
+		if i := c.Info(); i.Status == st {
+			return i
+		} else if i.Status.Finished() {
+			out, _, _ := c.Output(0, 2000)
+			t.Fatalf("command %q finished as %s (err %v) while waiting for %s; output %q", i.Command, i.Status, i.Err, st, out)
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			i := c.Info()
+			t.Fatalf("command %q: status %s after %s, want %s", i.Command, i.Status, waitBound, st)
+		}
+	}
+}
+
+// output reads the whole output of c.
+func output(t testing.TB, c *Command) string {
+	t.Helper()
+	var b strings.Builder
+	for off := int64(0); ; {
+		s, next, err := c.Output(off, 1<<20)
+		if errors.Is(err, expect.ErrDropped) && next > off {
+			b.WriteString("[dropped]")
+			off = next
+			continue
+		}
+		if err != nil {
+			t.Fatalf("Output(%d): %v", off, err)
+		}
+		b.WriteString(s)
+		if next == off {
+			return b.String()
+		}
+		off = next
+	}
+}
+
+// wantDone checks the final status, exit code and output of a command.
+func wantDone(t testing.TB, i CommandInfo, out string, st Status, code int, want string) {
+	t.Helper()
+	if i.Status != st || i.ExitCode == nil || *i.ExitCode != code || out != want {
+		ec := "nil"
+		if i.ExitCode != nil {
+			ec = fmt.Sprint(*i.ExitCode)
+		}
+		t.Errorf("%q: status %s exit %s output %q (err %v); want %s exit %d output %q", i.Command, i.Status, ec, out, i.Err, st, code, want)
+	}
+}

@@ -1,0 +1,288 @@
+//go:build wip
+
+package devices
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
+)
+
+// DefaultOutputCap is the per-command output cap when ManagerOptions leaves
+// it zero: beyond it the middle of the output is dropped.
+const DefaultOutputCap = 10 << 20
+
+// DefaultSession is the name of the shell used when a caller names none.
+const DefaultSession = "default"
+
+// ManagerOptions configure a Manager. Resolver, Pool and Profiles are
+// required.
+type ManagerOptions struct {
+	Resolver *Resolver     // turns requests into targets
+	Pool     *Pool         // connections; the Manager closes it in Close
+	Profiles *profiles.Set // device profiles
+	Logger   *slog.Logger  // nil discards
+	// OutputCap is the per-command output cap in bytes; zero means
+	// DefaultOutputCap.
+	OutputCap int
+}
+
+// Manager runs commands in named, persistent shells on hosts and network
+// devices: one connection per user@host:port, any number of named shells
+// on it, one command at a time per shell with later ones queued in order.
+// It is safe for concurrent use. It never interrupts or kills a command on
+// its own initiative.
+type Manager struct {
+	resolver  *Resolver
+	pool      *Pool
+	profiles  *profiles.Set
+	logger    *slog.Logger
+	outputCap int
+
+	mu       sync.Mutex
+	sessions map[sessionID]*session
+	pending  map[sessionID]int // Start calls between creating a session and queueing on it
+	closed   bool
+}
+
+type sessionID struct{ key, name string }
+
+// NewManager checks the options and returns an idle Manager; it dials
+// nothing yet.
+func NewManager(opts ManagerOptions) (*Manager, error) {
+	switch {
+	case opts.Resolver == nil:
+		return nil, errors.New("devices: ManagerOptions.Resolver is required (NewResolver)")
+	case opts.Pool == nil:
+		return nil, errors.New("devices: ManagerOptions.Pool is required (NewPool)")
+	case opts.Profiles == nil:
+		return nil, errors.New("devices: ManagerOptions.Profiles is required (profiles.Load)")
+	case opts.OutputCap < 0:
+		return nil, fmt.Errorf("devices: ManagerOptions.OutputCap is %d: give a positive size in bytes, or zero for the default", opts.OutputCap)
+	}
+	m := &Manager{
+		resolver: opts.Resolver, pool: opts.Pool, profiles: opts.Profiles,
+		logger: opts.Logger, outputCap: cmp.Or(opts.OutputCap, DefaultOutputCap),
+		sessions: map[sessionID]*session{}, pending: map[sessionID]int{},
+	}
+	if m.logger == nil {
+		m.logger = slog.New(slog.DiscardHandler)
+	}
+	return m, nil
+}
+
+// Config returns the parsed configuration file of the resolver (defaults
+// for command timeouts, output limits and history).
+func (m *Manager) Config() *Config { return m.resolver.Config() }
+
+// Start resolves req, connects (or reuses, or dials again, the
+// connection), opens and prepares the named shell on first use (session ""
+// means "default"), and queues command behind any running one. It returns
+// as soon as the command is queued or running; it blocks only while
+// dialing and preparing a new shell, bounded by ctx and the target's
+// ConnectTimeout. The command's life does not depend on ctx: it runs until
+// it ends, is interrupted, or its session is closed.
+func (m *Manager) Start(ctx context.Context, req Request, session string, command string, opts RunOptions) (*Command, error) {
+	if strings.TrimSpace(command) == "" {
+		return nil, errors.New("devices: the command is empty: give the shell command to run")
+	}
+	t, err := m.resolver.Resolve(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if req.Profile != "" {
+		t.Profile = req.Profile
+	}
+	p, err := m.profileFor(t)
+	if err != nil {
+		return nil, err
+	}
+	id := sessionID{t.Key(), cmp.Or(session, DefaultSession)}
+	s, err := m.acquire(id, t, p)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.submit(ctx, command, opts)
+	m.release(ctx, id, s, err != nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s (session %q): %w", t.Alias, id.name, err)
+	}
+	return c, nil
+}
+
+// profileFor picks the profile of a target: the one named by the caller or
+// the configuration, else the first whose host patterns match, else linux.
+func (m *Manager) profileFor(t Target) (*profiles.Profile, error) {
+	name := t.Profile
+	if name == "" {
+		name = cmp.Or(m.profiles.Detect(t.Alias, t.HostName, ""), "linux")
+	}
+	p, ok := m.profiles.Profile(name)
+	if !ok {
+		return nil, fmt.Errorf("%w: no device profile named %q (known: %s); fix the profile name or add the profile to the profiles directory",
+			ErrProfile, name, strings.Join(m.profiles.Names(), ", "))
+	}
+	if drivers[p.Completion] == nil {
+		return nil, fmt.Errorf("%w: profile %q uses completion %q, which this build cannot drive; use completion marker or prompt", ErrProfile, p.Name, p.Completion)
+	}
+	return p, nil
+}
+
+// acquire returns the session for id, creating it, and counts the caller
+// as pending so a failed first open by another caller does not remove it.
+func (m *Manager) acquire(id sessionID, t Target, p *profiles.Profile) (*session, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, fmt.Errorf("%w: the session manager is shut down", ErrClosed)
+	}
+	s := m.sessions[id]
+	if s == nil {
+		s = newSession(m, t, id.name, p)
+		m.sessions[id] = s
+	}
+	m.pending[id]++
+	return s, nil
+}
+
+// release undoes acquire; a session that never got a shell and has no one
+// else waiting on it is removed, so a failed dial leaves nothing behind.
+func (m *Manager) release(ctx context.Context, id sessionID, s *session, failed bool) {
+	m.mu.Lock()
+	m.pending[id]--
+	drop := false
+	if m.pending[id] == 0 {
+		delete(m.pending, id)
+		drop = failed && m.sessions[id] == s && s.empty()
+		if drop {
+			delete(m.sessions, id)
+		}
+	}
+	m.mu.Unlock()
+	if drop {
+		_ = s.close(context.WithoutCancel(ctx)) // its worker has nothing to finish
+	}
+}
+
+// Sessions lists the open sessions, ordered by host and name.
+func (m *Manager) Sessions() []SessionInfo {
+	m.mu.Lock()
+	list := make([]*session, 0, len(m.sessions))
+	for _, s := range m.sessions {
+		list = append(list, s)
+	}
+	m.mu.Unlock()
+	infos := make([]SessionInfo, 0, len(list))
+	for _, s := range list {
+		infos = append(infos, s.info())
+	}
+	slices.SortFunc(infos, func(a, b SessionInfo) int {
+		return cmp.Or(cmp.Compare(a.Alias, b.Alias), cmp.Compare(a.Key, b.Key), cmp.Compare(a.Name, b.Name))
+	})
+	return infos
+}
+
+// CloseSession closes the named shell of a host; session "" closes every
+// shell of that host and its connection. Commands queued or running there
+// end interrupted with Err "session closed". It returns how many shells
+// it closed, and blocks until their workers ended or ctx ends.
+func (m *Manager) CloseSession(ctx context.Context, req Request, session string) (int, error) {
+	t, err := m.resolver.Resolve(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	key := t.Key()
+	n, err := m.closeWhere(ctx, func(id sessionID) bool {
+		return id.key == key && (session == "" || id.name == session)
+	})
+	if session == "" {
+		err = errors.Join(err, m.pool.CloseKey(key))
+	}
+	return n, err
+}
+
+// CloseAll closes every shell and connection; the Manager stays usable.
+func (m *Manager) CloseAll(ctx context.Context) (int, error) {
+	n, err := m.closeWhere(ctx, func(sessionID) bool { return true })
+	for _, key := range m.pool.Keys() {
+		err = errors.Join(err, m.pool.CloseKey(key))
+	}
+	return n, err
+}
+
+// Close closes every session and connection, refuses further commands, and
+// waits for every goroutine it started (bounded by ctx).
+func (m *Manager) Close(ctx context.Context) error {
+	m.mu.Lock()
+	m.closed = true
+	m.mu.Unlock()
+	_, err := m.closeWhere(ctx, func(sessionID) bool { return true })
+	return errors.Join(err, m.pool.Close())
+}
+
+func (m *Manager) closeWhere(ctx context.Context, match func(sessionID) bool) (int, error) {
+	m.mu.Lock()
+	var list []*session
+	for id, s := range m.sessions {
+		if match(id) {
+			list = append(list, s)
+			delete(m.sessions, id)
+		}
+	}
+	m.mu.Unlock()
+	var errs []error
+	for _, s := range list {
+		errs = append(errs, s.close(ctx))
+	}
+	return len(list), errors.Join(errs...)
+}
+
+// openShell dials (or reuses) the connection, opens a PTY shell sized by
+// the profile and lets the profile's driver prepare it. Bounded by ctx.
+func (m *Manager) openShell(ctx context.Context, t Target, p *profiles.Profile) (*shell, error) {
+	conn, _, err := m.pool.Conn(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := conn.Shell(ctx, p.Term, p.Width, shellRows)
+	if err != nil {
+		return nil, err
+	}
+	e := expect.New(ch, ch, expect.Options{})
+	drv := drivers[p.Completion](p)
+	login, err := drv.open(ctx, driverEnv{Expecter: e, Profile: p, Target: t, Logger: m.logger})
+	if err != nil {
+		_ = e.Close()
+		return nil, fmt.Errorf("open shell on %s with profile %s: %w", t.Key(), p.Name, err)
+	}
+	m.logger.Debug("shell ready", "host", t.Alias, "key", t.Key(), "profile", p.Name, "login_bytes", len(login))
+	return &shell{conn: conn, ch: ch, e: e, drv: drv}, nil
+}
+
+// shellRows is the PTY height: programs that page by screen see 50 lines.
+const shellRows = 50
+
+// Exec runs one command on a fresh exec channel of the shared connection
+// (no shell, no profile): stdin, stdout and stderr are the caller's, and
+// the exit status is returned. Bounded by ctx; cancelling ctx interrupts
+// the remote command.
+func (m *Manager) Exec(ctx context.Context, req Request, cmd string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	t, err := m.resolver.Resolve(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	conn, _, err := m.pool.Conn(ctx, t)
+	if err != nil {
+		return 0, err
+	}
+	return conn.Exec(ctx, cmd, stdin, stdout, stderr)
+}

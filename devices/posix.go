@@ -1,0 +1,253 @@
+//go:build wip
+
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
+)
+
+// Bounds of the POSIX driver's waits. None of them ends a command: a
+// command's own wait loops over bounded waits for as long as it runs.
+const (
+	// posixReadyTimeout bounds the wait for the ready marker; a shell that
+	// has not printed it by then (fish, a menu) falls back to prompts.
+	posixReadyTimeout = 5 * time.Second
+	// posixWaitSlice is one bounded wait inside a command's wait loop.
+	posixWaitSlice = time.Minute
+	// posixInternalTimeout bounds internal commands such as the cd of a
+	// restore.
+	posixInternalTimeout = 10 * time.Second
+)
+
+// genericPrompt is the fallback completion for a shell that could not be
+// prepared and whose profile names no prompt: a line ending in one of the
+// usual prompt characters.
+var genericPrompt = expect.Pattern{Name: "generic prompt", Regexp: regexp.MustCompile(`(?m)^[^\n]{0,200}[$#%>❯»] ?\z`)}
+
+func init() {
+	drivers[profiles.Completion("marker")] = newPosixDriver
+}
+
+// posixDriver drives bash, zsh, dash and busybox ash through markers the
+// prepared shell prints before every prompt (see posixPreparation).
+type posixDriver struct {
+	profile *profiles.Profile
+	m       posixMarkers
+	e       *expect.Expecter
+	inputs  expect.Pattern // the profile's input prompts as one regexp; Regexp nil when none
+	user    string         // login user, for sudo's prompt as shown to people
+	cwd     string
+	reason  string // non-empty: fallback to prompt matching, and why
+}
+
+func newPosixDriver(p *profiles.Profile) driver {
+	return &posixDriver{profile: p, m: newPosixMarkers(), inputs: anyOf("input prompt", p.InputPrompts)}
+}
+
+// anyOf joins patterns into one alternation, so that a wait scans its
+// window once for all of them instead of once per pattern: large outputs
+// are searched chunk after chunk. Each alternative keeps its own flags.
+// A list that does not compile as one (it always should) falls back to
+// its first pattern's rules by returning the zero Pattern.
+func anyOf(name string, ps []expect.Pattern) expect.Pattern {
+	if len(ps) == 0 {
+		return expect.Pattern{}
+	}
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		if p.Regexp != nil {
+			parts[i] = "(?:" + p.Regexp.String() + ")"
+		} else {
+			parts[i] = regexp.QuoteMeta(p.Literal)
+		}
+	}
+	re, err := regexp.Compile(strings.Join(parts, "|"))
+	if err != nil {
+		return expect.Pattern{}
+	}
+	return expect.Pattern{Name: name, Regexp: re}
+}
+
+// open types the preparation at once (the shell reads typed-ahead input
+// when it is ready) and waits for the ready marker and the first prompt
+// marker after it.
+func (d *posixDriver) open(ctx context.Context, env driverEnv) (string, error) {
+	d.e, d.user = env.Expecter, env.Target.User
+	if err := d.e.Send(ctx, posixPreparation(d.m, d.profile.Env)); err != nil {
+		return "", fmt.Errorf("prepare shell: %w", err)
+	}
+	ready := expect.Pattern{Name: "ready marker", Regexp: d.m.ready}
+	m, err := d.e.Expect(ctx, []expect.Pattern{ready}, expect.ExpectOptions{Timeout: posixReadyTimeout})
+	switch {
+	case errors.Is(err, expect.ErrTimeout):
+		d.reason = fmt.Sprintf("the shell did not run the preparation within %s (not a POSIX shell, or a menu at login); completion falls back to prompt matching and exit statuses are unknown", posixReadyTimeout)
+		env.Logger.Warn("shell not prepared", "reason", d.reason, "tail", tail(d.e.Pending(), 200))
+		return d.e.Discard(), nil
+	case err != nil:
+		return "", fmt.Errorf("prepare shell: %w", expectErr(err))
+	}
+	first, err := d.e.Expect(ctx, []expect.Pattern{d.donePattern()}, expect.ExpectOptions{Timeout: posixReadyTimeout})
+	if err != nil {
+		return "", fmt.Errorf("prepare shell: first prompt: %w", expectErr(err))
+	}
+	d.cwd = first.Groups[2]
+	return m.Before, nil
+}
+
+func (d *posixDriver) donePattern() expect.Pattern {
+	return expect.Pattern{Name: "completion marker", Regexp: d.m.done}
+}
+
+func (d *posixDriver) state() driverState {
+	return driverState{Cwd: d.cwd, Fallback: d.reason}
+}
+
+// run sends the command alone, so that a program reading stdin sees
+// nothing we typed, and waits for the marker the shell prints only once
+// the command ended.
+func (d *posixDriver) run(ctx context.Context, j *job) (jobResult, error) {
+	if d.reason != "" {
+		return d.runFallback(ctx, j)
+	}
+	d.e.Discard() // a background job's late output belongs to no command
+	if err := d.e.Send(ctx, j.Command+"\n"); err != nil {
+		return jobResult{}, expectErr(err)
+	}
+	j.Report(StatusRunning, "")
+	patterns := []expect.Pattern{d.donePattern(), {Name: "sudo prompt", Regexp: d.m.sudoPrompt}}
+	if d.inputs.Regexp != nil {
+		patterns = append(patterns, d.inputs)
+	}
+	s := sudoAnswer{secret: j.Secrets.Sudo, user: d.user}
+	for {
+		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output})
+		if errors.Is(err, expect.ErrTimeout) {
+			continue // a long command is not a failure: never give up on our own
+		}
+		if err != nil {
+			return jobResult{}, expectErr(err)
+		}
+		switch m.Index {
+		case 0:
+			j.Output.WriteString(m.Before)
+			code, _ := strconv.Atoi(m.Groups[1])
+			d.cwd = m.Groups[2]
+			return jobResult{ExitCode: &code, Err: s.err}, nil
+		case 1:
+			j.Output.WriteString(m.Before)
+			if err := s.prompted(ctx, d.e, j, m.Groups[1]); err != nil {
+				return jobResult{}, expectErr(err)
+			}
+		default:
+			j.Output.WriteString(m.Before + m.Text)
+			j.Report(StatusAwaitingInput, lastLine(m.Before+m.Text))
+		}
+	}
+}
+
+// runFallback runs a command on a shell that could not be prepared: the
+// echo is removed by the expecter and the profile's prompt ends it.
+func (d *posixDriver) runFallback(ctx context.Context, j *job) (jobResult, error) {
+	d.e.Discard()
+	if err := d.e.Send(ctx, j.Command+"\n"); err != nil {
+		return jobResult{}, expectErr(err)
+	}
+	j.Report(StatusRunning, "")
+	patterns := []expect.Pattern{d.fallbackPrompt()}
+	if d.inputs.Regexp != nil {
+		patterns = append(patterns, d.inputs)
+	}
+	echo := j.Command
+	for {
+		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output, Echo: echo})
+		echo = "" // the echo comes once
+		if errors.Is(err, expect.ErrTimeout) {
+			continue
+		}
+		if err != nil {
+			return jobResult{}, expectErr(err)
+		}
+		if m.Index == 0 {
+			j.Output.WriteString(strings.TrimSuffix(m.Before, "\n"))
+			return jobResult{}, nil
+		}
+		j.Output.WriteString(m.Before + m.Text)
+		j.Report(StatusAwaitingInput, lastLine(m.Before+m.Text))
+	}
+}
+
+// fallbackPrompt is the first mode prompt of the profile, or a generic one.
+func (d *posixDriver) fallbackPrompt() expect.Pattern {
+	if len(d.profile.Modes) > 0 && (d.profile.Modes[0].Prompt.Regexp != nil || d.profile.Modes[0].Prompt.Literal != "") {
+		return d.profile.Modes[0].Prompt
+	}
+	return genericPrompt
+}
+
+// restore changes back to the previous working directory.
+func (d *posixDriver) restore(ctx context.Context, prev driverState, _ jobSecrets) ([]string, error) {
+	if d.reason != "" || prev.Cwd == "" || prev.Cwd == d.cwd {
+		return nil, nil
+	}
+	code, err := d.internal(ctx, cdLine(prev.Cwd))
+	if err != nil {
+		return nil, err
+	}
+	if code != 0 || d.cwd != prev.Cwd {
+		return nil, nil // the directory is gone: the home directory will do
+	}
+	return []string{"cwd " + prev.Cwd}, nil
+}
+
+// internal runs a short command of our own and discards its output.
+func (d *posixDriver) internal(ctx context.Context, line string) (int, error) {
+	d.e.Discard()
+	if err := d.e.Send(ctx, line+"\n"); err != nil {
+		return 0, expectErr(err)
+	}
+	m, err := d.e.Expect(ctx, []expect.Pattern{d.donePattern()}, expect.ExpectOptions{Timeout: posixInternalTimeout})
+	if err != nil {
+		return 0, expectErr(err)
+	}
+	code, _ := strconv.Atoi(m.Groups[1])
+	d.cwd = m.Groups[2]
+	return code, nil
+}
+
+// expectErr maps the engine's sentinels onto this package's, keeping the
+// evidence (the engine's error stays in the chain).
+func expectErr(err error) error {
+	switch {
+	case errors.Is(err, expect.ErrClosed):
+		return fmt.Errorf("%w: the shell ended: %w", ErrClosed, err)
+	case errors.Is(err, expect.ErrTimeout):
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	return err
+}
+
+// lastLine returns the last non-empty line of s, trimmed.
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return strings.TrimSpace(s)
+}
+
+// tail returns at most the last n bytes of s.
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}

@@ -1,0 +1,413 @@
+//go:build wip
+
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
+)
+
+// errSessionClosed ends the commands of a session that was closed.
+var errSessionClosed = fmt.Errorf("%w: session closed", ErrClosed)
+
+// session is one named PTY shell on one connection key, with a worker
+// goroutine that runs its commands one at a time in arrival order. A dead
+// shell is replaced on the next command; the driver then restores what it
+// can of the old one's state.
+type session struct {
+	m       *Manager
+	key     string // user@host:port
+	name    string
+	alias   string
+	target  Target
+	profile *profiles.Profile
+
+	// openMu serializes opening a shell (from Start or from the worker).
+	openMu sync.Mutex
+	// input is a lock (capacity 1) that can be waited on with a context:
+	// held by the worker from picking a command until its text was sent,
+	// and by SendInput and Interrupt while they write, so that input or
+	// Ctrl+C never reaches the shell before their command or after it.
+	input chan struct{}
+
+	mu         sync.Mutex
+	sh         *shell
+	last       driverState // of the current or last shell, for restore and listing
+	opened     int         // shells opened so far
+	since      time.Time   // when the current shell opened
+	reconnect  bool        // the next command runs on a replaced shell
+	restored   []string    // what the replacement restored, for that command
+	queue      []*Command
+	running    *Command
+	closed     bool
+	wake       chan struct{} // capacity 1: the queue grew or the session closed
+	workerDone chan struct{}
+}
+
+// shell is one open, prepared shell channel.
+type shell struct {
+	conn *Conn
+	ch   *Shell
+	e    *expect.Expecter
+	drv  driver
+}
+
+// alive reports whether neither the channel nor its connection ended.
+func (sh *shell) alive() bool {
+	select {
+	case <-sh.e.Done():
+		return false
+	case <-sh.conn.Done():
+		return false
+	default:
+		return true
+	}
+}
+
+// close ends the channel and waits for the expecter's reader.
+func (sh *shell) close() {
+	_ = sh.e.Close()
+}
+
+func newSession(m *Manager, t Target, name string, p *profiles.Profile) *session {
+	s := &session{
+		m: m, key: t.Key(), name: name, alias: t.Alias, target: t, profile: p,
+		wake: make(chan struct{}, 1), workerDone: make(chan struct{}), input: make(chan struct{}, 1),
+	}
+	go s.work()
+	return s
+}
+
+// submit creates and queues a command, opening the shell first when the
+// session has none and nothing is queued (so a dial or authentication
+// failure is the caller's error). With commands ahead of it, a dead shell
+// is replaced by the worker when its turn comes.
+func (s *session) submit(ctx context.Context, text string, o RunOptions) (*Command, error) {
+	s.mu.Lock()
+	idle := s.running == nil && len(s.queue) == 0
+	s.mu.Unlock()
+	if idle {
+		if err := s.ensureShell(ctx); err != nil {
+			return nil, err
+		}
+	}
+	c := newCommand(ctx, s, text, s.secretsFor(o), s.m.outputCap)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		c.cancel()
+		return nil, errSessionClosed
+	}
+	s.queue = append(s.queue, c)
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return c, nil
+}
+
+// ensureShell opens and prepares a shell unless a live one exists. It
+// blocks while dialing and preparing, bounded by ctx and the target's
+// ConnectTimeout.
+func (s *session) ensureShell(ctx context.Context) error {
+	s.openMu.Lock()
+	defer s.openMu.Unlock()
+	s.mu.Lock()
+	sh, closed := s.sh, s.closed
+	s.mu.Unlock()
+	if closed {
+		return errSessionClosed
+	}
+	if sh != nil && sh.alive() {
+		return nil
+	}
+	if sh != nil {
+		sh.close()
+	}
+	ctx, cancel := context.WithTimeout(ctx, connectTimeout(s.target)+2*posixReadyTimeout)
+	defer cancel()
+	nsh, err := s.m.openShell(ctx, s.target, s.profile)
+	if err != nil {
+		s.setShell(nil)
+		return err
+	}
+	var restored []string
+	s.mu.Lock()
+	prev, replaced := s.last, s.opened > 0
+	s.mu.Unlock()
+	if replaced {
+		restored, err = nsh.drv.restore(ctx, prev, s.secretsFor(RunOptions{}))
+		if err != nil {
+			nsh.close()
+			s.setShell(nil)
+			return fmt.Errorf("restore %s after reconnect: %w", s.alias, err)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		nsh.close()
+		return errSessionClosed
+	}
+	s.sh, s.last, s.since = nsh, nsh.drv.state(), time.Now()
+	s.reconnect, s.restored = replaced, restored
+	s.opened++
+	return nil
+}
+
+func (s *session) setShell(sh *shell) {
+	s.mu.Lock()
+	s.sh = sh
+	s.mu.Unlock()
+}
+
+// connectTimeout is the target's ConnectTimeout with its default.
+func connectTimeout(t Target) time.Duration {
+	if t.ConnectTimeout > 0 {
+		return t.ConnectTimeout
+	}
+	return 15 * time.Second
+}
+
+// secretsFor fills a command's secrets from the target's.
+func (s *session) secretsFor(o RunOptions) jobSecrets {
+	js := jobSecrets{Sudo: o.SudoPassword, Enable: o.EnablePassword, EnableCommand: o.EnableCommand}
+	if js.Sudo == "" {
+		js.Sudo = s.target.Secrets.Sudo
+	}
+	if js.Enable == "" {
+		js.Enable = s.target.Secrets.Enable
+	}
+	if js.EnableCommand == "" {
+		js.EnableCommand = "enable"
+	}
+	return js
+}
+
+// work runs queued commands until the session closes.
+func (s *session) work() {
+	defer close(s.workerDone)
+	for {
+		c := s.next()
+		if c == nil {
+			return
+		}
+		s.runOne(c)
+	}
+}
+
+// next takes the first queued command, waiting for one; nil once closed.
+func (s *session) next() *Command {
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return nil
+		}
+		if len(s.queue) > 0 {
+			c := s.queue[0]
+			s.queue = s.queue[1:]
+			s.running = c
+			s.mu.Unlock()
+			return c
+		}
+		s.mu.Unlock()
+		<-s.wake
+	}
+}
+
+// runOne runs c on the shell, replacing a dead shell first.
+func (s *session) runOne(c *Command) {
+	defer func() {
+		s.mu.Lock()
+		s.running = nil
+		s.mu.Unlock()
+	}()
+	if err := s.ensureShell(c.ctx); err != nil {
+		c.finish(s.lostStatus(c), jobResult{}, err, driverState{})
+		return
+	}
+	s.mu.Lock()
+	sh, reconnected, restored := s.sh, s.reconnect, s.restored
+	s.reconnect, s.restored = false, nil
+	s.mu.Unlock()
+	if sh == nil { // closed meanwhile
+		c.finish(StatusInterrupted, jobResult{}, errSessionClosed, driverState{})
+		return
+	}
+	if err := s.lockInput(c.ctx); err != nil {
+		c.finish(StatusInterrupted, jobResult{}, errSessionClosed, driverState{})
+		return
+	}
+	var once sync.Once
+	release := func() { once.Do(s.unlockInput) }
+	defer release()
+	if !c.begin(reconnected, restored, sh.drv.state().Fallback) {
+		c.finish(StatusInterrupted, jobResult{}, nil, driverState{})
+		return
+	}
+	j := &job{Command: c.text, Output: c.out, Secrets: c.secrets, Interrupted: c.wasInterrupted,
+		Report: func(st Status, prompt string) {
+			if st == StatusRunning {
+				release() // the command text is out: input may follow
+			}
+			c.report(st, prompt)
+		}}
+	res, err := sh.drv.run(c.ctx, j)
+	release()
+	st := sh.drv.state()
+	s.mu.Lock()
+	s.last = st
+	if err != nil && s.sh == sh {
+		s.sh = nil
+	}
+	s.mu.Unlock()
+	if err != nil {
+		s.m.logger.Info("shell dropped", "host", s.alias, "session", s.name, "err", err)
+		sh.close()
+		status := s.lostStatus(c)
+		if status == StatusInterrupted {
+			err = errSessionClosed // closing the shell is what ended the wait
+		}
+		c.finish(status, jobResult{}, lostErr(err), st)
+		return
+	}
+	c.finish(c.outcome(res), res, nil, st)
+}
+
+func (s *session) lockInput(ctx context.Context) error {
+	select {
+	case s.input <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *session) unlockInput() { <-s.input }
+
+// lostStatus is how a command ends when its shell went away: interrupted
+// when the session was closed on purpose, lost otherwise.
+func (s *session) lostStatus(c *Command) Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || c.ctx.Err() != nil {
+		return StatusInterrupted
+	}
+	return StatusLost
+}
+
+// lostErr makes sure the error of a lost command wraps ErrClosed.
+func lostErr(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return errSessionClosed
+	}
+	if errors.Is(err, ErrClosed) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrClosed, err)
+}
+
+// dequeue removes a queued command; false if it is no longer queued.
+func (s *session) dequeue(c *Command) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, q := range s.queue {
+		if q == c {
+			s.queue = append(s.queue[:i:i], s.queue[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// toRunning calls fn with the shell's expecter if c is the running
+// command and its text was sent, holding the input lock so the command
+// cannot end and another start in between. A command that finished
+// meanwhile gives ErrFinished. Blocks at most until ctx ends.
+func (s *session) toRunning(ctx context.Context, c *Command, fn func(*expect.Expecter) error) error {
+	if err := s.lockInput(ctx); err != nil {
+		return err
+	}
+	defer s.unlockInput()
+	s.mu.Lock()
+	running, sh := s.running, s.sh
+	s.mu.Unlock()
+	if c.Info().Status.Finished() {
+		return ErrFinished
+	}
+	if running != c || sh == nil {
+		return ErrNotRunning
+	}
+	return fn(sh.e)
+}
+
+// close ends the session: queued commands end interrupted, the running one
+// is cancelled (interrupted, Err session closed), the shell closes, and the
+// worker is waited for (bounded by ctx).
+func (s *session) close(ctx context.Context) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return s.wait(ctx)
+	}
+	s.closed = true
+	queued, running, sh := s.queue, s.running, s.sh
+	s.queue, s.sh = nil, nil
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	for _, c := range queued {
+		c.finish(StatusInterrupted, jobResult{}, errSessionClosed, driverState{})
+	}
+	if running != nil {
+		running.cancel()
+	}
+	if sh != nil {
+		sh.close()
+	}
+	return s.wait(ctx)
+}
+
+func (s *session) wait(ctx context.Context) error {
+	select {
+	case <-s.workerDone:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("close session %s on %s: %w", s.name, s.alias, ctx.Err())
+	}
+}
+
+// empty reports whether the session never had a shell and has no
+// commands.
+func (s *session) empty() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opened == 0 && s.running == nil && len(s.queue) == 0
+}
+
+// info describes the session for listings.
+func (s *session) info() SessionInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := SessionInfo{
+		Alias: s.alias, Key: s.key, Name: s.name, Profile: s.profile.Name,
+		Mode: s.last.Mode, Prompt: s.last.Prompt, Cwd: s.last.Cwd,
+		ConnectedSince: s.since, Reconnects: max(s.opened-1, 0),
+	}
+	if s.running != nil {
+		i.Running = s.running.id
+	}
+	for _, c := range s.queue {
+		i.Queued = append(i.Queued, c.id)
+	}
+	return i
+}

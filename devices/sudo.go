@@ -1,0 +1,93 @@
+//go:build wip
+
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+)
+
+// errSudoRejected is the command's Err when sudo asked again after the
+// password was given.
+var errSudoRejected = fmt.Errorf("%w: sudo rejected the password", ErrSudo)
+
+// sudoAnswer answers the session's own sudo prompt during one command. The
+// prepared shell exports SUDO_PROMPT with a random text, so only a real sudo
+// of this shell (in a pipeline, a subshell, a script) prints it; ordinary
+// output that says "password for" is never answered.
+type sudoAnswer struct {
+	secret string // "" means none: the prompt becomes awaiting_input
+	user   string // the login user, for the prompt shown to people
+
+	answered   bool
+	answeredAt int64 // Output length when the password was sent
+	err        error // errSudoRejected once sudo asked again
+}
+
+// prompted handles one appearance of the sudo prompt. With a password it
+// answers once; a second prompt right after the answer (at most sudo's one
+// line of complaint in between) means the password was wrong: Ctrl+C ends
+// sudo at once instead of letting it ask three times, and the command will
+// report errSudoRejected. Without a password the command waits for input,
+// showing sudo's usual prompt rather than our private text.
+func (s *sudoAnswer) prompted(ctx context.Context, e *expect.Expecter, j *job, asked string) error {
+	if s.err != nil {
+		return nil // rejected and interrupted already; wait for the marker
+	}
+	if s.answered && s.rejected(j.Output) {
+		s.err = errSudoRejected
+		return e.Interrupt(ctx)
+	}
+	if s.secret == "" {
+		who := asked
+		if who == "" {
+			who = s.user
+		}
+		j.Report(StatusAwaitingInput, fmt.Sprintf("[sudo] password for %s:", who))
+		return nil
+	}
+	s.answered, s.answeredAt = true, j.Output.Len()
+	if err := e.SendSecret(ctx, s.secret+"\n"); err != nil {
+		return err
+	}
+	return s.swallowNewline(ctx, e, j)
+}
+
+// rejected reports whether the output since the answer is exactly sudo's
+// complaint: one line saying "Sorry, try again." (in English, or a
+// translation, which also ends in a full stop). Any other output between
+// two prompts is a second sudo of the same command line, answered again.
+func (s *sudoAnswer) rejected(out *expect.Output) bool {
+	text, _, err := out.ReadAt(s.answeredAt, 1024)
+	if err != nil {
+		return false
+	}
+	line := strings.TrimSpace(text)
+	if line == "" || strings.Contains(line, "\n") {
+		return false
+	}
+	return strings.Contains(strings.ToLower(line), "try again") || strings.HasSuffix(line, ".")
+}
+
+// swallowNewline drops the newline sudo prints after reading the password
+// (the terminal does not echo the Enter), so the command's output starts
+// where the program's does.
+func (s *sudoAnswer) swallowNewline(ctx context.Context, e *expect.Expecter, j *job) error {
+	nl := expect.Pattern{Name: "newline", Literal: "\n"}
+	m, err := e.Expect(ctx, []expect.Pattern{nl}, expect.ExpectOptions{Timeout: posixInternalTimeout, Capture: j.Output})
+	if err != nil {
+		if errors.Is(err, expect.ErrTimeout) {
+			return nil // sudo is slow to answer; its newline will show in the output
+		}
+		return err
+	}
+	if m.Before != "" {
+		j.Output.WriteString(m.Before + "\n")
+	}
+	s.answeredAt = j.Output.Len()
+	return nil
+}
