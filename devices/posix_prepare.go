@@ -98,7 +98,7 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 func validEnvName(s string) bool { return envName.MatchString(s) }
 
 // shellQuote quotes s for a POSIX shell: single quotes, with each single
-// quote written as '\''.
+// quote written as '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
