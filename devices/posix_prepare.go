@@ -97,8 +97,9 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func validEnvName(s string) bool { return envName.MatchString(s) }
 
-// shellQuote quotes s for a POSIX shell: single quotes, with each single
-// quote written as '\”.
+// shellQuote quotes s for a POSIX shell: inside single quotes, where each
+// single quote of s ends the quoting, is escaped with a backslash, and the
+// quoting resumes.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
