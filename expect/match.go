@@ -74,6 +74,24 @@ func tailOf(s string, n int) string {
 	return s[i:]
 }
 
+// windowStart returns where the searched tail of text begins: window bytes
+// from the end, moved back to the start of that line when the line is not
+// longer than the window, so that patterns anchored at a line start see
+// whole lines.
+func windowStart(text string, window int) int {
+	if len(text) <= window {
+		return 0
+	}
+	start := len(text) - window
+	if nl := strings.LastIndexByte(text[:start], '\n'); nl >= 0 && start-nl-1 <= window {
+		return nl + 1
+	}
+	for start > 0 && !utf8.RuneStart(text[start]) {
+		start--
+	}
+	return start
+}
+
 // trimPoint returns how many leading bytes of b to drop so that at most
 // keep bytes remain, moving the cut forward to just after a newline when
 // one is near, so the kept window starts at a line start.

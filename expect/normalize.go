@@ -1,6 +1,10 @@
 package expect
 
-import "unicode/utf8"
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
 
 // normState is where the normalizer stands inside an escape sequence.
 type normState uint8
@@ -80,6 +84,13 @@ func (n *normalizer) write(p []byte) {
 			if b != '\n' {
 				n.col, n.phys = 0, 0
 			}
+		}
+		if n.st == stGround && b >= 0x20 && b < 0x7f && !n.cr && n.nutf == 0 &&
+			n.cols == 0 && n.col == len(n.line) && n.col < n.lineCap {
+			// The common case: printable ASCII appended to the line.
+			n.line = append(n.line, rune(b))
+			n.col++
+			continue
 		}
 		if n.nutf > 0 || (n.st == stGround && b >= utf8.RuneSelf) {
 			n.utf8Byte(b)
@@ -355,7 +366,9 @@ func (n *normalizer) unwrap() {
 
 func (n *normalizer) newline() {
 	n.phys = 0
-	n.out = append(n.out, n.current()...)
+	if end := n.visibleEnd(); end > n.hidden {
+		n.out = appendRunes(n.out, n.line[n.hidden:end])
+	}
 	n.out = append(n.out, '\n')
 	n.line, n.col, n.hidden = n.line[:0], 0, 0
 }
@@ -378,7 +391,12 @@ func (n *normalizer) current() string {
 	if end <= n.hidden {
 		return ""
 	}
-	return string(appendRunes(nil, n.line[n.hidden:end]))
+	var sb strings.Builder
+	sb.Grow(end - n.hidden)
+	for _, r := range n.line[n.hidden:end] {
+		sb.WriteRune(r)
+	}
+	return sb.String()
 }
 
 // consume marks the first nbytes of current() as consumed.
@@ -414,6 +432,7 @@ func (n *normalizer) flush() {
 }
 
 func appendRunes(dst []byte, rs []rune) []byte {
+	dst = slices.Grow(dst, len(rs))
 	for _, r := range rs {
 		dst = utf8.AppendRune(dst, r)
 	}

@@ -148,7 +148,10 @@ func (e *Expecter) evaluate(w *waiter) {
 		}
 		w.echoTail = !done
 	}
-	if f, ok := search(text[w.from:], w.patterns); ok {
+	start := max(w.from, windowStart(text, e.window))
+	if f, ok := search(text[start:], w.patterns); ok {
+		f.start += start
+		f.end += start
 		e.matched(w, text, f)
 		return
 	}
@@ -184,9 +187,9 @@ func (e *Expecter) resolveEcho(w *waiter, text string) (string, bool) {
 	return text, true
 }
 
-// matched completes the call with the match f found in text[w.from:].
+// matched completes the call with the match f found in text.
 func (e *Expecter) matched(w *waiter, text string, f found) {
-	s, t := w.from+f.start, w.from+f.end
+	s, t := f.start, f.end
 	var before string
 	switch {
 	case w.capture == nil:

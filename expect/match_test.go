@@ -1,0 +1,129 @@
+package expect
+
+import (
+	"errors"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSearch(t *testing.T) {
+	cases := []struct {
+		text     string
+		patterns []Pattern
+		index    int
+		start    int
+		ok       bool
+	}{
+		{"abc", []Pattern{lit("c"), lit("b")}, 1, 1, true},
+		{"abc", []Pattern{lit("bc"), re(`b`)}, 0, 1, true},
+		{"abc", []Pattern{re(`b`), lit("bc")}, 0, 1, true},
+		{"abc", []Pattern{lit("x"), re(`y`)}, 0, 0, false},
+		{"R1#\nout R1#\nR1#", []Pattern{iosPrompt}, 0, 12, true},
+	}
+	for _, tc := range cases {
+		f, ok := search(tc.text, tc.patterns)
+		if ok != tc.ok || (ok && (f.index != tc.index || f.start != tc.start)) {
+			t.Errorf("search(%q, %v) = %+v, %v; want index %d at %d, %v", tc.text, tc.patterns, f, ok, tc.index, tc.start, tc.ok)
+		}
+	}
+}
+
+// chunkReader returns data in pieces whose sizes come from cuts.
+type chunkReader struct {
+	data []byte
+	cuts []byte
+	i    int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, io.EOF
+	}
+	n := 1
+	if len(c.cuts) > 0 {
+		n = 1 + int(c.cuts[c.i%len(c.cuts)])%16
+		c.i++
+	}
+	n = min(n, len(c.data), len(p))
+	copy(p, c.data[:n])
+	c.data = c.data[n:]
+	return n, nil
+}
+
+// printable maps s to printable ASCII (and newlines when lines is set), so
+// that normalization leaves it unchanged.
+func printable(s string, lines bool) string {
+	return strings.Map(func(r rune) rune {
+		if (r >= 0x20 && r < 0x7f) || (lines && r == '\n') {
+			return r
+		}
+		return '.'
+	}, s)
+}
+
+func FuzzMatch(f *testing.F) {
+	f.Add("R1#show ver\nIOS\nR1#", "R1#", []byte{0})
+	f.Add("user@r1> show\n---(more 42%)---\nuser@r1> ", "---(more", []byte{1, 5})
+	f.Add("aaaa", "aa", []byte{2})
+	f.Add("x --More-- y --More-- ", " --More-- ", []byte{3, 4, 9})
+	f.Fuzz(func(t *testing.T, stream, pat string, cuts []byte) {
+		stream = printable(stream, true)
+		pat = printable(pat, false)
+		if pat == "" || len(pat) > 64 || len(stream) > 2048 {
+			return
+		}
+		p := lit(pat)
+		if len(cuts) > 0 && cuts[0]&1 == 1 {
+			p = Pattern{Name: pat, Regexp: regexp.MustCompile(regexp.QuoteMeta(pat))}
+		}
+		var want []int
+		for at := 0; ; {
+			i := strings.Index(stream[at:], pat)
+			if i < 0 {
+				break
+			}
+			want = append(want, at+i)
+			at += i + len(pat)
+		}
+
+		e := New(&chunkReader{data: []byte(stream), cuts: cuts}, io.Discard, Options{})
+		defer e.Close()
+		out := NewOutput(0)
+		var got []int
+		end := 0
+		for {
+			seen := out.Len()
+			m, err := e.Expect(testCtx(t), []Pattern{p}, ExpectOptions{Timeout: 10 * time.Second, Capture: out})
+			if errors.Is(err, ErrClosed) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("Expect: %v", err)
+			}
+			captured, _, _ := out.ReadAt(seen, 0)
+			if before := captured + m.Before; before != stream[end:end+len(before)] {
+				t.Fatalf("text before match %d is %q, want %q", len(got), before, stream[end:end+len(before)])
+			}
+			pos := end + len(captured) + len(m.Before)
+			got = append(got, pos)
+			if m.Text != pat {
+				t.Fatalf("matched %q, want %q", m.Text, pat)
+			}
+			end = pos + len(pat)
+			if len(got) > len(want) {
+				break
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("found %q at %v, want %v in %q", pat, got, want, stream)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("found %q at %v, want %v in %q", pat, got, want, stream)
+			}
+		}
+	})
+}
