@@ -1,8 +1,11 @@
 package mcp
 
 import (
+	"errors"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 )
 
 // outputSource is the live output of a command (devices.Command).
@@ -21,9 +24,19 @@ type outputWindow struct {
 }
 
 // page returns at most max bytes of output from offset, cut back to a
-// whole UTF-8 character so that a page never ends inside one.
+// whole UTF-8 character so that a page never ends inside one. A range the
+// output cap dropped is named in the text and skipped.
 func page(src outputSource, offset int64, max int) (outputWindow, error) {
 	text, next, err := src.Output(offset, max)
+	if errors.Is(err, expect.ErrDropped) && next > offset {
+		rest, err := page(src, next, max)
+		if err != nil {
+			return outputWindow{}, err
+		}
+		rest.Text = fmt.Sprintf("[... bytes %d to %d were dropped to respect the per-command output cap ...]\n", offset, next) + rest.Text
+		rest.Offset, rest.Truncated, rest.Omitted = offset, true, rest.Omitted+next-offset
+		return rest, nil
+	}
 	if err != nil {
 		return outputWindow{}, err
 	}
@@ -51,17 +64,17 @@ func window(src outputSource, id string, offset, total int64, limit int) (output
 		return outputWindow{}, err
 	}
 	tailFrom := total - int64(half)
-	tail, _, err := src.Output(tailFrom, half)
+	tail, err := page(src, tailFrom, half)
 	if err != nil {
 		return outputWindow{}, err
 	}
-	skip := leadingContinuation(tail)
-	tail, tailFrom = tail[skip:], tailFrom+int64(skip)
+	skip := leadingContinuation(tail.Text)
+	tailText, tailFrom := tail.Text[skip:], tailFrom+int64(skip)
 	omitted := tailFrom - head.Next
 	notice := fmt.Sprintf("\n[... %d bytes of output cut here (offsets %d to %d); page through them with get_command_status command_id=%q offset=%d max_bytes=%d ...]\n",
 		omitted, head.Next, tailFrom, id, head.Next, limit)
 	return outputWindow{
-		Text:      head.Text + notice + tail,
+		Text:      head.Text + notice + tailText,
 		Offset:    offset,
 		Next:      total,
 		Truncated: true,

@@ -1,9 +1,12 @@
 package mcp
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 )
 
 // textSource serves a fixed string the way devices.Command serves output.
@@ -83,5 +86,38 @@ func TestPageNeverSplitsACharacter(t *testing.T) {
 	}
 	if !utf8.ValidString(w.Text) {
 		t.Errorf("window = %q: not valid UTF-8", w.Text)
+	}
+}
+
+// droppedSource serves "HEAD" then, after a dropped middle, "TAIL", the way
+// expect.Output reads after its cap was hit.
+type droppedSource struct{}
+
+func (droppedSource) Output(offset int64, max int) (string, int64, error) {
+	const head, tailStart, total = "HEAD", 1000, 1004
+	switch {
+	case offset < 4:
+		end := min(int(offset)+max, 4)
+		return head[offset:end], int64(end), nil
+	case offset < tailStart:
+		return "", tailStart, fmt.Errorf("%w: gone", expect.ErrDropped)
+	}
+	return "TAIL"[offset-tailStart:], total, nil
+}
+
+func TestPageSkipsDroppedOutput(t *testing.T) {
+	p, err := page(droppedSource{}, 4, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.Text, "bytes 4 to 1000 were dropped") || !strings.HasSuffix(p.Text, "TAIL") || p.Next != 1004 {
+		t.Errorf("page over a dropped range = %+v", p)
+	}
+	w, err := window(droppedSource{}, "id", 0, 1004, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(w.Text, "HEAD") || !strings.HasSuffix(w.Text, "TAIL") {
+		t.Errorf("window over a dropped range = %q", w.Text)
 	}
 }

@@ -45,8 +45,10 @@ func await(ctx context.Context, req mcpgo.CallToolRequest, c *devices.Command, t
 		defer t.Stop()
 		tick = t.C
 	}
+	// Changed costs devices a goroutine until it fires, so a new one is
+	// asked for only after the last one fired, not on every progress tick.
+	changed := c.Changed()
 	for {
-		changed := c.Changed()
 		info := c.Info()
 		if info.Status.Finished() || info.Status == devices.StatusAwaitingInput {
 			return waitSettled
@@ -55,6 +57,7 @@ func await(ctx context.Context, req mcpgo.CallToolRequest, c *devices.Command, t
 		case <-c.Done():
 			return waitSettled
 		case <-changed:
+			changed = c.Changed()
 		case <-tick:
 			prog.send(info)
 		case <-timer.C:

@@ -149,8 +149,8 @@ func follow(ctx context.Context, c *devices.Command, s stdio) int {
 	go readLines(s.in, lines, done)
 	var off int64
 	prompted := ""
+	changed := c.Changed()
 	for {
-		changed := c.Changed()
 		off = drain(c, off, s.out)
 		info := c.Info()
 		if info.Status.Finished() {
@@ -162,6 +162,7 @@ func follow(ctx context.Context, c *devices.Command, s stdio) int {
 		}
 		select {
 		case <-changed:
+			changed = c.Changed()
 		case <-c.Done():
 		case line, ok := <-lines:
 			if ok {
