@@ -95,8 +95,8 @@ type ResolverOptions struct {
 	// Env looks up environment variables (OVRD_ overrides and secret
 	// references); nil means os.LookupEnv.
 	Env func(string) (string, bool)
-	// Logger receives warnings (skipped Match lines, dropped algorithms);
-	// nil means discard.
+	// Logger receives warnings (Match lines the library fallback skips)
+	// and, at debug level, each resolution; nil means discard.
 	Logger *slog.Logger
 }
 
@@ -147,7 +147,12 @@ func NewResolver(opts ResolverOptions) (*Resolver, error) {
 	if r.sshConfig == "" {
 		r.sshConfig = filepath.Join(r.home, ".ssh", "config")
 	}
-	r.sshConfig = expandTilde(r.sshConfig, r.home)
+	// Absolute, because ssh would resolve a relative Include against ~/.ssh.
+	abs, err := filepath.Abs(expandTilde(r.sshConfig, r.home))
+	if err != nil {
+		return nil, &ResolveError{File: r.sshConfig, Msg: err.Error(), Err: err}
+	}
+	r.sshConfig = abs
 	if err := r.chooseSSH(opts.SSHBinary); err != nil {
 		return nil, err
 	}

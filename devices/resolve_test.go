@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -323,5 +324,37 @@ func TestParseJumpChain(t *testing.T) {
 		if got, err := parseJumpChain(in); err == nil {
 			t.Errorf("parseJumpChain(%q) = %+v, want an error", in, got)
 		}
+	}
+}
+
+// BenchmarkResolve measures one resolution of an alias with an Include, a
+// Match and a two-hop ProxyJump (three ssh_config evaluations per call).
+func BenchmarkResolve(b *testing.B) {
+	for _, backend := range backends {
+		b.Run(backend, func(b *testing.B) {
+			bed := newResolveBed(b)
+			bed.write(b, ".ssh/config", agreeConfig)
+			bed.write(b, ".ssh/conf.d/10-include.conf", agreeInclude)
+			r := bed.resolver(b, backend)
+			ctx := context.Background()
+			for b.Loop() {
+				if _, err := r.Resolve(ctx, Request{Host: "web1"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestResolveProxyJumpTooDeep(t *testing.T) {
+	b := newResolveBed(t)
+	var cfg strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&cfg, "Host h%d\n  ProxyJump h%d\n", i, i+1)
+	}
+	b.write(t, ".ssh/config", cfg.String())
+	e := resolveErr(t, b.resolver(t, "lib"), Request{Host: "h0"})
+	if e.Setting != "ProxyJump" || !strings.Contains(e.Msg, "deeper than") || !strings.Contains(e.Msg, "h0 -> h1") {
+		t.Errorf("error %q, want a ProxyJump depth error listing the chain", e)
 	}
 }
