@@ -97,14 +97,40 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// suggest names the known keys, the likely intended one first.
+// suggest names the likely intended key, or else all known keys.
 func suggest(key string, known []string) string {
+	norm := func(s string) string { return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s)) }
+	best, bestDist := "", 3 // more than two edits away is not a typo
 	for _, k := range known {
-		if strings.EqualFold(strings.ReplaceAll(k, "_", ""), strings.ReplaceAll(strings.ReplaceAll(key, "-", ""), "_", "")) {
-			return fmt.Sprintf("did you mean %q?", k)
+		if d := editDistance(norm(key), norm(k)); d < bestDist {
+			best, bestDist = k, d
 		}
 	}
+	if best != "" {
+		return fmt.Sprintf("did you mean %q?", best)
+	}
 	return "known fields here: " + strings.Join(known, ", ")
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // list returns the items of a sequence node; a missing node is an empty list.

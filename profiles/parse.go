@@ -113,8 +113,11 @@ func (d *decoder) header(root *yaml.Node, f map[string]*yaml.Node, p *Profile, f
 		p.Name = s
 	}
 	if !validName.MatchString(p.Name) {
-		d.fail(f["name"], "name", fmt.Sprintf("%q is not a valid profile name", p.Name),
-			"use letters, digits, _ . and -, starting with a letter or digit")
+		hint := "use letters, digits, _ . and -, starting with a letter or digit"
+		if f["name"] == nil {
+			hint = "the name comes from the file name; rename the file or add name: (" + hint + ")"
+		}
+		d.fail(f["name"], "name", fmt.Sprintf("%q is not a valid profile name", p.Name), hint)
 	}
 	p.Description, _ = d.str(f["description"], "description")
 	const completionHint = `write completion: prompt for network devices or completion: marker for POSIX shells`

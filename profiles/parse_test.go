@@ -74,8 +74,10 @@ func TestParseErrors(t *testing.T) {
 		field     string
 		msg, hint string // substrings
 	}{
-		{"unknown key", edit(t, "completion: prompt\n", "completion: prompt\npromt: x\n"),
-			3, "promt", "unknown field", "known fields"},
+		{"unknown key", edit(t, "completion: prompt\n", "completion: prompt\npagination: x\n"),
+			3, "pagination", "unknown field", "known fields here: name, description, completion"},
+		{"typo in key", edit(t, "      regex: '^(?P<host>[\\w.-]+)>\\s*$'", "      regx: '^(?P<host>[\\w.-]+)>\\s*$'"),
+			6, "modes[0].prompt.regx", "unknown field", `did you mean "regex"?`},
 		{"misspelled key", edit(t, "    transitions:\n", "    Transitions:\n"),
 			7, "modes[0].Transitions", "unknown field", `did you mean "transitions"`},
 		{"bad regex", edit(t, `'^(?P<host>[\w.-]+)#\s*$'`, `'^(?P<host>[\w.-]+#\s*$'`),
