@@ -273,3 +273,18 @@ func TestSimNoGoroutineLeft(t *testing.T) {
 		t.Errorf("%d goroutines before, %d after the server stopped:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// TestSimLongInput types a line far longer than a device accepts: the
+// device keeps a bounded part, answers with an error and stays usable.
+func TestSimLongInput(t *testing.T) {
+	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	term := dialTerm(t, d)
+	term.expect("admin@vmx1> ")
+	term.send(strings.Repeat("x", 256<<10) + "\r")
+	out := term.expect("unknown command.\r\n\r\nadmin@vmx1> ")
+	if n := strings.Count(out, "x"); n > maxLine+1 {
+		t.Errorf("echoed %d bytes of a %d-byte line, want at most %d", n, 256<<10, maxLine)
+	}
+	term.send("show system uptime\r")
+	term.expect("Current time: 2023-01-01 00:12:34 UTC")
+}

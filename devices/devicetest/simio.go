@@ -20,6 +20,25 @@ const (
 // ChunkSize is set.
 const naturalWrite = 1024
 
+// Input limits, like a device's: a command line longer than maxLine is
+// cut (the rest is not echoed), and typeahead beyond maxPending is dropped
+// except for interrupt keys.
+const (
+	maxLine    = 16 << 10
+	maxPending = 64 << 10
+)
+
+// queue adds received input to the typeahead.
+func (s *session) queue(chunk []byte) {
+	if len(s.pending)+len(chunk) <= maxPending {
+		s.pending = append(s.pending, chunk...)
+		return
+	}
+	if i := bytes.IndexAny(chunk, s.p.Interrupts); i >= 0 {
+		s.pending = append(s.pending, chunk[i])
+	}
+}
+
 // print queues device output; a lone "\n" becomes CRLF as on a terminal.
 func (s *session) print(text string) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
@@ -81,7 +100,7 @@ func (s *session) fill() error {
 		if !ok {
 			return errClosed
 		}
-		s.pending = append(s.pending, chunk...)
+		s.queue(chunk)
 	case <-timer:
 		s.printAsync()
 	case <-s.ctx.Done():
@@ -157,7 +176,7 @@ func (s *session) readLine(visible bool) (string, error) {
 			}
 		case b == ' ' && visible && s.completeOnSpace():
 			// the completion was echoed with its space
-		case b < 0x20:
+		case b < 0x20 || len(s.line) >= maxLine:
 			// other control keys do nothing on these devices
 		default:
 			s.line = append(s.line, b)
@@ -235,7 +254,7 @@ func (s *session) wait(d time.Duration) (bool, error) {
 			if !ok {
 				return false, errClosed
 			}
-			s.pending = append(s.pending, chunk...)
+			s.queue(chunk)
 		case <-timer.C:
 			return false, nil
 		case <-s.ctx.Done():
@@ -253,7 +272,7 @@ func (s *session) pollInterrupt() bool {
 			if !ok {
 				return s.takeInterrupt()
 			}
-			s.pending = append(s.pending, chunk...)
+			s.queue(chunk)
 		default:
 			return s.takeInterrupt()
 		}

@@ -73,9 +73,20 @@ func iosPlatform() *simPlatform {
 			Prompt:        " --More-- ",
 			OtherKeysQuit: true,
 		},
-		Filters: map[string]func(line, arg string) bool{
-			"include": func(line, arg string) bool { return strings.Contains(line, arg) },
-			"exclude": func(line, arg string) bool { return !strings.Contains(line, arg) },
+		Filters: map[string]func(arg string) func(line string) bool{
+			"include": func(arg string) func(string) bool {
+				return func(line string) bool { return strings.Contains(line, arg) }
+			},
+			"exclude": func(arg string) func(string) bool {
+				return func(line string) bool { return !strings.Contains(line, arg) }
+			},
+			"begin": func(arg string) func(string) bool {
+				started := false
+				return func(line string) bool {
+					started = started || strings.Contains(line, arg)
+					return started
+				}
+			},
 		},
 		ReplyDelay: 75 * time.Millisecond,
 	}

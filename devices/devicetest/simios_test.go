@@ -76,6 +76,8 @@ func TestIOSTranscript(t *testing.T) {
 		{name: "end and async log", send: "end\r", want: []string{"end\r\nX1#",
 			"\r\n*Mar  1 00:12:34.567: %SYS-5-CONFIG_I: Configured from console by admin on vty0 (127.0.0.1)\r\nX1#"}},
 		{name: "run shows hostname", send: "show run | include hostname\r", want: []string{"\r\nhostname X1\r\nX1#"}},
+		{name: "pipe abbreviated", send: "sh run | beg line vty\r", want: []string{"| beg line vty\r\nline vty 0 4\r\n login local\r\n", "\r\nend\r\nX1#"}},
+		{name: "unknown pipe", send: "show clock | frob x\r", want: []string{"show clock | frob x\r\n" + strings.Repeat(" ", 16) + "^\r\n" + iosInvalidOut + "X1#"}},
 		{name: "interface changed", send: "sh ip int br | include 0/1\r", want: []string{"GigabitEthernet0/1         unassigned      YES NVRAM  up", "X1#"}},
 		{name: "copy dialogue", send: "copy running-config startup-config\r", want: []string{"Destination filename [startup-config]? "}},
 		{name: "copy done", send: "\r", want: []string{"\r\nBuilding configuration...\r\n[OK]\r\nX1#"}},

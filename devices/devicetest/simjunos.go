@@ -65,10 +65,14 @@ func junosPlatform() *simPlatform {
 			PlainPrompt:   "---(more)---",
 			EraseWithCR:   true,
 		},
-		NoMore: "no-more",
-		Filters: map[string]func(line, arg string) bool{
-			"match":  junosMatch,
-			"except": func(line, arg string) bool { return !junosMatch(line, arg) },
+		NoMore:    "no-more",
+		PipeWords: []string{"compare", "display"},
+		Filters: map[string]func(arg string) func(line string) bool{
+			"match": junosMatch,
+			"except": func(arg string) func(string) bool {
+				m := junosMatch(arg)
+				return func(line string) bool { return !m(line) }
+			},
 		},
 		ReplyDelay: 75 * time.Millisecond,
 	}
@@ -113,12 +117,12 @@ func junosCommands() []simCommand {
 
 // junosMatch is the "| match" filter: a regular expression, or plain
 // text when the expression does not compile.
-func junosMatch(line, arg string) bool {
+func junosMatch(arg string) func(string) bool {
 	arg = strings.Trim(arg, `"`)
 	if re, err := regexp.Compile(arg); err == nil {
-		return re.MatchString(line)
+		return re.MatchString
 	}
-	return strings.Contains(line, arg)
+	return func(line string) bool { return strings.Contains(line, arg) }
 }
 
 func junosScreenLength(c *simCall) error {

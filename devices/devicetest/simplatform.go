@@ -55,8 +55,13 @@ type simPlatform struct {
 	Pager simPager
 	// NoMore is the pipe word that disables the pager for one command.
 	NoMore string
-	// Filters are pipe words that keep some lines of output ("include").
-	Filters map[string]func(line, arg string) bool
+	// Filters are pipe words that keep some lines of output ("include"):
+	// each makes, from the pipe's argument, a function that reports
+	// whether to keep a line (it may keep state, as "begin" does).
+	Filters map[string]func(arg string) func(line string) bool
+	// PipeWords are the other pipe words, left to command handlers
+	// ("compare", "display").
+	PipeWords []string
 
 	// ReplyDelay is how long after a command the async log line prints.
 	ReplyDelay time.Duration

@@ -151,16 +151,8 @@ func (s *session) execute(line string) error {
 		return nil
 	}
 	c := &simCall{s: s, Args: res.args, Line: line, Command: res.cmd, paged: true}
-	for _, pipe := range pipes {
-		word, arg, _ := strings.Cut(pipe, " ")
-		switch f := s.p.Filters[word]; {
-		case word == s.p.NoMore && word != "":
-			c.paged = false
-		case f != nil:
-			c.filters = append(c.filters, func(l string) bool { return f(l, strings.TrimSpace(arg)) })
-		default:
-			c.Pipes = append(c.Pipes, pipe)
-		}
+	if !s.applyPipes(c, line, pipes) {
+		return nil
 	}
 	switch {
 	case res.cmd.Run != nil:
@@ -172,16 +164,68 @@ func (s *session) execute(line string) error {
 	}
 }
 
-// splitPipes cuts "cmd | a x | b" into "cmd" and ["a x", "b"].
-func splitPipes(line string) (string, []string) {
-	parts := strings.Split(line, "|")
-	var pipes []string
-	for _, p := range parts[1:] {
-		if p = strings.TrimSpace(p); p != "" {
-			pipes = append(pipes, p)
+// applyPipes resolves the pipe words (abbreviations allowed) into pager
+// and filter settings of c; the others are left to the handler in
+// c.Pipes with their full word. It prints the error and reports false
+// for an unknown pipe word.
+func (s *session) applyPipes(c *simCall, line string, pipes []token) bool {
+	for _, pipe := range pipes {
+		word, arg, _ := strings.Cut(pipe.text, " ")
+		full, ok := s.pipeWord(word)
+		if !ok {
+			s.printError(parsed{kind: kindInvalid, pos: pipe.pos, upto: line[:pipe.pos+len(word)], word: word})
+			return false
+		}
+		arg = strings.TrimSpace(arg)
+		switch f := s.p.Filters[full]; {
+		case full == s.p.NoMore:
+			c.paged = false
+		case f != nil:
+			c.filters = append(c.filters, f(arg))
+		default:
+			c.Pipes = append(c.Pipes, strings.TrimSpace(full+" "+arg))
 		}
 	}
-	return parts[0], pipes
+	return true
+}
+
+// pipeWord expands an abbreviated pipe word among those the platform
+// knows.
+func (s *session) pipeWord(word string) (string, bool) {
+	known := append([]string{s.p.NoMore}, s.p.PipeWords...)
+	for name := range s.p.Filters {
+		known = append(known, name)
+	}
+	var found []string
+	for _, k := range known {
+		if k == word {
+			return k, true
+		}
+		if k != "" && strings.HasPrefix(k, word) {
+			found = append(found, k)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
+}
+
+// splitPipes cuts "cmd | a x | b" into "cmd" and the pipes "a x" and "b"
+// with their offsets in the line.
+func splitPipes(line string) (string, []token) {
+	cmd, rest, found := strings.Cut(line, "|")
+	var pipes []token
+	pos := len(cmd) + 1
+	for found {
+		var seg string
+		seg, rest, found = strings.Cut(rest, "|")
+		if t := strings.TrimSpace(seg); t != "" {
+			pipes = append(pipes, token{text: t, pos: pos + strings.Index(seg, t)})
+		}
+		pos += len(seg) + 1
+	}
+	return cmd, pipes
 }
 
 // printError prints a command-line error the platform's way.
