@@ -1,9 +1,11 @@
 package expect
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 func TestExpectEchoRemoval(t *testing.T) {
@@ -126,5 +128,28 @@ func TestFindEcho(t *testing.T) {
 		if res != tc.res || (res == echoFound && (s != tc.start || e != tc.end)) {
 			t.Errorf("findEcho(%q, %q) = %d, %d, %v; want %d, %d, %v", tc.text, tc.echo, s, e, res, tc.start, tc.end, tc.res)
 		}
+	}
+}
+
+func TestExpectEchoCarriesOverTimedOutSlices(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	out := NewOutput(0)
+	if _, err := e.Expect(testCtx(t), []Pattern{iosPrompt}, ExpectOptions{Timeout: 20 * time.Millisecond, Capture: out, Echo: "show clock"}); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("first slice: %v, want a timeout", err)
+	}
+	feed(t, r.Remote, "show clock\r\n*10:00\r\nR1#")
+	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{Capture: out})
+	if out.String() != "*10:00\n" || m.Before != "" {
+		t.Fatalf("capture %q Before %q: the echo of the first slice was not removed", out.String(), m.Before)
+	}
+}
+
+func TestExpectNilOutputMeansNoCapture(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	feed(t, r.Remote, "a\r\nR1#")
+	var out *Output
+	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{Capture: out})
+	if m.Before != "a\n" {
+		t.Fatalf("Before %q", m.Before)
 	}
 }

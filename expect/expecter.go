@@ -53,6 +53,7 @@ type Expecter struct {
 	norm   *normalizer
 	buf    []byte  // committed, unconsumed text; the current line is in norm
 	active *waiter // the Expect call waiting, if any
+	carry  echoCarry
 	err    error   // terminal error, set once
 
 	done       chan struct{} // closed when the stream ended or Close ran
@@ -176,13 +177,15 @@ func (e *Expecter) Pending() string {
 }
 
 // Discard consumes and returns all unconsumed text, for example log lines a
-// device printed asynchronously before a new command is sent. It does not
-// block on the stream.
+// device printed asynchronously before a new command is sent, and forgets
+// an echo a timed-out Expect was still waiting for. It does not block on
+// the stream.
 func (e *Expecter) Discard() string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	t := e.text()
 	e.cut(0, len(t))
+	e.carry = echoCarry{}
 	if w := e.active; w != nil {
 		w.captured, w.from = 0, 0
 	}

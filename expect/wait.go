@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -14,19 +15,24 @@ type ExpectOptions struct {
 	Timeout time.Duration
 	// Capture, when not nil, receives every complete normalized line that
 	// is consumed before the match, as it arrives (live output for status
-	// polls). Match.Before then holds only what was not written there: the
-	// rest of the last, incomplete line before the match. A line that was
-	// complete before a multi-line pattern finished matching stays in
-	// Capture too. Nil means no capture: Before then holds the unconsumed
-	// text before the match, at most about Window bytes.
-	Capture *Output
+	// polls); usually an *Output. Match.Before then holds only what was not
+	// written there: the rest of the last, incomplete line before the
+	// match. A line that was complete before a multi-line pattern finished
+	// matching stays in Capture too. Capture's Write is called by the reader
+	// goroutine with the Expecter's lock held: it must not block and must
+	// not call the Expecter. Its error is ignored. Nil (or a nil *Output)
+	// means no capture: Before then holds the unconsumed text before the
+	// match, at most about Window bytes.
+	Capture io.Writer
 	// Echo, when not empty, is the command just sent (a trailing newline is
 	// ignored): its echo is expected first and removed from Before and
 	// Capture. The echo may be wrapped by the terminal (a line break at any
 	// column), padded with blanks, or redrawn after a carriage return.
 	// Patterns are searched only after the echo; if the first line ends and
 	// does not contain it (echo off), only after that first newline, and
-	// nothing is removed.
+	// nothing is removed. If the call ends on its Timeout before the echo
+	// was seen, the next call still expects it unless it names its own
+	// Echo, so that a caller waiting in slices passes Echo only once.
 	Echo string
 }
 
@@ -40,7 +46,7 @@ const (
 // on every chunk under Expecter.mu; the calling goroutine only waits.
 type waiter struct {
 	patterns []Pattern
-	capture  *Output
+	capture  io.Writer
 	echo     string
 	echoSt   int
 	echoTail bool // blanks and the newline after the echo are still to drop
@@ -73,11 +79,8 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 	}
 	start := time.Now()
 	w := &waiter{patterns: patterns, capture: opts.Capture, done: make(chan struct{})}
-	if opts.Echo != "" {
-		w.echo = canonicalEcho(opts.Echo)
-	}
-	if w.echo == "" {
-		w.echoSt = echoResolved
+	if o, ok := w.capture.(*Output); ok && o == nil {
+		w.capture = nil
 	}
 	e.mu.Lock()
 	if e.active != nil {
@@ -85,6 +88,7 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 		return Match{}, errors.New("expect: another Expect or Batch is already waiting on this stream; wait for it to return first")
 	}
 	e.active = w
+	e.takeEcho(w, opts.Echo)
 	e.evaluate(w)
 	if !w.finished && e.err != nil {
 		e.fail(w, e.err)
@@ -113,6 +117,9 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 
 // giveUp ends a call that found nothing in time. Called with mu held.
 func (e *Expecter) giveUp(w *waiter, cause error, start time.Time) {
+	if cause == ErrTimeout {
+		e.carry = echoCarry{echo: w.echo, pending: w.echoSt == echoPending, tail: w.echoTail}
+	}
 	tail := tailOf(e.text(), 500)
 	// Text already written to Capture was delivered: it must not be
 	// delivered again by the next call.
@@ -122,6 +129,29 @@ func (e *Expecter) giveUp(w *waiter, cause error, start time.Time) {
 		return
 	}
 	e.fail(w, fmt.Errorf("expect: stopped waiting for %v: %w", w.patterns, cause))
+}
+
+// echoCarry is the echo state a timed-out call leaves to the next one.
+type echoCarry struct {
+	echo    string
+	pending bool // the echo was not seen yet
+	tail    bool // the echo was seen, its line end was not
+}
+
+// takeEcho sets up the waiter's echo: the one named, or the one the last
+// call timed out waiting for. Called with mu held.
+func (e *Expecter) takeEcho(w *waiter, echo string) {
+	carry := e.carry
+	e.carry = echoCarry{}
+	if echo != "" {
+		w.echo = canonicalEcho(echo)
+	} else if carry.pending {
+		w.echo = carry.echo
+	}
+	w.echoTail = echo == "" && carry.tail
+	if w.echo == "" {
+		w.echoSt = echoResolved
+	}
 }
 
 func (e *Expecter) fail(w *waiter, err error) {
@@ -197,7 +227,9 @@ func (e *Expecter) matched(w *waiter, text string, f found) {
 	case s >= w.captured:
 		pre := text[w.captured:s]
 		nl := lastNewline(pre)
-		w.capture.WriteString(pre[:nl+1])
+		if nl >= 0 {
+			io.WriteString(w.capture, pre[:nl+1])
+		}
 		before = pre[nl+1:]
 	}
 	w.m = Match{Index: f.index, Before: before, Text: text[s:t], Groups: f.groups}
