@@ -54,7 +54,7 @@ type Expecter struct {
 	buf    []byte  // committed, unconsumed text; the current line is in norm
 	active *waiter // the Expect call waiting, if any
 	carry  echoCarry
-	err    error   // terminal error, set once
+	err    error // terminal error, set once
 
 	done       chan struct{} // closed when the stream ended or Close ran
 	readerDone chan struct{} // closed when the reader goroutine returned
