@@ -163,6 +163,13 @@ func globMatch(pattern, s string) bool {
 // yet (IdentityFile accumulates). Bad values are errors with file:line.
 func (s *libState) apply(key, value, file string, line int) error {
 	setting, known := settingNames[key]
+	if key == "proxycommand" || key == "proxyjump" {
+		// OpenSSH keeps whichever of the two comes first.
+		if s.seen["proxy"] {
+			return nil
+		}
+		s.seen["proxy"] = true
+	}
 	if !known || (s.seen[key] && key != "identityfile") {
 		return nil
 	}
@@ -181,6 +188,10 @@ func (s *libState) apply(key, value, file string, line int) error {
 		s.agentRaw = value
 	case "proxyjump":
 		s.proxyJump = value
+	case "proxycommand":
+		if !strings.EqualFold(value, "none") {
+			s.st.ProxyCommand = value
+		}
 	case "userknownhostsfile":
 		s.knownRaw = splitArgs(value)
 	case "ciphers", "kexalgorithms", "macs", "hostkeyalgorithms":

@@ -195,6 +195,8 @@ func (r *Resolver) parseSSHG(in layer, out []byte, base map[string]string) (sshS
 			st.IdentityAgent = r.tildeUnderHome(v)
 		case "proxyjump":
 			st.ProxyJump = v
+		case "proxycommand":
+			st.ProxyCommand = v // ssh prints it only when set and not "none"
 		case "userknownhostsfile":
 			// ssh prints the list space-separated and unquoted, so a path
 			// with a space in it cannot be told apart here.

@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"fmt"
 	"crypto/sha1"
 	"encoding/hex"
 	"os"
@@ -23,6 +24,7 @@ type sshSettings struct {
 	IdentitiesOnly bool
 	IdentityAgent  string // "" means SSH_AUTH_SOCK
 	ProxyJump      string // raw chain after token expansion; "" or "none" for none
+	ProxyCommand   string // set only to refuse it: we cannot run one
 
 	UserKnownHosts   []string
 	GlobalKnownHosts []string
@@ -40,6 +42,14 @@ type sshSettings struct {
 // buildTarget lays the request layers over ssh_config's answer and fills
 // OpenSSH's defaults where both are silent.
 func (r *Resolver) buildTarget(in layer, st sshSettings) (Target, error) {
+	if st.ProxyCommand != "" {
+		// Dialing directly instead would reach the host by another path
+		// than the user set up, or not at all: refuse clearly.
+		file, line := sourceLoc(st.Sources["ProxyCommand"])
+		return Target{}, &ResolveError{Alias: in.alias, File: file, Line: line, Setting: "ProxyCommand",
+			Msg:  fmt.Sprintf("ProxyCommand %q is not supported", st.ProxyCommand),
+			Hint: "use ProxyJump instead (`ProxyCommand ssh -W %h:%p jump` is `ProxyJump jump`), or set `ProxyCommand none` for this host"}
+	}
 	t := Target{Alias: in.alias, Sources: map[string]string{}}
 	for k, v := range st.Sources {
 		t.Sources[k] = v

@@ -358,3 +358,34 @@ func TestResolveProxyJumpTooDeep(t *testing.T) {
 		t.Errorf("error %q, want a ProxyJump depth error listing the chain", e)
 	}
 }
+
+func TestResolveProxyCommandRefused(t *testing.T) {
+	b := newResolveBed(t)
+	path := b.write(t, ".ssh/config", `Host old
+  ProxyCommand ssh -W %h:%p bastion
+Host jumpfirst
+  ProxyJump bastion
+  ProxyCommand nc %h %p
+Host off
+  ProxyCommand none
+  ProxyJump ignored
+Host bastion
+  ProxyJump none
+`)
+	for _, backend := range backends {
+		r := b.resolver(t, backend)
+		e := resolveErr(t, r, Request{Host: "old"})
+		if e.Setting != "ProxyCommand" || !strings.Contains(e.Hint, "ProxyJump") {
+			t.Errorf("%s: old: %q, want ProxyCommand refused with a ProxyJump hint", backend, e)
+		}
+		if backend == "lib" && (e.File != shortenHome(path) || e.Line != 2) {
+			t.Errorf("lib: old: error at %q:%d, want %q:2", e.File, e.Line, path)
+		}
+		if tg := resolveOK(t, r, Request{Host: "jumpfirst"}); len(tg.ProxyJump) != 1 {
+			t.Errorf("%s: jumpfirst has %d hops, want ProxyJump (first) to win over ProxyCommand", backend, len(tg.ProxyJump))
+		}
+		if tg := resolveOK(t, r, Request{Host: "off"}); len(tg.ProxyJump) != 0 {
+			t.Errorf("%s: off has %d hops, want none: ProxyCommand none came first", backend, len(tg.ProxyJump))
+		}
+	}
+}

@@ -10,7 +10,7 @@ import (
 // usual spelling, used as keys of Target.Sources.
 var settingNames = map[string]string{
 	"hostname": "HostName", "user": "User", "port": "Port", "identityfile": "IdentityFile",
-	"identitiesonly": "IdentitiesOnly", "identityagent": "IdentityAgent", "proxyjump": "ProxyJump",
+	"identitiesonly": "IdentitiesOnly", "identityagent": "IdentityAgent", "proxyjump": "ProxyJump", "proxycommand": "ProxyCommand",
 	"userknownhostsfile": "UserKnownHostsFile", "globalknownhostsfile": "GlobalKnownHostsFile",
 	"stricthostkeychecking": "StrictHostKeyChecking", "connecttimeout": "ConnectTimeout",
 	"serveraliveinterval": "ServerAliveInterval", "serveralivecountmax": "ServerAliveCountMax",
