@@ -1,9 +1,9 @@
 package devices
 
 import (
-	"fmt"
 	"crypto/sha1"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
