@@ -150,3 +150,18 @@ func TestJunosDualRE(t *testing.T) {
 		{name: "exit", send: "exit\r", want: []string{"Exiting configuration mode\r\n\r\n{master:0}\r\nadmin@mx-b> "}},
 	})
 }
+
+func TestJunosRebootDropsConnection(t *testing.T) {
+	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	term := dialTerm(t, d)
+	term.expect("admin@vmx1> ")
+	term.send("request system reboot\r")
+	term.expect("Reboot the system ? [yes,no] (no) ")
+	term.send("yes\r")
+	if rest := term.waitEnd(); !strings.Contains(rest, "System going down IMMEDIATELY") {
+		t.Errorf("no shutdown message before the connection dropped: %q", rest)
+	}
+	if _, _, err := term.client.SendRequest("keepalive@openssh.com", true, nil); err == nil {
+		t.Errorf("connection still usable after a confirmed reboot")
+	}
+}
