@@ -167,7 +167,7 @@ func (s *session) readLine(visible bool) (string, error) {
 		case b == keyCtrlC:
 			s.line = s.line[:0]
 			return "", errInterrupted
-		case b == keyCtrlZ:
+		case b == keyCtrlZ && s.atPrompt && s.mode.CtrlZ && s.p.CtrlZ != "":
 			s.line = s.line[:0]
 			return "", errCtrlZ
 		case b == keyEsc:

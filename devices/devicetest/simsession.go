@@ -106,9 +106,6 @@ func (s *session) runShell() {
 			s.afterCmd = false
 			continue
 		case errors.Is(err, errCtrlZ):
-			if !s.mode.CtrlZ || s.p.CtrlZ == "" {
-				continue
-			}
 			s.print("^Z\n")
 			line = s.p.CtrlZ
 		case err != nil:
