@@ -22,6 +22,27 @@
 // only (Options.Window), so the cost of a match does not grow with output.
 // Text after a match stays in the stream for the next call.
 //
+// Normalization is done one byte at a time, so how the stream was split
+// into reads never changes the text. A carriage return followed by text
+// overwrites the line from its start (progress bars); CR LF and LF CR are
+// one newline. NUL and bytes that are not UTF-8 stay visible as \x00 and
+// \xNN; other control characters (\x1e and \x1f among them) pass through.
+//
+// # Memory
+//
+// While an Expect waits, the text older than the window goes to its
+// Capture (an io.Writer, usually an *Output, which keeps head and tail of a
+// command's output within a cap) or is dropped; between calls up to 64 KiB
+// of unconsumed text is kept, so a prompt that arrives between two calls is
+// not lost. An Expecter's memory is bounded by its window and one read, not
+// by the size of the output.
+//
+// # Echo
+//
+// A terminal echoes what is typed. ExpectOptions.Echo names the command
+// just sent; its echo is removed (also when the terminal wrapped or padded
+// it) and can never satisfy a pattern.
+//
 // # What it does not do
 //
 // It does not know prompts, shells or devices (package profiles holds that

@@ -322,3 +322,37 @@ func TestCloseEndsEverything(t *testing.T) {
 		t.Fatalf("second Close: %v", err)
 	}
 }
+
+func TestConcurrentSendsStayWhole(t *testing.T) {
+	toRemote, fromExpecter := io.Pipe()
+	e := New(strings.NewReader(""), fromExpecter, Options{})
+	t.Cleanup(func() { toRemote.Close(); e.Close() })
+	got := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(toRemote)
+		got <- string(b)
+	}()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				if err := e.Send(testCtx(t), strings.Repeat(string(rune('a'+g)), 100+i)+"\n"); err != nil {
+					t.Errorf("Send: %v", err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	fromExpecter.Close()
+	lines := strings.Split(strings.TrimSuffix(<-got, "\n"), "\n")
+	if len(lines) != 200 {
+		t.Fatalf("remote got %d lines, want 200", len(lines))
+	}
+	for _, l := range lines {
+		if strings.Trim(l, l[:1]) != "" {
+			t.Fatalf("interleaved send: %q", l)
+		}
+	}
+}

@@ -39,19 +39,21 @@ func (e *Expecter) write(ctx context.Context, s, logged string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("expect: not sent: %w", err)
 	}
+	// Registering the write under mu orders it before Close's wait.
 	e.mu.Lock()
-	closed := e.closed
-	e.mu.Unlock()
-	if closed {
+	if e.closed {
+		e.mu.Unlock()
 		return fmt.Errorf("%w: not sent: the expecter was closed", ErrClosed)
 	}
+	e.writes.Add(1)
+	e.mu.Unlock()
 	select {
 	case e.wsem <- struct{}{}:
 	case <-ctx.Done():
+		e.writes.Done()
 		return fmt.Errorf("expect: not sent, an earlier write is still blocked: %w", ctx.Err())
 	}
 	res := make(chan error, 1)
-	e.writes.Add(1)
 	go func() {
 		defer e.writes.Done()
 		defer func() { <-e.wsem }()
