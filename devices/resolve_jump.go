@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -109,6 +110,10 @@ func (r *Resolver) resolveJumps(ctx context.Context, t Target, chain string, sta
 			mode = withJumps
 		}
 		hop, err := r.resolve(ctx, Request{Host: h.host, Username: h.user, Port: h.port}, stack, mode)
+		var re *ResolveError
+		if errors.As(err, &re) && !strings.Contains(re.Msg, "(jump host ") {
+			re.Msg += fmt.Sprintf(" (jump host %d of %d for %s)", i+1, len(hops), t.Alias)
+		}
 		if err != nil {
 			return nil, err
 		}

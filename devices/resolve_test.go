@@ -389,3 +389,15 @@ Host bastion
 		}
 	}
 }
+
+func TestResolveJumpHostErrorNamesTarget(t *testing.T) {
+	b := newResolveBed(t)
+	b.write(t, ".ssh/config", "Host app\n  ProxyJump edge,broken\n")
+	b.env["OVRD_broken_PORT"] = "99999"
+	for _, backend := range backends {
+		e := resolveErr(t, b.resolver(t, backend), Request{Host: "app"})
+		if e.Alias != "broken" || !strings.Contains(e.Msg, "jump host 2 of 2 for app") {
+			t.Errorf("%s: error %q, want it about broken as jump host 2 of 2 for app", backend, e)
+		}
+	}
+}
