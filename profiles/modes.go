@@ -99,6 +99,11 @@ func (d *decoder) transitions(n *yaml.Node, path string, p *Profile, from string
 		if f == nil {
 			continue
 		}
+		// Steps first: their problems are worth reporting even when the
+		// target mode is wrong.
+		before := len(d.errs)
+		steps := d.steps(f["steps"], join(tpath, "steps"), p)
+		stepsFailed := len(d.errs) > before
 		to, ok := d.str(f["to"], join(tpath, "to"))
 		switch {
 		case !ok:
@@ -112,15 +117,16 @@ func (d *decoder) transitions(n *yaml.Node, path string, p *Profile, from string
 			continue
 		}
 		if _, exists := p.Mode(to); !exists {
-			if d.broken[to] {
-				continue
+			if !d.broken[to] {
+				d.fail(f["to"], join(tpath, "to"), fmt.Sprintf("unknown mode %q", to), "known modes: "+modeNames(p))
 			}
-			d.fail(f["to"], join(tpath, "to"), fmt.Sprintf("unknown mode %q", to), "known modes: "+modeNames(p))
 			continue
 		}
 		seen[to] = true
-		steps := d.steps(f["steps"], join(tpath, "steps"), p)
 		if len(steps) == 0 {
+			if stepsFailed {
+				continue
+			}
 			d.fail(item, join(tpath, "steps"), fmt.Sprintf("the transition from %q to %q has no steps", from, to),
 				"add steps: with at least one send: and the prompts to expect")
 			continue

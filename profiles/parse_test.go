@@ -116,6 +116,8 @@ func TestParseErrors(t *testing.T) {
 			15, "modes[0].transitions[0].steps[0].expect[0].limit", `"many" is not a whole number`, ""},
 		{"regex and literal", edit(t, "              - regex: '^Password:\\s*\\z'\n", "              - regex: '^Password:\\s*\\z'\n                literal: 'Password:'\n"),
 			12, "modes[0].transitions[0].steps[0].expect[0]", "both regex and literal", "keep one"},
+		{"transition without steps", edit(t, "        steps:\n          - send: \"{{enable_command}}\\n\"\n", "        steps: []\n        x:\n          - send: \"{{enable_command}}\\n\"\n"),
+			8, "modes[0].transitions[0].steps", `the transition from "exec" to "privileged" has no steps`, "add steps:"},
 		{"env on prompt profile", edit(t, "completion: prompt\n", "completion: prompt\nenv:\n  PAGER: cat\n"),
 			4, "env", "only used by marker profiles", ""},
 	}
