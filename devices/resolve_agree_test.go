@@ -1,8 +1,10 @@
 package devices
 
 import (
+	"context"
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 )
 
@@ -132,6 +134,31 @@ func compareTargets(t *testing.T, path string, a, l Target) {
 		}
 		if fa, fl := va.Field(i).Interface(), vl.Field(i).Interface(); !reflect.DeepEqual(fa, fl) {
 			t.Errorf("%s%s: ssh -G %q, library %q", path, name, fa, fl)
+		}
+	}
+}
+
+// TestResolveConcurrent resolves one alias from many goroutines on both
+// backends (the race detector watches the shared caches).
+func TestResolveConcurrent(t *testing.T) {
+	b := newResolveBed(t)
+	b.write(t, ".ssh/config", agreeConfig)
+	b.write(t, ".ssh/conf.d/10-include.conf", agreeInclude)
+	for _, backend := range backends {
+		r := b.resolver(t, backend)
+		want := resolveOK(t, r, Request{Host: "web1"})
+		var wg sync.WaitGroup
+		got, errs := make([]Target, 6), make([]error, 6)
+		for i := range got {
+			wg.Go(func() { got[i], errs[i] = r.Resolve(context.Background(), Request{Host: "web1"}) })
+		}
+		wg.Wait()
+		for i := range got {
+			if errs[i] != nil {
+				t.Errorf("%s#%d: %v", backend, i, errs[i])
+				continue
+			}
+			compareTargets(t, fmt.Sprintf("%s#%d.", backend, i), want, got[i])
 		}
 	}
 }
