@@ -118,6 +118,8 @@ func TestParseErrors(t *testing.T) {
 			12, "modes[0].transitions[0].steps[0].expect[0]", "both regex and literal", "keep one"},
 		{"transition without steps", edit(t, "        steps:\n          - send: \"{{enable_command}}\\n\"\n", "        steps: []\n        x:\n          - send: \"{{enable_command}}\\n\"\n"),
 			8, "modes[0].transitions[0].steps", `the transition from "exec" to "privileged" has no steps`, "add steps:"},
+		{"empty step", edit(t, "completion: prompt\n", "completion: prompt\non_open:\n  - send: \"\"\n    expect: []\n"),
+			4, "on_open[0]", "a step needs send: or expect:", "add the text to send"},
 		{"env on prompt profile", edit(t, "completion: prompt\n", "completion: prompt\nenv:\n  PAGER: cat\n"),
 			4, "env", "only used by marker profiles", ""},
 	}

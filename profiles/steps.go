@@ -29,6 +29,7 @@ func (d *decoder) steps(n *yaml.Node, path string, p *Profile) []expect.Step {
 			continue
 		}
 		var st expect.Step
+		before := len(d.errs)
 		if f["send"] != nil {
 			st.Send, _ = d.str(f["send"], join(spath, "send"))
 			d.checkRefs(f["send"], join(spath, "send"), st.Send)
@@ -38,7 +39,7 @@ func (d *decoder) steps(n *yaml.Node, path string, p *Profile) []expect.Step {
 				st.Cases = append(st.Cases, cs)
 			}
 		}
-		if st.Send == "" && f["expect"] == nil {
+		if st.Send == "" && len(st.Cases) == 0 && len(d.errs) == before {
 			d.fail(item, spath, "a step needs send: or expect:", "add the text to send, the prompts to wait for, or both")
 			continue
 		}
