@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-
 	"strings"
 
 	"go.yaml.in/yaml/v3"
