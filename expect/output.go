@@ -50,6 +50,9 @@ func NewOutput(capBytes int) *Output {
 // Write appends p. It never fails and never blocks on readers.
 func (o *Output) Write(p []byte) (int, error) {
 	n := len(p)
+	if n == 0 {
+		return 0, nil
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.total += int64(n)
@@ -145,7 +148,9 @@ func (o *Output) ReadAt(offset int64, max int) (text string, next int64, err err
 	case offset < int64(len(o.head)):
 		src = o.head[offset:]
 	case offset < tailStart:
-		return "", tailStart, fmt.Errorf("%w: bytes %d to %d are gone; continue at offset %d", ErrDropped, len(o.head), tailStart, tailStart)
+		// Resume on a whole character: the cut may have split one.
+		next := tailStart + int64(runeSkip(o.tailBytes()))
+		return "", next, fmt.Errorf("%w: bytes %d to %d are gone; continue at offset %d", ErrDropped, len(o.head), tailStart, next)
 	default:
 		src = o.tailBytes()[offset-tailStart:]
 	}
@@ -169,6 +174,15 @@ func cutRunes(b []byte) []byte {
 	return b
 }
 
+// runeSkip counts the continuation bytes a cut left at the start of b.
+func runeSkip(b []byte) int {
+	k := 0
+	for k < len(b) && k < utf8.UTFMax-1 && !utf8.RuneStart(b[k]) {
+		k++
+	}
+	return k
+}
+
 // String returns the kept output; when something was dropped, a line
 // "[... N bytes dropped ...]" stands between head and tail.
 func (o *Output) String() string {
@@ -176,11 +190,17 @@ func (o *Output) String() string {
 	defer o.mu.Unlock()
 	var sb strings.Builder
 	sb.Grow(len(o.head) + len(o.tail) + 40)
-	sb.Write(o.head)
-	if d := o.dropped(); d > 0 {
-		fmt.Fprintf(&sb, "\n[... %d bytes dropped ...]\n", d)
+	d := o.dropped()
+	if d == 0 {
+		sb.Write(o.head)
+		sb.Write(o.tailBytes())
+		return sb.String()
 	}
-	sb.Write(o.tailBytes())
+	// Characters split by the cut are left out rather than shown broken.
+	sb.Write(cutRunes(o.head))
+	fmt.Fprintf(&sb, "\n[... %d bytes dropped ...]\n", d)
+	tail := o.tailBytes()
+	sb.Write(tail[runeSkip(tail):])
 	return sb.String()
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestOutputKeepsHeadAndTail(t *testing.T) {
@@ -150,5 +151,20 @@ func TestOutputChangedAndConcurrentReaders(t *testing.T) {
 	<-ch
 	if got.String() != want.String() {
 		t.Fatalf("paged reads differ from what was written")
+	}
+}
+
+func TestOutputCutKeepsCharactersWhole(t *testing.T) {
+	o := NewOutput(8)
+	o.WriteString("aaa€€€€bbb") // the cuts fall inside "€"
+	if s := o.String(); !utf8.ValidString(s) || !strings.HasPrefix(s, "aaa\n[... ") || !strings.HasSuffix(s, "]\nbbb") {
+		t.Fatalf("String %q: want whole characters around the marker", s)
+	}
+	_, next, err := o.ReadAt(4, 0)
+	if !errors.Is(err, ErrDropped) {
+		t.Fatalf("ReadAt(4): %v", err)
+	}
+	if text, _, _ := o.ReadAt(next, 0); text != "bbb" {
+		t.Fatalf("reading on from %d gave %q", next, text)
 	}
 }
