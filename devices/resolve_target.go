@@ -42,13 +42,8 @@ type sshSettings struct {
 // buildTarget lays the request layers over ssh_config's answer and fills
 // OpenSSH's defaults where both are silent.
 func (r *Resolver) buildTarget(in layer, st sshSettings) (Target, error) {
-	if st.ProxyCommand != "" {
-		// Dialing directly instead would reach the host by another path
-		// than the user set up, or not at all: refuse clearly.
-		file, line := sourceLoc(st.Sources["ProxyCommand"])
-		return Target{}, &ResolveError{Alias: in.alias, File: file, Line: line, Setting: "ProxyCommand",
-			Msg:  fmt.Sprintf("ProxyCommand %q is not supported", st.ProxyCommand),
-			Hint: "use ProxyJump instead (`ProxyCommand ssh -W %h:%p jump` is `ProxyJump jump`), or set `ProxyCommand none` for this host"}
+	if err := refuseProxyCommand(in, st); err != nil {
+		return Target{}, err
 	}
 	t := Target{Alias: in.alias, Sources: map[string]string{}}
 	for k, v := range st.Sources {
@@ -100,6 +95,18 @@ func (r *Resolver) buildTarget(in layer, st sshSettings) (Target, error) {
 	t.HostKeyAlgorithms, t.Ciphers = st.HostKeyAlgorithms, st.Ciphers
 	t.KexAlgorithms, t.MACs = st.KexAlgorithms, st.MACs
 	return t, nil
+}
+
+// refuseProxyCommand: dialing directly instead would reach the host by
+// another path than the user set up, or not at all.
+func refuseProxyCommand(in layer, st sshSettings) error {
+	if st.ProxyCommand == "" {
+		return nil
+	}
+	file, line := sourceLoc(st.Sources["ProxyCommand"])
+	return &ResolveError{Alias: in.alias, File: file, Line: line, Setting: "ProxyCommand",
+		Msg:  fmt.Sprintf("ProxyCommand %q is not supported", st.ProxyCommand),
+		Hint: "use ProxyJump instead (`ProxyCommand ssh -W %h:%p jump` is `ProxyJump jump`), or set `ProxyCommand none` for this host"}
 }
 
 func orDuration(d, def time.Duration) time.Duration {
