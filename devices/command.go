@@ -54,7 +54,7 @@ func newCommand(ctx context.Context, s *session, text string, secrets jobSecrets
 		changed: make(chan struct{}), done: make(chan struct{}),
 	}
 	c.info = CommandInfo{
-		ID: c.id, Command: text, Session: s.name, Host: s.alias, Key: s.key, Profile: s.profile.Name,
+		ID: c.id, Command: text, Session: s.name, Host: s.alias, Key: s.key, Profile: s.profileName(),
 		Status: StatusQueued, QueuedAt: time.Now(),
 	}
 	return c

@@ -147,6 +147,23 @@ func waitStatus(t testing.TB, c *Command, st Status) CommandInfo {
 	}
 }
 
+// waitOutput waits until the output of c contains s.
+func waitOutput(t testing.TB, c *Command, s string) {
+	t.Helper()
+	deadline := time.After(waitBound)
+	for {
+		ch := c.Changed()
+		if strings.Contains(output(t, c), s) {
+			return
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("command %q: no %q in the output after %s: %q", c.Info().Command, s, waitBound, output(t, c))
+		}
+	}
+}
+
 // output reads the whole output of c.
 func output(t testing.TB, c *Command) string {
 	t.Helper()

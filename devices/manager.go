@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
@@ -102,12 +101,13 @@ func (m *Manager) Start(ctx context.Context, req Request, session string, comman
 	if req.Profile != "" {
 		t.Profile = req.Profile
 	}
-	p, err := m.profileFor(t)
-	if err != nil {
-		return nil, err
+	if t.Profile != "" {
+		if _, err := m.profile(t.Profile); err != nil {
+			return nil, err
+		}
 	}
 	id := sessionID{t.Key(), cmp.Or(session, DefaultSession)}
-	s, err := m.acquire(id, t, p)
+	s, err := m.acquire(id, t)
 	if err != nil {
 		return nil, err
 	}
@@ -119,13 +119,8 @@ func (m *Manager) Start(ctx context.Context, req Request, session string, comman
 	return c, nil
 }
 
-// profileFor picks the profile of a target: the one named by the caller or
-// the configuration, else the first whose host patterns match, else linux.
-func (m *Manager) profileFor(t Target) (*profiles.Profile, error) {
-	name := t.Profile
-	if name == "" {
-		name = cmp.Or(m.profiles.Detect(t.Alias, t.HostName, ""), "linux")
-	}
+// profile returns the named profile if this build can drive it.
+func (m *Manager) profile(name string) (*profiles.Profile, error) {
 	p, ok := m.profiles.Profile(name)
 	if !ok {
 		return nil, fmt.Errorf("%w: no device profile named %q (known: %s); fix the profile name or add the profile to the profiles directory",
@@ -139,7 +134,7 @@ func (m *Manager) profileFor(t Target) (*profiles.Profile, error) {
 
 // acquire returns the session for id, creating it, and counts the caller
 // as pending so a failed first open by another caller does not remove it.
-func (m *Manager) acquire(id sessionID, t Target, p *profiles.Profile) (*session, error) {
+func (m *Manager) acquire(id sessionID, t Target) (*session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
@@ -147,7 +142,7 @@ func (m *Manager) acquire(id sessionID, t Target, p *profiles.Profile) (*session
 	}
 	s := m.sessions[id]
 	if s == nil {
-		s = newSession(m, t, id.name, p)
+		s = newSession(m, t, id.name)
 		m.sessions[id] = s
 	}
 	m.pending[id]++
@@ -245,31 +240,6 @@ func (m *Manager) closeWhere(ctx context.Context, match func(sessionID) bool) (i
 	}
 	return len(list), errors.Join(errs...)
 }
-
-// openShell dials (or reuses) the connection, opens a PTY shell sized by
-// the profile and lets the profile's driver prepare it. Bounded by ctx.
-func (m *Manager) openShell(ctx context.Context, t Target, p *profiles.Profile) (*shell, error) {
-	conn, _, err := m.pool.Conn(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := conn.Shell(ctx, p.Term, p.Width, shellRows)
-	if err != nil {
-		return nil, err
-	}
-	e := expect.New(ch, ch, expect.Options{})
-	drv := drivers[p.Completion](p)
-	login, err := drv.open(ctx, driverEnv{Expecter: e, Profile: p, Target: t, Logger: m.logger})
-	if err != nil {
-		_ = e.Close()
-		return nil, fmt.Errorf("open shell on %s with profile %s: %w", t.Key(), p.Name, err)
-	}
-	m.logger.Debug("shell ready", "host", t.Alias, "key", t.Key(), "profile", p.Name, "login_bytes", len(login))
-	return &shell{conn: conn, ch: ch, e: e, drv: drv}, nil
-}
-
-// shellRows is the PTY height: programs that page by screen see 50 lines.
-const shellRows = 50
 
 // Exec runs one command on a fresh exec channel of the shared connection
 // (no shell, no profile): stdin, stdout and stderr are the caller's, and

@@ -21,11 +21,13 @@ var errSessionClosed = fmt.Errorf("%w: session closed", ErrClosed)
 // shell is replaced on the next command; the driver then restores what it
 // can of the old one's state.
 type session struct {
-	m       *Manager
-	key     string // user@host:port
-	name    string
-	alias   string
-	target  Target
+	m      *Manager
+	key    string // user@host:port
+	name   string
+	alias  string
+	target Target
+	// profile is chosen when the first shell opens (named, or detected);
+	// nil before. Guarded by mu once set.
 	profile *profiles.Profile
 
 	// openMu serializes opening a shell (from Start or from the worker).
@@ -75,9 +77,9 @@ func (sh *shell) close() {
 	_ = sh.e.Close()
 }
 
-func newSession(m *Manager, t Target, name string, p *profiles.Profile) *session {
+func newSession(m *Manager, t Target, name string) *session {
 	s := &session{
-		m: m, key: t.Key(), name: name, alias: t.Alias, target: t, profile: p,
+		m: m, key: t.Key(), name: name, alias: t.Alias, target: t,
 		wake: make(chan struct{}, 1), workerDone: make(chan struct{}), input: make(chan struct{}, 1),
 	}
 	go s.work()
@@ -110,69 +112,6 @@ func (s *session) submit(ctx context.Context, text string, o RunOptions) (*Comma
 	default:
 	}
 	return c, nil
-}
-
-// ensureShell opens and prepares a shell unless a live one exists. It
-// blocks while dialing and preparing, bounded by ctx and the target's
-// ConnectTimeout.
-func (s *session) ensureShell(ctx context.Context) error {
-	s.openMu.Lock()
-	defer s.openMu.Unlock()
-	s.mu.Lock()
-	sh, closed := s.sh, s.closed
-	s.mu.Unlock()
-	if closed {
-		return errSessionClosed
-	}
-	if sh != nil && sh.alive() {
-		return nil
-	}
-	if sh != nil {
-		sh.close()
-	}
-	ctx, cancel := context.WithTimeout(ctx, connectTimeout(s.target)+2*posixReadyTimeout)
-	defer cancel()
-	nsh, err := s.m.openShell(ctx, s.target, s.profile)
-	if err != nil {
-		s.setShell(nil)
-		return err
-	}
-	var restored []string
-	s.mu.Lock()
-	prev, replaced := s.last, s.opened > 0
-	s.mu.Unlock()
-	if replaced {
-		restored, err = nsh.drv.restore(ctx, prev, s.secretsFor(RunOptions{}))
-		if err != nil {
-			nsh.close()
-			s.setShell(nil)
-			return fmt.Errorf("restore %s after reconnect: %w", s.alias, err)
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		nsh.close()
-		return errSessionClosed
-	}
-	s.sh, s.last, s.since = nsh, nsh.drv.state(), time.Now()
-	s.reconnect, s.restored = replaced, restored
-	s.opened++
-	return nil
-}
-
-func (s *session) setShell(sh *shell) {
-	s.mu.Lock()
-	s.sh = sh
-	s.mu.Unlock()
-}
-
-// connectTimeout is the target's ConnectTimeout with its default.
-func connectTimeout(t Target) time.Duration {
-	if t.ConnectTimeout > 0 {
-		return t.ConnectTimeout
-	}
-	return 15 * time.Second
 }
 
 // secretsFor fills a command's secrets from the target's.
@@ -396,10 +335,11 @@ func (s *session) empty() bool {
 
 // info describes the session for listings.
 func (s *session) info() SessionInfo {
+	profile := s.profileName()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := SessionInfo{
-		Alias: s.alias, Key: s.key, Name: s.name, Profile: s.profile.Name,
+		Alias: s.alias, Key: s.key, Name: s.name, Profile: profile,
 		Mode: s.last.Mode, Prompt: s.last.Prompt, Cwd: s.last.Cwd,
 		ConnectedSince: s.since, Reconnects: max(s.opened-1, 0),
 	}

@@ -1,0 +1,189 @@
+//go:build wip
+
+package devices
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
+)
+
+// Bounds of opening a shell, on top of the target's ConnectTimeout.
+const (
+	// openBound covers opening the channel and the driver's preparation
+	// (a device's first prompt may take a slow AAA server's seconds).
+	openBound = 45 * time.Second
+	// detectBound bounds the wait for a first prompt when the profile has
+	// to be recognized from the login text.
+	detectBound = 5 * time.Second
+	// shellRows is the PTY height: programs that page by screen see 50
+	// lines.
+	shellRows = 50
+	// fallbackProfile drives hosts nothing else recognized.
+	fallbackProfile = "linux"
+)
+
+// ensureShell opens and prepares a shell unless a live one exists; a
+// replacement restores the state of the shell it replaces. It blocks while
+// dialing and preparing, bounded by ctx, the target's ConnectTimeout and
+// openBound.
+func (s *session) ensureShell(ctx context.Context) error {
+	s.openMu.Lock()
+	defer s.openMu.Unlock()
+	s.mu.Lock()
+	sh, closed, p := s.sh, s.closed, s.profile
+	prev, replaced := s.last, s.opened > 0
+	s.mu.Unlock()
+	if closed {
+		return errSessionClosed
+	}
+	if sh != nil && sh.alive() {
+		return nil
+	}
+	if sh != nil {
+		sh.close()
+	}
+	ctx, cancel := context.WithTimeout(ctx, connectTimeout(s.target)+openBound)
+	defer cancel()
+	nsh, p, err := s.m.openShell(ctx, s.target, p)
+	if err != nil {
+		s.setShell(nil)
+		return err
+	}
+	var restored []string
+	if replaced {
+		restored, err = nsh.drv.restore(ctx, prev, s.secretsFor(RunOptions{}))
+		if err != nil {
+			nsh.close()
+			s.setShell(nil)
+			return fmt.Errorf("restore %s after reconnect: %w", s.alias, err)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		nsh.close()
+		return errSessionClosed
+	}
+	s.sh, s.profile, s.last, s.since = nsh, p, nsh.drv.state(), time.Now()
+	s.reconnect, s.restored = replaced, restored
+	s.opened++
+	return nil
+}
+
+func (s *session) setShell(sh *shell) {
+	s.mu.Lock()
+	s.sh = sh
+	s.mu.Unlock()
+}
+
+// profileName is the session's profile, "" before the first shell.
+func (s *session) profileName() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.profile == nil {
+		return ""
+	}
+	return s.profile.Name
+}
+
+// connectTimeout is the target's ConnectTimeout with its default.
+func connectTimeout(t Target) time.Duration {
+	if t.ConnectTimeout > 0 {
+		return t.ConnectTimeout
+	}
+	return 15 * time.Second
+}
+
+// openShell dials (or reuses) the connection, opens a PTY shell sized by
+// the profile and lets the profile's driver prepare it. With p nil the
+// profile is chosen first: the one the target names, else by host
+// pattern, else from the server's SSH identification, else from the login
+// banner and first prompt, else linux. Bounded by ctx.
+func (m *Manager) openShell(ctx context.Context, t Target, p *profiles.Profile) (*shell, *profiles.Profile, error) {
+	conn, _, err := m.pool.Conn(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p == nil && t.Profile != "" {
+		if p, err = m.profile(t.Profile); err != nil {
+			return nil, nil, err
+		}
+	}
+	version := string(conn.Client().ServerVersion())
+	if p == nil {
+		if name := m.profiles.Detect(t.Alias, t.HostName, version+"\n"); name != "" {
+			if p, err = m.profile(name); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	term, width := profiles.DefaultTerm, profiles.DefaultWidth
+	if p != nil {
+		term, width = p.Term, p.Width
+	}
+	ch, err := conn.Shell(ctx, term, width, shellRows)
+	if err != nil {
+		return nil, nil, err
+	}
+	e := expect.New(ch, ch, expect.Options{})
+	if p == nil {
+		if p, err = m.detectFromLogin(ctx, e, t, version); err != nil {
+			_ = e.Close()
+			return nil, nil, err
+		}
+	}
+	drv := drivers[p.Completion](p)
+	login, err := drv.open(ctx, driverEnv{Expecter: e, Profile: p, Target: t, Logger: m.logger})
+	if err != nil {
+		_ = e.Close()
+		return nil, nil, fmt.Errorf("open shell on %s with profile %s: %w", t.Key(), p.Name, err)
+	}
+	m.logger.Debug("shell ready", "host", t.Alias, "key", t.Key(), "profile", p.Name, "login_bytes", len(login))
+	return &shell{conn: conn, ch: ch, e: e, drv: drv}, p, nil
+}
+
+// detectFromLogin waits (bounded) for the first prompt of any profile, or
+// a generic one, and picks the profile whose login patterns match the
+// identification line, banner and prompt. A device prompt consumed here is
+// asked for again with a newline so its driver sees a fresh one.
+func (m *Manager) detectFromLogin(ctx context.Context, e *expect.Expecter, t Target, version string) (*profiles.Profile, error) {
+	var prompts []expect.Pattern
+	for _, name := range m.profiles.Names() {
+		p, _ := m.profiles.Profile(name)
+		if p.Completion != profiles.CompletionPrompt {
+			continue
+		}
+		for _, mode := range p.Modes {
+			prompts = append(prompts, mode.Prompt)
+		}
+	}
+	prompts = append(prompts, genericPrompt)
+	login := ""
+	match, err := e.Expect(ctx, prompts, expect.ExpectOptions{Timeout: detectBound})
+	if err == nil {
+		login = match.Before + match.Text
+	} else if ctx.Err() != nil {
+		return nil, fmt.Errorf("wait for the login prompt of %s: %w", t.Key(), expectErr(err))
+	} else {
+		login = e.Pending()
+	}
+	name := m.profiles.Detect(t.Alias, t.HostName, version+"\n"+login)
+	if name == "" {
+		name = fallbackProfile
+	}
+	p, err := m.profile(name)
+	if err != nil {
+		return nil, err
+	}
+	m.logger.Info("profile detected", "host", t.Alias, "profile", name)
+	if p.Completion == profiles.CompletionPrompt {
+		if err := e.Send(ctx, "\n"); err != nil {
+			return nil, expectErr(err)
+		}
+	}
+	return p, nil
+}
