@@ -22,7 +22,12 @@ type DeviceOptions struct {
 	Username     string // zero means "admin"
 	Password     string // zero means "admin"
 	EnableSecret string // ios only; zero means "enablepw"
-	Listen       string // zero means "127.0.0.1:0"
+	// Enable says how "enable" answers on ios; zero asks for the secret.
+	Enable EnableStyle
+	// LoginPrivileged starts ios sessions at the privileged prompt, as for
+	// a user with privilege 15; zero starts at the user exec prompt.
+	LoginPrivileged bool
+	Listen          string // zero means "127.0.0.1:0"
 	// AllowRemote permits a non-loopback listen address (devsim
 	// --allow-remote); without it such an address is refused.
 	AllowRemote bool
@@ -44,6 +49,19 @@ type DeviceOptions struct {
 	// Logf receives server events (never secrets); nil is silent.
 	Logf func(format string, args ...any)
 }
+
+// EnableStyle is how a simulated IOS answers "enable".
+type EnableStyle int
+
+const (
+	// EnableAsk asks "Password: " for the enable secret (three tries).
+	EnableAsk EnableStyle = iota
+	// EnableDirect goes to the privileged prompt without a question.
+	EnableDirect
+	// EnableNoPassword refuses with "% No password set", as a device
+	// without an enable secret does on a vty, and stays unprivileged.
+	EnableNoPassword
+)
 
 // withDefaults returns a copy with zero fields filled.
 func (o DeviceOptions) withDefaults(p *simPlatform) DeviceOptions {

@@ -147,7 +147,7 @@ func (s *session) readLine(visible bool) (string, error) {
 		}
 		switch {
 		case b == '\r' || b == '\n':
-			if visible && s.atPrompt {
+			if visible && s.atPrompt && !s.mode.Plain {
 				s.echo([]byte(s.p.EchoPad))
 			}
 			s.echo([]byte("\r\n"))

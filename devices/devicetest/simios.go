@@ -47,8 +47,9 @@ func iosPlatform() *simPlatform {
 		Login: func(c *simCall) {
 			c.Print("\n" + c.Options().Banner + "\n\n")
 		},
-		InitialMode: "user",
-		ExecMode:    "enable",
+		InitialMode:    "user",
+		PrivilegedMode: "enable",
+		ExecMode:       "enable",
 		Modes: map[string]*simMode{
 			"user":          mode("user", "{host}>", 1, nil),
 			"enable":        mode("enable", "{host}#", 15, nil),

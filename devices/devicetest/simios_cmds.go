@@ -18,6 +18,14 @@ func iosEnable(c *simCall) error {
 	if c.Mode() == "enable" {
 		return nil
 	}
+	switch c.Options().Enable {
+	case EnableDirect:
+		c.SetMode("enable")
+		return nil
+	case EnableNoPassword:
+		c.Print("% No password set\n")
+		return nil
+	}
 	secret := []byte(c.Options().EnableSecret)
 	for range 3 {
 		pw, err := c.ReadLine("Password: ", true)

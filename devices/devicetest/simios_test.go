@@ -174,3 +174,29 @@ func TestIOSPingInterrupt(t *testing.T) {
 	term.send("ping nowhere\r")
 	term.expect("% Unrecognized host or address, or protocol not running.\r\n\r\nR1>")
 }
+
+// TestIOSEnableOutcomes covers the other answers a device can give to
+// enable, and a login that starts privileged.
+func TestIOSEnableOutcomes(t *testing.T) {
+	cases := []struct {
+		name string
+		opts DeviceOptions
+		send string
+		want string
+	}{
+		{"direct", DeviceOptions{Enable: EnableDirect}, "enable\r", "enable\r\nR1#"},
+		{"no password set", DeviceOptions{Enable: EnableNoPassword}, "enable\r", "enable\r\n% No password set\r\nR1>"},
+		{"login privileged", DeviceOptions{LoginPrivileged: true}, "show privilege\r", "Current privilege level is 15\r\nR1#"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.Platform = "ios"
+			term := dialTerm(t, StartDevice(t, tc.opts))
+			term.expect("##\r\n\r\nR1")
+			term.send(tc.send)
+			if got := term.expect(tc.want); strings.Contains(got, "Password") {
+				t.Errorf("asked for a password: %q", got)
+			}
+		})
+	}
+}

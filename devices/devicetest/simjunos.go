@@ -13,8 +13,9 @@ import (
 // simjunos_cmds.go, the configuration model in simjunos_conf.go.
 
 var (
-	junosOp   = []string{"op"}
-	junosConf = []string{"config"}
+	junosOp    = []string{"op"}
+	junosConf  = []string{"config"}
+	junosShell = []string{"shell"}
 )
 
 const junosVersion = "21.4R3.15"
@@ -40,10 +41,16 @@ func junosPlatform() *simPlatform {
 			c.Printf("--- JUNOS %s built 2023-01-01 00:00:00 UTC\n", junosVersion)
 		},
 		InitialMode: "op",
+		RootMode:    "shell",
 		ExecMode:    "op",
 		Modes: map[string]*simMode{
 			"op":     {Name: "op", Prompt: "{user}@{host}> ", Privilege: 15},
 			"config": {Name: "config", Prompt: "{user}@{host}# ", ShowContext: true, Privilege: 15},
+			"shell": {Name: "shell", Prompt: "{user}@{host}:~ # ", Privilege: 15, Plain: true,
+				Errors: map[errKind]simErrorForm{
+					kindUnknown: {Text: "{word}: Command not found.\n"},
+					kindInvalid: {Text: "{word}: Command not found.\n"},
+				}},
 		},
 		Commands: junosCommands(),
 		Errors: map[errKind]simErrorForm{
@@ -95,8 +102,13 @@ func junosCommands() []simCommand {
 		{Syntax: "configure", Modes: junosOp, Help: "Manipulate software configuration information", Run: junosConfigure},
 		{Syntax: "configure exclusive", Modes: junosOp, Run: junosConfigure},
 		{Syntax: "configure private", Modes: junosOp, Run: junosConfigure},
-		{Syntax: "exit", Modes: junosOp, Help: "Exit the management session", Run: endSession},
-		{Syntax: "quit", Modes: junosOp, Help: "Exit the management session", Run: endSession},
+		{Syntax: "exit", Modes: junosOp, Help: "Exit the management session", Run: junosExitCLI},
+		{Syntax: "quit", Modes: junosOp, Help: "Exit the management session", Run: junosExitCLI},
+		{Syntax: "cli", Modes: junosShell, Run: setModeRun("op")},
+		{Syntax: "exit", Modes: junosShell, Run: endSession},
+		{Syntax: "logout", Modes: junosShell, Run: endSession},
+		{Syntax: "uname [<line>]", Modes: junosShell, Text: "JUNOS\n"},
+		{Syntax: "pwd", Modes: junosShell, Text: "/root\n"},
 		{Syntax: "set <line>", Modes: junosConf, Help: "Set a parameter", Run: junosSet},
 		{Syntax: "delete <line>", Modes: junosConf, Help: "Delete a data element", Run: junosDelete},
 		{Syntax: "edit <line>", Modes: junosConf, Help: "Edit a sub-element", Run: junosEdit},
@@ -123,6 +135,16 @@ func junosMatch(arg string) func(string) bool {
 		return re.MatchString
 	}
 	return func(line string) bool { return strings.Contains(line, arg) }
+}
+
+// junosExitCLI leaves the CLI: root returns to the shell it came from,
+// everyone else ends the session.
+func junosExitCLI(c *simCall) error {
+	if c.Options().Username == "root" {
+		c.SetMode("shell")
+		return nil
+	}
+	return errEndSession
 }
 
 func junosScreenLength(c *simCall) error {

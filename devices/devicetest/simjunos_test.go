@@ -165,3 +165,16 @@ func TestJunosRebootDropsConnection(t *testing.T) {
 		t.Errorf("connection still usable after a confirmed reboot")
 	}
 }
+
+func TestJunosRootShell(t *testing.T) {
+	d := StartDevice(t, DeviceOptions{Platform: "junos", Username: "root"})
+	term := dialTerm(t, d)
+	runSteps(t, term, []termStep{
+		{name: "shell prompt", want: []string{"UTC\r\nroot@vmx1:~ # "}},
+		{name: "unknown", send: "show version\r", want: []string{"show: Command not found.\r\nroot@vmx1:~ # "}},
+		{name: "cli", send: "cli\r", want: []string{"cli\r\n\r\nroot@vmx1> "}},
+		{name: "back to shell", send: "exit\r", want: []string{"exit \r\nroot@vmx1:~ # "}},
+	})
+	term.send("exit\r")
+	term.waitEnd()
+}

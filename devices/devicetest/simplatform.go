@@ -22,10 +22,14 @@ type simPlatform struct {
 	// and its first prompt (banners, version lines).
 	Login func(c *simCall)
 
-	InitialMode string              // mode a shell starts in
-	ExecMode    string              // mode exec requests run in
-	Modes       map[string]*simMode // by Mode.Name
-	Commands    []simCommand
+	InitialMode string // mode a shell starts in
+	// PrivilegedMode is where DeviceOptions.LoginPrivileged starts.
+	PrivilegedMode string
+	// RootMode is where the root user starts (the Junos FreeBSD shell).
+	RootMode string
+	ExecMode string              // mode exec requests run in
+	Modes    map[string]*simMode // by Mode.Name
+	Commands []simCommand
 
 	// FoldCase makes command words match regardless of case (IOS).
 	FoldCase bool
@@ -81,6 +85,9 @@ type simMode struct {
 	CtrlZ bool
 	// Privilege is what "show privilege" reports in this mode.
 	Privilege int
+	// Plain drops the platform's blank line before this mode's prompt
+	// and its echo padding: a Unix shell has neither.
+	Plain bool
 }
 
 // simPager describes how a platform pauses long output.

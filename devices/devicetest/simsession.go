@@ -93,7 +93,7 @@ func (s *session) startReader() {
 func (s *session) runShell() {
 	s.startReader()
 	defer s.stopAsync()
-	s.setMode(s.p.InitialMode)
+	s.setMode(s.initialMode())
 	if s.p.Login != nil {
 		s.p.Login(&simCall{s: s})
 	}
@@ -121,6 +121,17 @@ func (s *session) runShell() {
 			return
 		}
 	}
+}
+
+// initialMode picks where a shell starts for this user and options.
+func (s *session) initialMode() string {
+	switch {
+	case s.opts.Username == "root" && s.p.RootMode != "":
+		return s.p.RootMode
+	case s.opts.LoginPrivileged && s.p.PrivilegedMode != "":
+		return s.p.PrivilegedMode
+	}
+	return s.p.InitialMode
 }
 
 // runExec runs one command in the platform's exec mode without paging,
@@ -269,7 +280,7 @@ func (s *session) promptBlock() string {
 }
 
 func (s *session) printPrompt() {
-	if s.p.BlankBeforePrompt && s.afterCmd {
+	if s.p.BlankBeforePrompt && s.afterCmd && !s.mode.Plain {
 		s.print("\n")
 	}
 	s.print(s.promptBlock())
