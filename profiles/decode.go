@@ -225,5 +225,5 @@ func (d *decoder) syntaxError(err error) {
 		msg = strings.TrimSpace(strings.Replace(msg, m[0]+":", "", 1))
 	}
 	d.errs = append(d.errs, &LoadError{File: d.file, Line: line, Msg: "not valid YAML: " + msg,
-		Hint: "check the indentation and quote values that contain : # { } [ ] or start with a special character"})
+		Hint: "check the indentation (spaces, never tabs) and quote values that contain : # { } [ ] or start with a special character"})
 }

@@ -68,6 +68,12 @@ func TestProfilesShow(t *testing.T) {
 	if p.Name != "junos" || !strings.Contains(out, "--- JUNOS") {
 		t.Errorf("show junos printed profile %q:\n%s", p.Name, out)
 	}
+	// A user profile is shown as its file reads, comments included.
+	writeProfile(t, dir, "eos.yaml", "# our switches\n"+eosProfile)
+	code, out, errOut = runArgs(t, "profiles", "show", "--profiles-dir", dir, "arista_eos")
+	if code != 0 || !strings.Contains(out, "# our switches\n"+eosProfile) || !strings.Contains(out, filepath.Join(dir, "eos.yaml")) {
+		t.Errorf("show user profile: code %d, out %q, stderr %q", code, out, errOut)
+	}
 	code, _, errOut = runArgs(t, "profiles", "--profiles-dir", dir, "show", "nxos")
 	if code != 1 || !strings.Contains(errOut, `no profile "nxos"`) || !strings.Contains(errOut, "cisco_ios") {
 		t.Errorf("unknown name: code %d, stderr %q", code, errOut)
