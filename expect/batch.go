@@ -133,10 +133,11 @@ func (e *Expecter) runStep(ctx context.Context, i int, st Step, replies []messag
 		patterns[j] = c.Pattern
 	}
 	counts := make([]int, len(st.Cases))
+	start := time.Now()
 	for {
 		left := time.Until(deadline)
 		if left <= 0 {
-			return Match{}, fmt.Errorf("expect: step %d: %w", i, &TimeoutError{Patterns: patterns, Tail: tailOf(e.Pending(), 500)})
+			return Match{}, fmt.Errorf("expect: step %d: %w", i, &TimeoutError{Patterns: patterns, Tail: tailOf(e.Pending(), 500), Elapsed: time.Since(start)})
 		}
 		m, err := e.Expect(ctx, patterns, ExpectOptions{Timeout: left})
 		if err != nil {

@@ -1,6 +1,7 @@
 package expect
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -91,5 +92,43 @@ func TestExpectTenMiBWithBoundedMemory(t *testing.T) {
 	// of the window is the most the expecter may hold at once.
 	if bound := window + 4*readBuf; maxLen > bound || maxCap > 2*bound {
 		t.Errorf("expecter buffer reached len %d cap %d, bound %d", maxLen, maxCap, bound)
+	}
+}
+
+func TestIdleTextIsBounded(t *testing.T) {
+	e, r := newPiped(t, Options{Window: 1024})
+	feed(t, r.Remote, strings.Repeat("log line between commands\r\n", 10_000), "R1#")
+	waitPending(t, e, "R1#")
+	e.mu.Lock()
+	held := len(e.buf)
+	e.mu.Unlock()
+	if held > idleKeep {
+		t.Fatalf("holds %d bytes between calls, bound %d", held, idleKeep)
+	}
+	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{})
+	if !strings.HasSuffix(m.Before, "log line between commands\n") || len(m.Before) > idleKeep {
+		t.Fatalf("Before has %d bytes ending %q", len(m.Before), tailOf(m.Before, 40))
+	}
+}
+
+func TestWithoutCaptureOldTextIsDropped(t *testing.T) {
+	e, r := newPiped(t, Options{Window: 1024})
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Expect(testCtx(t), []Pattern{lit("never")}, ExpectOptions{Timeout: time.Hour})
+		done <- err
+	}()
+	waitActive(t, e)
+	writeLines(t, r.Remote, 200<<10, "")
+	waitPending(t, e, strings.Repeat("x", 60)+"\n")
+	e.mu.Lock()
+	held := len(e.buf)
+	e.mu.Unlock()
+	if held > 1024+4*readBuf {
+		t.Fatalf("holds %d bytes while an Expect without capture waits, window 1024", held)
+	}
+	e.Close()
+	if err := <-done; !errors.Is(err, ErrClosed) {
+		t.Fatalf("waiting Expect: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,42 +89,39 @@ func FuzzMatch(f *testing.F) {
 			want = append(want, at+i)
 			at += i + len(pat)
 		}
-
-		e := New(&chunkReader{data: []byte(stream), cuts: cuts}, io.Discard, Options{})
-		defer e.Close()
-		out := NewOutput(0)
-		var got []int
-		end := 0
-		for {
-			seen := out.Len()
-			m, err := e.Expect(testCtx(t), []Pattern{p}, ExpectOptions{Timeout: 10 * time.Second, Capture: out})
-			if errors.Is(err, ErrClosed) {
-				break
-			}
-			if err != nil {
-				t.Fatalf("Expect: %v", err)
-			}
-			captured, _, _ := out.ReadAt(seen, 0)
-			if before := captured + m.Before; before != stream[end:end+len(before)] {
-				t.Fatalf("text before match %d is %q, want %q", len(got), before, stream[end:end+len(before)])
-			}
-			pos := end + len(captured) + len(m.Before)
-			got = append(got, pos)
-			if m.Text != pat {
-				t.Fatalf("matched %q, want %q", m.Text, pat)
-			}
-			end = pos + len(pat)
-			if len(got) > len(want) {
-				break
-			}
-		}
-		if len(got) != len(want) {
+		if got := matchPositions(t, stream, p, cuts, len(want)); !slices.Equal(got, want) {
 			t.Fatalf("found %q at %v, want %v in %q", pat, got, want, stream)
 		}
-		for i := range got {
-			if got[i] != want[i] {
-				t.Fatalf("found %q at %v, want %v in %q", pat, got, want, stream)
-			}
-		}
 	})
+}
+
+// matchPositions reads stream in pieces given by cuts and expects p until
+// the stream ends (or more than limit matches were found). It returns where
+// each match started, checking that the text before each match is exactly
+// the stream's.
+func matchPositions(t *testing.T, stream string, p Pattern, cuts []byte, limit int) []int {
+	t.Helper()
+	e := New(&chunkReader{data: []byte(stream), cuts: cuts}, io.Discard, Options{})
+	defer e.Close()
+	out := NewOutput(0)
+	var got []int
+	end := 0
+	for len(got) <= limit {
+		seen := out.Len()
+		m, err := e.Expect(testCtx(t), []Pattern{p}, ExpectOptions{Timeout: 10 * time.Second, Capture: out})
+		if errors.Is(err, ErrClosed) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Expect: %v", err)
+		}
+		captured, _, _ := out.ReadAt(seen, 0)
+		before := captured + m.Before
+		if !strings.HasPrefix(stream[end:], before) || m.Text != p.Name {
+			t.Fatalf("match %d: before %q and text %q do not continue the stream at %d: %q", len(got), before, m.Text, end, stream[end:])
+		}
+		got = append(got, end+len(before))
+		end += len(before) + len(m.Text)
+	}
+	return got
 }

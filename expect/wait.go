@@ -95,6 +95,7 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 	}
 	e.mu.Unlock()
 
+
 	timer := time.NewTimer(opts.Timeout)
 	defer timer.Stop()
 	var cause error
@@ -121,9 +122,6 @@ func (e *Expecter) giveUp(w *waiter, cause error, start time.Time) {
 		e.carry = echoCarry{echo: w.echo, pending: w.echoSt == echoPending, tail: w.echoTail}
 	}
 	tail := tailOf(e.text(), 500)
-	// Text already written to Capture was delivered: it must not be
-	// delivered again by the next call.
-	e.buf = e.buf[:copy(e.buf, e.buf[min(w.captured, len(e.buf)):])]
 	if cause == ErrTimeout {
 		e.fail(w, &TimeoutError{Patterns: w.patterns, Tail: tail, Elapsed: time.Since(start)})
 		return
@@ -154,7 +152,12 @@ func (e *Expecter) takeEcho(w *waiter, echo string) {
 	}
 }
 
+// fail ends a call without a match. Called with mu held.
 func (e *Expecter) fail(w *waiter, err error) {
+	// Text already written to Capture was delivered: it must not be
+	// delivered again by the next call.
+	e.buf = e.buf[:copy(e.buf, e.buf[min(w.captured, len(e.buf)):])]
+	w.captured, w.from = 0, 0
 	w.err = err
 	w.finished = true
 	close(w.done)
