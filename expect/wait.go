@@ -95,7 +95,6 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 	}
 	e.mu.Unlock()
 
-
 	timer := time.NewTimer(opts.Timeout)
 	defer timer.Stop()
 	var cause error
