@@ -60,6 +60,9 @@ func TestSimSharedHostname(t *testing.T) {
 	b.expect("edge-1>")
 	a.send("enable\renablepw\rconf t\rhostname core-2\r")
 	a.expect("core-2(config)#")
+	// Configuration prompts cut a long hostname to 20 characters.
+	a.send("hostname aggregation-switch-0042.lab\rhostname core-2\r")
+	a.expect("\r\naggregation-switch-0(config)#hostname core-2\r\ncore-2(config)#")
 	c := dialTerm(t, d)
 	c.expect("\r\ncore-2>")
 	b.send("\r")

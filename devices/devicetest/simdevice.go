@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -101,6 +102,7 @@ func (d *Device) ClientConfig() *ssh.ClientConfig {
 		User:            d.Options.Username,
 		Auth:            []ssh.AuthMethod{ssh.Password(d.Options.Password)},
 		HostKeyCallback: ssh.FixedHostKey(d.HostKey),
+		Timeout:         30 * time.Second,
 	}
 }
 

@@ -36,7 +36,11 @@ func init() { platforms["ios"] = iosPlatform() }
 func iosPlatform() *simPlatform {
 	cfgErr := map[errKind]simErrorForm{kindUnknown: {Caret: true, Text: iosInvalid}}
 	mode := func(name, prompt string, priv int, errs map[errKind]simErrorForm) *simMode {
-		return &simMode{Name: name, Prompt: prompt, Privilege: priv, Errors: errs, CtrlZ: errs != nil}
+		m := &simMode{Name: name, Prompt: prompt, Privilege: priv, Errors: errs, CtrlZ: errs != nil}
+		if errs != nil {
+			m.HostMax = 20 // configuration prompts show at most 20 characters of the hostname
+		}
+		return m
 	}
 	return &simPlatform{
 		Name:            "ios",

@@ -77,6 +77,9 @@ type simMode struct {
 	// Prompt is the prompt text with {host} and {user} placeholders,
 	// for example "{host}(config)#" or "{user}@{host}> ".
 	Prompt string
+	// HostMax shortens the hostname in this mode's prompt to at most this
+	// many characters (IOS does in configuration modes); zero keeps it.
+	HostMax int
 	// ShowContext prints the platform's context line above the prompt.
 	ShowContext bool
 	// Errors override the platform's error texts in this mode.
@@ -187,6 +190,9 @@ func textOutput(text string) simOutput {
 
 // prompt renders a mode's prompt for a host and user.
 func (m *simMode) prompt(host, user string) string {
+	if m.HostMax > 0 && len(host) > m.HostMax {
+		host = host[:m.HostMax]
+	}
 	return strings.NewReplacer("{host}", host, "{user}", user).Replace(m.Prompt)
 }
 
