@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"fmt"
+	"regexp"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -79,6 +80,11 @@ func (d *decoder) mode(n *yaml.Node, f map[string]*yaml.Node, path string, c Com
 			"capture the hostname as (?P<host>...) so the prompt can be pinned to the device's real name")
 		return Mode{Name: name}, false
 	}
+	if hostGroups(prompt.Regexp) > 1 {
+		d.fail(f["prompt"], ppath, fmt.Sprintf("the prompt of mode %q has more than one (?P<host>...) group", name),
+			"use one host group and put alternatives inside it, so the hostname is always in the same group")
+		return Mode{Name: name}, false
+	}
 	m := Mode{Name: name, Prompt: prompt}
 	if f["min_host_length"] != nil {
 		m.MinHostLength, _ = d.integer(f["min_host_length"], join(path, "min_host_length"), 1, 63)
@@ -145,4 +151,14 @@ func modeNames(p *Profile) string {
 		s += m.Name
 	}
 	return s
+}
+
+func hostGroups(re *regexp.Regexp) int {
+	n := 0
+	for _, name := range re.SubexpNames() {
+		if name == "host" {
+			n++
+		}
+	}
+	return n
 }

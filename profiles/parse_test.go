@@ -90,6 +90,8 @@ func TestParseErrors(t *testing.T) {
 			22, "modes[1].prompt.tests.no_match[0]", `matches the sample "R1# is monitored"`, "stricter"},
 		{"no host group", edit(t, `'^(?P<host>[\w.-]+)#\s*$'`, `'^[\w.-]+#\s*$'`),
 			20, "modes[1].prompt", "no (?P<host>...) group", "capture the hostname"},
+		{"two host groups", edit(t, `'^(?P<host>[\w.-]+)#\s*$'`, `'^(?:(?P<host>[\w.-]+)#|(?P<host>[\w.-]+)\$)\s*$'`),
+			20, "modes[1].prompt", "more than one (?P<host>...) group", "put alternatives inside it"},
 		{"unknown secret", edit(t, "{{enable_secret}}", "{{enable_secert}}"),
 			13, "modes[0].transitions[0].steps[0].expect[0].reply", `unknown secret reference "{{enable_secert}}"`, "{{enable_secret}}"},
 		{"spaced secret", edit(t, "{{enable_command}}", "{{ enable_command }}"),
