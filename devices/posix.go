@@ -119,10 +119,35 @@ func (d *posixDriver) run(ctx context.Context, j *job) (jobResult, error) {
 		return d.runFallback(ctx, j)
 	}
 	d.e.Discard() // a background job's late output belongs to no command
-	if err := d.e.Send(ctx, j.Command+"\n"); err != nil {
+	if err := d.e.Send(ctx, commandLine(j.Command)); err != nil {
 		return jobResult{}, expectErr(err)
 	}
 	j.Report(StatusRunning, "")
+	res, err := d.wait(ctx, j)
+	if err == nil && (j.Interrupted() || res.Err != nil) {
+		// a Ctrl+C that reached the shell just after the command ended
+		// makes it print one more marker; settle before the next command
+		err = d.sync(ctx)
+	}
+	return res, err
+}
+
+// commandLine is what is typed for a command: one line, or a brace group
+// when it spans lines, so that the shell prints one marker for all of it
+// (each line would otherwise be a command of its own with its own
+// prompt). Trailing line endings are dropped: an empty line would print a
+// marker of its own.
+func commandLine(cmd string) string {
+	cmd = strings.TrimRight(cmd, "\r\n")
+	if strings.ContainsAny(cmd, "\r\n") {
+		return "{\n" + cmd + "\n}\n"
+	}
+	return cmd + "\n"
+}
+
+// wait follows a sent command to its marker, answering the session's sudo
+// prompt and reporting input prompts on the way.
+func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 	patterns := []expect.Pattern{d.donePattern(), {Name: "sudo prompt", Regexp: d.m.sudoPrompt}}
 	if d.inputs.Regexp != nil {
 		patterns = append(patterns, d.inputs)
@@ -221,6 +246,28 @@ func (d *posixDriver) internal(ctx context.Context, line string) (int, error) {
 	code, _ := strconv.Atoi(m.Groups[1])
 	d.cwd = m.Groups[2]
 	return code, nil
+}
+
+// sync runs a no-op that prints a fresh random text and waits for it and
+// the marker after it, consuming any marker left over from a Ctrl+C.
+func (d *posixDriver) sync(ctx context.Context) error {
+	nonce := randomHex(8)
+	// the printed text carries \x1e, which the typed line (octal escapes)
+	// cannot, so only the output matches
+	if err := d.e.Send(ctx, " printf '\\036sync-%s\\037' "+nonce+"\n"); err != nil {
+		return expectErr(err)
+	}
+	synced := expect.Pattern{Name: "sync", Regexp: regexp.MustCompile("\x1esync-" + nonce + "\x1f")}
+	for _, p := range []expect.Pattern{synced, d.donePattern()} {
+		m, err := d.e.Expect(ctx, []expect.Pattern{p}, expect.ExpectOptions{Timeout: posixInternalTimeout})
+		if err != nil {
+			return fmt.Errorf("resynchronize with the shell after an interrupt: %w", expectErr(err))
+		}
+		if p.Regexp == d.m.done {
+			d.cwd = m.Groups[2]
+		}
+	}
+	return nil
 }
 
 // expectErr maps the engine's sentinels onto this package's, keeping the

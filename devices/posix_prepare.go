@@ -57,7 +57,8 @@ func randomHex(n int) string {
 //     commands: input or Ctrl+C sent right after a command can never reach
 //     readline instead of the program (nor be echoed by it), and there is
 //     no bracketed paste; PROMPT_COMMAND reads $? first and prints the
-//     marker; PS1 empty;
+//     marker, and is exported so that an interactive bash started from
+//     this one (`bash`, `exec bash`) still prints it; PS1 empty;
 //   - zsh: the line editor off (it echoes by itself even with -echo),
 //     precmd prints the marker, no PROMPT_SP, RPROMPT or EOL mark, and
 //     comments allowed as in the other shells;
@@ -83,7 +84,8 @@ func posixPreparation(m posixMarkers, env map[string]string) string {
 		`case $HISTCONTROL in *ignorespace*|*ignoreboth*) ;; ` +
 		`*) history -d -1 2>/dev/null; HISTCONTROL="${HISTCONTROL:+$HISTCONTROL:}ignorespace";; esac; ` +
 		`set +o emacs +o vi 2>/dev/null; unset PROMPT_COMMAND; PS1=''; ` +
-		`PROMPT_COMMAND='__mcpssh_s=$?; printf "\036%s:%s:%s\037" "$__mcpssh_t" "$__mcpssh_s" "$PWD"'; `)
+		`PROMPT_COMMAND='__mcpssh_s=$?; printf "\036%s:%s:%s\037" "$__mcpssh_t" "$__mcpssh_s" "$PWD"'; ` +
+		`export __mcpssh_t PROMPT_COMMAND; `)
 	b.WriteString(`elif [ -n "$ZSH_VERSION" ]; then ` +
 		`eval 'precmd_functions=(); precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; }; ` +
 		`unsetopt PROMPT_SP PROMPT_CR ZLE; setopt HIST_IGNORE_SPACE INTERACTIVE_COMMENTS; PROMPT_EOL_MARK=""; RPROMPT=""; RPS1=""; PS1=""'; `)

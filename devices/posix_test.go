@@ -34,6 +34,10 @@ func TestPosixShells(t *testing.T) {
 		{"for i in 1 2 3\ndo\n  echo \"n$i\"\ndone", StatusCompleted, 0, "n1\nn2\nn3\n"},
 		{"cat <<'EOF'\nx  y\n$HOME\nEOF", StatusCompleted, 0, "x  y\n$HOME\n"},
 		{"echo kept # a trailing comment", StatusCompleted, 0, "kept\n"},
+		{"echo a\n\necho b", StatusCompleted, 0, "a\nb\n"},
+		{"false\necho last line decides", StatusCompleted, 0, "last line decides\n"},
+		{"echo one line\n", StatusCompleted, 0, "one line\n"},
+		{"echo c\n\n", StatusCompleted, 0, "c\n"},
 		// a line that looks like a marker but lacks the session's token
 		{`printf '\036deadbeef:0:/\037\n'; echo after`, StatusCompleted, 0, "\x1edeadbeef:0:/\x1f\nafter\n"},
 		{"echo err >&2; echo out", StatusCompleted, 0, "err\nout\n"},
@@ -69,6 +73,24 @@ func TestPosixInterrupt(t *testing.T) {
 	}
 	info, out := h.run(t, "bash", "echo still here", RunOptions{})
 	wantDone(t, info, out, StatusCompleted, 0, "still here\n")
+}
+
+// TestPosixNestedShell: a bash started from the session's bash, or put in
+// its place by exec, keeps completing commands.
+func TestPosixNestedShell(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash")
+	for _, step := range []struct{ cmd, want string }{
+		{"cd /tmp", ""},
+		{"bash --norc", ""},
+		{"echo $SHLVL", "2\n"},
+		{"exit", "exit\n"}, // an interactive bash says so as it leaves
+		{"echo $SHLVL; pwd", "1\n/tmp\n"},
+		{"exec bash --norc", ""},
+		{"echo replaced $SHLVL", "replaced 1\n"},
+	} {
+		info, out := h.run(t, "bash", step.cmd, RunOptions{})
+		wantDone(t, info, out, StatusCompleted, 0, step.want)
+	}
 }
 
 // TestPosixInput: programs reading stdin get exactly what SendInput sends,
