@@ -74,19 +74,28 @@ func tailOf(s string, n int) string {
 	return s[i:]
 }
 
-// windowStart returns where the searched tail of text begins: window bytes
-// from the end, moved back to the start of that line when the line is not
-// longer than the window, so that patterns anchored at a line start see
-// whole lines.
-func windowStart(text string, window int) int {
-	if len(text) <= window {
+// windowStart returns where the searched tail of the text buf+cur begins:
+// window bytes from the end, moved back to the start of that line when the
+// line is not longer than the window, so that patterns anchored at a line
+// start see whole lines. It never splits a UTF-8 character.
+func windowStart(buf []byte, cur string, window int) int {
+	total := len(buf) + len(cur)
+	if total <= window {
 		return 0
 	}
-	start := len(text) - window
-	if nl := strings.LastIndexByte(text[:start], '\n'); nl >= 0 && start-nl-1 <= window {
+	start := total - window
+	if start >= len(buf) {
+		// The current line alone is longer than the window.
+		i := start - len(buf)
+		for i > 0 && !utf8.RuneStart(cur[i]) {
+			i--
+		}
+		return len(buf) + i
+	}
+	if nl := bytes.LastIndexByte(buf[:start], '\n'); nl >= 0 && start-nl-1 <= window {
 		return nl + 1
 	}
-	for start > 0 && !utf8.RuneStart(text[start]) {
+	for start > 0 && !utf8.RuneStart(buf[start]) {
 		start--
 	}
 	return start

@@ -125,3 +125,22 @@ func matchPositions(t *testing.T, stream string, p Pattern, cuts []byte, limit i
 	}
 	return got
 }
+
+func TestWindowStart(t *testing.T) {
+	cases := []struct {
+		buf, cur string
+		window   int
+		want     int
+	}{
+		{"short\n", "R1#", 100, 0},
+		{"aaaa\nbbbb\ncccc\n", "R1#", 8, 10},      // back to the start of "cccc"
+		{"aaaa\nbbbbbbbbbbbbbbbbbbbb", "", 8, 17}, // line longer than the window: cut inside it
+		{"x\n", strings.Repeat("y", 20), 8, 14},   // cut inside the current line
+		{"ab€€", "", 5, 5},                        // never inside a character
+	}
+	for _, tc := range cases {
+		if got := windowStart([]byte(tc.buf), tc.cur, tc.window); got != tc.want {
+			t.Errorf("windowStart(%q, %q, %d) = %d, want %d", tc.buf, tc.cur, tc.window, got, tc.want)
+		}
+	}
+}

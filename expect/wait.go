@@ -165,29 +165,48 @@ func (e *Expecter) fail(w *waiter, err error) {
 // evaluate looks for the waiter's patterns in the unconsumed text. Called
 // with mu held, by the reader after each chunk and by Expect at its start.
 func (e *Expecter) evaluate(w *waiter) {
+	if w.echoSt == echoPending || w.echoTail {
+		if !e.settleEcho(w) {
+			return
+		}
+	}
+	// Only the window's tail is searched, and only it is made a string:
+	// the cost of a read stays flat however much text it brought.
+	cur := e.norm.current()
+	start := max(w.from, windowStart(e.buf, cur, e.window))
+	var region string
+	if lb := len(e.buf); start >= lb {
+		region = cur[start-lb:]
+	} else {
+		region = string(e.buf[start:]) + cur
+	}
+	if f, ok := search(region, w.patterns); ok {
+		f.start += start
+		f.end += start
+		e.matched(w, e.text(), f)
+		return
+	}
+	e.keepWindow(w)
+}
+
+// settleEcho removes the echo and the rest of its line as they arrive. It
+// returns false while patterns must not be searched yet.
+func (e *Expecter) settleEcho(w *waiter) bool {
 	text := e.text()
 	if w.echoSt == echoPending {
 		var ok bool
 		if text, ok = e.resolveEcho(w, text); !ok {
-			return
+			return false
 		}
 	}
 	if w.echoTail {
 		n, done := echoTailEnd(text[w.from:])
 		if n > 0 {
 			e.cut(w.from, w.from+n)
-			text = e.text()
 		}
 		w.echoTail = !done
 	}
-	start := max(w.from, windowStart(text, e.window))
-	if f, ok := search(text[start:], w.patterns); ok {
-		f.start += start
-		f.end += start
-		e.matched(w, text, f)
-		return
-	}
-	e.keepWindow(w)
+	return true
 }
 
 // resolveEcho finds and removes the echo. ok is false while the echo may
