@@ -55,6 +55,7 @@ func serverBinary(t testing.TB) string {
 		if raceEnabled {
 			args = append(args, "-race")
 		}
+		args = append(args, e2eTags...)
 		args = append(args, "github.com/mcp-ssh-session/mcp-ssh-session/cmd/mcp-ssh-session")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()

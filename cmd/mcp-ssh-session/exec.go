@@ -44,7 +44,7 @@ func runExec(ctx context.Context, args []string, s stdio) int {
 	f.register(fs)
 	fs.StringVar(&f.session, "session", "", "named shell on the host (default \"default\")")
 	fs.StringVar(&f.profile, "profile", "", "force a device profile (linux, cisco_ios, junos, or a user profile)")
-	fs.DurationVar(&f.timeout, "timeout", 0, "give up after this long, interrupting the command (default: wait until it ends)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "interrupt the command when it runs longer than this (default: wait until it ends)")
 	fs.StringVar(&f.sudoEnv, "sudo-password-env", "", "name of the environment variable holding the sudo password")
 	fs.StringVar(&f.enableEnv, "enable-secret-env", "", "name of the environment variable holding the enable secret")
 	fs.StringVar(&f.user, "user", "", "login user (default from ~/.ssh/config; USER@HOST works too)")
@@ -84,15 +84,17 @@ Flags:
 		return exitMachinery
 	}
 	defer e.shutdown(ctx)
-	if f.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.timeout)
-		defer cancel()
-	}
+	// Connecting is bounded by the host's ConnectTimeout; --timeout bounds
+	// the command, as it does for execute_command.
 	c, err := e.manager.Start(ctx, req, f.session, command, opts)
 	if err != nil {
 		fmt.Fprintf(s.err, "mcp-ssh-session exec: %s: %v\n", req.Host, err)
 		return exitMachinery
+	}
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
 	}
 	return follow(ctx, c, s)
 }
@@ -227,6 +229,9 @@ func readLines(in io.Reader, out chan<- string, done <-chan struct{}) {
 
 // exitCode maps a finished command to the process exit code.
 func exitCode(info devices.CommandInfo, stderr io.Writer) int {
+	if info.Fallback != "" {
+		fmt.Fprintf(stderr, "mcp-ssh-session exec: the shell could not be prepared (%s); the exit status is unknown\n", info.Fallback)
+	}
 	if info.ErrorLine != "" {
 		fmt.Fprintf(stderr, "mcp-ssh-session exec: device error: %s\n", info.ErrorLine)
 	}

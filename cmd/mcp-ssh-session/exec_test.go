@@ -30,7 +30,14 @@ func execHost(t *testing.T) []string {
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return []string{"--ssh-config", path, "--log-file", filepath.Join(home, "exec.log")}
+	logPath := filepath.Join(home, "exec.log")
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(logPath)
+			t.Logf("exec log:\n%s", b)
+		}
+	})
+	return []string{"--ssh-config", path, "--log-file", logPath, "--log-level", "debug"}
 }
 
 func runExecArgs(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -44,9 +51,9 @@ func runExecArgs(t *testing.T, stdin string, args ...string) (int, string, strin
 
 func TestExecPassesOutputAndExitStatus(t *testing.T) {
 	flags := execHost(t)
-	code, out, errOut := runExecArgs(t, "", append(flags, "lab", "--", "echo", "hello;", "exit", "3")...)
+	code, out, errOut := runExecArgs(t, "", append(flags, "lab", "--", "echo", "hello;", "sh", "-c", "'exit 3'")...)
 	if code != 3 || out != "hello\n" {
-		t.Errorf("exec echo hello; exit 3: code %d stdout %q stderr %q, want 3 and %q", code, out, errOut, "hello\n")
+		t.Errorf("exec echo hello; sh -c 'exit 3': code %d stdout %q stderr %q, want 3 and %q", code, out, errOut, "hello\n")
 	}
 	code, out, errOut = runExecArgs(t, "", append(flags, "lab", "--", "cd /tmp && pwd")...)
 	if code != 0 || out != "/tmp\n" {
@@ -72,7 +79,8 @@ func TestExecFailures(t *testing.T) {
 		{[]string{"lab"}, exitUsage, "usage"},
 		{[]string{"--sudo-password-env", "MCPT_UNSET_VAR", "lab", "--", "true"}, exitUsage, "MCPT_UNSET_VAR"},
 		{[]string{"no-such-host.invalid", "--", "true"}, exitMachinery, "no-such-host.invalid"},
-		{[]string{"--timeout", "1s", "lab", "--", "sleep 60"}, exitTimeout, "timeout"},
+		{[]string{"--timeout", "2s", "lab", "--", "sleep 60"}, exitTimeout, "timeout"},
+		{[]string{"lab", "--", "exit"}, exitMachinery, "lost"},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runExecArgs(t, "", append(flags, tt.args...)...)

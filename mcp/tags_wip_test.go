@@ -1,0 +1,5 @@
+//go:build wip
+
+package mcp
+
+var e2eTags = []string{"-tags", "wip"}
