@@ -22,10 +22,11 @@ type simDevice struct {
 	sections map[string][]string
 	order    []string // section names in creation order
 	flags    map[string]bool
+	counters map[string]int
 }
 
 func newSimDevice(host string) *simDevice {
-	return &simDevice{host: host, sections: map[string][]string{}, flags: map[string]bool{}}
+	return &simDevice{host: host, sections: map[string][]string{}, flags: map[string]bool{}, counters: map[string]int{}}
 }
 
 func (d *simDevice) hostname() string {
@@ -77,6 +78,14 @@ func (d *simDevice) setFlag(name string, v bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.flags[name] = v
+}
+
+// count adds delta to a named counter and returns its new value.
+func (d *simDevice) count(name string, delta int) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.counters[name] += delta
+	return d.counters[name]
 }
 
 // Device is a simulated network device started for a test.

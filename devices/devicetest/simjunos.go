@@ -40,6 +40,7 @@ func junosPlatform() *simPlatform {
 			c.Print(c.Options().Banner + "\n")
 			c.Printf("--- JUNOS %s built 2023-01-01 00:00:00 UTC\n", junosVersion)
 		},
+		Logout:      junosLogout,
 		InitialMode: "op",
 		RootMode:    "shell",
 		ExecMode:    "op",

@@ -12,6 +12,24 @@ import (
 
 const junosCandidateKey = "candidate"
 
+// junosEditors counts the sessions in configuration mode on a device.
+const junosEditors = "editors"
+
+// junosLeaveConfig returns to operational mode.
+func junosLeaveConfig(c *simCall) {
+	c.Println("Exiting configuration mode")
+	c.SetMode("op")
+	c.SetContext(nil)
+	c.device().count(junosEditors, -1)
+}
+
+// junosLogout releases configuration mode when a session ends in it.
+func junosLogout(c *simCall) {
+	if c.Mode() == "config" {
+		c.device().count(junosEditors, -1)
+	}
+}
+
 // junosCandidate returns the session's candidate, loading it from the
 // committed configuration on first use.
 func junosCandidate(c *simCall) *confNode {
@@ -35,6 +53,13 @@ func junosChanged(c *simCall) bool {
 
 func junosConfigure(c *simCall) error {
 	c.Println("Entering configuration mode")
+	if others := c.device().count(junosEditors, 1) - 1; others > 0 {
+		c.Println("Users currently editing the configuration:")
+		for i := range others {
+			c.Printf("  %s terminal pts/%d (pid %d) on since 2023-01-01 00:12:34 UTC\n      [edit]\n",
+				c.Options().Username, i, 4242+i)
+		}
+	}
 	if c.Command.Syntax == "configure private" {
 		c.Println("warning: uncommitted changes will be discarded on exit")
 	}
@@ -149,9 +174,7 @@ func junosCommit(c *simCall) error {
 	c.Println("commit complete")
 	junosPublish(c, cand)
 	if syntax == "commit and-quit" {
-		c.Println("Exiting configuration mode")
-		c.SetMode("op")
-		c.SetContext(nil)
+		junosLeaveConfig(c)
 	}
 	return nil
 }
@@ -211,9 +234,7 @@ func junosExit(c *simCall) error {
 			return nil
 		}
 	}
-	c.Println("Exiting configuration mode")
-	c.SetMode("op")
-	c.SetContext(nil)
+	junosLeaveConfig(c)
 	return nil
 }
 

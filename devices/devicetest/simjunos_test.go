@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // junosPrompt is the prompt block after a command in operational mode.
@@ -177,4 +178,38 @@ func TestJunosRootShell(t *testing.T) {
 	})
 	term.send("exit\r")
 	term.waitEnd()
+}
+
+// TestJunosOtherEditors checks the warning about other sessions in
+// configuration mode, and that a session leaving (even by dropping its
+// connection) is no longer counted.
+func TestJunosOtherEditors(t *testing.T) {
+	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	a, b := dialTerm(t, d), dialTerm(t, d)
+	a.expect("admin@vmx1> ")
+	b.expect("admin@vmx1> ")
+	a.send("configure\r")
+	if got := a.expect("admin@vmx1# "); strings.Contains(got, "Users currently editing") {
+		t.Errorf("first editor warned: %q", got)
+	}
+	b.send("configure\r")
+	b.expect("Entering configuration mode\r\nUsers currently editing the configuration:\r\n  admin terminal pts/0 (pid 4242) on since 2023-01-01 00:12:34 UTC\r\n      [edit]\r\n\r\n[edit]\r\nadmin@vmx1# ")
+	b.send("exit\r")
+	b.expect("Exiting configuration mode")
+	b.expect("admin@vmx1> ")
+	a.client.Close()
+	deadline := time.Now().Add(simWait)
+	for {
+		b.send("configure\r")
+		got := b.expect("admin@vmx1# ")
+		if !strings.Contains(got, "Users currently editing") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a closed session still counts as an editor: %q", got)
+		}
+		b.send("exit\r")
+		b.expect("admin@vmx1> ")
+		time.Sleep(20 * time.Millisecond)
+	}
 }

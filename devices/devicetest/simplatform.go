@@ -22,6 +22,10 @@ type simPlatform struct {
 	// and its first prompt (banners, version lines).
 	Login func(c *simCall)
 
+	// Logout runs when a shell session ends, however it ends; nil does
+	// nothing.
+	Logout func(c *simCall)
+
 	InitialMode string // mode a shell starts in
 	// PrivilegedMode is where DeviceOptions.LoginPrivileged starts.
 	PrivilegedMode string

@@ -97,6 +97,9 @@ func (s *session) runShell() {
 	if s.p.Login != nil {
 		s.p.Login(&simCall{s: s})
 	}
+	if s.p.Logout != nil {
+		defer s.p.Logout(&simCall{s: s})
+	}
 	for {
 		s.printPrompt()
 		line, err := s.readPromptLine()
