@@ -136,7 +136,7 @@ func TestWindowStart(t *testing.T) {
 		{"aaaa\nbbbb\ncccc\n", "R1#", 8, 10},      // back to the start of "cccc"
 		{"aaaa\nbbbbbbbbbbbbbbbbbbbb", "", 8, 17}, // line longer than the window: cut inside it
 		{"x\n", strings.Repeat("y", 20), 8, 14},   // cut inside the current line
-		{"ab€€", "", 5, 5},                        // never inside a character
+		{"ab€€", "", 5, 2},                        // never inside a character
 	}
 	for _, tc := range cases {
 		if got := windowStart([]byte(tc.buf), tc.cur, tc.window); got != tc.want {
