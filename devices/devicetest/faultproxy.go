@@ -236,40 +236,48 @@ func (p *Proxy) serve(client net.Conn) {
 	p.mu.Unlock()
 }
 
-// pump copies src to dst through the fault gate. At src's EOF it passes
-// the half-close on; any other end closes the whole connection.
+// pump copies src to dst through the fault gate. The end of src passes
+// through the gate too, so a pause or a black hole also holds a FIN or a
+// reset back: on a dead path, nothing about the far side gets through.
 func (p *Proxy) pump(c *proxyConn, src, dst net.Conn) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)
-		if n > 0 && !p.gate(c, dst, buf[:n]) {
-			c.close()
-			return
-		}
-		if err != nil {
-			if tcp, ok := dst.(*net.TCPConn); ok && errors.Is(err, io.EOF) {
-				tcp.CloseWrite()
+		if n > 0 {
+			write := func() bool { _, err := dst.Write(buf[:n]); return err == nil }
+			if !p.gate(c, write, true) {
+				c.close()
 				return
 			}
-			c.close()
+		}
+		if err == nil {
+			continue
+		}
+		if tcp, ok := dst.(*net.TCPConn); ok && errors.Is(err, io.EOF) {
+			// Pass the half-close on; the other direction may go on.
+			p.gate(c, func() bool { tcp.CloseWrite(); return true }, false)
 			return
 		}
+		p.gate(c, func() bool { return false }, false)
+		c.close()
+		return
 	}
 }
 
-// gate delivers, holds or discards b according to the mode, and reports
-// false when the connection ended meanwhile.
-func (p *Proxy) gate(c *proxyConn, dst net.Conn, b []byte) bool {
+// gate runs deliver when the proxy forwards, waits while it is paused, and
+// in a black hole drops what is discardable (data) and holds the rest (the
+// end of a stream). It reports false when the connection was closed
+// meanwhile or deliver failed.
+func (p *Proxy) gate(c *proxyConn, deliver func() bool, discardable bool) bool {
 	for {
 		p.mu.Lock()
 		mode, changed := p.mode, p.changed
 		p.mu.Unlock()
-		switch mode {
-		case modeBlackhole:
+		if mode == modeForward {
+			return deliver()
+		}
+		if mode == modeBlackhole && discardable {
 			return true
-		case modeForward:
-			_, err := dst.Write(b)
-			return err == nil
 		}
 		select {
 		case <-changed:

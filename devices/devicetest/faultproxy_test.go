@@ -260,9 +260,7 @@ func TestProxySSH(t *testing.T) {
 
 	p.Heal()
 	p.DropAll()
-	if err := c.Wait(); err == nil {
-		t.Errorf("connection ended without error after DropAll")
-	}
+	waitEnded(t, c)
 	c3 := Dial(t, p.Addr, s.ClientConfig(s.User))
 	if got := run(t, c3, "echo again"); got != "again" {
 		t.Errorf("after DropAll a new connection: %q", got)
@@ -292,4 +290,31 @@ func TestProxySSHBlackholeSilencesKeepalive(t *testing.T) {
 	if err := <-replied; err == nil {
 		t.Errorf("keepalive succeeded after DropAll")
 	}
+}
+
+// TestProxyBlackholeHidesTheFarEnd checks that a server closing its side
+// during a black hole is not seen by the client until Heal.
+func TestProxyBlackholeHidesTheFarEnd(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	defer ln.Close()
+	p := StartProxy(t, ln.Addr().String())
+	c := dialTCP(t, p.Addr)
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(10 * time.Second))
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatalf("accept: %v", err)
+	}
+	write(t, server, "hi")
+	if got := readN(t, c, 2); got != "hi" {
+		t.Fatalf("before the fault read %q", got)
+	}
+	p.Blackhole()
+	server.Close()
+	expectSilence(t, c)
+	p.Heal()
+	expectClosed(t, c)
 }

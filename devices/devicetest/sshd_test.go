@@ -72,10 +72,26 @@ func TestSSHDStopThenDialFails(t *testing.T) {
 	}
 	// Stop ends the connections sshd serves and what runs under them, as a
 	// host going down would.
-	if err := c.Wait(); err == nil {
-		t.Errorf("existing connection ended without error after Stop")
-	}
+	waitEnded(t, c)
 	waitGone(t, shell)
+}
+
+// waitEnded fails unless the server ends c within 10 s. The client is
+// closed on failure, which also releases the waiting goroutine.
+func waitEnded(t testing.TB, c *ssh.Client) {
+	t.Helper()
+	ended := make(chan error, 1)
+	go func() { ended <- c.Wait() }()
+	select {
+	case err := <-ended:
+		if err == nil {
+			t.Errorf("connection ended cleanly, want an error from the lost transport")
+		}
+	case <-time.After(10 * time.Second):
+		c.Close()
+		<-ended
+		t.Errorf("connection still open 10 s after the server went away")
+	}
 }
 
 // startSleeper starts a long sleep in an exec channel and returns its PID.
@@ -125,9 +141,7 @@ func TestSSHDRestartKeepsHostKeyAndPort(t *testing.T) {
 	if s.Addr != before {
 		t.Fatalf("Addr changed across Restart: %q, want %q", s.Addr, before)
 	}
-	if err := old.Wait(); err == nil {
-		t.Errorf("connection from before Restart survived it")
-	}
+	waitEnded(t, old)
 	// ClientConfig pins the host key from before the restart.
 	c := Dial(t, s.Addr, s.ClientConfig(s.User))
 	if got := run(t, c, "echo ok"); got != "ok" {
