@@ -115,6 +115,7 @@ type Resolver struct {
 	localUser string
 	pwHome    string // home from the passwd entry, which ssh uses for "~"
 	baseline  *sshgBaseline
+	sshGOut   sshGCache
 	warned    sync.Map // "file:line" → struct{}: each warning is logged once
 }
 

@@ -1,8 +1,6 @@
 package devices
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -31,9 +29,16 @@ const sshGTimeout = 3 * time.Second
 // compared with what ssh prints for an empty config (cached), and equal
 // means "not set", leaving x/crypto's own defaults in charge.
 func (r *Resolver) sshG(ctx context.Context, in layer) (sshSettings, error) {
-	out, err := r.runSSHG(ctx, in)
-	if err != nil {
-		return sshSettings{}, err
+	key, cacheable := r.sshGCacheKey(in)
+	out, hit := r.sshGOut.get(key)
+	if !cacheable || !hit {
+		var err error
+		if out, err = r.runSSHG(ctx, in); err != nil {
+			return sshSettings{}, err
+		}
+		if cacheable {
+			r.sshGOut.put(key, out)
+		}
 	}
 	base, err := r.baseline.get(ctx, r)
 	if err != nil {
@@ -166,10 +171,8 @@ func (b *sshgBaseline) get(ctx context.Context, r *Resolver) (map[string]string,
 // sshGLines yields the "key value" lines ssh -G prints.
 func sshGLines(out []byte) func(func(string, string) bool) {
 	return func(yield func(string, string) bool) {
-		sc := bufio.NewScanner(bytes.NewReader(out))
-		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-		for sc.Scan() {
-			k, v, _ := strings.Cut(sc.Text(), " ")
+		for line := range strings.Lines(string(out)) {
+			k, v, _ := strings.Cut(strings.TrimRight(line, "\r\n"), " ")
 			if !yield(strings.ToLower(k), strings.TrimSpace(v)) {
 				return
 			}

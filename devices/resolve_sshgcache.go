@@ -1,0 +1,119 @@
+package devices
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Running ssh -G costs tens of milliseconds of CPU (OpenSSH initializes
+// its crypto library first), and the manager resolves a host for every
+// command. Its answer depends only on the configuration files and on the
+// question asked, so it is kept per question for as long as a hash of
+// every file the configuration can include is unchanged. Configurations
+// whose answer can change without a file changing (Match exec and Match
+// localnetwork) are never cached.
+
+// maxSSHGCacheEntries bounds the cache; when full it starts over.
+const maxSSHGCacheEntries = 512
+
+type sshGCache struct {
+	mu      sync.Mutex
+	entries map[string][]byte // question and config hash → ssh -G output
+}
+
+func (c *sshGCache) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out, ok := c.entries[key]
+	return out, ok
+}
+
+func (c *sshGCache) put(key string, out []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= maxSSHGCacheEntries {
+		c.entries = map[string][]byte{}
+	}
+	c.entries[key] = out
+}
+
+// sshGCacheKey identifies one ssh -G question under the current
+// configuration; ok is false when the answer must not be cached.
+func (r *Resolver) sshGCacheKey(in layer) (key string, ok bool) {
+	h := sha256.New()
+	if !r.hashConfigFile(h, r.sshConfig, 0) {
+		return "", false
+	}
+	fmt.Fprintf(h, "\x00%s\x00%s\x00%d\x00%s\x00%s", in.alias, in.user, in.port, in.hostName, r.wrapperConfig(in))
+	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+// hashConfigFile feeds path and its content into h, then every file its
+// Include lines name (in any block: a superset is harmless). It reports
+// false when the file holds a Match criterion whose answer depends on more
+// than the files, or when Include nests deeper than OpenSSH allows.
+func (r *Resolver) hashConfigFile(h interface{ Write([]byte) (int, error) }, path string, depth int) bool {
+	if depth > maxIncludeDepth {
+		return false
+	}
+	data, err := os.ReadFile(path)
+	fmt.Fprintf(h, "%s\x00%d\x00", path, len(data))
+	if err != nil {
+		fmt.Fprintf(h, "error %v\x00", err)
+		return true // missing or unreadable: ssh's answer (or error) is stable too
+	}
+	h.Write(data)
+	for line := range strings.Lines(string(data)) {
+		if !mayBeDirective(line) {
+			continue
+		}
+		m := directiveLine.FindStringSubmatch(strings.TrimRight(line, "\r\n"))
+		if m == nil {
+			continue
+		}
+		args := splitArgs(stripComment(m[3]))
+		switch strings.ToLower(m[2]) {
+		case "match":
+			for _, a := range args {
+				switch strings.TrimPrefix(strings.ToLower(a), "!") {
+				case "exec", "localnetwork":
+					return false
+				}
+			}
+		case "include":
+			if !r.hashIncludes(h, args, depth) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (r *Resolver) hashIncludes(h interface{ Write([]byte) (int, error) }, args []string, depth int) bool {
+	for _, arg := range args {
+		p := expandTilde(arg, r.home)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(r.home, ".ssh", p)
+		}
+		paths, _ := filepath.Glob(p)
+		fmt.Fprintf(h, "glob %s %d\x00", p, len(paths))
+		for _, inc := range paths {
+			if !r.hashConfigFile(h, inc, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// mayBeDirective is a quick test for a line that could be Match or
+// Include, so that the regular expression runs on few lines.
+func mayBeDirective(line string) bool {
+	line = strings.TrimLeft(line, " \t")
+	return len(line) >= 5 && (strings.EqualFold(line[:5], "match") || len(line) >= 7 && strings.EqualFold(line[:7], "include"))
+}
