@@ -33,6 +33,7 @@ type Command struct {
 	info        CommandInfo // ID, Command, Session, Host, Key, Profile fixed at creation
 	awaitLen    int64       // output length when awaiting_input began
 	interrupted bool        // Ctrl+C sent on request
+	inputSent   bool        // SendInput wrote something
 	changed     chan struct{}
 	done        chan struct{}
 	prog        progress
@@ -202,6 +203,9 @@ func (c *Command) SendInput(ctx context.Context, text string) error {
 		return ErrNotRunning
 	}
 	return c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
+		c.mu.Lock()
+		c.inputSent = true
+		c.mu.Unlock()
 		if err := e.Send(ctx, text); err != nil {
 			return err
 		}
@@ -229,6 +233,13 @@ func (c *Command) wasInterrupted() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.interrupted
+}
+
+// wasGivenInput is job.InputSent.
+func (c *Command) wasGivenInput() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inputSent
 }
 
 // begin marks the command running on a shell, unless it was interrupted

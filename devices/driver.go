@@ -101,6 +101,10 @@ type job struct {
 	// Interrupted reports whether Ctrl+C was sent on the caller's request,
 	// so that a driver can tell a requested interrupt from a wrong secret.
 	Interrupted func() bool
+	// InputSent reports whether the caller sent input during the command:
+	// input the program did not read is left for the shell, which may run
+	// it after the command ended. Never nil.
+	InputSent func() bool
 }
 
 // jobSecrets are the secrets a command may use, already defaulted from the

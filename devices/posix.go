@@ -124,9 +124,10 @@ func (d *posixDriver) run(ctx context.Context, j *job) (jobResult, error) {
 	}
 	j.Report(StatusRunning, "")
 	res, err := d.wait(ctx, j)
-	if err == nil && (j.Interrupted() || res.Err != nil) {
-		// a Ctrl+C that reached the shell just after the command ended
-		// makes it print one more marker; settle before the next command
+	if err == nil && (j.Interrupted() || j.InputSent() || res.Err != nil) {
+		// a Ctrl+C that reached the shell just after the command ended,
+		// or input the program left unread, makes the shell print more
+		// markers; settle before the next command
 		err = d.sync(ctx)
 	}
 	return res, err

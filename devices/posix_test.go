@@ -119,6 +119,22 @@ func TestPosixInput(t *testing.T) {
 		}
 		wantDone(t, waitDone(t, c), output(t, c), StatusCompleted, 0, "Remove file? [y/N] answer y\n")
 	})
+	t.Run("unread", func(t *testing.T) {
+		// the second line is left to the shell, which runs it after the
+		// command (slowly, so it is still running when the next command
+		// is typed): the next command must still get only its own output
+		c := h.start(t, "bash", "", "read x; echo first $x", RunOptions{})
+		waitStatus(t, c, StatusRunning)
+		if err := c.SendInput(t.Context(), "a\nsleep 1; echo stray\n"); err != nil {
+			t.Fatal(err)
+		}
+		info := waitDone(t, c)
+		if info.Status != StatusCompleted || !strings.HasPrefix(output(t, c), "first a\n") {
+			t.Errorf("status %s output %q; want completed, first a", info.Status, output(t, c))
+		}
+		info, out := h.run(t, "bash", "echo next", RunOptions{})
+		wantDone(t, info, out, StatusCompleted, 0, "next\n")
+	})
 	t.Run("python3", func(t *testing.T) {
 		c := h.start(t, "bash", "", `python3 -c 'import sys; print(sys.stdin.readline().strip().upper())'`, RunOptions{})
 		waitStatus(t, c, StatusRunning)

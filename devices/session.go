@@ -191,7 +191,7 @@ func (s *session) runOne(c *Command) {
 		c.finish(StatusInterrupted, jobResult{}, nil, driverState{})
 		return
 	}
-	j := &job{Command: c.text, Output: c.out, Secrets: c.secrets, Interrupted: c.wasInterrupted,
+	j := &job{Command: c.text, Output: c.out, Secrets: c.secrets, Interrupted: c.wasInterrupted, InputSent: c.wasGivenInput,
 		Report: func(st Status, prompt string) {
 			if st == StatusRunning {
 				release() // the command text is out: input may follow
