@@ -72,8 +72,8 @@ func prepare(steps []Step, timeout time.Duration, secrets map[string]string) ([]
 			return nil, fmt.Errorf("expect: step %d send: %w", i, err)
 		}
 		for j, c := range st.Cases {
-			if c.Pattern.Regexp == nil && c.Pattern.Literal == "" {
-				return nil, fmt.Errorf("expect: step %d case %d (%q) has an empty pattern; set its Regexp or Literal", i, j, c.Pattern.Name)
+			if err := checkPattern(c.Pattern); err != nil {
+				return nil, fmt.Errorf("expect: step %d case %d: pattern %w", i, j, err)
 			}
 			if c.Then != Next && c.Then != Again && c.Then != Fail {
 				return nil, fmt.Errorf("expect: step %d case %d has unknown action %d; use Next, Again or Fail", i, j, c.Then)

@@ -115,7 +115,7 @@ func TestBatchRejectsBadStepsBeforeSending(t *testing.T) {
 	}{
 		{"unknown secret", []Step{{Send: "enable\n"}, {Send: "{{enable_pw}}\n"}}, map[string]string{"enable_secret": "x"}, `unknown secret "enable_pw"`},
 		{"unknown secret in reply", []Step{{Send: "a\n", Cases: []Case{{Pattern: lit("x"), Reply: "{{nope}}"}}}}, nil, `unknown secret "nope"`},
-		{"empty pattern", []Step{{Send: "a\n", Cases: []Case{{Pattern: Pattern{Name: "p"}}}}}, nil, "empty pattern"},
+		{"empty pattern", []Step{{Send: "a\n", Cases: []Case{{Pattern: Pattern{Name: "p"}}}}}, nil, "is empty"},
 		{"unknown action", []Step{{Send: "a\n", Cases: []Case{{Pattern: lit("x"), Then: Action(9)}}}}, nil, "unknown action"},
 	}
 	for _, tc := range cases {

@@ -202,6 +202,7 @@ func TestExpectBadInput(t *testing.T) {
 	}{
 		{"no patterns", nil, ExpectOptions{Timeout: time.Second}, "no patterns"},
 		{"empty pattern", []Pattern{{Name: "p"}}, ExpectOptions{Timeout: time.Second}, "empty"},
+		{"pattern matching nothing", []Pattern{re(`\s*`)}, ExpectOptions{Timeout: time.Second}, "matches empty text"},
 		{"no timeout", []Pattern{lit("x")}, ExpectOptions{}, "Timeout"},
 	}
 	for _, tc := range cases {

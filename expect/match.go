@@ -14,9 +14,21 @@ func checkPatterns(patterns []Pattern) error {
 		return errors.New("expect: no patterns given; pass at least one Pattern to wait for")
 	}
 	for i, p := range patterns {
-		if p.Regexp == nil && p.Literal == "" {
-			return fmt.Errorf("expect: pattern %d (%q) is empty; set its Regexp or Literal", i, p.Name)
+		if err := checkPattern(p); err != nil {
+			return fmt.Errorf("expect: pattern %d: %w", i, err)
 		}
+	}
+	return nil
+}
+
+// checkPattern rejects a pattern that is unset or matches empty text (it
+// would match at once, wherever the stream stands).
+func checkPattern(p Pattern) error {
+	switch {
+	case p.Regexp == nil && p.Literal == "":
+		return fmt.Errorf("%q is empty; set its Regexp or Literal", p.Name)
+	case p.Regexp != nil && p.Regexp.MatchString(""):
+		return fmt.Errorf("%q (%s) matches empty text, so it would match at once; make it require at least one character", p.Name, p.Regexp)
 	}
 	return nil
 }

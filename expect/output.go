@@ -126,13 +126,13 @@ func (o *Output) dropped() int64 {
 	return o.total - int64(len(o.head)) - int64(len(o.tail))
 }
 
-// ReadAt returns up to max bytes of the logical stream starting at offset,
-// and the offset to continue from. max <= 0 means everything available from
-// offset. At offset == Len() it returns "", Len(), nil: nothing new yet. An
+// ReadAt returns up to limit bytes of the logical stream starting at
+// offset, and the offset to continue from. limit <= 0 means everything
+// available from offset. At offset == Len() it returns "", Len(), nil: nothing new yet. An
 // offset in the dropped middle returns an error wrapping ErrDropped, with next
-// set to the first offset that can still be read. A text cut by max ends on a
+// set to the first offset that can still be read. A text cut by limit ends on a
 // whole UTF-8 character when one fits.
-func (o *Output) ReadAt(offset int64, max int) (text string, next int64, err error) {
+func (o *Output) ReadAt(offset int64, limit int) (text string, next int64, err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if offset < 0 || offset > o.total {
@@ -154,8 +154,8 @@ func (o *Output) ReadAt(offset int64, max int) (text string, next int64, err err
 	default:
 		src = o.tailBytes()[offset-tailStart:]
 	}
-	if max > 0 && len(src) > max {
-		src = cutRunes(src[:max])
+	if limit > 0 && len(src) > limit {
+		src = cutRunes(src[:limit])
 	}
 	return string(src), offset + int64(len(src)), nil
 }

@@ -61,7 +61,10 @@ type waiter struct {
 // Expect waits until one of patterns matches the unconsumed normalized
 // text, and consumes the text up to the end of the match; text after it
 // stays for the next call. The leftmost match wins; among patterns matching
-// at the same position, the earliest in the list.
+// at the same position, the earliest in the list. Patterns see normalized
+// text (lines end in "\n", no escape sequences) and only its last Window
+// bytes, where prompts and questions wait; a pattern must not match empty
+// text.
 //
 // It blocks until a match, opts.Timeout (a *TimeoutError wrapping
 // ErrTimeout), ctx's end (ctx.Err() wrapped), or the stream's end (an error
