@@ -93,7 +93,7 @@ func iosPlatform() *simPlatform {
 				}
 			},
 		},
-		ReplyDelay: 75 * time.Millisecond,
+		LogDelay: 75 * time.Millisecond,
 	}
 }
 

@@ -345,7 +345,7 @@ func iosExitConfig(c *simCall) error {
 func iosEnd(c *simCall) error {
 	c.SetMode("enable")
 	c.SetContext(nil)
-	c.After(c.s.p.ReplyDelay, fmt.Sprintf("%s: %%SYS-5-CONFIG_I: Configured from console by %s on vty0 (%s)",
+	c.After(c.s.p.LogDelay, fmt.Sprintf("%s: %%SYS-5-CONFIG_I: Configured from console by %s on vty0 (%s)",
 		iosLogTime, c.Options().Username, c.RemoteIP()))
 	return nil
 }

@@ -82,7 +82,7 @@ func junosPlatform() *simPlatform {
 				return func(line string) bool { return !m(line) }
 			},
 		},
-		ReplyDelay: 75 * time.Millisecond,
+		LogDelay: 75 * time.Millisecond,
 	}
 }
 

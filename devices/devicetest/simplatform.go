@@ -71,8 +71,9 @@ type simPlatform struct {
 	// ("compare", "display").
 	PipeWords []string
 
-	// ReplyDelay is how long after a command the async log line prints.
-	ReplyDelay time.Duration
+	// LogDelay is how long after leaving configuration mode the device
+	// prints its asynchronous log line.
+	LogDelay time.Duration
 }
 
 // simMode is one state of the CLI.
