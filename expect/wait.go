@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -226,13 +227,7 @@ func (e *Expecter) resolveEcho(w *waiter, text string) (string, bool) {
 		return text, false
 	}
 	// Echo off, or it never came: search after the first line.
-	nl := -1
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			nl = i
-			break
-		}
-	}
+	nl := strings.IndexByte(text, '\n')
 	if nl < 0 && len(text) <= e.window {
 		return text, false
 	}
@@ -250,7 +245,7 @@ func (e *Expecter) matched(w *waiter, text string, f found) {
 		before = text[:s]
 	case s >= w.captured:
 		pre := text[w.captured:s]
-		nl := lastNewline(pre)
+		nl := strings.LastIndexByte(pre, '\n')
 		if nl >= 0 {
 			io.WriteString(w.capture, pre[:nl+1])
 		}
@@ -280,13 +275,4 @@ func (e *Expecter) keepWindow(w *waiter) {
 	e.buf = e.buf[:copy(e.buf, e.buf[d:])]
 	w.captured = max(w.captured-d, 0)
 	w.from = max(w.from-d, 0)
-}
-
-func lastNewline(s string) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '\n' {
-			return i
-		}
-	}
-	return -1
 }
