@@ -115,8 +115,9 @@ type Resolver struct {
 	localUser string
 	pwHome    string // home from the passwd entry, which ssh uses for "~"
 	baseline  *sshgBaseline
-	sshGOut   sshGCache
-	warned    sync.Map // "file:line" → struct{}: each warning is logged once
+	sshGOut   boundedCache[[]byte]   // ssh -G output by question and config hash
+	libFiles  boundedCache[*libFile] // parsed ssh_config files by path and content hash
+	warned    sync.Map               // "file:line" → struct{}: each warning is logged once
 }
 
 // NewResolver loads and validates our config file and prepares resolution.

@@ -1,6 +1,8 @@
 package devices
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -59,7 +61,9 @@ const (
 var directiveLine = regexp.MustCompile(`^(\s*)([A-Za-z]+)(?:\s*=\s*|\s+|$)(.*)$`)
 
 // loadLibFile reads and parses one file. A missing file is (nil, nil).
-func loadLibFile(path string) (*libFile, error) {
+// Parsed files are kept by content hash: the library's lexer allocates per
+// byte, and every Resolve reads the files again.
+func (r *Resolver) loadLibFile(path string) (*libFile, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -67,6 +71,23 @@ func loadLibFile(path string) (*libFile, error) {
 	if err != nil {
 		return nil, &ResolveError{File: path, Msg: "cannot read: " + err.Error(), Hint: "fix its permissions", Err: err}
 	}
+	sum := sha256.Sum256(data)
+	key := path + "\x00" + hex.EncodeToString(sum[:])
+	if f, ok := r.libFiles.get(key); ok {
+		return f, nil
+	}
+	f, err := parseLibFile(path, data)
+	if err != nil {
+		return nil, err
+	}
+	r.libFiles.put(key, f)
+	return f, nil
+}
+
+// parseLibFile takes Match and Include lines out of data, replacing them
+// line for line with placeholders, and lets the library parse the rest.
+// The result is read-only and may be shared.
+func parseLibFile(path string, data []byte) (*libFile, error) {
 	f := &libFile{path: path, matches: map[int]matchCond{}, includes: map[int][]string{}}
 	lines := strings.Split(string(data), "\n")
 	for i, line := range lines {
@@ -136,7 +157,7 @@ func splitArgs(s string) []string {
 // libSettings evaluates ssh_config for in with the library.
 func (r *Resolver) libSettings(in layer) (sshSettings, error) {
 	s := newLibState(r, in)
-	root, err := loadLibFile(r.sshConfig)
+	root, err := r.loadLibFile(r.sshConfig)
 	if err != nil {
 		return sshSettings{}, withAlias(err, in.alias)
 	}
@@ -224,7 +245,7 @@ func (s *libState) include(parent *libFile, args []string, line, depth int) erro
 			return &ResolveError{File: parent.path, Line: line, Setting: "Include", Msg: fmt.Sprintf("bad pattern %q: %v", arg, err)}
 		}
 		for _, path := range paths {
-			f, err := loadLibFile(path)
+			f, err := s.r.loadLibFile(path)
 			if err != nil {
 				return err
 			}

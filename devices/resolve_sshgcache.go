@@ -18,28 +18,31 @@ import (
 // whose answer can change without a file changing (Match exec and Match
 // localnetwork) are never cached.
 
-// maxSSHGCacheEntries bounds the cache; when full it starts over.
-const maxSSHGCacheEntries = 512
+// maxCacheEntries bounds each cache; a full cache starts over.
+const maxCacheEntries = 512
 
-type sshGCache struct {
+// boundedCache is a map safe for concurrent use that forgets everything
+// when it is full; entries are keyed by content hashes, so there is no
+// staleness to manage, only size.
+type boundedCache[V any] struct {
 	mu      sync.Mutex
-	entries map[string][]byte // question and config hash → ssh -G output
+	entries map[string]V
 }
 
-func (c *sshGCache) get(key string) ([]byte, bool) {
+func (c *boundedCache[V]) get(key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out, ok := c.entries[key]
-	return out, ok
+	v, ok := c.entries[key]
+	return v, ok
 }
 
-func (c *sshGCache) put(key string, out []byte) {
+func (c *boundedCache[V]) put(key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= maxSSHGCacheEntries {
-		c.entries = map[string][]byte{}
+	if c.entries == nil || len(c.entries) >= maxCacheEntries {
+		c.entries = map[string]V{}
 	}
-	c.entries[key] = out
+	c.entries[key] = v
 }
 
 // sshGCacheKey identifies one ssh -G question under the current
