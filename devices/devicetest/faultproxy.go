@@ -144,15 +144,15 @@ func (p *Proxy) DropAll() {
 }
 
 // Conns returns the number of connections currently open through the
-// proxy, and Accepted the number accepted since StartProxy (refused ones
-// included).
+// proxy.
 func (p *Proxy) Conns() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return len(p.conns)
 }
 
-// Accepted returns the number of connections accepted since StartProxy.
+// Accepted returns the number of connections accepted since StartProxy,
+// refused ones included: a test can tell that a client dialed again.
 func (p *Proxy) Accepted() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()

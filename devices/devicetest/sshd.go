@@ -57,7 +57,7 @@ type SSHD struct {
 	HostKeyPath    string        // private host key file
 	ClientKey      KeyPair       // authorized for every account, including User
 	KnownHostsPath string        // one plain line "[127.0.0.1]:port ssh-ed25519 ..."
-	Dir            string        // directory with sshd_config, keys and logs
+	Dir            string        // sshd_config, keys, logs; traversable by all (sshd reads authorized_keys as the user), private files 0600
 	User           string        // the current user, who can always log in with ClientKey
 
 	t       testing.TB
