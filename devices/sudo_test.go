@@ -62,6 +62,13 @@ func TestSudo(t *testing.T) {
 		info, out := h.run(t, "bash", "env | grep -c '^SUDO_PROMPT=.*%p'", RunOptions{SudoPassword: pw})
 		wantDone(t, info, out, StatusCompleted, 0, "1\n")
 	})
+}
+
+// TestSudoLeaks: the password given for sudo is on no command line while
+// sudo runs, and in no history afterwards.
+func TestSudoLeaks(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash")
+	pw := h.accounts["bash"].Password
 	t.Run("argv", func(t *testing.T) {
 		// while sudo runs with the password given, no command line shows it
 		c := h.start(t, "bash", "", "sudo sh -c 'echo started; read x'", RunOptions{SudoPassword: pw})
@@ -81,7 +88,7 @@ func TestSudo(t *testing.T) {
 	})
 	t.Run("history", func(t *testing.T) {
 		info, out := h.run(t, "bash", "history", RunOptions{})
-		if info.Status != StatusCompleted || strings.Contains(out, pw) || strings.Contains(out, "__mcpssh") || !strings.Contains(out, "sudo whoami") {
+		if info.Status != StatusCompleted || strings.Contains(out, pw) || strings.Contains(out, "__mcpssh") || !strings.Contains(out, "sudo sh -c") {
 			t.Errorf("history: status %s output %q; want the commands, no password, no preparation", info.Status, out)
 		}
 		if _, err := h.m.CloseSession(t.Context(), Request{Host: "bash"}, ""); err != nil {
