@@ -42,6 +42,26 @@ func TestManagerReconnect(t *testing.T) {
 	}
 }
 
+// TestManagerShellEnds: a shell that ends under its command (exit, a
+// kill) loses that command with an error that says so, and the next
+// command gets a new shell in the same directory.
+func TestManagerShellEnds(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash")
+	for _, cmd := range []string{"exit 3", "kill -9 $$"} {
+		h.run(t, "bash", "cd /usr", RunOptions{})
+		info, _ := h.run(t, "bash", cmd, RunOptions{})
+		if info.Status != StatusLost || !errors.Is(info.Err, ErrClosed) || !strings.Contains(info.Err.Error(), "shell ended") {
+			t.Errorf("%q: status %s err %v; want lost, ErrClosed, the shell ended", cmd, info.Status, info.Err)
+		}
+		info, out := h.run(t, "bash", "pwd", RunOptions{})
+		wantDone(t, info, out, StatusCompleted, 0, "/usr\n")
+		if !info.Reconnected || !slices.Contains(info.Restored, "cwd /usr") {
+			t.Errorf("after %q: Reconnected %v Restored %q", cmd, info.Reconnected, info.Restored)
+		}
+		h.run(t, "bash", "cd /", RunOptions{})
+	}
+}
+
 // TestManagerNoLeaks: CloseAll and Close end every goroutine the Manager
 // started: workers, expecter readers, connections.
 func TestManagerNoLeaks(t *testing.T) {
