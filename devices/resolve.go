@@ -222,6 +222,10 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (Target, error) {
 }
 
 func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jumps jumpMode) (Target, error) {
+	req, err := splitUserAtHost(req)
+	if err != nil {
+		return Target{}, err
+	}
 	alias := req.Host
 	if err := validateRequest(req); err != nil {
 		return Target{}, err
@@ -248,8 +252,8 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 	if err != nil {
 		return Target{}, err
 	}
-	if t.Profile, _ = firstString(req.Profile, "", hc.Profile, ""); t.Profile != "" {
-		_, t.Sources["Profile"] = firstString(req.Profile, "request", hc.Profile, hc.src("profile"))
+	if p, src := firstString(req.Profile, "request", hc.Profile, hc.src("profile")); p != "" {
+		t.Profile, t.Sources["Profile"] = p, src
 	}
 	t.CommandTimeout = hc.CommandTimeout
 	if t.CommandTimeout == 0 {
@@ -265,6 +269,26 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 	}
 	r.log.Debug("resolved host", "alias", alias, "target", t.Key(), "jumps", len(t.ProxyJump), "ssh_G", r.UsesSSH())
 	return t, nil
+}
+
+// splitUserAtHost accepts "user@host" in Request.Host, as ssh does for its
+// destination, so that a caller's habit does not turn into an unknown alias.
+func splitUserAtHost(req Request) (Request, error) {
+	at := strings.LastIndexByte(req.Host, '@')
+	if at < 0 {
+		return req, nil
+	}
+	user, host := req.Host[:at], req.Host[at+1:]
+	if req.Username != "" && req.Username != user {
+		return req, &ResolveError{Alias: req.Host, Setting: "username",
+			Msg:  fmt.Sprintf("host names user %q but username is %q", user, req.Username),
+			Hint: "give the user once, in username or as user@host"}
+	}
+	if user == "" {
+		return req, &ResolveError{Alias: req.Host, Setting: "host", Msg: "empty user before '@'", Hint: "write user@host or just host"}
+	}
+	req.Host, req.Username = host, user
+	return req, nil
 }
 
 // validateRequest refuses values that could be taken for ssh options or

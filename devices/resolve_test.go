@@ -263,3 +263,24 @@ func BenchmarkResolve(b *testing.B) {
 		})
 	}
 }
+
+func TestResolveUserAtHost(t *testing.T) {
+	b := newResolveBed(t)
+	b.write(t, ".ssh/config", "Host web1\n  HostName 127.0.0.5\n  User fromconfig\n")
+	for _, backend := range backends {
+		r := b.resolver(t, backend)
+		tg := resolveOK(t, r, Request{Host: "alice@web1"})
+		if tg.Alias != "web1" || tg.User != "alice" || tg.HostName != "127.0.0.5" {
+			t.Errorf("%s: alice@web1 = alias %q %s@%s, want web1 alice@127.0.0.5", backend, tg.Alias, tg.User, tg.HostName)
+		}
+		if tg := resolveOK(t, r, Request{Host: "alice@web1", Username: "alice"}); tg.User != "alice" {
+			t.Errorf("%s: same user twice = %q, want alice", backend, tg.User)
+		}
+	}
+	r := b.resolver(t, "lib")
+	for _, req := range []Request{{Host: "alice@web1", Username: "bob"}, {Host: "@web1"}, {Host: "alice@"}} {
+		if e := resolveErr(t, r, req); e.Hint == "" {
+			t.Errorf("Resolve(%+v) = %q, want a hint", req, e)
+		}
+	}
+}
