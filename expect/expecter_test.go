@@ -248,16 +248,20 @@ func TestInterruptWhileExpectWaits(t *testing.T) {
 			}
 		}
 	}()
+	ctx := testCtx(t)
+	sent := make(chan struct{})
 	go func() {
+		defer close(sent)
 		waitActive(t, e)
-		if err := e.Send(testCtx(t), "ping\n"); err != nil {
+		if err := e.Send(ctx, "ping\n"); err != nil {
 			t.Errorf("Send: %v", err)
 		}
-		if err := e.Interrupt(testCtx(t)); err != nil {
+		if err := e.Interrupt(ctx); err != nil {
 			t.Errorf("Interrupt: %v", err)
 		}
 	}()
 	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{})
+	<-sent
 	if m.Before != "^C\n" {
 		t.Fatalf("Before %q", m.Before)
 	}

@@ -130,7 +130,7 @@ func (n *normalizer) step(b byte) {
 		}
 		// An ESC that does not form ST ends the string and starts a new
 		// sequence, as terminals do.
-		n.st = stEsc
+		n.st, n.seqLen = stEsc, 0
 		n.esc(b)
 	}
 }
