@@ -284,3 +284,11 @@ func BenchmarkStartSSHD(b *testing.B) {
 		s.Stop()
 	}
 }
+
+func TestSSHDBadExtraConfigSaysWhy(t *testing.T) {
+	t.Parallel()
+	r := callRecorded(t, func(tb testing.TB) { StartSSHD(tb, SSHDOptions{ExtraConfig: "NoSuchKeyword yes"}) })
+	if !r.fatal || !strings.Contains(r.msg, "rejected") || !strings.Contains(r.msg, "NoSuchKeyword") {
+		t.Errorf("StartSSHD with a bad option: fatal %v, message %q; want sshd's complaint about the option", r.fatal, r.msg)
+	}
+}

@@ -15,13 +15,17 @@ import (
 var penaltiesKnown sync.Map // binary path -> bool
 
 // writeConfig writes sshd_config for the current port and checks it with
-// `sshd -t`, so that a bad ExtraConfig fails with sshd's own words instead
-// of a start that times out.
+// `sshd -t` when it holds something not yet proven on this binary, so that
+// a bad ExtraConfig fails with sshd's own words instead of a start that
+// times out. The check costs a process start, so known-good configs skip it.
 func (s *SSHD) writeConfig(extra string, pam bool) error {
 	known, cached := penaltiesKnown.Load(s.bin)
 	withPenalties := !cached || known.(bool)
 	if err := s.writeConfigFile(extra, pam, withPenalties); err != nil {
 		return err
+	}
+	if cached && strings.TrimSpace(extra) == "" {
+		return nil
 	}
 	out, err := exec.Command(s.bin, "-t", "-f", s.cfgPath).CombinedOutput()
 	if err == nil {
