@@ -83,17 +83,11 @@ func (c *simCall) Options() DeviceOptions { return c.s.opts }
 // RemoteIP returns the client's address as the device logs it.
 func (c *simCall) RemoteIP() string { return remoteIP(c.s.conn) }
 
-// Length returns the terminal length (0: no paging).
-func (c *simCall) Length() int { return c.s.length }
-
 // SetLength sets the terminal length; 0 disables the pager.
 func (c *simCall) SetLength(n int) { c.s.length = n }
 
 // SetWidth sets the terminal width, which the simulator only records.
 func (c *simCall) SetWidth(n int) { c.s.width = n }
-
-// Var returns a per-session setting ("" when unset).
-func (c *simCall) Var(name string) string { return c.s.vars[name] }
 
 // SetVar records a per-session setting.
 func (c *simCall) SetVar(name, value string) { c.s.vars[name] = value }

@@ -200,3 +200,33 @@ func TestIOSEnableOutcomes(t *testing.T) {
 		})
 	}
 }
+
+func TestIOSMoreCommands(t *testing.T) {
+	d := StartDevice(t, DeviceOptions{Platform: "ios", LoginPrivileged: true})
+	term := dialTerm(t, d)
+	runSteps(t, term, []termStep{
+		{name: "login", want: []string{"R1#"}},
+		{name: "length", send: "terminal length 0\r", want: []string{"R1#"}},
+		{name: "users", send: "show users\r", want: []string{"vty 0     admin      idle                 00:00:00 127.0.0.1", "R1#"}},
+		{name: "startup before", send: "show startup-config | include hostname\r", want: []string{"hostname R1\r\nR1#"}},
+		{name: "configure asks", send: "configure\r", want: []string{"Configuring from terminal, memory, or network [terminal]? "}},
+		{name: "configure default", send: "\r", want: []string{"Enter configuration commands, one per line.  End with CNTL/Z.\r\nR1(config)#"}},
+		{name: "no such port", send: "interface Gi0/9\r", want: []string{"interface Gi0/9\r\n" + strings.Repeat(" ", 21) + "^\r\n" + iosInvalidOut + "R1(config)#"}},
+		{name: "bad type", send: "interface Foo1\r", want: []string{strings.Repeat(" ", 21) + "^\r\n" + iosInvalidOut}},
+		{name: "loopback", send: "interface Loopback7\r", want: []string{"R1(config-if)#"}},
+		{name: "loopback address", send: "ip address 10.7.7.7 255.255.255.255\r", want: []string{"R1(config-if)#"}},
+		{name: "bad address", send: "ip address 10.7.7 255.255.255.255\r", want: []string{strings.Repeat(" ", 25) + "^\r\n" + iosInvalidOut}},
+		{name: "ospf", send: "router ospf 1\r", want: []string{"R1(config-router)#"}},
+		{name: "network", send: "network 10.7.7.7 0.0.0.0 area 0\r", want: []string{"R1(config-router)#"}},
+		{name: "vty", send: "line vty 0 4\r", want: []string{"R1(config-line)#"}},
+		{name: "timeout", send: "exec-timeout 30 0\r", want: []string{"R1(config-line)#"}},
+		{name: "do", send: "do show ip interface brief | include Loopback\r", want: []string{"Loopback7                  10.7.7.7        YES NVRAM  up", "R1(config-line)#"}},
+		{name: "do keeps mode", send: "exit\r", want: []string{"R1(config)#"}},
+		{name: "no route", send: "no ip route 0.0.0.0 0.0.0.0 192.0.2.254\r", want: []string{"R1(config)#"}},
+		{name: "end", send: "end\r", want: []string{"R1#", "%SYS-5-CONFIG_I", "R1#"}},
+		{name: "run", send: "show running-config | begin router ospf\r", want: []string{"router ospf 1\r\n network 10.7.7.7 0.0.0.0 area 0\r\n!\r\nip forward-protocol nd\r\n!\r\nno ip http server\r\nno ip http secure-server\r\nip ssh version 2\r\n", "line vty 0 4\r\n login local\r\n transport input ssh\r\n exec-timeout 30 0\r\n", "R1#"}},
+		{name: "startup unchanged", send: "show startup-config | include Loopback\r", want: []string{"include Loopback\r\nR1#"}},
+		{name: "no length", send: "terminal no length\rshow running-config\r", want: []string{" --More-- "}},
+		{name: "other key quits", send: "x", want: []string{"\bR1#"}},
+	})
+}

@@ -53,14 +53,6 @@ func (n *confNode) find(name string) *confNode {
 	return nil
 }
 
-func (n *confNode) clone() *confNode {
-	c := &confNode{name: n.name, leaf: n.leaf}
-	for _, k := range n.kids {
-		c.kids = append(c.kids, k.clone())
-	}
-	return c
-}
-
 // leafKey is what makes two leaves the same statement: its first word.
 func leafKey(stmt string) string {
 	key, _, _ := strings.Cut(stmt, " ")

@@ -213,3 +213,30 @@ func TestJunosOtherEditors(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestJunosMoreCommands(t *testing.T) {
+	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	term := dialTerm(t, d)
+	caret := func(col int) string { return strings.Repeat(" ", col) + "^\r\n" }
+	runSteps(t, term, []termStep{
+		{name: "login", want: []string{"admin@vmx1> "}},
+		{name: "length", send: "set cli screen-length 0\r", want: []string{junosPrompt("vmx1")}},
+		{name: "show path", send: "show configuration routing-options\r", want: []string{"router-id 10.255.0.1;\r\nautonomous-system 65000;\r\nstatic {\r\n    route 0.0.0.0/0 {\r\n        next-hop 192.0.2.254;\r\n    }\r\n}" + junosPrompt("vmx1")}},
+		{name: "show bad path", send: "show configuration bogus\r", want: []string{caret(31) + "syntax error.\r\n"}},
+		{name: "except", send: "show interfaces terse | except inet\r", want: []string{"ge-0/0/0                up    up\r\n", junosPrompt("vmx1")}, not: []string{"192.0.2.1"}},
+		{name: "configure private", send: "configure private\r", want: []string{"Entering configuration mode\r\nwarning: uncommitted changes will be discarded on exit\r\n\r\n[edit]\r\nadmin@vmx1# "}},
+		{name: "run", send: "run show system uptime\r", want: []string{"System booted: 2022-12-30 21:08:29 UTC (2d 03:04 ago)" + junosEditPrompt("", "vmx1")}},
+		{name: "edit leaf", send: "edit system host-name\r", want: []string{caret(24) + "syntax error.\r\n"}},
+		{name: "delete leaf", send: "delete routing-options router-id\r", want: []string{junosEditPrompt("", "vmx1")}},
+		{name: "compare delete", send: "show | compare\r", want: []string{"[edit routing-options]\r\n-  router-id 10.255.0.1;" + junosEditPrompt("", "vmx1")}},
+		{name: "commit confirmed", send: "commit confirmed 5\r", want: []string{"commit confirmed will be automatically rolled back in 5 minutes unless confirmed\r\ncommit complete" + junosEditPrompt("", "vmx1")}},
+		{name: "rollback 1", send: "rollback 1\r", want: []string{"load complete" + junosEditPrompt("", "vmx1")}},
+		{name: "compare restore", send: "show | compare\r", want: []string{"[edit routing-options]\r\n+  router-id 10.255.0.1;" + junosEditPrompt("", "vmx1")}},
+		{name: "missing rollback", send: "rollback 9\r", want: []string{"error: rollback 9 does not exist" + junosEditPrompt("", "vmx1")}},
+		{name: "bad rollback", send: "rollback 50\r", want: []string{caret(21) + "syntax error.\r\n"}},
+		{name: "commit and quit", send: "commit and-quit\r", want: []string{"commit complete\r\nExiting configuration mode" + junosPrompt("vmx1")}},
+		{name: "restored", send: "show configuration routing-options | match router-id\r", want: []string{"router-id 10.255.0.1;" + junosPrompt("vmx1")}},
+		{name: "bad ping", send: "ping nowhere\r", want: []string{"ping: cannot resolve nowhere: Unknown host" + junosPrompt("vmx1")}},
+		{name: "counted ping", send: "ping 127.0.0.1 count 2\r", want: []string{"icmp_seq=1 ttl=64", "2 packets transmitted, 2 packets received, 0% packet loss", junosPrompt("vmx1")}},
+	})
+}
