@@ -70,6 +70,10 @@ func FuzzMatch(f *testing.F) {
 	f.Add("user@r1> show\n---(more 42%)---\nuser@r1> ", "---(more", []byte{1, 5})
 	f.Add("aaaa", "aa", []byte{2})
 	f.Add("x --More-- y --More-- ", " --More-- ", []byte{3, 4, 9})
+	for _, s := range normalizeSeeds {
+		f.Add(s, "R1#", []byte{1})
+		f.Add(s, "more", []byte{2, 7})
+	}
 	f.Fuzz(func(t *testing.T, stream, pat string, cuts []byte) {
 		stream = printable(stream, true)
 		pat = printable(pat, false)
