@@ -318,8 +318,7 @@ func normalizeStrict(s string) (string, error) {
 // hostMatch is the merge of every HostConfig entry that selects one alias.
 type hostMatch struct {
 	HostConfig
-	file string
-	from map[string]string
+	from map[string]string // YAML key → "file:line"
 }
 
 // src is where a field of the merged entry came from ("config.yaml:7").
@@ -328,7 +327,7 @@ func (m hostMatch) src(key string) string { return m.from[key] }
 // match merges the entries whose globs select alias; for each field the
 // first entry that sets it wins, as in ssh_config.
 func (c *Config) match(alias string) hostMatch {
-	m := hostMatch{file: c.Path, from: map[string]string{}}
+	m := hostMatch{from: map[string]string{}}
 	for _, h := range c.Hosts {
 		if !globsMatch(h.Match, alias) {
 			continue
