@@ -129,8 +129,11 @@ func TestManagerFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	info := waitDone(t, c)
-	out := output(t, c)
-	if info.Status != StatusCompleted || info.Fallback == "" || info.ExitCode != nil || !strings.Contains(out, "fallback works") || strings.Contains(out, "menu$") {
-		t.Errorf("fallback: status %s Fallback %q ExitCode %v output %q", info.Status, info.Fallback, info.ExitCode, out)
+	if out := output(t, c); info.Status != StatusCompleted || info.Fallback == "" || info.ExitCode != nil || out != "fallback works\n" {
+		t.Errorf("fallback: status %s Fallback %q ExitCode %v output %q; want completed, a reason, no exit code, \"fallback works\\n\"", info.Status, info.Fallback, info.ExitCode, out)
+	}
+	info, out := h.run(t, "nosudo", "cd /tmp && pwd", RunOptions{})
+	if info.Status != StatusCompleted || info.Fallback == "" || out != "/tmp\n" {
+		t.Errorf("second command: status %s Fallback %q output %q; want completed, a reason, \"/tmp\\n\"", info.Status, info.Fallback, out)
 	}
 }
