@@ -153,3 +153,20 @@ func TestExpectNilOutputMeansNoCapture(t *testing.T) {
 		t.Fatalf("Before %q", m.Before)
 	}
 }
+
+func TestExpectPagerErasedAfterMatch(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	out := NewOutput(0)
+	pager := re(` --More-- \z`)
+	feed(t, r.Remote, "show run\r\nline1\r\n --More-- ")
+	m := mustExpect(t, e, []Pattern{iosPrompt, pager}, ExpectOptions{Capture: out, Echo: "show run"})
+	if m.Index != 1 || m.Before != "" {
+		t.Fatalf("first wait: index %d Before %q", m.Index, m.Before)
+	}
+	// The device erases its pager line, then goes on over the same row.
+	feed(t, r.Remote, "\b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\b", "line2\r\nR1#")
+	m = mustExpect(t, e, []Pattern{iosPrompt, pager}, ExpectOptions{Capture: out})
+	if m.Index != 0 || out.String() != "line1\nline2\n" {
+		t.Fatalf("second wait: index %d, capture %q", m.Index, out.String())
+	}
+}
