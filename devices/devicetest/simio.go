@@ -166,6 +166,9 @@ func (s *session) readLine(visible bool) (string, error) {
 			s.line = s.line[:0]
 		case b == keyCtrlC:
 			s.line = s.line[:0]
+			if !s.atPrompt {
+				s.echo([]byte("\r\n")) // a dialogue is abandoned on a fresh line
+			}
 			return "", errInterrupted
 		case b == keyCtrlZ && s.atPrompt && s.mode.CtrlZ && s.p.CtrlZ != "":
 			s.line = s.line[:0]

@@ -29,12 +29,8 @@ func iosEnable(c *simCall) error {
 	secret := []byte(c.Options().EnableSecret)
 	for range 3 {
 		pw, err := c.ReadLine("Password: ", true)
-		if errors.Is(err, errInterrupted) {
-			c.Print("\n")
-			return nil
-		}
 		if err != nil {
-			return err
+			return ignoreInterrupt(err)
 		}
 		if subtle.ConstantTimeCompare([]byte(pw), secret) == 1 {
 			c.SetMode("enable")

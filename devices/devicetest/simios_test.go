@@ -226,6 +226,8 @@ func TestIOSMoreCommands(t *testing.T) {
 		{name: "end", send: "end\r", want: []string{"R1#", "%SYS-5-CONFIG_I", "R1#"}},
 		{name: "run", send: "show running-config | begin router ospf\r", want: []string{"router ospf 1\r\n network 10.7.7.7 0.0.0.0 area 0\r\n!\r\nip forward-protocol nd\r\n!\r\nno ip http server\r\nno ip http secure-server\r\nip ssh version 2\r\n", "line vty 0 4\r\n login local\r\n transport input ssh\r\n exec-timeout 30 0\r\n", "R1#"}},
 		{name: "startup unchanged", send: "show startup-config | include Loopback\r", want: []string{"include Loopback\r\nR1#"}},
+		{name: "copy abandoned", send: "copy running-config startup-config\r", want: []string{"Destination filename [startup-config]? "}},
+		{name: "ctrl-c in dialogue", send: "\x03", want: []string{"\r\nR1#"}, not: []string{"Building"}},
 		{name: "no length", send: "terminal no length\rshow running-config\r", want: []string{" --More-- "}},
 		{name: "other key quits", send: "x", want: []string{"\bR1#"}},
 	})
