@@ -59,7 +59,7 @@ func TestAuthPassword(t *testing.T) {
 	s := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	c := mustConn(t, newTestPool(t, PoolOptions{}), passwordTarget(s, acct, acct.Password))
 	var out strings.Builder
-	if code, err := c.Exec(testCtx(t, 10*time.Second), "id -un", nil, &out, nil); code != 0 || err != nil {
+	if code, err := c.Exec(testCtx(t, 30*time.Second), "id -un", nil, &out, nil); code != 0 || err != nil {
 		t.Fatalf("Exec(id -un) = %d, %v", code, err)
 	}
 	if got := strings.TrimSpace(out.String()); got != acct.Name {

@@ -88,8 +88,9 @@ type Conn struct {
 	closeOnce sync.Once
 	err       atomic.Pointer[error]
 	wg        sync.WaitGroup // every goroutine this Conn started
-	trackMu   sync.Mutex     // orders wg.Add against the end (see track)
+	trackMu   sync.Mutex     // orders wg.Add against the end (see track); guards shells
 	ended     bool
+	shells    map[*Shell]struct{} // open shells, whose output pipes Close must unblock
 
 	sftpMu sync.Mutex
 	sftp   *sftp.Client
@@ -142,6 +143,13 @@ func (c *Conn) alive() bool {
 // goroutines the Conn started. It is safe to call more than once.
 func (c *Conn) Close() error {
 	c.closeWith(ErrClosed)
+	// A shell whose output nobody reads keeps its copy goroutine blocked
+	// on the pipe; closing the pipes lets every goroutine end.
+	c.trackMu.Lock()
+	for sh := range c.shells {
+		sh.out.CloseWithError(ErrClosed)
+	}
+	c.trackMu.Unlock()
 	c.wg.Wait()
 	return nil
 }

@@ -95,7 +95,7 @@ func TestPoolReusesConnection(t *testing.T) {
 	if !errors.Is(c1.Err(), ErrClosed) {
 		t.Fatalf("Err after CloseKey = %v, want ErrClosed", c1.Err())
 	}
-	if _, err := c1.Exec(testCtx(t, 5*time.Second), "true", nil, nil, nil); !errors.Is(err, ErrClosed) {
+	if _, err := c1.Exec(testCtx(t, 30*time.Second), "true", nil, nil, nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Exec on a closed Conn: err = %v, want ErrClosed", err)
 	}
 }

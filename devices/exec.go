@@ -210,7 +210,8 @@ func (c *Conn) Shell(ctx context.Context, term string, cols, rows int) (*Shell, 
 			return struct{}{}, sess.Shell()
 		}, nil)
 	}
-	if err == nil && !c.track() {
+	sh := &Shell{sess: sess, out: pr, stdin: stdin, done: make(chan struct{})}
+	if err == nil && !c.addShell(sh) {
 		err = c.deadErr()
 	}
 	if err != nil {
@@ -218,14 +219,31 @@ func (c *Conn) Shell(ctx context.Context, term string, cols, rows int) (*Shell, 
 		pr.Close()
 		return nil, fmt.Errorf("shell on %s: %w", c.target.Key(), err)
 	}
-	sh := &Shell{sess: sess, out: pr, stdin: stdin, done: make(chan struct{})}
 	go func() {
 		defer c.wg.Done()
 		sh.err = sess.Wait()
 		pw.Close()
+		c.trackMu.Lock()
+		delete(c.shells, sh)
+		c.trackMu.Unlock()
 		close(sh.done)
 	}()
 	return sh, nil
+}
+
+// addShell registers sh and counts its goroutine, unless c has ended.
+func (c *Conn) addShell(sh *Shell) bool {
+	c.trackMu.Lock()
+	defer c.trackMu.Unlock()
+	if c.ended {
+		return false
+	}
+	if c.shells == nil {
+		c.shells = map[*Shell]struct{}{}
+	}
+	c.shells[sh] = struct{}{}
+	c.wg.Add(1)
+	return true
 }
 
 // Read reads the shell's output; it returns io.EOF after the shell ended

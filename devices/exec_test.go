@@ -29,7 +29,7 @@ func TestExecExitCodesAndStreams(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var out, errb bytes.Buffer
-		code, err := c.Exec(testCtx(t, 10*time.Second), tc.cmd, nil, &out, &errb)
+		code, err := c.Exec(testCtx(t, 30*time.Second), tc.cmd, nil, &out, &errb)
 		if err != nil {
 			t.Errorf("Exec(%q): %v", tc.cmd, err)
 			continue
@@ -76,7 +76,7 @@ func TestExecCancelInterrupts(t *testing.T) {
 		t.Fatalf("Exec did not return after its context was cancelled")
 	}
 	// The connection stays usable.
-	if code, err := c.Exec(testCtx(t, 10*time.Second), "exit 7", nil, nil, nil); code != 7 || err != nil {
+	if code, err := c.Exec(testCtx(t, 30*time.Second), "exit 7", nil, nil, nil); code != 7 || err != nil {
 		t.Fatalf("Exec after a cancelled one = %d, %v; want 7, nil", code, err)
 	}
 }
@@ -84,7 +84,7 @@ func TestExecCancelInterrupts(t *testing.T) {
 func TestShellRoundTrip(t *testing.T) {
 	s := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	c := mustConn(t, newTestPool(t, PoolOptions{}), keyTarget(s))
-	sh, err := c.Shell(testCtx(t, 10*time.Second), "dumb", 0, 0)
+	sh, err := c.Shell(testCtx(t, 30*time.Second), "dumb", 0, 0)
 	if err != nil {
 		t.Fatalf("Shell: %v", err)
 	}
