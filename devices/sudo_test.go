@@ -103,3 +103,16 @@ func TestSudoLeaks(t *testing.T) {
 		}
 	})
 }
+
+// TestSudoShells: the session's sudo prompt works whatever the login
+// shell, since it travels in the environment.
+func TestSudoShells(t *testing.T) {
+	kinds := []string{"dash", "zsh", "busybox"}
+	h := newHarness(t, harnessOptions{}, kinds...)
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			info, out := h.run(t, kind, "sudo id -un", RunOptions{SudoPassword: h.accounts[kind].Password})
+			wantDone(t, info, out, StatusCompleted, 0, "root\n")
+		})
+	}
+}
