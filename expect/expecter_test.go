@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -359,5 +360,32 @@ func TestConcurrentSendsStayWhole(t *testing.T) {
 		if strings.Trim(l, l[:1]) != "" {
 			t.Fatalf("interleaved send: %q", l)
 		}
+	}
+}
+
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for range 20 {
+		pr, pw := io.Pipe()
+		toRemote, fromExpecter := io.Pipe()
+		e := New(pr, fromExpecter, Options{})
+		go io.Copy(io.Discard, toRemote) // a remote that reads until closed
+		if err := e.Send(testCtx(t), "x\n"); err != nil {
+			t.Fatal(err)
+		}
+		feedDone := make(chan struct{})
+		go func() { defer close(feedDone); io.WriteString(pw, "ok") }()
+		mustExpect(t, e, []Pattern{lit("ok")}, ExpectOptions{})
+		<-feedDone
+		if err := e.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after Close, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
