@@ -91,7 +91,7 @@ type CommandInfo struct {
 
 	OutputBytes int64  // output produced so far, including what was dropped
 	Dropped     int64  // bytes dropped from the middle to respect the cap
-	Lines       int64  // complete output lines so far
+	Lines       int64  // complete output lines so far, not counting any in the dropped middle
 	LastLine    string // the last complete output line
 
 	// Reconnected reports that the connection or shell was re-established
