@@ -2,6 +2,7 @@ package devicetest
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -177,6 +178,8 @@ func (s *session) readLine(visible bool) (string, error) {
 			if err := s.skipEscape(); err != nil {
 				return "", err
 			}
+		case b == '?' && visible && s.atPrompt:
+			s.showHelp()
 		case b == ' ' && visible && s.completeOnSpace():
 			// the completion was echoed with its space
 		case b < 0x20 || len(s.line) >= maxLine:
@@ -188,6 +191,25 @@ func (s *session) readLine(visible bool) (string, error) {
 			}
 		}
 	}
+}
+
+// showHelp answers '?' typed at the prompt as devices do: the possible
+// next words, then the prompt and the line typed so far again.
+func (s *session) showHelp() {
+	s.echo([]byte("?"))
+	s.print("\n")
+	nodes := helpCandidates(s.srv.trees[s.mode.Name], string(s.line), s.p.FoldCase)
+	if s.p.HelpHeader != "" {
+		s.print(s.p.HelpHeader + "\n")
+	}
+	for _, n := range nodes {
+		s.print(fmt.Sprintf("  %-20s %s\n", n.word, n.help))
+	}
+	if len(nodes) == 0 {
+		s.print(s.p.HelpNone + "\n")
+	}
+	s.print("\n" + s.promptBlock())
+	s.out.Write(s.line)
 }
 
 // skipEscape consumes an escape sequence (CSI "ESC [ ... final" or SS3

@@ -72,6 +72,7 @@ func iosPlatform() *simPlatform {
 			kindAmbiguous:  {Text: "% Ambiguous command:  \"{line}\"\n"},
 		},
 		CtrlZ:      "end",
+		HelpNone:   "% Unrecognized command",
 		Interrupts: "\x03\x1e",
 		Pager: simPager{
 			DefaultLength: 24,

@@ -67,6 +67,8 @@ func junosPlatform() *simPlatform {
 		RELine:            "{master:0}",
 		Interrupts:        "\x03",
 		CompleteOnSpace:   true,
+		HelpHeader:        "Possible completions:",
+		HelpNone:          "No valid completions",
 		Pager: simPager{
 			DefaultLength: 24,
 			Prompt:        "---(more %d%%)---",

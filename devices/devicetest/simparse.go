@@ -217,3 +217,40 @@ func completionList(nodes []*cmdNode) string {
 	}
 	return b.String()
 }
+
+// helpCandidates returns what may come next after a partly typed line:
+// the words the last one abbreviates, or all words after a space.
+func helpCandidates(root *cmdNode, line string, foldCase bool) []*cmdNode {
+	toks := tokenize(line)
+	partial := ""
+	if len(toks) > 0 && !strings.HasSuffix(line, " ") {
+		partial = toks[len(toks)-1].text
+		toks = toks[:len(toks)-1]
+	}
+	n := root
+	for _, t := range toks {
+		lits, params := n.candidates(t.text, foldCase)
+		switch {
+		case len(lits) == 1:
+			n = lits[0]
+		case len(lits) == 0 && len(params) > 0:
+			n = params[0]
+		default:
+			return nil
+		}
+		if n.word == "<line>" {
+			return nil
+		}
+	}
+	var out []*cmdNode
+	for _, ch := range n.children {
+		w, p := ch.word, partial
+		if foldCase {
+			w, p = strings.ToLower(w), strings.ToLower(p)
+		}
+		if strings.HasPrefix(w, p) || (partial != "" && strings.HasPrefix(ch.word, "<")) {
+			out = append(out, ch)
+		}
+	}
+	return out
+}

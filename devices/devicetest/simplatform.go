@@ -56,6 +56,9 @@ type simPlatform struct {
 	CtrlZ string
 	// Interrupts are the bytes that stop a long-running command.
 	Interrupts string
+	// HelpHeader heads the list '?' prints ("Possible completions:");
+	// HelpNone is printed when nothing can follow.
+	HelpHeader, HelpNone string
 	// CompleteOnSpace makes a space after an unambiguous abbreviation
 	// complete the word on screen, until the session turns it off.
 	CompleteOnSpace bool
