@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -52,13 +53,15 @@ func (r *Resolver) wrapperConfig(in layer) string {
 	if strict == "" {
 		strict = defaultStrict
 	}
-	return fmt.Sprintf("Include %q\nHost *\n  StrictHostKeyChecking %s\n  ConnectTimeout %d\n  ServerAliveInterval %d\n",
+	return fmt.Sprintf("Include \"%s\"\nHost *\n  StrictHostKeyChecking %s\n  ConnectTimeout %d\n  ServerAliveInterval %d\n",
 		r.sshConfig, strict, int(defaultConnectTimeout/time.Second), int(defaultServerAliveInterval/time.Second))
 }
 
 func (r *Resolver) runSSHG(ctx context.Context, in layer) ([]byte, error) {
-	if strings.ContainsAny(r.sshConfig, "\"\n") {
-		return nil, &ResolveError{Alias: in.alias, File: r.sshConfig, Msg: "the path holds a quote or newline",
+	// The path goes into an Include line between double quotes, where ssh
+	// would read these characters as syntax.
+	if strings.ContainsAny(r.sshConfig, "\"\\\n") {
+		return nil, &ResolveError{Alias: in.alias, File: r.sshConfig, Msg: "the path holds a quote, backslash or newline",
 			Hint: "move the ssh_config file to a plain path"}
 	}
 	f, err := os.CreateTemp("", "mcp-ssh-session-ssh-G-*.conf")
@@ -125,6 +128,10 @@ var sshErrLine = regexp.MustCompile(`^(.+) line (\d+): (.+)$`)
 func (r *Resolver) sshGError(alias, wrapper string, stderr []byte, err error) error {
 	e := &ResolveError{Alias: alias, File: r.sshConfig, Msg: "ssh -G failed: " + err.Error(),
 		Hint: "run `ssh -G " + alias + "` to see what OpenSSH says", Err: err}
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		return e // did not run, timed out or canceled: stderr is not the story
+	}
 	for line := range strings.Lines(string(stderr)) {
 		line = strings.TrimSpace(line)
 		if m := sshErrLine.FindStringSubmatch(line); m != nil && m[1] != wrapper {

@@ -152,3 +152,24 @@ func TestResolveCanceled(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveConfigPathWithSpaces(t *testing.T) {
+	b := newResolveBed(t)
+	path := b.write(t, "my dir/ssh config é", "Host web1\n  Port 2345\n")
+	for _, bin := range []string{requireSSH(t), "none"} {
+		r, err := NewResolver(ResolverOptions{Home: b.home, SSHConfigPath: path, ConfigPath: filepath.Join(b.home, "none.yaml"), SSHBinary: bin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tg := resolveOK(t, r, Request{Host: "web1"}); tg.Port != 2345 {
+			t.Errorf("%s: Port = %d, want 2345 from %q", bin, tg.Port, path)
+		}
+	}
+	r, err := NewResolver(ResolverOptions{Home: b.home, SSHConfigPath: b.home + `/bad"name`, ConfigPath: filepath.Join(b.home, "none.yaml"), SSHBinary: requireSSH(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := resolveErr(t, r, Request{Host: "web1"}); !strings.Contains(e.Msg, "quote") {
+		t.Errorf("error %q, want the quote in the path named", e)
+	}
+}
