@@ -66,7 +66,23 @@ func Normalize(raw []byte) string {
 
 // write feeds raw bytes.
 func (n *normalizer) write(p []byte) {
-	for _, b := range p {
+	for i := 0; i < len(p); i++ {
+		b := p[i]
+		if n.st == stGround && b >= 0x20 && b < 0x7f && !n.cr && n.nutf == 0 &&
+			n.cols == 0 && n.col == len(n.line) {
+			// The common case: a run of printable ASCII appended to the
+			// line. Without a width there is no wrap to track.
+			j := i
+			for j < len(p) && p[j] >= 0x20 && p[j] < 0x7f && n.col < n.lineCap {
+				n.line = append(n.line, rune(p[j]))
+				n.col++
+				j++
+			}
+			if j > i {
+				i = j - 1
+				continue
+			}
+		}
 		wrapped := n.wrapSpace
 		n.wrapSpace = false
 		if wrapped && b == '\r' && n.st == stGround && n.nutf == 0 {
@@ -80,13 +96,6 @@ func (n *normalizer) write(p []byte) {
 			if b != '\n' {
 				n.col, n.phys = 0, 0
 			}
-		}
-		if n.st == stGround && b >= 0x20 && b < 0x7f && !n.cr && n.nutf == 0 &&
-			n.cols == 0 && n.col == len(n.line) && n.col < n.lineCap {
-			// The common case: printable ASCII appended to the line.
-			n.line = append(n.line, rune(b))
-			n.col++
-			continue
 		}
 		if n.nutf > 0 || (n.st == stGround && b >= utf8.RuneSelf) {
 			n.utf8Byte(b)
