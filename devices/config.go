@@ -69,12 +69,19 @@ type HostConfig struct {
 // ~/.config/mcp-ssh-session/config.yaml when XDG_CONFIG_HOME is unset or
 // relative (the XDG rules ignore relative values).
 func DefaultConfigPath() string {
-	dir := os.Getenv("XDG_CONFIG_HOME")
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "~"
+	}
+	return configPathUnder(os.LookupEnv, home)
+}
+
+// configPathUnder is DefaultConfigPath for a given environment and home,
+// so that a Resolver with its own Home and Env never reads the real
+// account's file.
+func configPathUnder(env func(string) (string, bool), home string) string {
+	dir, _ := env("XDG_CONFIG_HOME")
 	if dir == "" || !filepath.IsAbs(dir) {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			home = "~"
-		}
 		dir = filepath.Join(home, ".config")
 	}
 	return filepath.Join(dir, "mcp-ssh-session", "config.yaml")

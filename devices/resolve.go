@@ -83,8 +83,8 @@ type ResolverOptions struct {
 	// SSHConfigPath is the ssh_config file; "" means ~/.ssh/config under
 	// Home. A missing file is not an error.
 	SSHConfigPath string
-	// ConfigPath is our YAML config; "" means DefaultConfigPath(). A
-	// missing file is not an error.
+	// ConfigPath is our YAML config; "" means DefaultConfigPath() as seen
+	// through Env and Home. A missing file is not an error.
 	ConfigPath string
 	// Home is where "~" points; "" means os.UserHomeDir.
 	Home string
@@ -160,7 +160,7 @@ func NewResolver(opts ResolverOptions) (*Resolver, error) {
 	}
 	path := opts.ConfigPath
 	if path == "" {
-		path = DefaultConfigPath()
+		path = configPathUnder(r.env, r.home)
 	}
 	cfg, err := LoadConfig(expandTilde(path, r.home))
 	if err != nil {
