@@ -126,7 +126,7 @@ func NewSimServer(opts DeviceOptions) (*SimServer, error) {
 		p.Setup(s.dev)
 	}
 	for name := range p.Modes {
-		s.trees[name] = buildTree(p.Commands, name)
+		s.trees[name] = buildTree(p.Commands, name, p.WordHelp)
 	}
 	s.config = &ssh.ServerConfig{
 		PasswordCallback:            s.checkPassword,

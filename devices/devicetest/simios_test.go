@@ -89,7 +89,7 @@ func TestIOSTranscript(t *testing.T) {
 		{name: "ctrl-u", send: "garbage\x15show clock\r", want: []string{"*00:12:34.567 UTC Mon Mar 1 1993\r\nX1>"}},
 		{name: "escape sequences", send: "\x1b[A\x1bOBshow clock\r", want: []string{"*00:12:34.567 UTC", "X1>"}},
 		{name: "empty line", send: "\r", want: []string{"\r\nX1>"}},
-		{name: "help", send: "show ?", want: []string{"show ?\r\n", "  version              Show system information\r\n", "\r\nX1>show "}, not: []string{"running-config"}},
+		{name: "help", send: "show ?", want: []string{"show ?\r\n", "  version              Software and hardware summary\r\n", "\r\nX1>show "}, not: []string{"running-config"}},
 		{name: "after help", send: "clock\r", want: []string{"clock\r\n*00:12:34.567 UTC"}},
 		{name: "help nothing", send: "show clock ?", want: []string{"% Unrecognized command\r\n\r\nX1>show clock "}},
 		{name: "after help nothing", send: "\r", want: []string{"*00:12:34.567 UTC"}},

@@ -58,7 +58,7 @@ func TestJunosTranscript(t *testing.T) {
 		{name: "reboot refused", send: "request system reboot\r", want: []string{"Reboot the system ? [yes,no] (no) "}},
 		{name: "reboot answer", send: "no\r", want: []string{junosPrompt("vmx2")}},
 		{name: "ctrl-c idle", send: "\x03", want: []string{"\r\nadmin@vmx2> "}},
-		{name: "help", send: "show sys?", want: []string{"show sys?\r\nPossible completions:\r\n  system               \r\n\r\nadmin@vmx2> show sys"}},
+		{name: "help", send: "show sys?", want: []string{"show sys?\r\nPossible completions:\r\n  system               System state\r\n\r\nadmin@vmx2> show sys"}},
 		{name: "after help", send: "tem uptime\r", want: []string{"Current time: 2023-01-01 00:12:34 UTC"}},
 		{name: "line editing", send: "shox\x7f\bow system uptime\x1b[A\r", want: []string{"x\b \b", "Current time: 2023-01-01 00:12:34 UTC"}},
 	})

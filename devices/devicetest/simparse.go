@@ -38,8 +38,9 @@ type parsed struct {
 	choices []*cmdNode // candidates of an ambiguous word
 }
 
-// buildTree makes the command tree of one mode.
-func buildTree(cmds []simCommand, mode string) *cmdNode {
+// buildTree makes the command tree of one mode. A command's help goes to
+// its last word; other words take theirs from wordHelp.
+func buildTree(cmds []simCommand, mode string, wordHelp map[string]string) *cmdNode {
 	root := &cmdNode{}
 	for i := range cmds {
 		c := &cmds[i]
@@ -47,12 +48,17 @@ func buildTree(cmds []simCommand, mode string) *cmdNode {
 			continue
 		}
 		n := root
-		for _, w := range strings.Fields(c.Syntax) {
+		words := strings.Fields(c.Syntax)
+		for j, w := range words {
 			if opt, ok := strings.CutPrefix(w, "["); ok {
 				n.cmd = c // the command is complete without the optional part
 				w = strings.TrimSuffix(opt, "]")
 			}
-			n = n.child(w, c.Help)
+			help := wordHelp[w]
+			if j == len(words)-1 && c.Help != "" {
+				help = c.Help
+			}
+			n = n.child(w, help)
 		}
 		n.cmd = c
 	}
@@ -62,6 +68,9 @@ func buildTree(cmds []simCommand, mode string) *cmdNode {
 func (n *cmdNode) child(word, help string) *cmdNode {
 	for _, ch := range n.children {
 		if ch.word == word {
+			if ch.help == "" {
+				ch.help = help
+			}
 			return ch
 		}
 	}

@@ -56,6 +56,9 @@ type simPlatform struct {
 	CtrlZ string
 	// Interrupts are the bytes that stop a long-running command.
 	Interrupts string
+	// WordHelp explains the leading words of commands ("show") in the
+	// list '?' prints; a command's own Help explains its last word.
+	WordHelp map[string]string
 	// HelpHeader heads the list '?' prints ("Possible completions:");
 	// HelpNone is printed when nothing can follow.
 	HelpHeader, HelpNone string
