@@ -163,8 +163,11 @@ func firstExisting(paths []string) string {
 // the machine (go test runs packages in parallel), polling so that the
 // wait has a deadline.
 func lockAccounts(ctx context.Context) (unlock func(), err error) {
-	path := filepath.Join(os.TempDir(), accountsLock)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	// A fixed directory, not os.TempDir: processes with different TMPDIRs
+	// must still meet on the same lock. O_NOFOLLOW keeps root from being
+	// pointed elsewhere by a planted link.
+	path := filepath.Join("/tmp", accountsLock)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
 	}

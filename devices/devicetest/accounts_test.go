@@ -1,12 +1,14 @@
 package devicetest
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -131,4 +133,31 @@ func TestAccountUnknownKind(t *testing.T) {
 	if !strings.Contains(ft.msg, "unknown kind") || !strings.Contains(ft.msg, "bash") {
 		t.Errorf("fatal message %q, want it to name the unknown kind and the valid ones", ft.msg)
 	}
+}
+
+// TestAccountLockExcludes checks the lock that serializes account setup
+// across test processes (flock conflicts between two opens in one process
+// too, which is what makes this observable here).
+func TestAccountLockExcludes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	unlock, err := lockAccounts(ctx)
+	if err != nil {
+		t.Fatalf("first lock: %v", err)
+	}
+	short, cancelShort := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancelShort()
+	if unlock2, err := lockAccounts(short); err == nil {
+		unlock2()
+		unlock()
+		t.Fatalf("second lock taken while the first is held")
+	} else if !strings.Contains(err.Error(), "another test process") {
+		t.Errorf("second lock error %q, want it to say who holds the lock", err)
+	}
+	unlock()
+	unlock3, err := lockAccounts(ctx)
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	unlock3()
 }
