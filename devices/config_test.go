@@ -180,3 +180,25 @@ func TestResolveUsesConfig(t *testing.T) {
 		t.Errorf("NewResolver with a literal secret = %v, want file:3:field", err)
 	}
 }
+
+// TestResolverDefaultConfigPath: with ConfigPath "", the file is found
+// through the Resolver's own Env and Home, never the real account's.
+func TestResolverDefaultConfigPath(t *testing.T) {
+	b := newResolveBed(t)
+	b.write(t, "xdg/mcp-ssh-session/config.yaml", "hosts:\n  - match: '*'\n    profile: from_xdg\n")
+	b.write(t, ".config/mcp-ssh-session/config.yaml", "hosts:\n  - match: '*'\n    profile: from_home\n")
+	for xdg, want := range map[string]string{filepath.Join(b.home, "xdg"): "from_xdg", "": "from_home"} {
+		env := map[string]string{}
+		if xdg != "" {
+			env["XDG_CONFIG_HOME"] = xdg
+		}
+		r, err := NewResolver(ResolverOptions{Home: b.home, SSHBinary: "none",
+			Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Config().Hosts[0].Profile; got != want {
+			t.Errorf("XDG_CONFIG_HOME=%q: profile %q, want %q", xdg, got, want)
+		}
+	}
+}
