@@ -17,26 +17,26 @@ func TestE2ELongCommandGoesAsync(t *testing.T) {
 	// The command waits for a file the test creates, so "still running"
 	// and "completed" do not depend on timing.
 	flag := "/tmp/mcpt-e2e-go-" + strings.ReplaceAll(t.Name(), "/", "_")
-	t.Cleanup(func() { run(context.Background(), s, "rm -f "+flag, nil) })
-	r := run(ctx, s, "echo first; while [ ! -e "+flag+" ]; do sleep 0.1; done; echo last", map[string]any{"timeout": 1})
+	t.Cleanup(func() { run(t, context.Background(), s, "rm -f "+flag, nil) })
+	r := run(t, ctx, s, "echo first; while [ ! -e "+flag+" ]; do sleep 0.1; done; echo last", map[string]any{"timeout": 1})
 	wantStatus(t, r, "running")
 	id := r.str("command_id")
 	if !strings.Contains(r.Text, "Command ID: "+id) || !strings.Contains(r.Text, "get_command_status") {
 		t.Errorf("a timed-out call does not say how to poll:\n%s", r.Text)
 	}
-	live := s.waitStatus(ctx, id, func(string) bool { return true })
+	live := s.waitStatus(t, ctx, id, func(string) bool { return true })
 	if live.str("status") != "running" || live.str("output") != "first\n" {
 		t.Errorf("live output while running: status %q output %q, want running and %q", live.str("status"), live.str("output"), "first\n")
 	}
-	if r := s.call(ctx, "execute_command_async", map[string]any{"host": "lab", "command": "touch " + flag, "session": "side"}); r.IsError {
+	if r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": "touch " + flag, "session": "side"}); r.IsError {
 		t.Fatalf("second session: %s", r.Text)
 	}
-	done := s.waitStatus(ctx, id, finished)
+	done := s.waitStatus(t, ctx, id, finished)
 	if done.str("status") != "completed" || done.str("output") != "first\nlast\n" {
 		t.Errorf("finished: status %q output %q", done.str("status"), done.str("output"))
 	}
 	next, _ := live.num("next_offset")
-	page := s.call(ctx, "get_command_status", map[string]any{"command_id": id, "offset": next})
+	page := s.call(t, ctx, "get_command_status", map[string]any{"command_id": id, "offset": next})
 	if page.str("output") != "last\n" {
 		t.Errorf("paging from offset %d gave %q, want %q", next, page.str("output"), "last\n")
 	}
@@ -47,7 +47,7 @@ func TestE2EParallelCommandsQueue(t *testing.T) {
 	ctx := testContext(t, 2*time.Minute)
 	var ids []string
 	for i, cmd := range []string{"sleep 1; echo A", "echo B", "echo C"} {
-		r := s.call(ctx, "execute_command_async", map[string]any{"host": "lab", "command": cmd})
+		r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": cmd})
 		if r.IsError {
 			t.Fatalf("start %q: %s", cmd, r.Text)
 		}
@@ -58,7 +58,7 @@ func TestE2EParallelCommandsQueue(t *testing.T) {
 	}
 	var prevEnd string
 	for i, id := range ids {
-		r := s.waitStatus(ctx, id, finished)
+		r := s.waitStatus(t, ctx, id, finished)
 		want := string(rune('A'+i)) + "\n"
 		if r.str("status") != "completed" || r.str("output") != want {
 			t.Errorf("command %d: status %q output %q, want completed %q", i, r.str("status"), r.str("output"), want)
@@ -81,7 +81,7 @@ func TestE2ECancellationInterrupts(t *testing.T) {
 	}()
 	var id string
 	for id == "" {
-		r := s.call(ctx, "list_running_commands", nil)
+		r := s.call(t, ctx, "list_running_commands", nil)
 		if cmds, _ := r.Data["commands"].([]any); len(cmds) == 1 {
 			if c, _ := cmds[0].(map[string]any); c["status"] == "running" {
 				id, _ = c["command_id"].(string)
@@ -97,7 +97,7 @@ func TestE2ECancellationInterrupts(t *testing.T) {
 	if err := <-errc; err == nil {
 		t.Error("the cancelled call returned no error")
 	}
-	r := s.waitStatus(ctx, id, finished)
+	r := s.waitStatus(t, ctx, id, finished)
 	if r.str("status") != "interrupted" {
 		t.Errorf("after cancellation the command is %q, want interrupted", r.str("status"))
 	}
@@ -126,16 +126,16 @@ func TestE2EProgressNotifications(t *testing.T) {
 func TestE2ELostAndReconnected(t *testing.T) {
 	s, sshd := linuxServer(t)
 	ctx := testContext(t, 2*time.Minute)
-	run(ctx, s, "cd /tmp", nil)
-	r := s.call(ctx, "execute_command_async", map[string]any{"host": "lab", "command": "sleep 300"})
+	run(t, ctx, s, "cd /tmp", nil)
+	r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": "sleep 300"})
 	id := r.str("command_id")
-	s.waitStatus(ctx, id, func(st string) bool { return st == "running" })
+	s.waitStatus(t, ctx, id, func(st string) bool { return st == "running" })
 	sshd.Restart()
-	r = s.waitStatus(ctx, id, finished)
+	r = s.waitStatus(t, ctx, id, finished)
 	if r.str("status") != "lost" || r.str("error") == "" {
 		t.Errorf("command under a restarted sshd: status %q error %q, want lost with an error", r.str("status"), r.str("error"))
 	}
-	r = run(ctx, s, "pwd", nil)
+	r = run(t, ctx, s, "pwd", nil)
 	if r.Data["reconnected"] != true || r.str("output") != "/tmp\n" {
 		t.Errorf("after the restart: reconnected %v output %q restored %v, want true, /tmp", r.Data["reconnected"], r.str("output"), r.Data["restored"])
 	}

@@ -20,59 +20,59 @@ func TestE2ECiscoIOS(t *testing.T) {
 		Password: devicePassword, EnableSecret: enableSecret})
 	s := startServer(t, []hostEntry{deviceHost("edge1", dev)})
 	ctx := testContext(t, 3*time.Minute)
-	ios := func(command string, extra map[string]any) callResult {
+	ios := func(t *testing.T, command string, extra map[string]any) callResult {
 		t.Helper()
 		args := map[string]any{"host": "edge1", "command": command, "profile": "cisco_ios",
 			"password": devicePassword, "enable_password": enableSecret}
 		for k, v := range extra {
 			args[k] = v
 		}
-		return s.call(ctx, "execute_command", args)
+		return s.call(t, ctx, "execute_command", args)
 	}
 
 	t.Run("privileged command", func(t *testing.T) {
-		r := ios("show running-config | include hostname", nil)
+		r := ios(t, "show running-config | include hostname", nil)
 		wantStatus(t, r, "completed")
 		if !strings.Contains(r.str("output"), "hostname edge1") || !strings.HasPrefix(r.str("prompt"), "edge1#") {
 			t.Errorf("output %q prompt %q, want the hostname line at a privileged prompt", r.str("output"), r.str("prompt"))
 		}
 	})
 	t.Run("error line", func(t *testing.T) {
-		r := ios("show interfacez", nil)
+		r := ios(t, "show interfacez", nil)
 		wantStatus(t, r, "failed")
 		if code, _ := r.num("exit_code"); code != 1 || !strings.Contains(r.str("error_line"), "% Invalid input") {
 			t.Errorf("exit %d error_line %q, want 1 and the device's error", code, r.str("error_line"))
 		}
 	})
 	t.Run("bracket question", func(t *testing.T) {
-		r := ios("copy running-config startup-config", map[string]any{"timeout": 10})
+		r := ios(t, "copy running-config startup-config", map[string]any{"timeout": 10})
 		wantStatus(t, r, "awaiting_input")
 		if p := r.str("input_prompt"); !strings.Contains(p, "Destination filename [startup-config]?") {
 			t.Errorf("input_prompt = %q", p)
 		}
-		r = s.call(ctx, "send_input", map[string]any{"command_id": r.str("command_id"), "input_text": `\r`})
-		r = s.waitStatus(ctx, r.str("command_id"), finished)
+		r = s.call(t, ctx, "send_input", map[string]any{"command_id": r.str("command_id"), "input_text": `\r`})
+		r = s.waitStatus(t, ctx, r.str("command_id"), finished)
 		if r.str("status") != "completed" || !strings.Contains(r.str("output"), "[OK]") {
 			t.Errorf("after answering: %q %q", r.str("status"), r.str("output"))
 		}
 	})
 	t.Run("confirm declined", func(t *testing.T) {
-		r := ios("reload", map[string]any{"timeout": 10})
+		r := ios(t, "reload", map[string]any{"timeout": 10})
 		wantStatus(t, r, "awaiting_input")
 		id := r.str("command_id")
 		if p := r.str("input_prompt"); !strings.Contains(p, "[confirm]") {
 			t.Errorf("input_prompt = %q, want the [confirm] question", p)
 		}
-		s.call(ctx, "send_input", map[string]any{"command_id": id, "input_text": "n"})
-		if r := s.waitStatus(ctx, id, finished); r.str("status") != "completed" {
+		s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": "n"})
+		if r := s.waitStatus(t, ctx, id, finished); r.str("status") != "completed" {
 			t.Errorf("declined reload ended %q:\n%s", r.str("status"), r.Text)
 		}
-		if r := ios("show clock", nil); r.str("status") != "completed" {
+		if r := ios(t, "show clock", nil); r.str("status") != "completed" {
 			t.Errorf("the session did not survive a declined reload: %s", r.Text)
 		}
 	})
 	t.Run("wrong enable secret", func(t *testing.T) {
-		r := ios("show clock", map[string]any{"session": "wrong", "enable_password": "not-" + enableSecret})
+		r := ios(t, "show clock", map[string]any{"session": "wrong", "enable_password": "not-" + enableSecret})
 		if !r.IsError && r.str("status") != "failed" {
 			t.Errorf("a wrong enable secret was not reported: %s", r.Text)
 		}

@@ -200,11 +200,11 @@ func (r callResult) num(key string) (int64, bool) {
 }
 
 // call invokes a tool and fails the test on a protocol error.
-func (s *e2eServer) call(ctx context.Context, tool string, args map[string]any) callResult {
-	s.t.Helper()
+func (s *e2eServer) call(t *testing.T, ctx context.Context, tool string, args map[string]any) callResult {
+	t.Helper()
 	r, err := s.callErr(ctx, tool, args, nil)
 	if err != nil {
-		s.t.Fatalf("%s(%v): %v", tool, redactedArgs(args), err)
+		t.Fatalf("%s(%v): %v", tool, redactedArgs(args), err)
 	}
 	return r
 }
@@ -252,19 +252,19 @@ func redactedArgs(args map[string]any) map[string]any {
 
 // waitStatus polls get_command_status until the command is finished (or
 // the wanted status appears) or the context ends.
-func (s *e2eServer) waitStatus(ctx context.Context, id string, want func(status string) bool) callResult {
-	s.t.Helper()
+func (s *e2eServer) waitStatus(t *testing.T, ctx context.Context, id string, want func(status string) bool) callResult {
+	t.Helper()
 	for {
-		r := s.call(ctx, "get_command_status", map[string]any{"command_id": id})
+		r := s.call(t, ctx, "get_command_status", map[string]any{"command_id": id})
 		if r.IsError {
-			s.t.Fatalf("get_command_status(%q): %s", id, r.Text)
+			t.Fatalf("get_command_status(%q): %s", id, r.Text)
 		}
 		if want(r.str("status")) {
 			return r
 		}
 		select {
 		case <-ctx.Done():
-			s.t.Fatalf("command %s: still %q when the test's deadline passed; last result:\n%s", id, r.str("status"), r.Text)
+			t.Fatalf("command %s: still %q when the test's deadline passed; last result:\n%s", id, r.str("status"), r.Text)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

@@ -25,7 +25,7 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 	s := startServer(t, []hostEntry{sshdHost("lab", sshd, sshd.User)}, "--output-limit", "1024", "--config", cfg)
 	ctx := testContext(t, 2*time.Minute)
 
-	r := run(ctx, s, "seq 1 5000", nil)
+	r := run(t, ctx, s, "seq 1 5000", nil)
 	wantStatus(t, r, "completed")
 	out := r.str("output")
 	if r.Data["truncated"] != true || !strings.HasPrefix(out, "1\n2\n3\n") || !strings.HasSuffix(out, "4999\n5000\n") {
@@ -37,7 +37,7 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 	total, _ := r.num("output_bytes")
 	var whole strings.Builder
 	for off := int64(0); off < total; {
-		p := s.call(ctx, "get_command_status", map[string]any{"command_id": r.str("command_id"), "offset": off, "max_bytes": 4096})
+		p := s.call(t, ctx, "get_command_status", map[string]any{"command_id": r.str("command_id"), "offset": off, "max_bytes": 4096})
 		next, _ := p.num("next_offset")
 		if next <= off {
 			t.Fatalf("paging stuck at offset %d:\n%s", off, p.Text)
@@ -54,9 +54,9 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 	}
 
 	for i := 0; i < 4; i++ {
-		run(ctx, s, fmt.Sprintf("echo history-%d", i), nil)
+		run(t, ctx, s, fmt.Sprintf("echo history-%d", i), nil)
 	}
-	h := s.call(ctx, "list_command_history", nil)
+	h := s.call(t, ctx, "list_command_history", nil)
 	cmds, _ := h.Data["commands"].([]any)
 	if len(cmds) != 3 {
 		t.Fatalf("history with defaults.history 3 has %d entries:\n%s", len(cmds), h.Text)
@@ -64,7 +64,7 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 	if first, _ := cmds[0].(map[string]any); first["command"] != "echo history-3" {
 		t.Errorf("newest history entry = %v, want echo history-3", first)
 	}
-	if r := s.call(ctx, "get_command_status", map[string]any{"command_id": r.str("command_id")}); !r.IsError {
+	if r := s.call(t, ctx, "get_command_status", map[string]any{"command_id": r.str("command_id")}); !r.IsError {
 		t.Errorf("a command pushed out of the history is still known:\n%s", r.Text)
 	}
 }

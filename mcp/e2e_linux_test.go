@@ -30,13 +30,13 @@ func sudoAccount(t *testing.T) devicetest.Account {
 	return devicetest.TestAccount(t, "bash")
 }
 
-func run(ctx context.Context, s *e2eServer, command string, extra map[string]any) callResult {
-	s.t.Helper()
+func run(t *testing.T, ctx context.Context, s *e2eServer, command string, extra map[string]any) callResult {
+	t.Helper()
 	args := map[string]any{"host": "lab", "command": command}
 	for k, v := range extra {
 		args[k] = v
 	}
-	return s.call(ctx, "execute_command", args)
+	return s.call(t, ctx, "execute_command", args)
 }
 
 func wantStatus(t *testing.T, r callResult, status string) {
@@ -60,7 +60,7 @@ func TestE2ELinuxCommands(t *testing.T) {
 		}
 	})
 	t.Run("completed", func(t *testing.T) {
-		r := run(ctx, s, "echo hello-$((6*7))", nil)
+		r := run(t, ctx, s, "echo hello-$((6*7))", nil)
 		wantStatus(t, r, "completed")
 		if code, _ := r.num("exit_code"); code != 0 || r.str("output") != "hello-42\n" {
 			t.Errorf("exit %d output %q, want 0 and %q", code, r.str("output"), "hello-42\n")
@@ -70,44 +70,44 @@ func TestE2ELinuxCommands(t *testing.T) {
 		}
 	})
 	t.Run("failed", func(t *testing.T) {
-		r := run(ctx, s, "ls /nonexistent-e2e-dir", nil)
+		r := run(t, ctx, s, "ls /nonexistent-e2e-dir", nil)
 		wantStatus(t, r, "failed")
 		if code, ok := r.num("exit_code"); !ok || code != 2 {
 			t.Errorf("exit_code = %v, want 2:\n%s", r.Data["exit_code"], r.Text)
 		}
 	})
 	t.Run("cwd persists", func(t *testing.T) {
-		run(ctx, s, "cd /tmp && export E2E_VAR=kept", nil)
-		r := run(ctx, s, "pwd; echo $E2E_VAR", nil)
+		run(t, ctx, s, "cd /tmp && export E2E_VAR=kept", nil)
+		r := run(t, ctx, s, "pwd; echo $E2E_VAR", nil)
 		if r.str("output") != "/tmp\nkept\n" || r.str("cwd") != "/tmp" {
 			t.Errorf("output %q cwd %q, want %q and /tmp", r.str("output"), r.str("cwd"), "/tmp\nkept\n")
 		}
 	})
 	t.Run("sudo", func(t *testing.T) {
 		acct := sudoAccount(t)
-		r := run(ctx, s, "sudo -k; sudo id -u", map[string]any{"username": acct.Name, "sudo_password": acct.Password})
+		r := run(t, ctx, s, "sudo -k; sudo id -u", map[string]any{"username": acct.Name, "sudo_password": acct.Password})
 		wantStatus(t, r, "completed")
 		if r.str("output") != "0\n" {
 			t.Errorf("sudo id -u output %q, want %q", r.str("output"), "0\n")
 		}
-		r = run(ctx, s, "sudo -k; sudo id -u", map[string]any{"username": acct.Name, "sudo_password": "wrong-" + acct.Password})
+		r = run(t, ctx, s, "sudo -k; sudo id -u", map[string]any{"username": acct.Name, "sudo_password": "wrong-" + acct.Password})
 		if r.str("status") != "failed" || !strings.Contains(strings.ToLower(r.str("error")), "sudo") {
 			t.Errorf("wrong sudo password: status %q error %q, want failed with a sudo error:\n%s", r.str("status"), r.str("error"), r.Text)
 		}
 	})
 	t.Run("sudo without password waits", func(t *testing.T) {
 		acct := sudoAccount(t)
-		r := run(ctx, s, "sudo -k; sudo id -u", map[string]any{"username": acct.Name, "timeout": 10})
+		r := run(t, ctx, s, "sudo -k; sudo id -u", map[string]any{"username": acct.Name, "timeout": 10})
 		wantStatus(t, r, "awaiting_input")
 		if p := r.str("input_prompt"); !strings.Contains(p, "[sudo] password for "+acct.Name) {
 			t.Errorf("input_prompt = %q, want sudo's prompt", p)
 		}
 		id := r.str("command_id")
-		r = s.call(ctx, "interrupt_command_by_id", map[string]any{"command_id": id})
+		r = s.call(t, ctx, "interrupt_command_by_id", map[string]any{"command_id": id})
 		wantStatus(t, r, "interrupted")
 	})
 	t.Run("history and sessions", func(t *testing.T) {
-		r := s.call(ctx, "list_command_history", map[string]any{"limit": 2})
+		r := s.call(t, ctx, "list_command_history", map[string]any{"limit": 2})
 		cmds, _ := r.Data["commands"].([]any)
 		if len(cmds) != 2 {
 			t.Fatalf("history with limit 2 has %d entries:\n%s", len(cmds), r.Text)
@@ -116,23 +116,23 @@ func TestE2ELinuxCommands(t *testing.T) {
 		if newest["command"] == "" {
 			t.Errorf("newest history entry %v has no command", newest)
 		}
-		r = s.call(ctx, "list_sessions", nil)
+		r = s.call(t, ctx, "list_sessions", nil)
 		if !strings.Contains(r.Text, sshd.User+"@127.0.0.1") || !strings.Contains(r.Text, "/tmp") {
 			t.Errorf("list_sessions does not show the session with its cwd:\n%s", r.Text)
 		}
-		r = s.call(ctx, "close_session", map[string]any{"host": "lab"})
+		r = s.call(t, ctx, "close_session", map[string]any{"host": "lab"})
 		if n, _ := r.num("closed"); n < 1 {
 			t.Errorf("close_session closed %d, want 1:\n%s", n, r.Text)
 		}
-		r = s.call(ctx, "list_command_history", nil)
+		r = s.call(t, ctx, "list_command_history", nil)
 		if cmds, _ := r.Data["commands"].([]any); len(cmds) < 5 {
 			t.Errorf("history after close_session has %d entries, want them kept", len(cmds))
 		}
-		r = run(ctx, s, "pwd", nil)
+		r = run(t, ctx, s, "pwd", nil)
 		if r.str("output") == "/tmp\n" {
 			t.Errorf("a closed session kept its cwd: %q", r.str("output"))
 		}
-		if r := s.call(ctx, "close_all_sessions", nil); r.IsError {
+		if r := s.call(t, ctx, "close_all_sessions", nil); r.IsError {
 			t.Errorf("close_all_sessions: %s", r.Text)
 		}
 	})
@@ -144,50 +144,50 @@ func TestE2ELinuxInteractive(t *testing.T) {
 	ctx := testContext(t, 3*time.Minute)
 
 	t.Run("read", func(t *testing.T) {
-		r := run(ctx, s, `read -r answer; echo "got:$answer"`, map[string]any{"timeout": 0})
+		r := run(t, ctx, s, `read -r answer; echo "got:$answer"`, map[string]any{"timeout": 0})
 		id := r.str("command_id")
-		s.waitStatus(ctx, id, func(st string) bool { return st != "queued" })
-		r = s.call(ctx, "send_input", map[string]any{"command_id": id, "input_text": `abc\n`})
-		r = s.waitStatus(ctx, id, finished)
+		s.waitStatus(t, ctx, id, func(st string) bool { return st != "queued" })
+		r = s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": `abc\n`})
+		r = s.waitStatus(t, ctx, id, finished)
 		if r.str("status") != "completed" || !strings.Contains(r.str("output"), "got:abc") {
 			t.Errorf("read answered: status %q output %q", r.str("status"), r.str("output"))
 		}
-		r = s.call(ctx, "send_input", map[string]any{"command_id": id, "input_text": `x\n`})
+		r = s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": `x\n`})
 		if !r.IsError || !strings.Contains(r.Text, "already finished") {
 			t.Errorf("send_input to a finished command: %v %s", r.IsError, r.Text)
 		}
 	})
 	t.Run("python3", func(t *testing.T) {
-		r := s.call(ctx, "execute_command_async", map[string]any{"host": "lab", "command": "python3 -q"})
+		r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": "python3 -q"})
 		id := r.str("command_id")
-		s.waitStatus(ctx, id, func(st string) bool { return st != "queued" })
-		r = s.call(ctx, "send_input", map[string]any{"command_id": id, "input_text": `print(6*7)\n`})
+		s.waitStatus(t, ctx, id, func(st string) bool { return st != "queued" })
+		r = s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": `print(6*7)\n`})
 		if !strings.Contains(r.str("output"), "42") {
-			r = s.waitStatus(ctx, id, func(string) bool { return true })
+			r = s.waitStatus(t, ctx, id, func(string) bool { return true })
 		}
 		if !strings.Contains(r.str("output"), "42") {
 			t.Errorf("python3 did not answer 42: %q", r.str("output"))
 		}
-		s.call(ctx, "send_input", map[string]any{"command_id": id, "input_text": `exit()\n`})
-		if r := s.waitStatus(ctx, id, finished); r.str("status") != "completed" {
+		s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": `exit()\n`})
+		if r := s.waitStatus(t, ctx, id, finished); r.str("status") != "completed" {
 			t.Errorf("python3 after exit(): %q\n%s", r.str("status"), r.Text)
 		}
 	})
 	t.Run("interrupt", func(t *testing.T) {
-		r := s.call(ctx, "execute_command_async", map[string]any{"host": "lab", "command": "sleep 600"})
+		r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": "sleep 600"})
 		id := r.str("command_id")
-		s.waitStatus(ctx, id, func(st string) bool { return st == "running" })
-		running := s.call(ctx, "list_running_commands", nil)
+		s.waitStatus(t, ctx, id, func(st string) bool { return st == "running" })
+		running := s.call(t, ctx, "list_running_commands", nil)
 		if !strings.Contains(running.Text, id) {
 			t.Errorf("list_running_commands does not list %s:\n%s", id, running.Text)
 		}
-		r = s.call(ctx, "interrupt_command_by_id", map[string]any{"command_id": id})
+		r = s.call(t, ctx, "interrupt_command_by_id", map[string]any{"command_id": id})
 		wantStatus(t, r, "interrupted")
-		r = s.call(ctx, "interrupt_command_by_id", map[string]any{"command_id": id})
+		r = s.call(t, ctx, "interrupt_command_by_id", map[string]any{"command_id": id})
 		if !r.IsError || !strings.Contains(r.Text, "already finished") {
 			t.Errorf("interrupting a finished command: %v %s", r.IsError, r.Text)
 		}
-		if r := run(ctx, s, "echo after", nil); r.str("output") != "after\n" {
+		if r := run(t, ctx, s, "echo after", nil); r.str("output") != "after\n" {
 			t.Errorf("the shell is not usable after an interrupt: %q", r.str("output"))
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
@@ -75,6 +76,8 @@ func nextAction(tool, host string, err error) string {
 		return "retry with the right enable_password (and enable_command if the device does not use \"enable\")"
 	case errors.Is(err, devices.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return "the host did not answer in time: check that it is up and reachable (port, firewall, ProxyJump), then retry; other hosts are not affected"
+	case isDNSError(err):
+		return fmt.Sprintf("the name %q does not resolve: check its spelling, use an alias from ~/.ssh/config (list them with the user), or give an IP address", host)
 	case errors.Is(err, devices.ErrDial):
 		return "check that the host is up and that sshd listens on that port (port parameter or Port in ~/.ssh/config), then retry"
 	case errors.Is(err, devices.ErrClosed):
@@ -91,6 +94,11 @@ func nextAction(tool, host string, err error) string {
 		return "the call was cancelled; call it again if that was not intended"
 	}
 	return "check the message above; list_sessions shows the open sessions and close_session starts a host afresh"
+}
+
+func isDNSError(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns)
 }
 
 // unknownCommand is the failure for a command_id the server does not know.

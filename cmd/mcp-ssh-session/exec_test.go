@@ -78,7 +78,7 @@ func TestExecFailures(t *testing.T) {
 	}{
 		{[]string{"lab"}, exitUsage, "usage"},
 		{[]string{"--sudo-password-env", "MCPT_UNSET_VAR", "lab", "--", "true"}, exitUsage, "MCPT_UNSET_VAR"},
-		{[]string{"no-such-host.invalid", "--", "true"}, exitMachinery, "no-such-host.invalid"},
+		{[]string{"--port", "1", "127.0.0.1", "--", "true"}, exitMachinery, "refused"},
 		{[]string{"--timeout", "2s", "lab", "--", "sleep 60"}, exitTimeout, "timeout"},
 		{[]string{"lab", "--", "exit"}, exitMachinery, "lost"},
 	}
