@@ -197,8 +197,8 @@ func TestResolverDefaultConfigPath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := r.Config().Hosts[0].Profile; got != want {
-			t.Errorf("XDG_CONFIG_HOME=%q: profile %q, want %q", xdg, got, want)
+		if hosts := r.Config().Hosts; len(hosts) != 1 || hosts[0].Profile != want {
+			t.Errorf("XDG_CONFIG_HOME=%q: hosts %+v from %q, want one with profile %q", xdg, hosts, r.Config().Path, want)
 		}
 	}
 }
