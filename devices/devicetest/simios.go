@@ -170,7 +170,10 @@ var iosWordHelp = map[string]string{
 	"login": "Login checks", "local": "Check the local user database", "transport": "Line protocols",
 	"input": "Protocols accepted on the line", "exec-timeout": "Idle time before logout",
 	"network": "Networks to run OSPF on", "area": "OSPF area", "router-id": "OSPF router identifier",
-	"memory": "Save to NVRAM",
+	"memory": "Save to NVRAM", "ping": "Send echo requests", "ssh": "Connect to another host with SSH",
+	"telnet": "Connect to another host with Telnet", "configure": "Enter configuration mode",
+	"copy": "Copy a configuration", "write": "Save the configuration",
+	"<word>": "Name or address", "<ip>": "IPv4 address A.B.C.D", "<line>": "Text to the end of the line",
 }
 
 // setModeRun returns a handler that switches to a mode.

@@ -146,7 +146,8 @@ var junosWordHelp = map[string]string{
 	"private": "Edit a private copy of the configuration",
 	"commit":  "Apply the candidate configuration", "check": "Validate without applying",
 	"and-quit": "Leave configuration mode after a successful commit", "confirmed": "Roll back unless confirmed in time",
-	"configuration-mode": "Leave configuration mode",
+	"configuration-mode": "Leave configuration mode", "quit": "Leave the CLI", "exit": "Leave the CLI",
+	"<word>": "Name or address", "<line>": "Statement or command", "run": "Run an operational command",
 }
 
 // junosMatch is the "| match" filter: a regular expression, or plain
