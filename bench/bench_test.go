@@ -1,0 +1,75 @@
+//go:build wip
+
+package bench
+
+import (
+	"testing"
+	"time"
+)
+
+// suites are all benchmarks by name, for TestBenchmarksRun.
+var suites = []struct {
+	name     string
+	variants []variant
+}{
+	{"TrivialCommand", trivialVariants},
+	{"FirstCommand", firstVariants},
+	{"LargeOutput", largeVariants},
+	{"DeviceOutput", deviceVariants},
+	{"FanOut", fanOutVariants},
+	{"Files", fileVariants},
+	{"Startup", startupVariants},
+}
+
+// TestBenchmarksRun runs every benchmark body a few times and checks that
+// it ran them all and produced figures. Each body checks its own
+// operations' output, so a benchmark that measures wrong work fails here.
+// Speed is never asserted.
+func TestBenchmarksRun(t *testing.T) {
+	for _, s := range suites {
+		for _, v := range s.variants {
+			t.Run(s.name+"/"+v.name, func(t *testing.T) {
+				n := v.short
+				if n == 0 {
+					n = 3
+				}
+				r := newRun(t, n)
+				v.body(r)
+				if len(r.lat) != n {
+					t.Fatalf("%d operations timed, want %d", len(r.lat), n)
+				}
+				for i, d := range r.lat {
+					if d <= 0 {
+						t.Errorf("operation %d took %v, want a positive duration", i, d)
+					}
+				}
+				if p50, p95 := r.percentile(50), r.percentile(95); p50 > p95 {
+					t.Errorf("p50 %v above p95 %v", p50, p95)
+				}
+				for unit, v := range r.metrics {
+					if !(v > 0) {
+						t.Errorf("%s = %v, want a positive figure", unit, v)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	r := newRun(t, 0)
+	if got := r.percentile(50); got != 0 {
+		t.Errorf("percentile of nothing = %v, want 0", got)
+	}
+	for i := 20; i >= 1; i-- {
+		r.lat = append(r.lat, time.Duration(i)*time.Millisecond)
+	}
+	for _, c := range []struct {
+		p    float64
+		want time.Duration
+	}{{50, 10 * time.Millisecond}, {95, 19 * time.Millisecond}, {100, 20 * time.Millisecond}, {1, time.Millisecond}} {
+		if got := r.percentile(c.p); got != c.want {
+			t.Errorf("percentile(%v) of 1..20 ms = %v, want %v", c.p, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,212 @@
+//go:build wip
+
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+)
+
+// The Linux benchmarks run against a real OpenSSH sshd on loopback,
+// logging in as the current user with the sshd's client key.
+
+// linuxAlias is the ssh_config alias of the test sshd.
+const linuxAlias = "lab"
+
+// tenMiB is the output size of the large-output benchmark.
+const tenMiB = 10 << 20
+
+func linuxHost(sshd *devicetest.SSHD) hostEntry {
+	return hostEntry{Alias: linuxAlias, HostName: sshd.Host, Port: sshd.Port, User: sshd.User,
+		IdentityFile: sshd.ClientKey.Path, KnownHosts: sshd.KnownHostsPath}
+}
+
+// linuxServer starts an sshd and the server with an alias for it.
+func linuxServer(tb testing.TB, extra ...string) (*server, *devicetest.SSHD) {
+	tb.Helper()
+	sshd := devicetest.StartSSHD(tb, devicetest.SSHDOptions{})
+	return startServer(tb, []hostEntry{linuxHost(sshd)}, extra...), sshd
+}
+
+// linuxTarget is the sshd as the devices layer sees it after resolution,
+// written out so that the comparison measures channels, not resolution.
+func linuxTarget(sshd *devicetest.SSHD) devices.Target {
+	return devices.Target{Alias: linuxAlias, HostName: sshd.Host, Port: sshd.Port, User: sshd.User,
+		IdentityFiles: []string{sshd.ClientKey.Path}, IdentitiesOnly: true, IdentityAgent: "none",
+		KnownHostsFiles: []string{sshd.KnownHostsPath}, StrictHostKeyChecking: "yes"}
+}
+
+// poolConn dials target through a devices.Pool closed at cleanup.
+func poolConn(tb testing.TB, target devices.Target) *devices.Conn {
+	tb.Helper()
+	pool := devices.NewPool(devices.PoolOptions{})
+	tb.Cleanup(func() { pool.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	conn, _, err := pool.Conn(ctx, target)
+	if err != nil {
+		tb.Fatalf("dial %s: %v", target.Key(), err)
+	}
+	return conn
+}
+
+func echo(host string) map[string]any {
+	return map[string]any{"host": host, "command": "echo bench-ok"}
+}
+
+func wantOutput(tb testing.TB, r result, want string) {
+	tb.Helper()
+	if got := r.str("output"); got != want {
+		tb.Fatalf("output %q, want %q\n%.1000s", got, want, r.Text)
+	}
+}
+
+// trivialMCP: execute_command on a warm shell (the session is opened
+// before the timer starts).
+func trivialMCP(r *run) {
+	s, _ := linuxServer(r.tb)
+	wantOutput(r.tb, s.execute(echo(linuxAlias)), "bench-ok\n")
+	r.ready()
+	for range r.n {
+		var res result
+		r.op(func() { res = s.execute(echo(linuxAlias)) })
+		wantOutput(r.tb, res, "bench-ok\n")
+	}
+}
+
+// trivialExec: a new exec channel per command on one connection kept by
+// the devices layer, with no MCP and no shell in between.
+func trivialExec(r *run) {
+	sshd := devicetest.StartSSHD(r.tb, devicetest.SSHDOptions{})
+	conn := poolConn(r.tb, linuxTarget(sshd))
+	exec := func() string {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		var out, errOut bytes.Buffer
+		code, err := conn.Exec(ctx, "echo bench-ok", nil, &out, &errOut)
+		if err != nil || code != 0 {
+			r.tb.Fatalf("Exec: exit %d, %v; stderr %q", code, err, errOut.String())
+		}
+		return out.String()
+	}
+	exec()
+	r.ready()
+	for range r.n {
+		var out string
+		r.op(func() { out = exec() })
+		if out != "bench-ok\n" {
+			r.tb.Fatalf("exec output %q, want %q", out, "bench-ok\n")
+		}
+	}
+}
+
+// trivialOpenSSH: OpenSSH's ssh client through a ControlMaster socket,
+// the usual way scripts avoid a new login per command.
+func trivialOpenSSH(r *run) {
+	sshd := devicetest.StartSSHD(r.tb, devicetest.SSHDOptions{})
+	cm := startControlMaster(r.tb, sshd)
+	cm.run(r.tb, "echo bench-ok")
+	r.ready()
+	for range r.n {
+		var out string
+		r.op(func() { out = cm.run(r.tb, "echo bench-ok") })
+		if out != "bench-ok\n" {
+			r.tb.Fatalf("ssh output %q, want %q", out, "bench-ok\n")
+		}
+	}
+}
+
+// firstAfterClose: the first command after close_session, which closes
+// the host's shells and its connection, so each operation dials,
+// authenticates and prepares a shell.
+func firstAfterClose(r *run) {
+	s, _ := linuxServer(r.tb)
+	s.execute(echo(linuxAlias))
+	r.ready()
+	for range r.n {
+		r.untimed(func() {
+			if c := s.call("close_session", map[string]any{"host": linuxAlias}); c.num("closed") < 1 {
+				r.tb.Fatalf("close_session closed nothing:\n%s", c.Text)
+			}
+		})
+		var res result
+		r.op(func() { res = s.execute(echo(linuxAlias)) })
+		wantOutput(r.tb, res, "bench-ok\n")
+	}
+}
+
+// firstInNewProcess: the first command of a freshly started server, so
+// nothing (resolution caches, profiles, the connection) is warm. Process
+// start and the MCP handshake are not timed.
+func firstInNewProcess(r *run) {
+	sshd := devicetest.StartSSHD(r.tb, devicetest.SSHDOptions{})
+	hosts := []hostEntry{linuxHost(sshd)}
+	r.ready()
+	for range r.n {
+		var s *server
+		r.untimed(func() { s = startServer(r.tb, hosts) })
+		var res result
+		r.op(func() { res = s.execute(echo(linuxAlias)) })
+		wantOutput(r.tb, res, "bench-ok\n")
+		r.untimed(s.close)
+	}
+}
+
+// largeOutput: a command printing 10 MiB on a warm shell, and the
+// server's peak resident memory while it handled them.
+func largeOutput(r *run) {
+	s, _ := linuxServer(r.tb)
+	s.execute(echo(linuxAlias))
+	idle, _ := procStatus(r.tb, s.pid)
+	args := map[string]any{"host": linuxAlias, "timeout": 120,
+		"command": fmt.Sprintf(`head -c %d /dev/zero | tr '\0' a`, tenMiB)}
+	r.ready()
+	for range r.n {
+		var res result
+		r.op(func() { res = s.execute(args) })
+		if n := res.num("output_bytes"); n != tenMiB {
+			r.tb.Fatalf("output_bytes = %d, want %d\n%.500s", n, tenMiB, res.Text)
+		}
+		if out := res.str("output"); !strings.HasPrefix(out, "aaaaaaaa") {
+			r.tb.Fatalf("output starts %.40q, want the command's a's", out)
+		}
+	}
+	rss, hwm := procStatus(r.tb, s.pid)
+	r.metric("idle-rss-MiB", idle)
+	r.metric("rss-MiB", rss)
+	r.metric("peak-rss-MiB", hwm)
+}
+
+var (
+	trivialVariants = []variant{
+		{name: "mcp_execute_command", body: trivialMCP, short: 5},
+		{name: "devices_exec_channel", body: trivialExec, short: 5},
+		{name: "openssh_controlmaster", body: trivialOpenSSH, short: 5},
+		{name: "mcp_ios_show_clock", body: trivialIOS, short: 5},
+	}
+	firstVariants = []variant{
+		{name: "after_close_session", body: firstAfterClose},
+		{name: "new_process", body: firstInNewProcess, short: 2},
+	}
+	largeVariants = []variant{
+		{name: "10MiB", body: largeOutput, short: 1},
+	}
+)
+
+// BenchmarkTrivialCommand: one trivial command on a warm shell through
+// MCP, beside a raw exec channel on one connection, OpenSSH with a
+// ControlMaster, and a warm simulated IOS session.
+func BenchmarkTrivialCommand(b *testing.B) { benchmark(b, trivialVariants) }
+
+// BenchmarkFirstCommand: the first command on a host: dial,
+// authentication and shell preparation.
+func BenchmarkFirstCommand(b *testing.B) { benchmark(b, firstVariants) }
+
+// BenchmarkLargeOutput: a command printing 10 MiB, and peak memory.
+func BenchmarkLargeOutput(b *testing.B) { benchmark(b, largeVariants) }

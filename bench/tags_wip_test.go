@@ -1,0 +1,5 @@
+//go:build wip
+
+package bench
+
+var buildTags = []string{"-tags", "wip"}
