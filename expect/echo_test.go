@@ -170,3 +170,43 @@ func TestExpectPagerErasedAfterMatch(t *testing.T) {
 		t.Fatalf("second wait: index %d, capture %q", m.Index, out.String())
 	}
 }
+
+// Real transcripts of bash 5 and zsh 5 on a 20-column terminal, typed one
+// key at a time: bash wraps the long line with " \r"; zsh prints its
+// end-of-line mark, redraws the prompt and echoes the first key twice.
+const (
+	bash20 = "\x1b[?2004hP$ echoaaaaaaaaaaaaa \raaaaaaaaaaaa\r\n\x1b[?2004l\rbash: echoaaaaaaaaaaaaaaaaaaaaaaaaa: command not found\r\n\x1b[?2004hP$ "
+	zsh20  = "\x1b[1m\x1b[7m#\x1b[27m\x1b[1m\x1b[0m                   \r \r\r\x1b[0m\x1b[27m\x1b[24m\x1b[JZ% \x1b[K\x1b[?2004hp\x08printf_abc\x1b[?2004l\r\r\nzsh: command not found: printf_abc\r\n\x1b[1m\x1b[7m#\x1b[27m\x1b[1m\x1b[0m                   \r \r\r\x1b[0m\x1b[27m\x1b[24m\x1b[JZ% \x1b[K\x1b[?2004h"
+)
+
+func TestExpectRealShellTranscripts(t *testing.T) {
+	cases := []struct {
+		name, raw, first, echo string
+		prompt                 Pattern
+		capture                string
+	}{
+		{"bash", bash20, "P$ ", "echoaaaaaaaaaaaaaaaaaaaaaaaaa", re(`(?m)^P\$ \z`), "bash: echoaaaaaaaaaaaaaaaaaaaaaaaaa: command not found\n"},
+		{"zsh", zsh20, "\x1b[?2004h", "printf_abc", re(`(?m)^Z% \z`), "zsh: command not found: printf_abc\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e, r := newPiped(t, Options{Columns: 20})
+			cut := strings.Index(tc.raw, tc.first) + len(tc.first)
+			feed(t, r.Remote, tc.raw[:cut])
+			if m := mustExpect(t, e, []Pattern{tc.prompt}, ExpectOptions{}); m.Before != "" {
+				t.Errorf("first prompt: Before %q, want nothing (the end-of-line mark is erased)", m.Before)
+			}
+			// The rest arrives one byte per write, as typed keys echo.
+			rest := make([]string, 0, len(tc.raw)-cut)
+			for i := cut; i < len(tc.raw); i++ {
+				rest = append(rest, tc.raw[i:i+1])
+			}
+			feed(t, r.Remote, rest...)
+			out := NewOutput(0)
+			m := mustExpect(t, e, []Pattern{tc.prompt}, ExpectOptions{Capture: out, Echo: tc.echo + "\n"})
+			if out.String() != tc.capture || m.Before != "" {
+				t.Errorf("capture %q Before %q, want %q", out.String(), m.Before, tc.capture)
+			}
+		})
+	}
+}

@@ -111,6 +111,8 @@ var normalizeSeeds = []string{
 	"%" + strings.Repeat(" ", 79) + "\r \r\x1b]0;u@h\x07u@h ~ % ",
 	"\x1e0\x1f/root\x1e\r\n",
 	"ab\xff\xe2\x82\xac\xe2\x82",
+	bash20,
+	zsh20,
 }
 
 func FuzzNormalize(f *testing.F) {
