@@ -64,19 +64,7 @@ func (r *Resolver) buildTarget(in layer, st sshSettings) (Target, error) {
 	if t.User == "" {
 		t.User, t.Sources["User"] = r.localUser, "default"
 	}
-	for _, k := range in.keys {
-		t.IdentityFiles = appendUnique(t.IdentityFiles, expandTilde(k, r.home))
-	}
-	files := st.IdentityFiles
-	if len(files) == 0 {
-		files = r.defaultIdentityFiles()
-		if t.Sources["IdentityFile"] == "" {
-			t.Sources["IdentityFile"] = "default"
-		}
-	}
-	for _, f := range files {
-		t.IdentityFiles = appendUnique(t.IdentityFiles, f)
-	}
+	t.IdentityFiles = r.identityFiles(in, st, t.Sources)
 	t.IdentitiesOnly, t.IdentityAgent = st.IdentitiesOnly, st.IdentityAgent
 	t.KnownHostsFiles = r.knownHostsFiles(st)
 	t.StrictHostKeyChecking = st.Strict
@@ -121,6 +109,26 @@ func appendUnique(list []string, s string) []string {
 		return list
 	}
 	return append(list, s)
+}
+
+// identityFiles puts the caller's and OVRD_ keys first, then ssh_config's
+// files, or OpenSSH's default list when ssh_config names none.
+func (r *Resolver) identityFiles(in layer, st sshSettings, sources map[string]string) []string {
+	var out []string
+	for _, k := range in.keys {
+		out = appendUnique(out, expandTilde(k, r.home))
+	}
+	files := st.IdentityFiles
+	if len(files) == 0 {
+		files = r.defaultIdentityFiles()
+		if sources["IdentityFile"] == "" {
+			sources["IdentityFile"] = "default"
+		}
+	}
+	for _, f := range files {
+		out = appendUnique(out, f)
+	}
+	return out
 }
 
 // openSSHIdentityNames are OpenSSH's default identity files, in its order
