@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"strconv"
@@ -40,7 +41,7 @@ exec head -c "$2" -- "$f"`
 func (c *Conn) sudoRead(ctx context.Context, p string, limit int64, password string) (ReadResult, error) {
 	cmd := sudoPrefix + "sh -c " + quoteSh(sudoReadScript) + " sh " + quoteSh(p) + " " + strconv.FormatInt(limit+1, 10)
 	var out, errb bytes.Buffer
-	code, err := c.Exec(ctx, cmd, strings.NewReader(password+"\n"), &out, &errb)
+	code, err := c.Exec(ctx, cmd, passwordLine(password), &out, &errb)
 	if err != nil {
 		return ReadResult{}, fmt.Errorf("read %s with sudo: %w", p, err)
 	}
@@ -112,7 +113,7 @@ func (c *Conn) sudoWrite(ctx context.Context, p string, data []byte, opts WriteO
 	cmd := sudoPrefix + "sh -c " + quoteSh(sudoWriteScript) + " sh " + quoteSh(upload) + " " + quoteSh(p) +
 		" " + quoteSh(mode) + " " + flag(opts.Append) + " " + flag(opts.MakeDirs)
 	var errb bytes.Buffer
-	code, err := c.Exec(ctx, cmd, strings.NewReader(opts.SudoPassword+"\n"), nil, &errb)
+	code, err := c.Exec(ctx, cmd, passwordLine(opts.SudoPassword), nil, &errb)
 	if err != nil {
 		return fmt.Errorf("write %s with sudo: %w", p, err)
 	}
@@ -180,6 +181,16 @@ func sudoFailure(op, p string, code int, stderr string) error {
 		return fmt.Errorf("%s %s: sudo is not installed on the host: %w", op, p, ErrSudo)
 	}
 	return fmt.Errorf("%s %s with sudo: exit status %d: %s: %w", op, p, code, lastBytes([]byte(stderr), 300), ErrSudo)
+}
+
+// passwordLine is sudo -S's stdin: the password on one line, or nothing
+// at all without one, so that sudo reports a missing password rather
+// than a wrong empty one.
+func passwordLine(password string) io.Reader {
+	if password == "" {
+		return strings.NewReader("")
+	}
+	return strings.NewReader(password + "\n")
 }
 
 // unixMode converts Go's mode bits to the octal a chmod takes.

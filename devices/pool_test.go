@@ -195,4 +195,7 @@ func use(t *testing.T, p *Pool, tg Target) {
 	if code, err := c.Exec(testCtx(t, 30*time.Second), "true", nil, nil, nil); code != 0 || err != nil {
 		t.Fatalf("Exec = %d, %v", code, err)
 	}
+	if _, err := c.ReadFile(testCtx(t, 30*time.Second), "/etc/hostname", ReadOptions{}); err != nil {
+		t.Fatalf("ReadFile over SFTP: %v", err)
+	}
 }
