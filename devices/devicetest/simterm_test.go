@@ -1,9 +1,9 @@
 package devicetest
 
 import (
+	"bytes"
 	"io"
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,17 +104,25 @@ func (c *simTerm) send(text string) {
 // from the cursor to the end of want, moving the cursor past it.
 func (c *simTerm) expect(want string) string {
 	c.t.Helper()
-	return c.expectFunc(want, func(s string) (int, int) {
-		i := strings.Index(s, want)
-		return i, i + len(want)
+	// Only new bytes (and an overlap for a match split across reads) are
+	// searched again, so long outputs stay cheap.
+	searched := 0
+	return c.expectFunc(want, func(rest []byte) (int, int) {
+		from := max(searched-len(want)+1, 0)
+		searched = len(rest)
+		i := bytes.Index(rest[from:], []byte(want))
+		if i < 0 {
+			return -1, 0
+		}
+		return from + i, from + i + len(want)
 	})
 }
 
 // expectRe is expect for a regular expression.
 func (c *simTerm) expectRe(re *regexp.Regexp) string {
 	c.t.Helper()
-	return c.expectFunc(re.String(), func(s string) (int, int) {
-		loc := re.FindStringIndex(s)
+	return c.expectFunc(re.String(), func(rest []byte) (int, int) {
+		loc := re.FindIndex(rest)
 		if loc == nil {
 			return -1, 0
 		}
@@ -122,35 +130,41 @@ func (c *simTerm) expectRe(re *regexp.Regexp) string {
 	})
 }
 
-func (c *simTerm) expectFunc(what string, find func(string) (int, int)) string {
+// expectFunc waits until find locates a match in the unread output.
+func (c *simTerm) expectFunc(what string, find func(rest []byte) (int, int)) string {
 	c.t.Helper()
 	deadline := time.NewTimer(simWait)
 	defer deadline.Stop()
-	for {
+	look := func() (string, bool) {
 		c.mu.Lock()
-		rest := string(c.buf[c.pos:])
+		defer c.mu.Unlock()
+		rest := c.buf[c.pos:]
 		if i, end := find(rest); i >= 0 {
 			c.pos += end
-			c.mu.Unlock()
-			return rest[:end]
+			return string(rest[:end]), true
 		}
-		c.mu.Unlock()
+		return "", false
+	}
+	unread := func() string {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return tail(string(c.buf[c.pos:]))
+	}
+	for {
+		got, ok := look()
+		if ok {
+			return got
+		}
 		select {
 		case <-c.notify:
 		case <-c.ended:
 			// one last look: the final read may hold the match
-			c.mu.Lock()
-			rest = string(c.buf[c.pos:])
-			c.mu.Unlock()
-			if i, end := find(rest); i >= 0 {
-				c.mu.Lock()
-				c.pos += end
-				c.mu.Unlock()
-				return rest[:end]
+			if got, ok = look(); ok {
+				return got
 			}
-			c.t.Fatalf("output ended before %q; unread output %q", what, tail(rest))
+			c.t.Fatalf("output ended before %q; unread output %q", what, unread())
 		case <-deadline.C:
-			c.t.Fatalf("no %q within %s; unread output %q", what, simWait, tail(rest))
+			c.t.Fatalf("no %q within %s; unread output %q", what, simWait, unread())
 		}
 	}
 }
