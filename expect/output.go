@@ -143,7 +143,8 @@ func (o *Output) ReadAt(offset int64, limit int) (text string, next int64, err e
 	switch {
 	case offset == o.total:
 		return "", o.total, nil
-	case offset < int64(len(o.head)) && o.dropped() == 0:
+	case offset < int64(len(o.head)) && o.dropped() == 0 && (limit <= 0 || int64(len(o.head))-offset < int64(limit)):
+		// Head and tail are contiguous and the read reaches into the tail.
 		src = append(o.head[offset:len(o.head):len(o.head)], o.tailBytes()...)
 	case offset < int64(len(o.head)):
 		src = o.head[offset:]
