@@ -80,13 +80,13 @@ var errAddrInUse = errors.New("address already in use")
 // Require. Other failures are fatal and quote sshd's log. The server is
 // stopped by t.Cleanup, and its log is printed when the test failed.
 //
-// The configuration allows password and public key logins (UsePAM no
-// unless opts.PAM: passwords are checked against /etc/shadow, which needs
-// root), keyboard-interactive when opts.PAM is set, root login, TCP forwarding, the internal sftp subsystem and
-// many concurrent connections, and turns off per-source penalties where
-// sshd knows them, because tests log in wrongly on purpose. Run as root,
-// every local account with a usable password or ClientKey can log in; not
-// root, only the current user, by key.
+// The configuration allows public key and password logins (passwords are
+// checked against /etc/shadow, which needs root), keyboard-interactive
+// when opts.PAM is set, root login, TCP forwarding (jump hosts), the
+// internal sftp subsystem and many concurrent connections, and turns off
+// per-source penalties where sshd knows them, because tests log in wrongly
+// on purpose. Run as root, every local account with a usable password or
+// ClientKey can log in; not root, only the current user, by key.
 func StartSSHD(t testing.TB, opts SSHDOptions) *SSHD {
 	t.Helper()
 	bin, err := findSSHD()
