@@ -1,0 +1,341 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
+)
+
+// Bounds of the prompt driver's waits. None of them ends a command: a
+// command's wait loops over bounded slices for as long as it runs.
+const (
+	// promptLoginTimeout bounds the wait for the first prompt after login
+	// (a slow AAA server can take seconds).
+	promptLoginTimeout = 30 * time.Second
+	// promptStepTimeout bounds each step of a dialogue of our own
+	// (session preparation, enable, configuration mode).
+	promptStepTimeout = 15 * time.Second
+	// promptWaitSlice is one bounded wait inside a command's wait loop.
+	promptWaitSlice = time.Minute
+)
+
+func init() {
+	drivers[profiles.CompletionPrompt] = newPromptDriver
+}
+
+// promptDriver drives a network device's CLI: a command is complete when
+// one of the profile's mode prompts, rebuilt with the hostname learned at
+// login, stands at the tail of the stream after the command's echo.
+type promptDriver struct {
+	profile *profiles.Profile
+	e       *expect.Expecter
+	host    string           // hostname learned from the last prompt
+	partial bool             // host may be cut short (IOS shortens it in configuration prompts)
+	mode    int              // index of the current mode in profile.Modes
+	prompt  string           // the last prompt as printed
+	learned []expect.Pattern // mode prompts for host, by mode index
+}
+
+func newPromptDriver(p *profiles.Profile) driver {
+	return &promptDriver{profile: p}
+}
+
+// open waits for the first prompt, learns the hostname and the mode from
+// it, and runs the profile's preparation steps (pager off, wide terminal).
+func (d *promptDriver) open(ctx context.Context, env driverEnv) (string, error) {
+	d.e = env.Expecter
+	m, err := d.e.Expect(ctx, d.genericPrompts(), expect.ExpectOptions{Timeout: promptLoginTimeout})
+	if err != nil {
+		return "", fmt.Errorf("wait for the first %s prompt: %w", d.profile.Name, expectErr(err))
+	}
+	if err := d.learn(m.Index, m.Text); err != nil {
+		return "", err
+	}
+	login := m.Before
+	if err := d.leaveLanding(ctx); err != nil {
+		return "", err
+	}
+	for i, st := range d.profile.OnOpen {
+		if _, err := d.step(ctx, st, jobSecrets{EnableCommand: profiles.DefaultEnableCommand}); err != nil {
+			return "", fmt.Errorf("prepare session (on_open step %d, %q): %w", i+1, strings.TrimSpace(st.Send), err)
+		}
+	}
+	return login, nil
+}
+
+func (d *promptDriver) state() driverState {
+	if len(d.profile.Modes) == 0 {
+		return driverState{}
+	}
+	mode := d.profile.Modes[d.mode]
+	return driverState{Mode: mode.Name, Prompt: d.prompt, Privileged: mode.Privileged}
+}
+
+// genericPrompts are the profile's mode prompts as written, for any host.
+func (d *promptDriver) genericPrompts() []expect.Pattern {
+	ps := make([]expect.Pattern, len(d.profile.Modes))
+	for i, m := range d.profile.Modes {
+		ps[i] = m.Prompt
+	}
+	return ps
+}
+
+// learn records the mode whose prompt matched and rebuilds the learned
+// prompts when the hostname in it changed. A mode whose prompt may show a
+// shortened hostname (MinHostLength) does not replace a longer name it is a
+// prefix of; a name first learned from such a prompt stays partial, and the
+// generic prompts keep ending commands until a full prompt is seen.
+func (d *promptDriver) learn(mode int, text string) error {
+	d.mode, d.prompt = mode, strings.TrimSpace(lastLine(text))
+	m := d.profile.Modes[mode]
+	host := promptHost(m.Prompt, text)
+	if host == "" {
+		return nil
+	}
+	short := m.MinHostLength > 0
+	if short && d.host != "" && strings.HasPrefix(d.host, host) {
+		return nil
+	}
+	if host == d.host && d.learned != nil && d.partial == short {
+		return nil
+	}
+	learned := make([]expect.Pattern, len(d.profile.Modes))
+	for i, mm := range d.profile.Modes {
+		p, err := mm.PromptFor(host)
+		if err != nil {
+			return fmt.Errorf("profile %s: mode %s: %w", d.profile.Name, mm.Name, err)
+		}
+		learned[i] = p
+	}
+	d.host, d.learned, d.partial = host, learned, short
+	return nil
+}
+
+// promptHost returns the text of the prompt's "host" group in text.
+func promptHost(p expect.Pattern, text string) string {
+	if p.Regexp == nil {
+		return ""
+	}
+	i := p.Regexp.SubexpIndex("host")
+	sm := p.Regexp.FindStringSubmatch(text)
+	if i <= 0 || sm == nil {
+		return ""
+	}
+	return sm[i]
+}
+
+// leaveLanding moves from where a login landed to the profile's first mode
+// when the landing mode is an unprivileged side door (a Junos root login
+// lands in the FreeBSD shell). A privileged landing (an IOS user with
+// privilege 15) is kept: leaving it would drop privileges.
+func (d *promptDriver) leaveLanding(ctx context.Context) error {
+	if d.mode == 0 || d.profile.Modes[d.mode].Privileged {
+		return nil
+	}
+	path, err := d.profile.Path(d.profile.Modes[d.mode].Name, d.profile.Modes[0].Name)
+	if err != nil {
+		return nil // no way out: stay where the login landed
+	}
+	for _, tr := range path {
+		for _, st := range tr.Steps {
+			if _, err := d.step(ctx, st, jobSecrets{EnableCommand: profiles.DefaultEnableCommand}); err != nil {
+				return fmt.Errorf("leave %s mode for %s: %w", d.profile.Modes[d.mode].Name, d.profile.Modes[0].Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// step runs one dialogue step of our own and learns the mode of the prompt
+// it ends on, if it ends on one.
+func (d *promptDriver) step(ctx context.Context, st expect.Step, s jobSecrets) (expect.Match, error) {
+	ms, err := d.e.Batch(ctx, []expect.Step{st}, promptStepTimeout, s.refs())
+	if err != nil {
+		return expect.Match{}, expectErr(err)
+	}
+	if len(ms) == 0 {
+		return expect.Match{}, nil
+	}
+	last := ms[len(ms)-1]
+	for i, p := range d.genericPrompts() {
+		if p.Regexp != nil && p.Regexp.MatchString(last.Text) {
+			return last, d.learn(i, last.Text)
+		}
+	}
+	return last, nil
+}
+
+// refs are the secret references a profile's steps may name.
+func (s jobSecrets) refs() map[string]string {
+	return map[string]string{
+		profiles.SecretEnable:        s.Enable,
+		profiles.SecretEnableCommand: s.EnableCommand,
+		profiles.SecretSudoPassword:  s.Sudo,
+	}
+}
+
+// privilegedMode returns the first privileged mode reachable from the
+// current one, and the path to it.
+func (d *promptDriver) privilegedMode() ([]profiles.Transition, bool) {
+	from := d.profile.Modes[d.mode].Name
+	for _, m := range d.profile.Modes {
+		if !m.Privileged || m.Name == from {
+			continue
+		}
+		if path, err := d.profile.Path(from, m.Name); err == nil {
+			return path, true
+		}
+	}
+	return nil, false
+}
+
+// escalate walks to a privileged mode with the enable secret. It is a no-op
+// when the current mode is privileged or no secret was given.
+func (d *promptDriver) escalate(ctx context.Context, s jobSecrets) error {
+	if len(d.profile.Modes) == 0 || d.profile.Modes[d.mode].Privileged || s.Enable == "" {
+		return nil
+	}
+	path, ok := d.privilegedMode()
+	if !ok {
+		return nil // the platform has no privileged mode to reach (Junos)
+	}
+	d.e.Discard()
+	for _, tr := range path {
+		for _, st := range tr.Steps {
+			if _, err := d.step(ctx, st, s); err != nil {
+				return d.abandon(ctx, err)
+			}
+		}
+	}
+	if !d.profile.Modes[d.mode].Privileged {
+		return fmt.Errorf("%w: still at %q after %s", ErrPrivilege, d.prompt, s.EnableCommand)
+	}
+	return nil
+}
+
+// abandon ends a failed privilege dialogue: the device may still sit at its
+// password prompt, so Ctrl+C takes it back to a mode prompt before the
+// failure is reported. An error wrapping ErrClosed means the shell is gone.
+func (d *promptDriver) abandon(ctx context.Context, cause error) error {
+	if errors.Is(cause, ErrClosed) {
+		return cause
+	}
+	if err := d.e.Interrupt(ctx); err != nil {
+		return expectErr(err)
+	}
+	m, err := d.e.Expect(ctx, d.genericPrompts(), expect.ExpectOptions{Timeout: promptStepTimeout})
+	if err != nil {
+		return fmt.Errorf("%w: no prompt after abandoning the enable dialogue: %w", ErrClosed, expectErr(err))
+	}
+	if err := d.learn(m.Index, m.Text); err != nil {
+		return err
+	}
+	var de *expect.DialogueError
+	if errors.As(cause, &de) {
+		return fmt.Errorf("%w: %s (device said %q)", ErrPrivilege, de.Message, tail(de.Tail, 200))
+	}
+	return fmt.Errorf("%w: %w", ErrPrivilege, cause)
+}
+
+// restore raises the privilege level again after a reconnect when the old
+// shell was privileged and a secret is at hand.
+func (d *promptDriver) restore(ctx context.Context, prev driverState, s jobSecrets) ([]string, error) {
+	if !prev.Privileged || d.state().Privileged || s.Enable == "" {
+		return nil, nil
+	}
+	if err := d.escalate(ctx, s); err != nil {
+		if errors.Is(err, ErrClosed) {
+			return nil, err
+		}
+		return nil, nil // the next command reports the failure itself
+	}
+	return []string{"privileged mode"}, nil
+}
+
+// run sends the command one line at a time, as a person pasting into a
+// device would: every line gets its own echo and prompt.
+func (d *promptDriver) run(ctx context.Context, j *job) (jobResult, error) {
+	if err := d.escalate(ctx, j.Secrets); err != nil {
+		if errors.Is(err, ErrClosed) {
+			return jobResult{}, err
+		}
+		return jobResult{Err: err}, nil
+	}
+	out := newDeviceOutput(j.Output, d.profile)
+	lines := strings.Split(strings.TrimRight(j.Command, "\n"), "\n")
+	for i, line := range lines {
+		if err := d.runLine(ctx, j, out, line, i == 0); err != nil {
+			out.finish()
+			return jobResult{}, err
+		}
+	}
+	out.finish()
+	code := 0
+	if out.errorLine != "" {
+		code = 1
+	}
+	return jobResult{ExitCode: &code, ErrorLine: out.errorLine}, nil
+}
+
+// runLine sends one line and waits for a mode prompt after its echo,
+// advancing pagers and reporting input prompts on the way.
+func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, line string, first bool) error {
+	d.e.Discard() // asynchronous log lines printed after the last prompt
+	if err := d.e.Send(ctx, line+"\n"); err != nil {
+		return expectErr(err)
+	}
+	if first {
+		j.Report(StatusRunning, "")
+	}
+	prompts := d.linePrompts(line)
+	nPrompts := len(prompts)
+	patterns := prompts
+	for _, p := range d.profile.Pagers {
+		patterns = append(patterns, p.Pattern)
+	}
+	nPagers := len(d.profile.Pagers)
+	patterns = append(patterns, d.profile.InputPrompts...)
+	echo := line
+	for {
+		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: promptWaitSlice, Capture: out, Echo: echo})
+		echo = ""
+		if errors.Is(err, expect.ErrTimeout) {
+			continue // a long command is not a failure: never give up on our own
+		}
+		if err != nil {
+			return expectErr(err)
+		}
+		switch {
+		case m.Index < nPrompts:
+			out.WriteString(m.Before)
+			return d.learn(m.Index%len(d.profile.Modes), m.Text)
+		case m.Index < nPrompts+nPagers:
+			out.WriteString(m.Before)
+			if err := d.e.Send(ctx, d.profile.Pagers[m.Index-nPrompts].Key); err != nil {
+				return expectErr(err)
+			}
+		default:
+			out.WriteString(m.Before + m.Text)
+			j.Report(StatusAwaitingInput, lastLine(m.Before+m.Text))
+		}
+	}
+}
+
+// linePrompts are the learned prompts of every mode, followed by the
+// generic ones when the line may change the hostname (so the new prompt
+// ends it).
+func (d *promptDriver) linePrompts(line string) []expect.Pattern {
+	ps := append([]expect.Pattern(nil), d.learned...)
+	if len(ps) == 0 {
+		return d.genericPrompts()
+	}
+	if hc := d.profile.HostnameChange; d.partial || (hc != nil && hc.MatchString(line)) {
+		ps = append(ps, d.genericPrompts()...)
+	}
+	return ps
+}
