@@ -108,6 +108,22 @@ func (o *Output) tailBytes() []byte {
 	return append(b, o.tail[:o.tailPos]...)
 }
 
+// tailRange copies up to limit bytes (limit <= 0: all) of the tail from
+// position from, without unrolling the whole ring.
+func (o *Output) tailRange(from, limit int) []byte {
+	n := len(o.tail) - from
+	if limit > 0 {
+		n = min(n, limit+utf8.UTFMax) // enough to see whether the limit splits a character
+	}
+	b := make([]byte, 0, n)
+	start := from
+	if o.tailFull {
+		start = (o.tailPos + from) % len(o.tail)
+	}
+	b = append(b, o.tail[start:min(start+n, len(o.tail))]...)
+	return append(b, o.tail[:n-len(b)]...)
+}
+
 // Len returns how many bytes were ever written.
 func (o *Output) Len() int64 {
 	o.mu.Lock()
@@ -153,7 +169,7 @@ func (o *Output) ReadAt(offset int64, limit int) (text string, next int64, err e
 		next := tailStart + int64(runeSkip(o.tailBytes()))
 		return "", next, fmt.Errorf("%w: bytes %d to %d are gone; continue at offset %d", ErrDropped, len(o.head), tailStart, next)
 	default:
-		src = o.tailBytes()[offset-tailStart:]
+		src = o.tailRange(int(offset-tailStart), limit)
 	}
 	if limit > 0 && len(src) > limit {
 		src = cutRunes(src[:limit])

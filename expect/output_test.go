@@ -108,6 +108,13 @@ func TestOutputMatchesModel(t *testing.T) {
 					t.Fatalf("round %d: ReadAt(%d) = %q, %d, %v; want %q", round, off, text, next, err, full[off:])
 				}
 			}
+			if err == nil {
+				limit := 1 + rng.IntN(capBytes)
+				part, pnext, _ := o.ReadAt(int64(off), limit)
+				if want := text[:min(limit, len(text))]; part != want || pnext != int64(off+len(want)) {
+					t.Fatalf("round %d: ReadAt(%d, %d) = %q, %d; want %q", round, off, limit, part, pnext, want)
+				}
+			}
 		}
 	}
 }
