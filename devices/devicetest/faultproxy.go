@@ -49,18 +49,42 @@ type Proxy struct {
 }
 
 // proxyConn is one client connection and its connection to the target.
+// It is registered as soon as it is accepted, so that DropAll also ends a
+// connection whose dial to the target is still in progress.
 type proxyConn struct {
-	client, server net.Conn
-	done           chan struct{} // closed by close
-	once           sync.Once
+	client net.Conn
+	done   chan struct{} // closed by close
+
+	mu     sync.Mutex
+	server net.Conn // nil until the dial to the target succeeds
+	closed bool
 }
 
 func (c *proxyConn) close() {
-	c.once.Do(func() {
-		close(c.done)
-		c.client.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.closed = true
+	close(c.done)
+	c.client.Close()
+	if c.server != nil {
 		c.server.Close()
-	})
+	}
+}
+
+// attach records the connection to the target, or closes it and reports
+// false when the client connection was closed during the dial.
+func (c *proxyConn) attach(server net.Conn) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		server.Close()
+		return false
+	}
+	c.server = server
+	return true
 }
 
 // StartProxy listens on 127.0.0.1:0 and forwards each connection to
@@ -191,49 +215,45 @@ func (p *Proxy) acceptLoop() {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			continue // a failed accept of one client is not the listener's end
+			// One failed accept (out of descriptors, say) is not the end
+			// of the listener; pause so the retry does not spin.
+			time.Sleep(10 * time.Millisecond)
+			continue
 		}
+		c := &proxyConn{client: client, done: make(chan struct{})}
 		p.mu.Lock()
 		p.accepted++
-		refuse, closed := p.refuse, p.closed
-		p.mu.Unlock()
-		if refuse || closed {
+		if p.refuse || p.closed {
+			p.mu.Unlock()
 			client.Close()
 			continue
 		}
+		p.conns[c] = struct{}{}
 		p.wg.Add(1)
-		go p.serve(client)
+		p.mu.Unlock()
+		go p.serve(c)
 	}
 }
 
-// serve connects client to the target and runs both copy loops.
-func (p *Proxy) serve(client net.Conn) {
+// serve connects c to the target and runs both copy loops.
+func (p *Proxy) serve(c *proxyConn) {
 	defer p.wg.Done()
+	defer func() {
+		c.close()
+		p.mu.Lock()
+		delete(p.conns, c)
+		p.mu.Unlock()
+	}()
 	d := net.Dialer{Timeout: proxyDialTimeout}
 	server, err := d.DialContext(p.ctx, "tcp", p.target)
-	if err != nil {
-		client.Close()
+	if err != nil || !c.attach(server) {
 		return
 	}
-	c := &proxyConn{client: client, server: server, done: make(chan struct{})}
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		c.close()
-		return
-	}
-	p.conns[c] = struct{}{}
-	p.mu.Unlock()
-
 	var both sync.WaitGroup
 	both.Add(2)
-	go func() { defer both.Done(); p.pump(c, client, server) }()
-	go func() { defer both.Done(); p.pump(c, server, client) }()
+	go func() { defer both.Done(); p.pump(c, c.client, server) }()
+	go func() { defer both.Done(); p.pump(c, server, c.client) }()
 	both.Wait()
-	c.close()
-	p.mu.Lock()
-	delete(p.conns, c)
-	p.mu.Unlock()
 }
 
 // pump copies src to dst through the fault gate. The end of src passes
