@@ -1,5 +1,3 @@
-//go:build wip
-
 package devices
 
 import (
@@ -10,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 )
 
 // TestManagerReconnect: after the host went down and came back, the next
@@ -137,23 +133,5 @@ func TestManagerFallback(t *testing.T) {
 	info, out := h.run(t, "nosudo", "cd /tmp && pwd", RunOptions{})
 	if info.Status != StatusCompleted || info.Fallback == "" || out != "/tmp\n" {
 		t.Errorf("second command: status %s Fallback %q output %q; want completed, a reason, \"/tmp\\n\"", info.Status, info.Fallback, out)
-	}
-}
-
-// TestManagerDetectProfile: with no profile named, the SSH identification
-// (IOS) or the login banner (Junos, whose server is OpenSSH) picks it, and
-// no shell preparation is typed into the device.
-func TestManagerDetectProfile(t *testing.T) {
-	for _, tc := range []struct{ platform, profile, cmd, want string }{
-		{"ios", "cisco_ios", "show version", "Cisco IOS"},
-		{"junos", "junos", "show version", "JUNOS"},
-	} {
-		t.Run(tc.platform, func(t *testing.T) {
-			h := newDeviceHarness(t, devicetest.DeviceOptions{Platform: tc.platform}, "")
-			info, out := h.run(t, tc.cmd, RunOptions{})
-			if info.Profile != tc.profile || info.Status != StatusCompleted || !strings.Contains(out, tc.want) || strings.Contains(out, "mcpssh") {
-				t.Errorf("%s: profile %q status %s output %q; want %s, completed, %q in it", tc.platform, info.Profile, info.Status, tail(out, 300), tc.profile, tc.want)
-			}
-		})
 	}
 }

@@ -58,7 +58,9 @@ func randomHex(n int) string {
 //     readline instead of the program (nor be echoed by it), and there is
 //     no bracketed paste; PROMPT_COMMAND reads $? first and prints the
 //     marker, and is exported so that an interactive bash started from
-//     this one (`bash`, `exec bash`) still prints it; PS1 empty;
+//     this one (`bash`, `exec bash`) still prints it; it empties PS1 each
+//     time, so a prompt set by such a bash or by a script (a virtualenv's
+//     activate) never trails the marker into the next command's output;
 //   - zsh: the line editor off (it echoes by itself even with -echo),
 //     precmd prints the marker, no PROMPT_SP, RPROMPT or EOL mark, and
 //     comments allowed as in the other shells;
@@ -84,7 +86,7 @@ func posixPreparation(m posixMarkers, env map[string]string) string {
 		`case $HISTCONTROL in *ignorespace*|*ignoreboth*) ;; ` +
 		`*) history -d -1 2>/dev/null; HISTCONTROL="${HISTCONTROL:+$HISTCONTROL:}ignorespace";; esac; ` +
 		`set +o emacs +o vi 2>/dev/null; unset PROMPT_COMMAND; PS1=''; ` +
-		`PROMPT_COMMAND='__mcpssh_s=$?; printf "\036%s:%s:%s\037" "$__mcpssh_t" "$__mcpssh_s" "$PWD"'; ` +
+		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=; printf "\036%s:%s:%s\037" "$__mcpssh_t" "$__mcpssh_s" "$PWD"'; ` +
 		`export __mcpssh_t PROMPT_COMMAND; `)
 	b.WriteString(`elif [ -n "$ZSH_VERSION" ]; then ` +
 		`eval 'precmd_functions=(); precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; }; ` +

@@ -1,5 +1,3 @@
-//go:build wip
-
 package devices
 
 import (
@@ -85,6 +83,8 @@ func TestPosixNestedShell(t *testing.T) {
 		{"echo $SHLVL", "2\n"},
 		{"exit", "exit\n"}, // an interactive bash says so as it leaves
 		{"echo $SHLVL; pwd", "1\n/tmp\n"},
+		{"PS1='(venv) '", ""},
+		{"echo after a prompt change", "after a prompt change\n"},
 		{"exec bash --norc", ""},
 		{"echo replaced $SHLVL", "replaced 1\n"},
 	} {
