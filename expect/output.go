@@ -166,7 +166,7 @@ func (o *Output) ReadAt(offset int64, limit int) (text string, next int64, err e
 		src = o.head[offset:]
 	case offset < tailStart:
 		// Resume on a whole character: the cut may have split one.
-		next := tailStart + int64(runeSkip(o.tailBytes()))
+		next := tailStart + int64(runeSkip(o.tailRange(0, utf8.UTFMax)))
 		return "", next, fmt.Errorf("%w: bytes %d to %d are gone; continue at offset %d", ErrDropped, len(o.head), tailStart, next)
 	default:
 		src = o.tailRange(int(offset-tailStart), limit)
