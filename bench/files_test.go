@@ -14,7 +14,6 @@ import (
 	"github.com/pkg/sftp"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 )
 
 // The file benchmarks move files between the benchmark and the test sshd,
@@ -40,7 +39,7 @@ func textOf(n int) string {
 func readFile2MiB(r *run) {
 	s, _ := linuxServer(r.tb)
 	want := textOf(twoMiB)
-	path := filepath.Join(r.tb.TempDir(), "read.txt")
+	path := filepath.Join(sharedDir(r.tb), "read.txt")
 	if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
 		r.tb.Fatal(err)
 	}
@@ -59,7 +58,7 @@ func readFile2MiB(r *run) {
 func writeFile2MiB(r *run) {
 	s, _ := linuxServer(r.tb)
 	content := textOf(twoMiB)
-	path := filepath.Join(r.tb.TempDir(), "written.txt")
+	path := filepath.Join(sharedDir(r.tb), "written.txt")
 	args := map[string]any{"host": linuxAlias, "remote_path": path, "content": content}
 	s.call("write_file", args)
 	r.ready()
@@ -89,7 +88,7 @@ func newTransfer(tb testing.TB) transfer {
 	tb.Helper()
 	data := make([]byte, fiftyMiB)
 	rand.Read(data)
-	local, remote := tb.TempDir(), tb.TempDir()
+	local, remote := tb.TempDir(), sharedDir(tb)
 	t := transfer{local: filepath.Join(local, "big.bin"), remote: filepath.Join(remote, "big.bin"),
 		back: filepath.Join(local, "back.bin"), sum: sha256.Sum256(data)}
 	if err := os.WriteFile(t.local, data, 0o600); err != nil {
@@ -160,8 +159,7 @@ func sftpGet(tb testing.TB, c *sftp.Client, remote, local string) {
 // connection the devices layer keeps; each direction is one operation.
 func sftpDevices(put bool) body {
 	return func(r *run) {
-		sshd := devicetest.StartSSHD(r.tb, devicetest.SSHDOptions{})
-		c := sftpClient(r.tb, poolConn(r.tb, linuxTarget(sshd)))
+		c := sftpClient(r.tb, poolConn(r.tb, startLinux(r.tb).target()))
 		t := newTransfer(r.tb)
 		sftpPut(r.tb, c, t.local, t.remote)
 		r.ready()
@@ -181,8 +179,7 @@ func sftpDevices(put bool) body {
 // ControlMaster connection.
 func sftpOpenSSH(put bool) body {
 	return func(r *run) {
-		sshd := devicetest.StartSSHD(r.tb, devicetest.SSHDOptions{})
-		cm := startControlMaster(r.tb, sshd)
+		cm := startControlMaster(r.tb, startLinux(r.tb))
 		t := newTransfer(r.tb)
 		cm.sftp(r.tb, "put "+t.local+" "+t.remote)
 		r.ready()

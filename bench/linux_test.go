@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -22,24 +23,59 @@ const linuxAlias = "lab"
 // tenMiB is the output size of the large-output benchmark.
 const tenMiB = 10 << 20
 
-func linuxHost(sshd *devicetest.SSHD) hostEntry {
-	return hostEntry{Alias: linuxAlias, HostName: sshd.Host, Port: sshd.Port, User: sshd.User,
-		IdentityFile: sshd.ClientKey.Path, KnownHosts: sshd.KnownHostsPath}
+// linuxBox is a test sshd and the account the benchmarks log in as.
+type linuxBox struct {
+	sshd *devicetest.SSHD
+	user string
+}
+
+// startLinux starts an sshd. Run as root, the benchmarks log in as the
+// test account without sudo, whose home holds only the distribution's
+// default dot files, so that figures do not depend on root's shell
+// start-up files; otherwise as the current user.
+func startLinux(tb testing.TB) linuxBox {
+	tb.Helper()
+	sshd := devicetest.StartSSHD(tb, devicetest.SSHDOptions{})
+	user := sshd.User
+	if os.Geteuid() == 0 {
+		user = devicetest.TestAccount(tb, "nosudo").Name
+	}
+	return linuxBox{sshd: sshd, user: user}
+}
+
+func (l linuxBox) host() hostEntry {
+	return hostEntry{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.user,
+		IdentityFile: l.sshd.ClientKey.Path, KnownHosts: l.sshd.KnownHostsPath}
+}
+
+// target is the sshd as the devices layer sees it after resolution,
+// written out so that the comparison measures channels, not resolution.
+func (l linuxBox) target() devices.Target {
+	return devices.Target{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.user,
+		IdentityFiles: []string{l.sshd.ClientKey.Path}, IdentitiesOnly: true, IdentityAgent: "none",
+		KnownHostsFiles: []string{l.sshd.KnownHostsPath}, StrictHostKeyChecking: "yes"}
 }
 
 // linuxServer starts an sshd and the server with an alias for it.
-func linuxServer(tb testing.TB, extra ...string) (*server, *devicetest.SSHD) {
+func linuxServer(tb testing.TB, extra ...string) (*server, linuxBox) {
 	tb.Helper()
-	sshd := devicetest.StartSSHD(tb, devicetest.SSHDOptions{})
-	return startServer(tb, []hostEntry{linuxHost(sshd)}, extra...), sshd
+	box := startLinux(tb)
+	return startServer(tb, []hostEntry{box.host()}, extra...), box
 }
 
-// linuxTarget is the sshd as the devices layer sees it after resolution,
-// written out so that the comparison measures channels, not resolution.
-func linuxTarget(sshd *devicetest.SSHD) devices.Target {
-	return devices.Target{Alias: linuxAlias, HostName: sshd.Host, Port: sshd.Port, User: sshd.User,
-		IdentityFiles: []string{sshd.ClientKey.Path}, IdentitiesOnly: true, IdentityAgent: "none",
-		KnownHostsFiles: []string{sshd.KnownHostsPath}, StrictHostKeyChecking: "yes"}
+// sharedDir is a new directory every account may write, for files the
+// benchmark and the login account both touch.
+func sharedDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.MkdirTemp("", "mcpssh-bench-")
+	if err == nil {
+		err = os.Chmod(dir, 0o777)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
 
 // poolConn dials target through a devices.Pool closed at cleanup.
@@ -83,8 +119,7 @@ func trivialMCP(r *run) {
 // trivialExec: a new exec channel per command on one connection kept by
 // the devices layer, with no MCP and no shell in between.
 func trivialExec(r *run) {
-	sshd := devicetest.StartSSHD(r.tb, devicetest.SSHDOptions{})
-	conn := poolConn(r.tb, linuxTarget(sshd))
+	conn := poolConn(r.tb, startLinux(r.tb).target())
 	exec := func() string {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
@@ -109,8 +144,7 @@ func trivialExec(r *run) {
 // trivialOpenSSH: OpenSSH's ssh client through a ControlMaster socket,
 // the usual way scripts avoid a new login per command.
 func trivialOpenSSH(r *run) {
-	sshd := devicetest.StartSSHD(r.tb, devicetest.SSHDOptions{})
-	cm := startControlMaster(r.tb, sshd)
+	cm := startControlMaster(r.tb, startLinux(r.tb))
 	cm.run(r.tb, "echo bench-ok")
 	r.ready()
 	for range r.n {
@@ -145,8 +179,7 @@ func firstAfterClose(r *run) {
 // nothing (resolution caches, profiles, the connection) is warm. Process
 // start and the MCP handshake are not timed.
 func firstInNewProcess(r *run) {
-	sshd := devicetest.StartSSHD(r.tb, devicetest.SSHDOptions{})
-	hosts := []hostEntry{linuxHost(sshd)}
+	hosts := []hostEntry{startLinux(r.tb).host()}
 	r.ready()
 	for range r.n {
 		var s *server

@@ -30,7 +30,7 @@ type controlMaster struct {
 
 // startControlMaster starts "ssh -M -N" as a child process and returns
 // once its control socket answers "ssh -O check".
-func startControlMaster(tb testing.TB, sshd *devicetest.SSHD) *controlMaster {
+func startControlMaster(tb testing.TB, box linuxBox) *controlMaster {
 	tb.Helper()
 	if _, err := exec.LookPath("ssh"); err != nil {
 		devicetest.Require(tb, false, "ssh not found: install openssh-client")
@@ -46,7 +46,7 @@ func startControlMaster(tb testing.TB, sshd *devicetest.SSHD) *controlMaster {
 	cfg := fmt.Sprintf("Host bench\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n"+
 		"  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  BatchMode yes\n"+
 		"  ControlPath %s\n  LogLevel ERROR\n",
-		sshd.Host, sshd.Port, sshd.User, sshd.ClientKey.Path, sshd.KnownHostsPath, cm.socket)
+		box.sshd.Host, box.sshd.Port, box.user, box.sshd.ClientKey.Path, box.sshd.KnownHostsPath, cm.socket)
 	if err := os.WriteFile(cm.config, []byte(cfg), 0o600); err != nil {
 		tb.Fatal(err)
 	}
