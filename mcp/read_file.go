@@ -44,8 +44,8 @@ func readFile(d *deps) mcpserver.ServerTool {
 			mcpgo.WithInteger("max_bytes", mcpgo.Min(1), mcpgo.Description(fmt.Sprintf("Most bytes to read; default and cap %d.", d.capOr()))),
 			mcpgo.WithString("encoding", mcpgo.Enum(encUTF8, encBase64), mcpgo.Description("utf-8 (default) or base64 for binary files.")),
 			mcpgo.WithString("errors", mcpgo.Enum("replace", "ignore", "strict"), mcpgo.Description("For utf-8: what to do with bytes that are not UTF-8, as in Python; default replace.")),
-			mcpgo.WithBoolean("use_sudo", mcpgo.Description("Read through sudo when permission is denied.")),
-			mcpgo.WithString("sudo_password", mcpgo.Description("sudo password of the login user; implies use_sudo. Never shown or logged.")),
+			mcpgo.WithBoolean("use_sudo", mcpgo.Description("Read through sudo from the start (suits sudo rules without a password).")),
+			mcpgo.WithString("sudo_password", mcpgo.Description("sudo password of the login user: a read refused for permission is retried through sudo with it. Never shown or logged.")),
 			mcpgo.WithOutputSchema[readResult](),
 		},
 		readOnlyHints("Read a file", remote),
@@ -59,7 +59,7 @@ func readFile(d *deps) mcpserver.ServerTool {
 		if err != nil {
 			return badArgs(name, err), nil
 		}
-		res, err := d.m.ReadFile(ctx, a.request(), a.RemotePath, devices.ReadOptions{MaxBytes: max, SudoPassword: a.SudoPassword, UseSudo: a.UseSudo || a.SudoPassword != ""})
+		res, err := d.m.ReadFile(ctx, a.request(), a.RemotePath, devices.ReadOptions{MaxBytes: max, SudoPassword: a.SudoPassword, UseSudo: a.UseSudo})
 		if err != nil {
 			return hostFailure(name, a.Host, "reading "+a.RemotePath, err), nil
 		}

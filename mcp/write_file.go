@@ -51,8 +51,8 @@ func writeFile(d *deps) mcpserver.ServerTool {
 				m["description"] = "Mode of the file: a decimal number as in the Python version (420 is 0644) or an octal string such as \"0644\". Default: keep the existing mode, 0644 for a new file."
 			}),
 			mcpgo.WithInteger("max_bytes", mcpgo.Min(1), mcpgo.Description(fmt.Sprintf("Refuse content longer than this; default and cap %d.", d.capOr()))),
-			mcpgo.WithBoolean("use_sudo", mcpgo.Description("Move the file into place with sudo.")),
-			mcpgo.WithString("sudo_password", mcpgo.Description("sudo password of the login user; implies use_sudo. Never shown or logged.")),
+			mcpgo.WithBoolean("use_sudo", mcpgo.Description("Write through sudo from the start (suits sudo rules without a password).")),
+			mcpgo.WithString("sudo_password", mcpgo.Description("sudo password of the login user: a write refused for permission is retried through sudo with it. Never shown or logged.")),
 			mcpgo.WithOutputSchema[writeResult](),
 		},
 		destructiveHints("Write a file", notIdempotent),
@@ -116,8 +116,9 @@ func (d *deps) checkWrite(a writeArgs) ([]byte, devices.WriteOptions, error) {
 		MakeDirs:     a.MakeDirs,
 		Mode:         mode,
 		ModeSet:      modeSet,
+		MaxBytes:     limit,
 		SudoPassword: a.SudoPassword,
-		UseSudo:      a.UseSudo || a.SudoPassword != "",
+		UseSudo:      a.UseSudo,
 	}
 	return data, opts, nil
 }
