@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -61,6 +62,10 @@ func TestAccountShells(t *testing.T) {
 			}
 			if got[2] != acct.Name || got[3] != acct.Home {
 				t.Errorf("user %q home %q, want %q %q", got[2], got[3], acct.Name, acct.Home)
+			}
+			// An interactive login gets a PTY and a login shell ("-name").
+			if out := ptyLogin(t, c, `echo "<$0>"; exit`); !strings.Contains(out, "<-"+tc.arg0+">") {
+				t.Errorf("interactive login printed %q, want %q", out, "<-"+tc.arg0+">")
 			}
 		})
 	}
@@ -160,4 +165,37 @@ func TestAccountLockExcludes(t *testing.T) {
 		t.Fatalf("lock after unlock: %v", err)
 	}
 	unlock3()
+}
+
+// ptyLogin opens an interactive shell on a PTY, types line and returns
+// everything the terminal showed until the shell exited.
+func ptyLogin(t testing.TB, c *ssh.Client, line string) string {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	defer sess.Close()
+	if err := sess.RequestPty("xterm", 50, 200, ssh.TerminalModes{}); err != nil {
+		t.Fatalf("pty: %v", err)
+	}
+	var out bytes.Buffer
+	sess.Stdout = &out
+	sess.Stdin = strings.NewReader(line + "\n")
+	if err := sess.Shell(); err != nil {
+		t.Fatalf("shell: %v", err)
+	}
+	ended := make(chan error, 1)
+	go func() { ended <- sess.Wait() }()
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Errorf("interactive shell ended with %v; terminal showed %q", err, out.String())
+		}
+	case <-time.After(20 * time.Second):
+		sess.Close()
+		<-ended
+		t.Fatalf("interactive shell did not exit after %q", line)
+	}
+	return out.String()
 }
