@@ -105,12 +105,24 @@ func parseLibFile(path string, data []byte) (*libFile, error) {
 			lines[i] = fmt.Sprintf("%s%s %d", m[1], includePlaceholder, i)
 		}
 	}
-	cfg, err := ssh_config.DecodeBytes([]byte(strings.Join(lines, "\n")))
+	cfg, err := decodeSSHConfig([]byte(strings.Join(lines, "\n")))
 	if err != nil {
 		return nil, &ResolveError{File: path, Msg: "cannot parse: " + err.Error(), Hint: "check the syntax with `ssh -G`", Err: err}
 	}
 	f.cfg = cfg
 	return f, nil
+}
+
+// decodeSSHConfig is the library's decoder with its runtime panics (which
+// it re-raises) turned into errors: a strange file must not take the
+// server down.
+func decodeSSHConfig(data []byte) (cfg *ssh_config.Config, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cfg, err = nil, fmt.Errorf("the ssh_config parser failed: %v", p)
+		}
+	}()
+	return ssh_config.DecodeBytes(data)
 }
 
 // stripComment drops a trailing "# comment" (OpenSSH ends arguments at an
