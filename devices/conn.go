@@ -185,17 +185,9 @@ type dialEnv struct {
 // one deadline: t.ConnectTimeout (default 15 s) or ctx's, whichever is
 // earlier.
 func (env dialEnv) dialClient(ctx context.Context, via *ssh.Client, t Target) (*ssh.Client, error) {
-	start := time.Now()
-	addr := targetAddr(t)
-	derr := func(stage DialStage, timeout bool, err error) error {
-		e := &DialError{Addr: addr, Stage: stage, Elapsed: time.Since(start), Timeout: timeout, Err: err}
-		if via != nil {
-			e.Via = fmt.Sprintf("%s@%s", via.User(), via.RemoteAddr())
-		}
-		return e
-	}
+	d := &dialAttempt{start: time.Now(), addr: targetAddr(t), via: via}
 	if t.User == "" {
-		return nil, derr(StageConnect, false, errors.New("no user name: set User in ~/.ssh/config or pass username"))
+		return nil, d.fail(ctx, StageConnect, errors.New("no user name: set User in ~/.ssh/config or pass username"))
 	}
 	timeout := t.ConnectTimeout
 	if timeout <= 0 {
@@ -208,18 +200,14 @@ func (env dialEnv) dialClient(ctx context.Context, via *ssh.Client, t Target) (*
 	if err != nil {
 		return nil, err
 	}
-	nc, err := dialTCP(ctx, via, addr)
+	nc, err := dialTCP(ctx, via, d.addr)
 	if err != nil {
-		return nil, derr(StageConnect, ctx.Err() != nil, err)
+		return nil, d.fail(ctx, StageConnect, err)
 	}
 	// x/crypto's own Timeout covers only the TCP connect, and a forwarded
 	// channel has no deadlines at all: closing the conn when the context
 	// ends is what bounds the handshake on both paths.
-	var expired atomic.Bool
-	stop := context.AfterFunc(ctx, func() {
-		expired.Store(true)
-		nc.Close()
-	})
+	stop := context.AfterFunc(ctx, func() { nc.Close() })
 	auth := newAuthPlan(ctx, t, env)
 	defer auth.close()
 	cfg := &ssh.ClientConfig{
@@ -231,30 +219,48 @@ func (env dialEnv) dialClient(ctx context.Context, via *ssh.Client, t Target) (*
 		HostKeyAlgorithms: t.HostKeyAlgorithms,
 	}
 	if cfg.HostKeyAlgorithms == nil {
-		cfg.HostKeyAlgorithms = hk.algorithms(addr)
+		cfg.HostKeyAlgorithms = hk.algorithms(d.addr)
 	}
-	sc, chans, reqs, err := ssh.NewClientConn(nc, addr, cfg)
+	sc, chans, reqs, err := ssh.NewClientConn(nc, d.addr, cfg)
 	if !stop() && err == nil {
 		sc.Close()
 		err = context.Cause(ctx)
 	}
-	if err != nil {
-		nc.Close()
-		var hkErr *HostKeyError
-		switch {
-		case errors.As(err, &hkErr):
-			return nil, hkErr
-		case !hk.accepted():
-			return nil, derr(StageHandshake, expired.Load(), err)
-		case expired.Load():
-			return nil, derr(StageAuth, true, err)
-		case auth.attempted():
-			return nil, auth.failure(addr, err)
-		default:
-			return nil, derr(StageAuth, false, err)
-		}
+	if err == nil {
+		return ssh.NewClient(sc, chans, reqs), nil
 	}
-	return ssh.NewClient(sc, chans, reqs), nil
+	nc.Close()
+	var hkErr *HostKeyError
+	switch {
+	case errors.As(err, &hkErr):
+		return nil, hkErr
+	case !hk.accepted():
+		return nil, d.fail(ctx, StageHandshake, err)
+	case ctx.Err() == nil && auth.attempted():
+		return nil, auth.failure(d.addr, err)
+	}
+	return nil, d.fail(ctx, StageAuth, err)
+}
+
+// dialAttempt carries what a DialError reports.
+type dialAttempt struct {
+	start time.Time
+	addr  string
+	via   *ssh.Client
+}
+
+// fail builds the DialError for a failure at stage. When ctx ended, its
+// cause replaces the "use of closed connection" that closing produced.
+func (d *dialAttempt) fail(ctx context.Context, stage DialStage, err error) error {
+	e := &DialError{Addr: d.addr, Stage: stage, Elapsed: time.Since(d.start), Err: err}
+	if ctx.Err() != nil {
+		e.Err = context.Cause(ctx)
+		e.Timeout = errors.Is(e.Err, context.DeadlineExceeded)
+	}
+	if d.via != nil {
+		e.Via = fmt.Sprintf("%s@%s", d.via.User(), d.via.RemoteAddr())
+	}
+	return e
 }
 
 func dialTCP(ctx context.Context, via *ssh.Client, addr string) (net.Conn, error) {
