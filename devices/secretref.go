@@ -111,20 +111,26 @@ func (c *secretCache) get(ctx context.Context, ref *SecretRef) (string, error) {
 }
 
 // limitedBuffer keeps at most max bytes and remembers that it overflowed.
+// The buffer is a field, not embedded: an embedded bytes.Buffer would lend
+// it ReadFrom, which io.Copy prefers and which would bypass the limit.
 type limitedBuffer struct {
-	bytes.Buffer
+	buf  bytes.Buffer
 	max  int
 	over bool
 }
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); len(p) > room {
+	n := len(p)
+	if room := b.max - b.buf.Len(); n > room {
 		b.over = true
 		p = p[:max(room, 0)]
 	}
-	b.Buffer.Write(p)
-	return len(p), nil
+	b.buf.Write(p)
+	return n, nil // claim all: the writer must not fail the command
 }
+
+func (b *limitedBuffer) String() string { return b.buf.String() }
+func (b *limitedBuffer) Bytes() []byte  { return b.buf.Bytes() }
 
 func runSecretCommand(ctx context.Context, command string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, secretCommandTimeout)

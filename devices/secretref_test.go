@@ -171,3 +171,13 @@ func TestSecretSources(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretCommandOutputBounded(t *testing.T) {
+	c := newSecretCache(func(string) (string, bool) { return "", false })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := c.get(ctx, &SecretRef{Command: "head -c 200000 /dev/zero | tr '\\0' x"})
+	if err == nil || !strings.Contains(err.Error(), "more than") {
+		t.Errorf("a 200 kB secret = %v, want refused as too long", err)
+	}
+}
