@@ -186,7 +186,10 @@ type dialEnv struct {
 // earlier.
 func (env dialEnv) dialClient(ctx context.Context, via *ssh.Client, t Target) (*ssh.Client, error) {
 	d := &dialAttempt{start: time.Now(), addr: targetAddr(t), via: via}
-	if t.User == "" {
+	switch {
+	case t.HostName == "":
+		return nil, d.fail(ctx, StageConnect, errors.New("no host name to dial: pass host or set HostName in ~/.ssh/config"))
+	case t.User == "":
 		return nil, d.fail(ctx, StageConnect, errors.New("no user name: set User in ~/.ssh/config or pass username"))
 	}
 	timeout := t.ConnectTimeout
