@@ -3,11 +3,14 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -137,10 +140,34 @@ func pagedProfileDir(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	dir := tb.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "cisco_ios.yaml"), out, 0o600); err != nil {
+	path := filepath.Join(dir, "cisco_ios.yaml")
+	if err := os.WriteFile(path, out, 0o600); err != nil {
 		tb.Fatal(err)
 	}
+	checkOverride(tb, dir, path)
 	return dir
+}
+
+// checkOverride asks the binary's own profile loader whether cisco_ios now
+// comes from path, so that the paged benchmark cannot silently measure the
+// embedded profile (which turns the pager off).
+func checkOverride(tb testing.TB, dir, path string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, serverBinary(tb), "profiles", "--profiles-dir", dir, "list").CombinedOutput()
+	if err != nil {
+		tb.Fatalf("profiles list: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "cisco_ios" {
+			if f[1] != path {
+				tb.Fatalf("cisco_ios comes from %q, want the override %q:\n%s", f[1], path, out)
+			}
+			return
+		}
+	}
+	tb.Fatalf("profiles list shows no cisco_ios:\n%s", out)
 }
 
 // fanOut: "show version" on n simulated IOS devices at once, each on a
