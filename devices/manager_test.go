@@ -135,3 +135,16 @@ func TestManagerFallback(t *testing.T) {
 		t.Errorf("second command: status %s Fallback %q output %q; want completed, a reason, \"/tmp\\n\"", info.Status, info.Fallback, out)
 	}
 }
+
+// TestManagerSlowLogin: a login that takes seconds (slow startup files)
+// is waited for, and the shell is prepared, not given up on.
+func TestManagerSlowLogin(t *testing.T) {
+	h := newHarness(t, harnessOptions{SSHD: "Match User mcpt-nosudo\n  ForceCommand sleep 7; exec bash --norc --noprofile -i\n"}, "nosudo")
+	info, out := h.run(t, "nosudo", "echo first", RunOptions{})
+	wantDone(t, info, out, StatusCompleted, 0, "first\n")
+	info, out = h.run(t, "nosudo", "sh -c 'exit 4'", RunOptions{})
+	wantDone(t, info, out, StatusFailed, 4, "")
+	if info.Fallback != "" {
+		t.Errorf("slow login: Fallback %q, want none", info.Fallback)
+	}
+}

@@ -17,8 +17,11 @@ import (
 // command's own wait loops over bounded waits for as long as it runs.
 const (
 	// posixReadyTimeout bounds the wait for the ready marker; a shell that
-	// has not printed it by then (fish, a menu) falls back to prompts.
-	posixReadyTimeout = 5 * time.Second
+	// has not printed it by then (fish, a menu) falls back to prompts. It
+	// is generous because slow startup files (conda, nvm) are common and
+	// a shell that falls back only because it was slow gets its first
+	// commands wrong while the preparation catches up.
+	posixReadyTimeout = 15 * time.Second
 	// posixWaitSlice is one bounded wait inside a command's wait loop.
 	posixWaitSlice = time.Minute
 	// posixInternalTimeout bounds internal commands such as the cd of a
@@ -186,11 +189,14 @@ func (d *posixDriver) runFallback(ctx context.Context, j *job) (jobResult, error
 		return jobResult{}, expectErr(err)
 	}
 	j.Report(StatusRunning, "")
-	patterns := []expect.Pattern{d.fallbackPrompt()}
+	// the marker too: a login that was only slow runs the preparation
+	// late, and from then on the shell is prepared after all
+	patterns := []expect.Pattern{d.fallbackPrompt(), d.donePattern(), {Name: "ready marker", Regexp: d.m.ready}}
 	if d.inputs.Regexp != nil {
 		patterns = append(patterns, d.inputs)
 	}
 	echo := j.Command
+	prepMarker := false // the next marker ends the late preparation, not the command
 	for {
 		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output, Echo: echo})
 		echo = "" // the echo comes once
@@ -200,9 +206,22 @@ func (d *posixDriver) runFallback(ctx context.Context, j *job) (jobResult, error
 		if err != nil {
 			return jobResult{}, expectErr(err)
 		}
-		if m.Index == 0 {
+		switch m.Index {
+		case 0:
 			j.Output.WriteString(strings.TrimSuffix(m.Before, "\n"))
 			return jobResult{}, nil
+		case 1:
+			d.reason, d.cwd = "", m.Groups[2]
+			if prepMarker {
+				prepMarker = false
+				continue
+			}
+			j.Output.WriteString(m.Before)
+			code, _ := strconv.Atoi(m.Groups[1])
+			return jobResult{ExitCode: &code}, nil
+		case 2:
+			prepMarker = true
+			continue
 		}
 		j.Output.WriteString(m.Before + m.Text)
 		j.Report(StatusAwaitingInput, lastLine(m.Before+m.Text))
