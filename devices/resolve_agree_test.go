@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -52,6 +53,12 @@ Host jump-*
 Host jump2
   ProxyJump none
 
+Host tok
+  HostName Tok.Example
+  User bob
+  Port 2222
+  UserKnownHostsFile %d/kh_%C_%l_%L_%i_%u_%r_%p_%h_%n_%k_%% ~/${MCPSSH_TEST_KH}/kh
+
 Match final host late*
   GlobalKnownHostsFile /etc/ssh/late_known_hosts
 
@@ -72,6 +79,7 @@ Host bad.lab
 // and through the library fallback; both must produce the same Target on
 // every field the connection layer uses.
 func TestResolveSSHGAndLibraryAgree(t *testing.T) {
+	t.Setenv("MCPSSH_TEST_KH", "kh-dir") // ssh and the fallback both read ${VAR} from the process
 	b := newResolveBed(t)
 	b.write(t, ".ssh/config", agreeConfig)
 	b.write(t, ".ssh/conf.d/10-include.conf", agreeInclude)
@@ -87,6 +95,7 @@ func TestResolveSSHGAndLibraryAgree(t *testing.T) {
 		{Host: "algos"},
 		{Host: "latebox"},
 		{Host: "UPPER.Example"},
+		{Host: "tok"},
 	}
 	for _, req := range cases {
 		t.Run(fmt.Sprintf("%s_%s", req.Host, req.Username), func(t *testing.T) {
@@ -106,6 +115,10 @@ func TestResolveSSHGAndLibraryAgree(t *testing.T) {
 	}
 	if db := resolveOK(t, viaLib, Request{Host: "db1", Username: "dbuser"}); db.StrictHostKeyChecking != "no" || db.ConnectTimeout.Seconds() != 90 {
 		t.Errorf("db1 = strict %q timeout %s, want no and 1m30s", db.StrictHostKeyChecking, db.ConnectTimeout)
+	}
+	if tok := resolveOK(t, viaLib, Request{Host: "tok"}); !strings.HasSuffix(tok.KnownHostsFiles[1], "/kh-dir/kh") ||
+		!strings.Contains(tok.KnownHostsFiles[0], "_bob_2222_tok.example_tok_tok_%") {
+		t.Errorf("tok known hosts = %q, want tokens and ${MCPSSH_TEST_KH} expanded", tok.KnownHostsFiles)
 	}
 	if late := resolveOK(t, viaLib, Request{Host: "latebox"}); late.KnownHostsFiles[len(late.KnownHostsFiles)-1] != "/etc/ssh/late_known_hosts" {
 		t.Errorf("latebox known hosts = %q, want the Match final file last", late.KnownHostsFiles)

@@ -257,8 +257,10 @@ func (r *Resolver) expandPath(p string, tk tokens) string {
 	return expandTilde(tk.expand(r.expandEnv(p)), r.home)
 }
 
-// expandEnv substitutes ${NAME} from the environment; OpenSSH knows no bare
-// $NAME form, so "$" alone stays as written.
+// expandEnv substitutes ${NAME} from the process environment, as ssh does
+// (ResolverOptions.Env serves our own lookups only, so that both resolvers
+// read ssh_config alike); OpenSSH knows no bare $NAME form, so "$" alone
+// stays as written.
 func (r *Resolver) expandEnv(s string) string {
 	var b strings.Builder
 	for {
@@ -270,7 +272,7 @@ func (r *Resolver) expandEnv(s string) string {
 		if j < 0 {
 			break
 		}
-		v, _ := r.env(s[i+2 : i+j])
+		v := os.Getenv(s[i+2 : i+j])
 		b.WriteString(s[:i] + v)
 		s = s[i+j+1:]
 	}
