@@ -92,8 +92,10 @@ type ResolverOptions struct {
 	// looked up in PATH (the library fallback when absent), "none" forces
 	// the library fallback.
 	SSHBinary string
-	// Env looks up environment variables (OVRD_ overrides and secret
-	// references); nil means os.LookupEnv.
+	// Env looks up the variables we read ourselves: OVRD_ overrides,
+	// secret references and XDG_CONFIG_HOME; nil means os.LookupEnv.
+	// ${VAR} inside ssh_config is read from the process environment, as
+	// ssh itself does.
 	Env func(string) (string, bool)
 	// Logger receives warnings (Match lines the library fallback skips)
 	// and, at debug level, each resolution; nil means discard.
