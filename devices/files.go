@@ -75,6 +75,11 @@ func (c *Conn) ReadFile(ctx context.Context, p string, opts ReadOptions) (ReadRe
 	if err != nil {
 		return ReadResult{}, err
 	}
+	if opts.UseSudo && path.IsAbs(p) {
+		// Nothing to expand: a host without the sftp subsystem can
+		// still be read through sudo.
+		return c.sudoRead(ctx, path.Clean(p), limit, opts.SudoPassword)
+	}
 	var res ReadResult
 	err = c.withSFTP(ctx, func(cl *sftp.Client) error {
 		if res.Path, err = absRemote(cl, p); err != nil {
@@ -172,12 +177,21 @@ func sftpWrite(cl *sftp.Client, p string, data []byte, opts WriteOptions) error 
 		return sftpAppend(cl, p, data, opts, exists)
 	}
 	mode := os.FileMode(0o644)
+	var owner *sftp.FileStat
 	if exists {
 		mode = st.Mode() & (os.ModePerm | os.ModeSetuid | os.ModeSetgid | os.ModeSticky)
+		owner, _ = st.Sys().(*sftp.FileStat)
 	}
 	if opts.ModeSet {
 		mode = opts.Mode
 	}
+	return sftpReplace(cl, p, data, mode, owner)
+}
+
+// sftpReplace writes data to a temporary file beside p, gives it mode and
+// owner (when not nil), and renames it over p. On failure the temporary
+// file is removed and p is left as it was.
+func sftpReplace(cl *sftp.Client, p string, data []byte, mode os.FileMode, owner *sftp.FileStat) error {
 	tmp := path.Join(path.Dir(p), "."+path.Base(p)+".mcpssh-"+tempSuffix()+".tmp")
 	f, err := cl.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
@@ -203,13 +217,10 @@ func sftpWrite(cl *sftp.Client, p string, data []byte, opts WriteOptions) error 
 	if err != nil {
 		return fileErr("write", p, err)
 	}
-	if exists {
-		if owner, ok := st.Sys().(*sftp.FileStat); ok {
-			// Only root may give a file away; for others the temp file
-			// is already theirs, so a refusal changes nothing that could
-			// be kept.
-			cl.Chown(tmp, int(owner.UID), int(owner.GID))
-		}
+	if owner != nil {
+		// Only root may give a file away; for others the temp file is
+		// already theirs, so a refusal changes nothing that could be kept.
+		cl.Chown(tmp, int(owner.UID), int(owner.GID))
 	}
 	if _, ok := cl.HasExtension("posix-rename@openssh.com"); ok {
 		err = cl.PosixRename(tmp, p)

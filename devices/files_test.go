@@ -189,3 +189,25 @@ func TestFilesModesAndAppend(t *testing.T) {
 	}
 	noLeftovers(t, dir)
 }
+
+// Root replacing another user's file hands the new file back to them.
+func TestFilesReplaceKeepsOwner(t *testing.T) {
+	acct := devicetest.TestAccount(t, "nosudo")
+	s := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
+	c := mustConn(t, newTestPool(t, PoolOptions{}), keyTarget(s)) // root
+	path := filepath.Join(sharedDir(t), "theirs.txt")
+	writeFile(t, path, "old")
+	_, uid, gid := statOf(t, acct.Home)
+	if err := os.Chown(path, int(uid), int(gid)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WriteFile(testCtx(t, 60*time.Second), path, []byte("new"), WriteOptions{}); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	if mode, u, g := statOf(t, path); u != uid || g != gid || mode != 0o600 {
+		t.Fatalf("after root's replace: mode %v owner %d:%d; want 0600 %d:%d", mode, u, g, uid, gid)
+	}
+	if got := readFile(t, path); got != "new" {
+		t.Fatalf("file holds %q, want %q", got, "new")
+	}
+}
