@@ -62,6 +62,9 @@ Host tok
 Match final host late*
   GlobalKnownHostsFile /etc/ssh/late_known_hosts
 
+Match canonical originalhost latebox
+  ServerAliveCountMax 4
+
 Match all
   StrictHostKeyChecking ask
 `
@@ -122,6 +125,9 @@ func TestResolveSSHGAndLibraryAgree(t *testing.T) {
 	}
 	if late := resolveOK(t, viaLib, Request{Host: "latebox"}); late.KnownHostsFiles[len(late.KnownHostsFiles)-1] != "/etc/ssh/late_known_hosts" {
 		t.Errorf("latebox known hosts = %q, want the Match final file last", late.KnownHostsFiles)
+	}
+	if late := resolveOK(t, viaLib, Request{Host: "latebox"}); late.ServerAliveCountMax != 4 {
+		t.Errorf("latebox ServerAliveCountMax = %d, want 4: Match canonical holds in the final pass", late.ServerAliveCountMax)
 	}
 }
 

@@ -77,7 +77,9 @@ func (s *libState) matchActive(file string, c matchCond) bool {
 		case "all":
 			hit = true
 		case "canonical":
-			hit = false // no hostname canonicalization happens here
+			// Without canonicalization (never done here) ssh still
+			// counts its final pass as canonical.
+			hit = s.final
 		case "final":
 			s.wantFinal = true
 			hit = s.final
