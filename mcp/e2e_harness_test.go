@@ -1,5 +1,3 @@
-//go:build wip
-
 package mcp
 
 import (
@@ -55,7 +53,6 @@ func serverBinary(t testing.TB) string {
 		if raceEnabled {
 			args = append(args, "-race")
 		}
-		args = append(args, e2eTags...)
 		args = append(args, "github.com/mcp-ssh-session/mcp-ssh-session/cmd/mcp-ssh-session")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()

@@ -1,5 +1,0 @@
-//go:build !wip
-
-package mcp
-
-var e2eTags []string
