@@ -28,7 +28,7 @@ func TestKeepaliveFindsBlackhole(t *testing.T) {
 	s := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	px := devicetest.StartProxy(t, s.Addr)
 	tg := proxiedTarget(t, s, px)
-	tg.ServerAliveInterval = 200 * time.Millisecond
+	tg.ServerAliveInterval = 300 * time.Millisecond
 	tg.ServerAliveCountMax = 3
 	p := newTestPool(t, PoolOptions{})
 	c := mustConn(t, p, tg)
