@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/kevinburke/ssh_config"
 )
@@ -71,6 +72,9 @@ func (r *Resolver) loadLibFile(path string) (*libFile, error) {
 	if err != nil {
 		return nil, &ResolveError{File: path, Msg: "cannot read: " + err.Error(), Hint: "fix its permissions", Err: err}
 	}
+	if err := checkConfigPerms(path); err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256(data)
 	key := path + "\x00" + hex.EncodeToString(sum[:])
 	if f, ok := r.libFiles.get(key); ok {
@@ -82,6 +86,29 @@ func (r *Resolver) loadLibFile(path string) (*libFile, error) {
 	}
 	r.libFiles.put(key, f)
 	return f, nil
+}
+
+// checkConfigPerms refuses a file that someone else could have written,
+// as ssh does for its user configuration: owned by the user or root, not
+// writable by others, and writable by its group only when that group is
+// the user's own (the rule of Debian's OpenSSH, whose users have private
+// groups).
+func checkConfigPerms(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return &ResolveError{File: path, Msg: "cannot read: " + err.Error(), Err: err}
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	uid := uint32(os.Getuid())
+	mode := fi.Mode().Perm()
+	if (st.Uid != uid && st.Uid != 0) || mode&0o002 != 0 || (mode&0o020 != 0 && st.Gid != uint32(os.Getgid())) {
+		return &ResolveError{File: path, Msg: "bad owner or permissions: others could change how hosts are reached",
+			Hint: "chmod go-w " + path + " (ssh refuses it too)"}
+	}
+	return nil
 }
 
 // parseLibFile takes Match and Include lines out of data, replacing them

@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -180,5 +181,29 @@ func TestSplitArgsAndComments(t *testing.T) {
 	}
 	if got := stripComment(`exec "grep -q '#x' f"`); got != `exec "grep -q '#x' f"` {
 		t.Errorf("stripComment cut inside quotes: %q", got)
+	}
+}
+
+func TestConfigPermissions(t *testing.T) {
+	for _, backend := range backends {
+		b := newResolveBed(t)
+		path := b.write(t, ".ssh/config", "Host web1\n  Port 2001\n")
+		r := b.resolver(t, backend)
+		chmod := func(mode os.FileMode) {
+			t.Helper()
+			if err := os.Chmod(path, mode); err != nil {
+				t.Fatal(err)
+			}
+		}
+		resolveOK(t, r, Request{Host: "web1"})
+		chmod(0o666)
+		e := resolveErr(t, r, Request{Host: "web1"})
+		if e.File != path || !strings.Contains(strings.ToLower(e.Error()), "bad owner or permissions") {
+			t.Errorf("%s: world-writable config gave %q, want it refused naming %q", backend, e, path)
+		}
+		chmod(0o644)
+		if tg := resolveOK(t, r, Request{Host: "web1"}); tg.Port != 2001 {
+			t.Errorf("%s: after chmod Port = %d, want 2001", backend, tg.Port)
+		}
 	}
 }

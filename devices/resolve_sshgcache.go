@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // Running ssh -G costs tens of milliseconds of CPU (OpenSSH initializes
@@ -66,6 +67,13 @@ func (r *Resolver) hashConfigFile(h interface{ Write([]byte) (int, error) }, pat
 	}
 	data, err := os.ReadFile(path)
 	fmt.Fprintf(h, "%s\x00%d\x00", path, len(data))
+	if fi, serr := os.Stat(path); serr == nil {
+		// ssh checks owner and mode, so they are part of its answer.
+		fmt.Fprintf(h, "%v\x00", fi.Mode())
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			fmt.Fprintf(h, "%d:%d\x00", st.Uid, st.Gid)
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(h, "error %v\x00", err)
 		return true // missing or unreadable: ssh's answer (or error) is stable too
