@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,8 +32,9 @@ type harness struct {
 
 // harnessOptions adjust newHarness; the zero value is the default.
 type harnessOptions struct {
-	OutputCap int    // ManagerOptions.OutputCap
-	SSHD      string // extra sshd_config lines
+	OutputCap int       // ManagerOptions.OutputCap
+	SSHD      string    // extra sshd_config lines
+	WireLog   io.Writer // ManagerOptions.WireLog
 }
 
 // newHarness starts sshd and a Manager for the given account kinds (each
@@ -70,7 +72,7 @@ func newHarness(t testing.TB, opts harnessOptions, kinds ...string) *harness {
 	if len(errs) > 0 {
 		t.Fatalf("profiles.Load: %v", errs)
 	}
-	h.m, err = NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set, OutputCap: opts.OutputCap})
+	h.m, err = NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set, OutputCap: opts.OutputCap, WireLog: opts.WireLog})
 	if err != nil {
 		t.Fatalf("NewManager: %v", err)
 	}

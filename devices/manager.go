@@ -31,6 +31,11 @@ type ManagerOptions struct {
 	// OutputCap is the per-command output cap in bytes; zero means
 	// DefaultOutputCap.
 	OutputCap int
+	// WireLog receives the raw bytes of every shell both ways, for
+	// debugging a device or a profile; secrets sent as answers (sudo,
+	// enable) are redacted. nil means none. It must be safe for
+	// concurrent use: shells write to it from their own goroutines.
+	WireLog io.Writer
 }
 
 // Manager runs commands in named, persistent shells on hosts and network
@@ -44,6 +49,7 @@ type Manager struct {
 	profiles  *profiles.Set
 	logger    *slog.Logger
 	outputCap int
+	wireLog   io.Writer
 
 	mu       sync.Mutex
 	sessions map[sessionID]*session
@@ -68,7 +74,7 @@ func NewManager(opts ManagerOptions) (*Manager, error) {
 	}
 	m := &Manager{
 		resolver: opts.Resolver, pool: opts.Pool, profiles: opts.Profiles,
-		logger: opts.Logger, outputCap: cmp.Or(opts.OutputCap, DefaultOutputCap),
+		logger: opts.Logger, outputCap: cmp.Or(opts.OutputCap, DefaultOutputCap), wireLog: opts.WireLog,
 		sessions: map[sessionID]*session{}, pending: map[sessionID]int{},
 	}
 	if m.logger == nil {

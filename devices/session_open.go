@@ -127,7 +127,7 @@ func (m *Manager) openShell(ctx context.Context, t Target, p *profiles.Profile) 
 	if err != nil {
 		return nil, nil, err
 	}
-	e := expect.New(ch, ch, expect.Options{})
+	e := expect.New(ch, ch, expect.Options{WireLog: m.wireLog})
 	if p == nil {
 		if p, err = m.detectFromLogin(ctx, e, t, version); err != nil {
 			_ = e.Close()

@@ -65,8 +65,15 @@ func TestSudo(t *testing.T) {
 // TestSudoLeaks: the password given for sudo is on no command line while
 // sudo runs, and in no history afterwards.
 func TestSudoLeaks(t *testing.T) {
-	h := newHarness(t, harnessOptions{}, "bash")
+	wire := &syncBuffer{}
+	h := newHarness(t, harnessOptions{WireLog: wire}, "bash")
 	pw := h.accounts["bash"].Password
+	t.Cleanup(func() {
+		// the wire log shows every byte but the answers to secret prompts
+		if log := wire.String(); strings.Contains(log, pw) || !strings.Contains(log, "<redacted>") {
+			t.Errorf("wire log: want the password redacted, got %d bytes with it present=%v", len(log), strings.Contains(log, pw))
+		}
+	})
 	t.Run("argv", func(t *testing.T) {
 		// while sudo runs with the password given, no command line shows it
 		c := h.start(t, "bash", "", "sudo sh -c 'echo started; read x'", RunOptions{SudoPassword: pw})
