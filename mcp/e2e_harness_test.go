@@ -144,6 +144,12 @@ func startServer(t *testing.T, hosts []hostEntry, extra ...string) *e2eServer {
 	}
 	s.client = mcpclient.NewClient(tr)
 	s.client.OnNotification(s.record)
+	// Start wires the transport's notifications to the handlers above (the
+	// transport itself is already running).
+	if err := s.client.Start(ctx); err != nil {
+		cancel()
+		t.Fatalf("client start: %v", err)
+	}
 	t.Cleanup(func() {
 		if err := s.client.Close(); err != nil {
 			t.Logf("closing the server: %v", err)
