@@ -1,5 +1,3 @@
-//go:build wip
-
 package bench
 
 import (
@@ -46,6 +44,7 @@ func TestBenchmarksRun(t *testing.T) {
 				if p50, p95 := r.percentile(50), r.percentile(95); p50 > p95 {
 					t.Errorf("p50 %v above p95 %v", p50, p95)
 				}
+				t.Logf("%d operations: p50 %v, p95 %v, %v", n, r.percentile(50), r.percentile(95), r.metrics)
 				for unit, v := range r.metrics {
 					if !(v > 0) {
 						t.Errorf("%s = %v, want a positive figure", unit, v)

@@ -1,8 +1,7 @@
-//go:build wip
-
 package bench
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"io"
@@ -106,15 +105,16 @@ func (t transfer) check(tb testing.TB, path string) {
 	}
 }
 
-// sftpClient opens an SFTP client on the connection the devices layer
-// keeps, closed at cleanup.
+// sftpClient returns the SFTP client of the connection the devices layer
+// keeps (Conn.SFTP), as the file tools use it.
 func sftpClient(tb testing.TB, conn *devices.Conn) *sftp.Client {
 	tb.Helper()
-	c, err := sftp.NewClient(conn.Client())
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	c, err := conn.SFTP(ctx)
 	if err != nil {
-		tb.Fatalf("sftp: %v", err)
+		tb.Fatalf("Conn.SFTP: %v", err)
 	}
-	tb.Cleanup(func() { c.Close() })
 	return c
 }
 
@@ -196,8 +196,8 @@ func sftpOpenSSH(put bool) body {
 }
 
 var fileVariants = []variant{
-	{name: "mcp_read_file_2MiB", body: readFile2MiB},
-	{name: "mcp_write_file_2MiB", body: writeFile2MiB},
+	{name: "mcp_read_file_2MiB", body: readFile2MiB, short: 1},
+	{name: "mcp_write_file_2MiB", body: writeFile2MiB, short: 1},
 	{name: "devices_sftp_put_50MiB", body: sftpDevices(true), short: 1},
 	{name: "openssh_sftp_put_50MiB", body: sftpOpenSSH(true), short: 1},
 	{name: "devices_sftp_get_50MiB", body: sftpDevices(false), short: 1},

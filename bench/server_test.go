@@ -1,5 +1,3 @@
-//go:build wip
-
 package bench
 
 import (
@@ -50,8 +48,7 @@ func serverBinary(tb testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "mcp-ssh-session")
-		args := append([]string{"build", "-o", binPath}, buildTags...)
-		args = append(args, "github.com/mcp-ssh-session/mcp-ssh-session/cmd/mcp-ssh-session")
+		args := []string{"build", "-o", binPath, "github.com/mcp-ssh-session/mcp-ssh-session/cmd/mcp-ssh-session"}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput()

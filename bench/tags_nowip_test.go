@@ -1,5 +1,0 @@
-//go:build !wip
-
-package bench
-
-var buildTags []string
