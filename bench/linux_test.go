@@ -115,7 +115,8 @@ func trivialMCP(r *run) {
 }
 
 // trivialExec: a new exec channel per command on one connection kept by
-// the devices layer, with no MCP and no shell in between.
+// the devices layer, with no MCP and no prepared shell in between (sshd
+// still starts the login shell with -c for each channel).
 func trivialExec(r *run) {
 	conn := poolConn(r.tb, startLinux(r.tb).target())
 	exec := func() string {
