@@ -12,15 +12,15 @@ import (
 )
 
 // TestE2EOutputLimitAndHistory runs the server with a small response limit
-// (--output-limit) and a short history (the config file's
-// defaults.history) and checks both are honoured.
+// (--output-limit), a short history (the config file's defaults.history)
+// and a wire log, and checks all three are honoured.
 func TestE2EOutputLimitAndHistory(t *testing.T) {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(cfg, []byte("defaults:\n  history: 3\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t, []hostEntry{sshdHost("lab", sshd, sshd.User)}, "--output-limit", "1024", "--config", cfg)
+	s := startServer(t, []hostEntry{sshdHost("lab", sshd, sshd.User)}, "--output-limit", "1024", "--config", cfg, "--wire-log")
 	ctx := testContext(t, 2*time.Minute)
 
 	r := run(t, ctx, s, "seq 1 5000", nil)
@@ -64,5 +64,8 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 	}
 	if r := s.call(t, ctx, "get_command_status", map[string]any{"command_id": r.str("command_id")}); !r.IsError {
 		t.Errorf("a command pushed out of the history is still known:\n%s", r.Text)
+	}
+	if log := s.log(); !strings.Contains(log, "echo history-3") || !strings.Contains(log, "4999") {
+		t.Errorf("--wire-log: the log does not hold the bytes sent and received:\n%.2000s", log)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
@@ -79,15 +80,26 @@ func openEngine(f engineFlags, stderr io.Writer) (*engine, error) {
 	}
 	opts := devices.ManagerOptions{Resolver: res, Pool: devices.NewPool(devices.PoolOptions{Logger: e.log}), Profiles: set, Logger: e.log}
 	if f.wireLog {
-		// devices.ManagerOptions has no wire log hook yet (expect.Options
-		// has one); say so rather than pretend.
-		e.log.Warn("--wire-log is not supported by the devices layer of this build; ignored")
+		opts.WireLog = &lockedWriter{w: logOut}
 	}
 	if e.manager, err = devices.NewManager(opts); err != nil {
 		e.close()
 		return nil, err
 	}
 	return e, nil
+}
+
+// lockedWriter serializes writes from the shells' goroutines so that
+// wire-log lines never interleave with each other.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // openLogFile opens path for appending, readable by its owner only: logs
