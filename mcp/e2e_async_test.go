@@ -2,11 +2,14 @@ package mcp
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 )
 
 func TestE2ELongCommandGoesAsync(t *testing.T) {
@@ -136,5 +139,48 @@ func TestE2ELostAndReconnected(t *testing.T) {
 	r = run(t, ctx, s, "pwd", nil)
 	if r.Data["reconnected"] != true || r.str("output") != "/tmp\n" {
 		t.Errorf("after the restart: reconnected %v output %q restored %v, want true, /tmp", r.Data["reconnected"], r.str("output"), r.Data["restored"])
+	}
+}
+
+// TestE2EHostsRunInParallel proves that a call waiting on one host does not
+// hold up a call to another: the command on "a" can only finish after the
+// command on "b" ran, so serialized calls would never complete.
+func TestE2EHostsRunInParallel(t *testing.T) {
+	sa := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
+	sb := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
+	s := startServer(t, []hostEntry{sshdHost("a", sa, sa.User), sshdHost("b", sb, sb.User)})
+	ctx := testContext(t, 2*time.Minute)
+	flag := filepath.Join(t.TempDir(), "go")
+	resA := make(chan callResult, 1)
+	go func() {
+		r, err := s.callErr(ctx, "execute_command", map[string]any{"host": "a", "timeout": 90,
+			"command": "while [ ! -e " + flag + " ]; do sleep 0.1; done; echo a-done"}, nil)
+		if err != nil {
+			r.Text = err.Error()
+		}
+		resA <- r
+	}()
+	for {
+		r := s.call(t, ctx, "list_running_commands", nil)
+		if strings.Contains(r.Text, "a-done") {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the command on host a never showed as running")
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	rb := s.call(t, ctx, "execute_command", map[string]any{"host": "b", "command": "touch " + flag + "; echo b-done"})
+	if rb.str("output") != "b-done\n" {
+		t.Errorf("host b while host a waits: %q\n%s", rb.str("output"), rb.Text)
+	}
+	select {
+	case ra := <-resA:
+		if ra.str("status") != "completed" || ra.str("output") != "a-done\n" {
+			t.Errorf("host a: status %q output %q\n%s", ra.str("status"), ra.str("output"), ra.Text)
+		}
+	case <-ctx.Done():
+		t.Fatal("the call on host a never returned")
 	}
 }

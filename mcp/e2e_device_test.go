@@ -80,3 +80,24 @@ func TestE2ECiscoIOS(t *testing.T) {
 	})
 	s.assertNoSecrets(devicePassword, enableSecret)
 }
+
+func TestE2EJunos(t *testing.T) {
+	dev := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "junos", Hostname: "vmx9", Password: devicePassword})
+	s := startServer(t, []hostEntry{deviceHost("vmx9", dev)})
+	ctx := testContext(t, 2*time.Minute)
+	junos := func(t *testing.T, command string) callResult {
+		t.Helper()
+		return s.call(t, ctx, "execute_command", map[string]any{"host": "vmx9", "command": command,
+			"profile": "junos", "password": devicePassword})
+	}
+	r := junos(t, "show version")
+	wantStatus(t, r, "completed")
+	if !strings.Contains(r.str("output"), "vmx9") || r.str("output") == "" {
+		t.Errorf("show version output %q, want the hostname in it", r.str("output"))
+	}
+	r = junos(t, "show foo")
+	if r.str("status") != "failed" || r.str("error_line") == "" {
+		t.Errorf("an unknown command: status %q error_line %q, want failed with the device's error", r.str("status"), r.str("error_line"))
+	}
+	s.assertNoSecrets(devicePassword)
+}
