@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -111,7 +112,13 @@ func TestE2EFiles(t *testing.T) {
 }
 
 func TestE2EBadInputs(t *testing.T) {
-	s, _ := linuxServer(t)
+	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
+	stranger := sshdHost("stranger", sshd, sshd.User)
+	stranger.KnownHosts = filepath.Join(t.TempDir(), "empty_known_hosts")
+	if err := os.WriteFile(stranger.KnownHosts, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, []hostEntry{sshdHost("lab", sshd, sshd.User), stranger})
 	ctx := testContext(t, 2*time.Minute)
 	cases := []struct {
 		tool string
@@ -126,6 +133,8 @@ func TestE2EBadInputs(t *testing.T) {
 		{"execute_command", map[string]any{"host": "lab", "command": "echo \x00"}, "NUL"},
 		{"execute_command", map[string]any{"host": "lab", "command": strings.Repeat("x", 300<<10)}, "command"},
 		{"execute_command", map[string]any{"host": "127.0.0.1", "port": 1, "command": "true"}, "127.0.0.1"},
+		{"execute_command", map[string]any{"host": "lab", "username": "mcpt-nobody", "command": "true"}, "authentication"},
+		{"execute_command", map[string]any{"host": "stranger", "command": "true"}, "known_hosts"},
 		{"get_command_status", map[string]any{"command_id": "nope"}, "nope"},
 		{"get_command_status", map[string]any{"command_id": "nope", "max_bytes": 1}, "max_bytes"},
 		{"send_input", map[string]any{"command_id": "nope", "input_text": `\x0`}, "input_text"},
