@@ -12,15 +12,18 @@ import (
 )
 
 // TestE2EOutputLimitAndHistory runs the server with a small response limit
-// (--output-limit), a short history (the config file's defaults.history)
-// and a wire log, and checks all three are honoured.
+// (--output-limit), a short history (the config file's defaults.history),
+// a host with its own command_timeout and a wire log, and checks all are
+// honoured.
 func TestE2EOutputLimitAndHistory(t *testing.T) {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(cfg, []byte("defaults:\n  history: 3\n"), 0o600); err != nil {
+	conf := "defaults:\n  history: 3\nhosts:\n  - match: [\"quick\"]\n    command_timeout: 1s\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t, []hostEntry{sshdHost("lab", sshd, sshd.User)}, "--output-limit", "1024", "--config", cfg, "--wire-log")
+	s := startServer(t, []hostEntry{sshdHost("lab", sshd, sshd.User), sshdHost("quick", sshd, sshd.User)},
+		"--output-limit", "1024", "--config", cfg, "--wire-log")
 	ctx := testContext(t, 2*time.Minute)
 
 	r := run(t, ctx, s, "seq 1 5000", nil)
@@ -65,6 +68,14 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 	if r := s.call(t, ctx, "get_command_status", map[string]any{"command_id": r.str("command_id")}); !r.IsError {
 		t.Errorf("a command pushed out of the history is still known:\n%s", r.Text)
 	}
+	// The host's own command_timeout (1 s) applies when the call gives
+	// none: a 5 s command comes back running, where the global 30 s would
+	// have seen it complete.
+	r = s.call(t, ctx, "execute_command", map[string]any{"host": "quick", "command": "sleep 5"})
+	if r.str("status") != "running" {
+		t.Errorf("host with command_timeout 1s: status %q, want running:\n%s", r.str("status"), r.Text)
+	}
+	s.waitStatus(t, ctx, r.str("command_id"), finished)
 	if log := s.log(); !strings.Contains(log, "echo history-3") || !strings.Contains(log, "4999") {
 		t.Errorf("--wire-log: the log does not hold the bytes sent and received:\n%.2000s", log)
 	}

@@ -68,11 +68,12 @@ func checkSession(name string) error {
 }
 
 // waitFor turns the timeout argument into how long to wait: absent means
-// the configured default, zero means not at all, more than
-// MaxCommandTimeout is capped.
-func (d *deps) waitFor(timeout *float64) (time.Duration, error) {
+// the configured default (the host's own when the config file sets one),
+// zero means not at all, more than MaxCommandTimeout is capped.
+func (d *deps) waitFor(ctx context.Context, a executeArgs) (time.Duration, error) {
+	timeout := a.Timeout
 	if timeout == nil {
-		return d.timeout, nil
+		return d.hostTimeout(ctx, a), nil
 	}
 	if *timeout < 0 {
 		return 0, &argError{field: "timeout", msg: fmt.Sprintf("is %g: give seconds to wait, 0 or more (0 returns at once with a command_id)", *timeout)}
@@ -81,6 +82,19 @@ func (d *deps) waitFor(timeout *float64) (time.Duration, error) {
 		return MaxCommandTimeout, nil
 	}
 	return time.Duration(*timeout * float64(time.Second)), nil
+}
+
+// hostTimeout is the default wait for a's host. A host that does not
+// resolve gets the global default; Start reports the resolution error.
+func (d *deps) hostTimeout(ctx context.Context, a executeArgs) time.Duration {
+	if d.resolver == nil {
+		return d.timeout
+	}
+	t, err := d.resolver.Resolve(ctx, a.request())
+	if err != nil || t.CommandTimeout <= 0 {
+		return d.timeout
+	}
+	return min(t.CommandTimeout, MaxCommandTimeout)
 }
 
 func executeCommandExtra() []mcpgo.ToolOption {
@@ -121,7 +135,7 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 		if err := a.check(); err != nil {
 			return badArgs(name, err), nil
 		}
-		wait, err := d.waitFor(a.Timeout)
+		wait, err := d.waitFor(ctx, a)
 		if err != nil {
 			return badArgs(name, err), nil
 		}

@@ -29,8 +29,8 @@ func executeCommandAsync(d *deps) mcpserver.ServerTool {
 		if err := a.check(); err != nil {
 			return badArgs(name, err), nil
 		}
-		if _, err := d.waitFor(a.Timeout); err != nil {
-			return badArgs(name, err), nil
+		if a.Timeout != nil && *a.Timeout < 0 {
+			return badArgs(name, &argError{field: "timeout", msg: "is negative: leave it out (it is accepted only for compatibility)"}), nil
 		}
 		c, fail := d.start(ctx, name, a)
 		if fail != nil {

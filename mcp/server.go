@@ -41,6 +41,10 @@ type Options struct {
 	FileCap        int64            // largest read_file / write_file; zero: 2 MiB
 	History        int              // finished commands kept for list_command_history; zero: 1,000
 	CommandTimeout time.Duration    // execute_command's default timeout; zero: 30 s
+	// Resolver, when set, gives each host its own default timeout (the
+	// config file's command_timeout for that host); nil means
+	// CommandTimeout for every host.
+	Resolver *devices.Resolver
 }
 
 // Server is the MCP server with every tool registered. Its methods are
@@ -58,6 +62,7 @@ type deps struct {
 	outputLimit int
 	fileCap     int64
 	timeout     time.Duration
+	resolver    *devices.Resolver
 }
 
 // NewServer builds the MCP server and registers the tools.
@@ -72,6 +77,7 @@ func NewServer(opts Options) (*Server, error) {
 		outputLimit: orDefault(opts.OutputLimit, DefaultOutputLimit),
 		fileCap:     orDefault(opts.FileCap, DefaultFileCap),
 		timeout:     orDefault(opts.CommandTimeout, DefaultCommandTimeout),
+		resolver:    opts.Resolver,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)

@@ -39,10 +39,11 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 
 // engine is the session machinery both subcommands drive.
 type engine struct {
-	manager *devices.Manager
-	config  *devices.Config
-	log     *slog.Logger
-	closers []io.Closer
+	manager  *devices.Manager
+	resolver *devices.Resolver
+	config   *devices.Config
+	log      *slog.Logger
+	closers  []io.Closer
 }
 
 // openEngine builds logger, resolver, connection pool, profiles and
@@ -69,7 +70,7 @@ func openEngine(f engineFlags, stderr io.Writer) (*engine, error) {
 		e.close()
 		return nil, err
 	}
-	e.config = res.Config()
+	e.config, e.resolver = res.Config(), res
 	dir := f.profilesDir
 	if dir == "" {
 		dir = profiles.DefaultDir()
@@ -169,7 +170,7 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 		limit = int(d.OutputLimit)
 	}
 	srv, err := mcp.NewServer(mcp.Options{Manager: e.manager, Logger: e.log, Version: version,
-		OutputLimit: limit, History: d.History, CommandTimeout: d.CommandTimeout})
+		OutputLimit: limit, History: d.History, CommandTimeout: d.CommandTimeout, Resolver: e.resolver})
 	if err != nil {
 		fmt.Fprintf(s.err, "mcp-ssh-session serve: %v\n", err)
 		return 1

@@ -1,0 +1,355 @@
+package mcp
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+)
+
+// faultBed is what the bad-input cases run against: the real binary with
+// an sshd, a simulated router and hosts that are broken on purpose.
+type faultBed struct {
+	s        *e2eServer
+	dir      string // a local directory the sshd's user can read and write
+	finished string // command_id of a command that completed
+	closed   int    // a loopback port nothing listens on
+	badUTF8  string // a file whose bytes are not UTF-8
+}
+
+// Secrets the cases hand to the server; none may come back.
+const (
+	faultWrongPassword = "Wrong-Pass-4417"
+	faultPassphrase    = "Key-Phrase-8812"
+)
+
+// closedPort returns a loopback port that was free a moment ago: a dial
+// to it is refused.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
+}
+
+func newFaultBed(t *testing.T) *faultBed {
+	t.Helper()
+	keys := t.TempDir()
+	wrongKey := devicetest.NewKeyPair(t, keys, "")
+	encKey := devicetest.NewKeyPair(t, keys, faultPassphrase)
+	otherHost := devicetest.NewKeyPair(t, keys, "")
+	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{AuthorizedKeys: []ssh.PublicKey{encKey.Public}})
+	dev := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "ios"})
+
+	changed := filepath.Join(keys, "known_hosts_changed")
+	if err := os.WriteFile(changed, []byte(knownhosts.Line([]string{sshd.Addr}, otherHost.Public)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := &faultBed{closed: closedPort(t), dir: t.TempDir()}
+	as := func(alias, key, knownHosts string, port int) hostEntry {
+		return hostEntry{Alias: alias, HostName: sshd.Host, Port: port, User: sshd.User, IdentityFile: key, KnownHosts: knownHosts}
+	}
+	b.s = startServer(t, []hostEntry{
+		sshdHost("lab", sshd, sshd.User),
+		deviceHost("r1", dev),
+		as("wrongkey", wrongKey.Path, sshd.KnownHostsPath, sshd.Port),
+		as("enckey", encKey.Path, sshd.KnownHostsPath, sshd.Port),
+		as("changedkey", sshd.ClientKey.Path, changed, sshd.Port),
+		as("closed", sshd.ClientKey.Path, sshd.KnownHostsPath, b.closed),
+		// Every other name becomes an .onion name: Go's resolver answers
+		// "no such host" for those itself (RFC 7686), so an unknown alias
+		// or a misspelt host never sends a DNS query off the machine.
+		{Alias: "*", HostName: "%h.onion", Port: 22, User: "nobody", KnownHosts: filepath.Join(keys, "known_hosts_none")},
+	})
+	b.badUTF8 = filepath.Join(b.dir, "latin1.txt")
+	if err := os.WriteFile(b.badUTF8, []byte("caf\xe9 cr\xe8me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := testContext(t, time.Minute)
+	r := run(t, ctx, b.s, "echo done", nil)
+	wantStatus(t, r, "completed")
+	b.finished = r.str("command_id")
+	return b
+}
+
+// faultCase is one bad input. A case either must fail (an error result
+// whose text holds every string of want and says what to do next), or,
+// with ok set, must succeed with every string of want in its text.
+type faultCase struct {
+	name string
+	tool string
+	args func(b *faultBed) any // map[string]any, or raw JSON for what a map cannot say
+	want []string
+	ok   bool
+	// bound is how long the call may take: the timeout that governs it
+	// plus five seconds. Zero means five seconds.
+	bound time.Duration
+}
+
+// connectBound is the default ConnectTimeout plus five seconds.
+const connectBound = 20 * time.Second
+
+func lab(extra map[string]any) func(*faultBed) any {
+	return func(*faultBed) any {
+		args := map[string]any{"host": "lab", "command": "echo fine"}
+		for k, v := range extra {
+			if v == nil {
+				delete(args, k)
+			} else {
+				args[k] = v
+			}
+		}
+		return args
+	}
+}
+
+func fixed(args map[string]any) func(*faultBed) any { return func(*faultBed) any { return args } }
+
+func faultCases() []faultCase {
+	return append(append(connectionCases(), executeCases()...), append(commandCases(), fileCases()...)...)
+}
+
+func connectionCases() []faultCase {
+	cmd := func(host string, extra map[string]any) func(*faultBed) any {
+		return func(*faultBed) any {
+			args := map[string]any{"host": host, "command": "echo fine"}
+			for k, v := range extra {
+				args[k] = v
+			}
+			return args
+		}
+	}
+	return []faultCase{
+		{name: "unknown alias", tool: "execute_command", args: cmd("lab-typo", nil), want: []string{"lab-typo", "does not resolve"}, bound: connectBound},
+		{name: "name that does not resolve", tool: "execute_command", args: cmd("build-7.internal.onion", nil), want: []string{"build-7.internal.onion", "does not resolve"}, bound: connectBound},
+		{name: "refused port from ssh_config", tool: "execute_command", args: cmd("closed", nil), want: []string{"refused"}, bound: connectBound},
+		{name: "refused port given", tool: "execute_command", args: func(b *faultBed) any {
+			return map[string]any{"host": "lab", "port": b.closed, "command": "true"}
+		}, want: []string{"refused"}, bound: connectBound},
+		{name: "wrong password", tool: "execute_command", args: cmd("r1", map[string]any{"password": faultWrongPassword, "profile": "cisco_ios"}), want: []string{"password"}, bound: connectBound},
+		{name: "wrong key", tool: "execute_command", args: cmd("wrongkey", nil), want: []string{"publickey"}, bound: connectBound},
+		{name: "missing key file", tool: "execute_command", args: cmd("wrongkey", map[string]any{"key_filename": "/nonexistent/id_ed25519"}), want: []string{"key"}, bound: connectBound},
+		{name: "encrypted key without passphrase", tool: "execute_command", args: cmd("enckey", nil), want: []string{"passphrase"}, bound: connectBound},
+		{name: "changed host key", tool: "execute_command", args: cmd("changedkey", nil), want: []string{"known_hosts", "SHA256:"}, bound: connectBound},
+		{name: "unknown user", tool: "execute_command", args: cmd("lab", map[string]any{"username": "mcpt-nosuchuser"}), want: []string{"username"}, bound: connectBound},
+		{name: "unknown profile", tool: "execute_command", args: cmd("lab", map[string]any{"profile": "no_such_os"}), want: []string{"no_such_os", "linux"}},
+		{name: "port above 65535", tool: "execute_command", args: lab(map[string]any{"port": 70000}), want: []string{"port"}},
+		{name: "negative port", tool: "execute_command", args: lab(map[string]any{"port": -22}), want: []string{"port"}},
+		{name: "port as a string", tool: "execute_command", args: lab(map[string]any{"port": "22"}), want: []string{"port"}},
+		{name: "empty host", tool: "execute_command", args: lab(map[string]any{"host": ""}), want: []string{"host"}},
+		{name: "missing host", tool: "execute_command", args: lab(map[string]any{"host": nil}), want: []string{"host"}},
+		{name: "host as a number", tool: "execute_command", args: lab(map[string]any{"host": 42}), want: []string{"host"}},
+	}
+}
+
+func executeCases() []faultCase {
+	return []faultCase{
+		{name: "missing command", tool: "execute_command", args: lab(map[string]any{"command": nil}), want: []string{"command"}},
+		{name: "blank command", tool: "execute_command", args: lab(map[string]any{"command": "  \n "}), want: []string{"command", "empty"}},
+		{name: "command as a list", tool: "execute_command", args: lab(map[string]any{"command": []string{"ls", "-l"}}), want: []string{"command"}},
+		{name: "NUL byte in the command", tool: "execute_command", args: lab(map[string]any{"command": "printf 'a\x00b'"}), want: []string{"NUL"}},
+		{name: "10 MiB command", tool: "execute_command", args: lab(map[string]any{"command": "echo " + strings.Repeat("x", 10<<20)}), want: []string{"command", "write_file"}},
+		{name: "negative timeout", tool: "execute_command", args: lab(map[string]any{"timeout": -5}), want: []string{"timeout"}},
+		{name: "timeout as a word", tool: "execute_command", args: lab(map[string]any{"timeout": "soon"}), want: []string{"timeout"}},
+		{name: "huge timeout is capped", tool: "execute_command", args: lab(map[string]any{"command": "echo capped", "timeout": 1e12}), want: []string{"capped"}, ok: true},
+		{name: "overlong session name", tool: "execute_command", args: lab(map[string]any{"session": strings.Repeat("s", 100)}), want: []string{"session"}},
+		{name: "control character in the session name", tool: "execute_command", args: lab(map[string]any{"session": "a\x01b"}), want: []string{"session"}},
+		{name: "unknown parameter", tool: "execute_command", args: lab(map[string]any{"bogus_flag": true}), want: []string{"bogus_flag"}},
+		{name: "sudo password as a number", tool: "execute_command", args: lab(map[string]any{"sudo_password": 1234}), want: []string{"sudo_password"}},
+		{name: "arguments that are not an object", tool: "execute_command", args: func(*faultBed) any { return json.RawMessage(`["lab","true"]`) }, want: []string{"object"}},
+		{name: "async without a command", tool: "execute_command_async", args: lab(map[string]any{"command": nil}), want: []string{"command"}},
+		{name: "lone surrogate in the command", tool: "execute_command", args: func(*faultBed) any {
+			return json.RawMessage(`{"host":"lab","command":"echo x\ud800y"}`)
+		}, want: []string{"x\ufffdy"}, ok: true},
+		{name: "binary output", tool: "execute_command", args: lab(map[string]any{"command": `printf 'A\000\001\377\376Z\n'`}), want: []string{`A\x00`, `\xff\xfeZ`}, ok: true},
+		{name: "invalid UTF-8 output", tool: "execute_command", args: lab(map[string]any{"command": `printf 'caf\351\n'`}), want: []string{`caf\xe9`}, ok: true},
+	}
+}
+
+func commandCases() []faultCase {
+	unknownID := "00000000-0000-4000-8000-000000000000"
+	byID := func(extra map[string]any) func(*faultBed) any {
+		return func(b *faultBed) any {
+			args := map[string]any{"command_id": b.finished}
+			for k, v := range extra {
+				args[k] = v
+			}
+			return args
+		}
+	}
+	return []faultCase{
+		{name: "status of an unknown command_id", tool: "get_command_status", args: fixed(map[string]any{"command_id": unknownID}), want: []string{unknownID, "list_command_history"}},
+		{name: "status without command_id", tool: "get_command_status", args: fixed(map[string]any{}), want: []string{"command_id"}},
+		{name: "command_id as a number", tool: "get_command_status", args: fixed(map[string]any{"command_id": 7}), want: []string{"command_id"}},
+		{name: "negative offset", tool: "get_command_status", args: byID(map[string]any{"offset": -1}), want: []string{"offset"}},
+		{name: "tiny max_bytes", tool: "get_command_status", args: byID(map[string]any{"max_bytes": 1}), want: []string{"max_bytes"}},
+		{name: "input to a finished command", tool: "send_input", args: byID(map[string]any{"input_text": `y\n`}), want: []string{"already finished", "execute_command"}},
+		{name: "input to an unknown command", tool: "send_input", args: fixed(map[string]any{"command_id": unknownID, "input_text": `y\n`}), want: []string{unknownID}},
+		{name: "bad escape in input", tool: "send_input", args: byID(map[string]any{"input_text": `\xZZ`}), want: []string{"input_text"}},
+		{name: "input without input_text", tool: "send_input", args: byID(nil), want: []string{"input_text"}},
+		{name: "interrupt of a finished command", tool: "interrupt_command_by_id", args: byID(nil), want: []string{"already finished", "get_command_status"}},
+		{name: "interrupt of an unknown command", tool: "interrupt_command_by_id", args: fixed(map[string]any{"command_id": unknownID}), want: []string{unknownID}},
+		{name: "history limit zero", tool: "list_command_history", args: fixed(map[string]any{"limit": 0}), want: []string{"limit"}},
+		{name: "history limit as a word", tool: "list_command_history", args: fixed(map[string]any{"limit": "ten"}), want: []string{"limit"}},
+		{name: "close_session without host", tool: "close_session", args: fixed(map[string]any{"session": "default"}), want: []string{"host"}},
+	}
+}
+
+func fileCases() []faultCase {
+	read := func(extra map[string]any) func(*faultBed) any {
+		return func(b *faultBed) any {
+			args := map[string]any{"host": "lab", "remote_path": b.badUTF8}
+			for k, v := range extra {
+				if v == nil {
+					delete(args, k)
+				} else {
+					args[k] = v
+				}
+			}
+			return args
+		}
+	}
+	write := func(extra map[string]any) func(*faultBed) any {
+		return func(b *faultBed) any {
+			args := map[string]any{"host": "lab", "remote_path": filepath.Join(b.dir, "out.txt"), "content": "x\n"}
+			for k, v := range extra {
+				if v == nil {
+					delete(args, k)
+				} else {
+					args[k] = v
+				}
+			}
+			return args
+		}
+	}
+	return []faultCase{
+		{name: "read a directory", tool: "read_file", args: read(map[string]any{"remote_path": "/etc"}), want: []string{"directory"}, bound: connectBound},
+		{name: "read a missing file", tool: "read_file", args: read(map[string]any{"remote_path": "/nonexistent/mcpssh.txt"}), want: []string{"/nonexistent/mcpssh.txt"}, bound: connectBound},
+		{name: "read without remote_path", tool: "read_file", args: read(map[string]any{"remote_path": nil}), want: []string{"remote_path"}},
+		{name: "read with an unknown encoding", tool: "read_file", args: read(map[string]any{"encoding": "latin-9"}), want: []string{"encoding"}},
+		{name: "read with an unknown errors mode", tool: "read_file", args: read(map[string]any{"errors": "loud"}), want: []string{"errors"}},
+		{name: "read with max_bytes zero", tool: "read_file", args: read(map[string]any{"max_bytes": 0}), want: []string{"max_bytes"}},
+		{name: "read non-UTF-8 strictly", tool: "read_file", args: read(map[string]any{"errors": "strict"}), want: []string{"UTF-8", "base64"}, bound: connectBound},
+		{name: "read non-UTF-8 with replacement", tool: "read_file", args: read(nil), want: []string{"caf\ufffd cr\ufffdme"}, ok: true, bound: connectBound},
+		{name: "write over the cap", tool: "write_file", args: write(map[string]any{"content": strings.Repeat("x", DefaultFileCap+1)}), want: []string{"content", "append"}},
+		{name: "write with octal digits out of range", tool: "write_file", args: write(map[string]any{"permissions": "0999"}), want: []string{"permissions"}},
+		{name: "write with symbolic permissions", tool: "write_file", args: write(map[string]any{"permissions": "rwxr-xr-x"}), want: []string{"permissions"}},
+		{name: "write with negative permissions", tool: "write_file", args: write(map[string]any{"permissions": -1}), want: []string{"permissions"}},
+		{name: "write with permissions above 07777", tool: "write_file", args: write(map[string]any{"permissions": 99999}), want: []string{"permissions"}},
+		{name: "write with an unknown encoding", tool: "write_file", args: write(map[string]any{"encoding": "utf-16"}), want: []string{"encoding"}},
+		{name: "write base64 garbage", tool: "write_file", args: write(map[string]any{"encoding": "base64", "content": "%%% not base64 %%%"}), want: []string{"base64"}},
+		{name: "write base64 cut short", tool: "write_file", args: write(map[string]any{"encoding": "base64", "content": base64.StdEncoding.EncodeToString([]byte("hello"))[:5]}), want: []string{"base64"}},
+		{name: "write into a missing directory", tool: "write_file", args: write(map[string]any{"remote_path": "/nonexistent/dir/out.txt"}), want: []string{"/nonexistent/dir", "make_dirs"}, bound: connectBound},
+		{name: "write over a directory", tool: "write_file", args: func(b *faultBed) any {
+			return map[string]any{"host": "lab", "remote_path": b.dir, "content": "x"}
+		}, want: []string{"directory"}, bound: connectBound},
+		{name: "write without content", tool: "write_file", args: write(map[string]any{"content": nil}), want: []string{"content"}},
+	}
+}
+
+// TestFaultBadInputs sends every bad input of faultCases through the real
+// binary. Each must give an error result that says what went wrong and
+// what to do next (or, for inputs that are odd but valid, the right
+// result), within its bound, with the server serving a normal command
+// after it; no secret given to it comes back, and nothing panicked.
+func TestFaultBadInputs(t *testing.T) {
+	b := newFaultBed(t)
+	cases := faultCases()
+	if n := len(cases); n < 40 {
+		t.Fatalf("%d bad inputs, want at least 40", n)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bound := c.bound
+			if bound == 0 {
+				bound = 5 * time.Second
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), bound+time.Minute)
+			defer cancel()
+			start := time.Now()
+			r, err := callAny(ctx, b.s, c.tool, c.args(b))
+			took := time.Since(start)
+			switch {
+			case err != nil:
+				t.Fatalf("%s: a protocol error instead of a tool result: %v", c.tool, err)
+			case took > bound:
+				t.Errorf("%s took %s, more than its bound %s", c.tool, took.Round(time.Millisecond), bound)
+			case c.ok && r.IsError:
+				t.Errorf("%s: error result, want success:\n%s", c.tool, r.Text)
+			case !c.ok && !r.IsError:
+				t.Errorf("%s: success, want an error result:\n%.600s", c.tool, r.Text)
+			case !c.ok && !strings.Contains(r.Text, "Next:"):
+				t.Errorf("%s: the error does not say what to do next:\n%s", c.tool, r.Text)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.Text, w) {
+					t.Errorf("%s: result does not mention %q:\n%.800s", c.tool, w, r.Text)
+				}
+			}
+			alive := run(t, ctx, b.s, "echo alive", nil)
+			if alive.IsError || alive.str("output") != "alive\n" {
+				t.Fatalf("after %q the server no longer serves: %s", c.name, alive.Text)
+			}
+		})
+	}
+	b.s.assertNoSecrets(faultWrongPassword, faultPassphrase)
+	for where, text := range map[string]string{"log": b.s.log(), "stderr": b.s.stderr.String()} {
+		if strings.Contains(text, "panic") || strings.Contains(text, "DATA RACE") {
+			t.Errorf("the server's %s reports a panic or a race:\n%.3000s", where, text)
+		}
+	}
+}
+
+// callAny is callErr for arguments of any JSON shape (callErr takes a
+// map, which cannot carry a non-object or a chosen escape).
+func callAny(ctx context.Context, s *e2eServer, tool string, args any) (callResult, error) {
+	if m, ok := args.(map[string]any); ok {
+		return s.callErr(ctx, tool, m, nil)
+	}
+	req := mcpgo.CallToolRequest{}
+	req.Params.Name = tool
+	req.Params.Arguments = args
+	res, err := s.client.CallTool(ctx, req)
+	if err != nil {
+		return callResult{}, err
+	}
+	raw, _ := json.Marshal(res)
+	s.mu.Lock()
+	s.seen = append(s.seen, string(raw))
+	s.mu.Unlock()
+	out := callResult{IsError: res.IsError}
+	for _, c := range res.Content {
+		if tc, ok := c.(mcpgo.TextContent); ok {
+			out.Text += tc.Text
+		}
+	}
+	return out, nil
+}
+
+// TestFaultUnknownTool: a tool name the server does not have is a
+// protocol error naming it, and the server goes on serving.
+func TestFaultUnknownTool(t *testing.T) {
+	s, _ := linuxServer(t)
+	ctx := testContext(t, time.Minute)
+	if _, err := s.callErr(ctx, "format_disk", map[string]any{"host": "lab"}, nil); err == nil || !strings.Contains(err.Error(), "format_disk") {
+		t.Errorf("unknown tool: err %v, want a protocol error naming it", err)
+	}
+	if r := run(t, ctx, s, "echo alive", nil); r.str("output") != "alive\n" {
+		t.Errorf("after an unknown tool: %s", r.Text)
+	}
+}
