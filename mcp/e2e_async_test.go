@@ -47,7 +47,7 @@ func TestE2EParallelCommandsQueue(t *testing.T) {
 	s, _ := linuxServer(t)
 	ctx := testContext(t, 2*time.Minute)
 	var ids []string
-	for i, cmd := range []string{"sleep 1; echo A", "echo B", "echo C"} {
+	for i, cmd := range []string{"sleep 2; echo A", "echo B", "echo C"} {
 		r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": cmd})
 		if r.IsError {
 			t.Fatalf("start %q: %s", cmd, r.Text)
@@ -56,6 +56,14 @@ func TestE2EParallelCommandsQueue(t *testing.T) {
 			t.Errorf("command %d started as %q behind a running one, want queued", i, r.str("status"))
 		}
 		ids = append(ids, r.str("command_id"))
+	}
+	// A fourth command removed from the queue ends interrupted without
+	// having run, and the others are not disturbed.
+	r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": "echo D"})
+	removed := s.call(t, ctx, "interrupt_command_by_id", map[string]any{"command_id": r.str("command_id")})
+	if removed.str("status") != "interrupted" || removed.str("started_at") != "" || removed.str("output") != "" {
+		t.Errorf("removing a queued command: status %q started %q output %q, want interrupted, never started",
+			removed.str("status"), removed.str("started_at"), removed.str("output"))
 	}
 	var prevEnd string
 	for i, id := range ids {
