@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
@@ -65,9 +66,9 @@ func nextAction(tool, host string, err error) string {
 	case errors.Is(err, devices.ErrResolve):
 		return fmt.Sprintf("check the host name %q: use an alias from ~/.ssh/config, a hostname or an IP, or give username and port explicitly", host)
 	case errors.Is(err, devices.ErrHostKey):
-		return "the host key is not trusted: the message above says which key was offered and which line to add to known_hosts; a changed key may mean the host was reinstalled or the connection is intercepted, so ask the user before trusting it"
+		return hostKeyAction(err)
 	case errors.Is(err, devices.ErrAuth):
-		return "check username, then retry " + tool + " with password or key_filename, or ask the user to configure the host's credentials in ~/.ssh/config or the mcp-ssh-session config file"
+		return authAction(tool, err)
 	case errors.Is(err, devices.ErrSudo):
 		return "retry with the right sudo_password (the one of the login user), or without sudo"
 	case errors.Is(err, devices.ErrPrivilege):
@@ -92,6 +93,40 @@ func nextAction(tool, host string, err error) string {
 		return "the call was cancelled; call it again if that was not intended"
 	}
 	return "check the message above; list_sessions shows the open sessions and close_session starts a host afresh"
+}
+
+// hostKeyAction says how to proceed with a host key that is not trusted.
+// Trusting a key is the user's decision, never the agent's alone.
+func hostKeyAction(err error) string {
+	var hk *devices.HostKeyError
+	if !errors.As(err, &hk) {
+		return "the host key is not trusted: ask the user to check it and add it to known_hosts"
+	}
+	switch hk.Kind {
+	case devices.HostKeyChanged:
+		var where []string
+		for _, k := range hk.Want {
+			where = append(where, fmt.Sprintf("%s:%d", k.File, k.Line))
+		}
+		return fmt.Sprintf("do not work around this: ask the user whether %s was reinstalled; only then remove the old key (%s) and retry", hk.Host, strings.Join(where, ", "))
+	case devices.HostKeyRevoked:
+		return "the key is revoked: ask the user; do not connect to this host"
+	}
+	file := "~/.ssh/known_hosts"
+	if len(hk.Files) > 0 {
+		file = hk.Files[0]
+	}
+	return fmt.Sprintf("ask the user to confirm the fingerprint %s %s, then add this line to %s and retry: %s", hk.KeyType, hk.Got, file, hk.AddLine)
+}
+
+// authAction suggests the credential to try next from what the server
+// accepts.
+func authAction(tool string, err error) string {
+	var ae *devices.AuthError
+	if errors.As(err, &ae) && !slices.Contains(ae.Allowed, "password") && !slices.Contains(ae.Allowed, "keyboard-interactive") {
+		return fmt.Sprintf("the server accepts only keys: check username (%q), then retry %s with key_filename, or ask the user to set IdentityFile in ~/.ssh/config", ae.User, tool)
+	}
+	return "check username, then retry " + tool + " with password or key_filename, or ask the user to configure the host's credentials in ~/.ssh/config or the mcp-ssh-session config file"
 }
 
 func isDNSError(err error) bool {
