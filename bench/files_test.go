@@ -35,13 +35,21 @@ func textOf(n int) string {
 	return b.String()[:n]
 }
 
+// sharedFile writes content to a new file named name that the login
+// account can read, and returns its path.
+func sharedFile(tb testing.TB, name, content string) string {
+	tb.Helper()
+	path := filepath.Join(sharedDir(tb), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
 func readFile2MiB(r *run) {
 	s, _ := linuxServer(r.tb)
 	want := textOf(twoMiB)
-	path := filepath.Join(sharedDir(r.tb), "read.txt")
-	if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-		r.tb.Fatal(err)
-	}
+	path := sharedFile(r.tb, "read.txt", want)
 	args := map[string]any{"host": linuxAlias, "remote_path": path, "max_bytes": twoMiB}
 	s.call("read_file", args)
 	r.ready()
@@ -197,6 +205,7 @@ func sftpOpenSSH(put bool) body {
 
 var fileVariants = []variant{
 	{name: "mcp_read_file_2MiB", body: readFile2MiB, short: 1},
+	{name: "raw_stdio_read_file_2MiB", body: readFileRaw, short: 1},
 	{name: "mcp_write_file_2MiB", body: writeFile2MiB, short: 1},
 	{name: "devices_sftp_put_50MiB", body: sftpDevices(true), short: 1},
 	{name: "openssh_sftp_put_50MiB", body: sftpOpenSSH(true), short: 1},

@@ -133,26 +133,34 @@ func startServer(tb testing.TB, hosts []hostEntry, extra ...string) *server {
 	return s
 }
 
+// serverCommand prepares the binary's command line for hosts: its own
+// HOME and XDG_CONFIG_HOME under home, an ssh_config there, no SSH agent,
+// logs to home/server.log, and extra flags.
+func serverCommand(ctx context.Context, tb testing.TB, home string, hosts []hostEntry, extra ...string) *exec.Cmd {
+	tb.Helper()
+	sshConfig := writeSSHConfig(tb, home, hosts)
+	args := append([]string{"--ssh-config", sshConfig, "--log-file", filepath.Join(home, "server.log")}, extra...)
+	cmd := exec.CommandContext(ctx, serverBinary(tb), args...)
+	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "SSH_AUTH_SOCK=",
+		"PATH=" + os.Getenv("PATH")}
+	return cmd
+}
+
 // spawnServer starts the process and its client without the MCP
 // handshake, so that startup can be timed from the very start.
 func spawnServer(tb testing.TB, hosts []hostEntry, extra ...string) *server {
 	tb.Helper()
-	bin := serverBinary(tb)
 	home := tb.TempDir()
-	sshConfig := writeSSHConfig(tb, home, hosts)
 	s := &server{tb: tb, home: home, logPath: filepath.Join(home, "server.log"), stderr: &syncBuffer{}}
-	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "SSH_AUTH_SOCK=",
-		"PATH=" + os.Getenv("PATH")}
-	args := append([]string{"--ssh-config", sshConfig, "--log-file", s.logPath}, extra...)
 	var cmd *exec.Cmd
-	spawn := func(ctx context.Context, command string, env []string, args []string) (*exec.Cmd, error) {
-		cmd = exec.CommandContext(ctx, command, args...)
-		cmd.Env = env
+	spawn := func(ctx context.Context, _ string, _ []string, _ []string) (*exec.Cmd, error) {
+		cmd = serverCommand(ctx, tb, home, hosts, extra...)
 		return cmd, nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	tr := transport.NewStdioWithOptions(bin, env, args,
+	bin := serverBinary(tb)
+	tr := transport.NewStdioWithOptions(bin, nil, nil,
 		transport.WithCommandStderrWriter(s.stderr), transport.WithCommandFunc(spawn))
 	if err := tr.Start(ctx); err != nil {
 		cancel()
