@@ -34,6 +34,10 @@ const (
 	faultPassphrase    = "Key-Phrase-8812"
 )
 
+// noQueryLabel is a DNS label of more than 63 bytes: no resolver sends a
+// query for a name holding it.
+const noQueryLabel = "no-dns-query-leaves-the-machine-for-a-label-longer-than-sixty-three-bytes"
+
 // closedPort returns a loopback port that was free a moment ago: a dial
 // to it is refused.
 func closedPort(t *testing.T) int {
@@ -49,6 +53,9 @@ func closedPort(t *testing.T) int {
 
 func newFaultBed(t *testing.T) *faultBed {
 	t.Helper()
+	if len(noQueryLabel) <= 63 {
+		t.Fatalf("noQueryLabel is %d bytes: DNS would accept it", len(noQueryLabel))
+	}
 	keys := t.TempDir()
 	wrongKey := devicetest.NewKeyPair(t, keys, "")
 	encKey := devicetest.NewKeyPair(t, keys, faultPassphrase)
@@ -56,25 +63,37 @@ func newFaultBed(t *testing.T) *faultBed {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{AuthorizedKeys: []ssh.PublicKey{encKey.Public}})
 	dev := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "ios"})
 
-	changed := filepath.Join(keys, "known_hosts_changed")
-	if err := os.WriteFile(changed, []byte(knownhosts.Line([]string{sshd.Addr}, otherHost.Public)+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	b := &faultBed{closed: closedPort(t), dir: t.TempDir()}
-	as := func(alias, key, knownHosts string, port int) hostEntry {
-		return hostEntry{Alias: alias, HostName: sshd.Host, Port: port, User: sshd.User, IdentityFile: key, KnownHosts: knownHosts}
+	// Each broken alias reaches sshd through a proxy port of its own: the
+	// server shares one connection per user@host:port, so on lab's port
+	// these aliases would ride on lab's authenticated connection.
+	broken := func(alias, key, knownHosts string) hostEntry {
+		px := devicetest.StartProxy(t, sshd.Addr)
+		if knownHosts == "" {
+			knownHosts = filepath.Join(keys, "known_hosts_"+alias)
+			if err := os.WriteFile(knownHosts, []byte(knownhosts.Line([]string{px.Addr}, sshd.HostKey)+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return hostEntry{Alias: alias, HostName: px.Host, Port: px.Port, User: sshd.User, IdentityFile: key, KnownHosts: knownHosts}
+	}
+	changedPx := devicetest.StartProxy(t, sshd.Addr)
+	changed := filepath.Join(keys, "known_hosts_changed")
+	if err := os.WriteFile(changed, []byte(knownhosts.Line([]string{changedPx.Addr}, otherHost.Public)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	b.s = startServer(t, []hostEntry{
 		sshdHost("lab", sshd, sshd.User),
 		deviceHost("r1", dev),
-		as("wrongkey", wrongKey.Path, sshd.KnownHostsPath, sshd.Port),
-		as("enckey", encKey.Path, sshd.KnownHostsPath, sshd.Port),
-		as("changedkey", sshd.ClientKey.Path, changed, sshd.Port),
-		as("closed", sshd.ClientKey.Path, sshd.KnownHostsPath, b.closed),
-		// Every other name becomes an .onion name: Go's resolver answers
-		// "no such host" for those itself (RFC 7686), so an unknown alias
-		// or a misspelt host never sends a DNS query off the machine.
-		{Alias: "*", HostName: "%h.onion", Port: 22, User: "nobody", KnownHosts: filepath.Join(keys, "known_hosts_none")},
+		broken("wrongkey", wrongKey.Path, ""),
+		broken("enckey", encKey.Path, ""),
+		{Alias: "changedkey", HostName: changedPx.Host, Port: changedPx.Port, User: sshd.User, IdentityFile: sshd.ClientKey.Path, KnownHosts: changed},
+		{Alias: "closed", HostName: sshd.Host, Port: b.closed, User: sshd.User, IdentityFile: sshd.ClientKey.Path, KnownHosts: sshd.KnownHostsPath},
+		// Every other name gets a label longer than DNS allows: Go's
+		// resolver answers "no such host" for it without sending a query,
+		// so an unknown alias or a misspelt host never reaches the
+		// network.
+		{Alias: "*", HostName: "%h." + noQueryLabel + ".invalid", Port: 22, User: "nobody", KnownHosts: filepath.Join(keys, "known_hosts_none")},
 	})
 	b.badUTF8 = filepath.Join(b.dir, "latin1.txt")
 	if err := os.WriteFile(b.badUTF8, []byte("caf\xe9 cr\xe8me\n"), 0o644); err != nil {
@@ -101,8 +120,19 @@ type faultCase struct {
 	bound time.Duration
 }
 
-// connectBound is the default ConnectTimeout plus five seconds.
-const connectBound = 20 * time.Second
+// Bounds of the cases: the timeout that governs each plus five seconds.
+const (
+	// connectBound: the default ConnectTimeout.
+	connectBound = 20 * time.Second
+	// payloadBound: execute_command's default timeout, for requests of
+	// megabytes that take seconds to travel and parse before anything
+	// can be rejected.
+	payloadBound = 35 * time.Second
+	// raceSlowdown: the race detector makes the JSON parsing of large
+	// requests about this much slower; the bounds guard against hangs,
+	// they do not measure speed.
+	raceSlowdown = 10
+)
 
 func lab(extra map[string]any) func(*faultBed) any {
 	return func(*faultBed) any {
@@ -136,7 +166,7 @@ func connectionCases() []faultCase {
 	}
 	return []faultCase{
 		{name: "unknown alias", tool: "execute_command", args: cmd("lab-typo", nil), want: []string{"lab-typo", "does not resolve"}, bound: connectBound},
-		{name: "name that does not resolve", tool: "execute_command", args: cmd("build-7.internal.onion", nil), want: []string{"build-7.internal.onion", "does not resolve"}, bound: connectBound},
+		{name: "name that does not resolve", tool: "execute_command", args: cmd("build-7."+noQueryLabel+".invalid", nil), want: []string{"build-7.", "does not resolve"}, bound: connectBound},
 		{name: "refused port from ssh_config", tool: "execute_command", args: cmd("closed", nil), want: []string{"refused"}, bound: connectBound},
 		{name: "refused port given", tool: "execute_command", args: func(b *faultBed) any {
 			return map[string]any{"host": "lab", "port": b.closed, "command": "true"}
@@ -163,7 +193,7 @@ func executeCases() []faultCase {
 		{name: "blank command", tool: "execute_command", args: lab(map[string]any{"command": "  \n "}), want: []string{"command", "empty"}},
 		{name: "command as a list", tool: "execute_command", args: lab(map[string]any{"command": []string{"ls", "-l"}}), want: []string{"command"}},
 		{name: "NUL byte in the command", tool: "execute_command", args: lab(map[string]any{"command": "printf 'a\x00b'"}), want: []string{"NUL"}},
-		{name: "10 MiB command", tool: "execute_command", args: lab(map[string]any{"command": "echo " + strings.Repeat("x", 10<<20)}), want: []string{"command", "write_file"}},
+		{name: "10 MiB command", tool: "execute_command", args: lab(map[string]any{"command": "echo " + strings.Repeat("x", 10<<20)}), want: []string{"command", "write_file"}, bound: payloadBound},
 		{name: "negative timeout", tool: "execute_command", args: lab(map[string]any{"timeout": -5}), want: []string{"timeout"}},
 		{name: "timeout as a word", tool: "execute_command", args: lab(map[string]any{"timeout": "soon"}), want: []string{"timeout"}},
 		{name: "huge timeout is capped", tool: "execute_command", args: lab(map[string]any{"command": "echo capped", "timeout": 1e12}), want: []string{"capped"}, ok: true},
@@ -246,7 +276,7 @@ func fileCases() []faultCase {
 		{name: "read with max_bytes zero", tool: "read_file", args: read(map[string]any{"max_bytes": 0}), want: []string{"max_bytes"}},
 		{name: "read non-UTF-8 strictly", tool: "read_file", args: read(map[string]any{"errors": "strict"}), want: []string{"UTF-8", "base64"}, bound: connectBound},
 		{name: "read non-UTF-8 with replacement", tool: "read_file", args: read(nil), want: []string{"caf\ufffd cr\ufffdme"}, ok: true, bound: connectBound},
-		{name: "write over the cap", tool: "write_file", args: write(map[string]any{"content": strings.Repeat("x", DefaultFileCap+1)}), want: []string{"content", "append"}},
+		{name: "write over the cap", tool: "write_file", args: write(map[string]any{"content": strings.Repeat("x", DefaultFileCap+1)}), want: []string{"content", "append"}, bound: payloadBound},
 		{name: "write with octal digits out of range", tool: "write_file", args: write(map[string]any{"permissions": "0999"}), want: []string{"permissions"}},
 		{name: "write with symbolic permissions", tool: "write_file", args: write(map[string]any{"permissions": "rwxr-xr-x"}), want: []string{"permissions"}},
 		{name: "write with negative permissions", tool: "write_file", args: write(map[string]any{"permissions": -1}), want: []string{"permissions"}},
@@ -278,6 +308,9 @@ func TestFaultBadInputs(t *testing.T) {
 			bound := c.bound
 			if bound == 0 {
 				bound = 5 * time.Second
+			}
+			if raceEnabled {
+				bound *= raceSlowdown
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), bound+time.Minute)
 			defer cancel()
