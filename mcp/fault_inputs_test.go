@@ -202,6 +202,7 @@ func executeCases() []faultCase {
 		{name: "unknown parameter", tool: "execute_command", args: lab(map[string]any{"bogus_flag": true}), want: []string{"bogus_flag"}},
 		{name: "sudo password as a number", tool: "execute_command", args: lab(map[string]any{"sudo_password": 1234}), want: []string{"sudo_password"}},
 		{name: "arguments that are not an object", tool: "execute_command", args: func(*faultBed) any { return json.RawMessage(`["lab","true"]`) }, want: []string{"object"}},
+		{name: "async with a negative timeout", tool: "execute_command_async", args: lab(map[string]any{"timeout": -1}), want: []string{"timeout"}},
 		{name: "async without a command", tool: "execute_command_async", args: lab(map[string]any{"command": nil}), want: []string{"command"}},
 		{name: "lone surrogate in the command", tool: "execute_command", args: func(*faultBed) any {
 			return json.RawMessage(`{"host":"lab","command":"echo x\ud800y"}`)
@@ -273,6 +274,7 @@ func fileCases() []faultCase {
 		{name: "read without remote_path", tool: "read_file", args: read(map[string]any{"remote_path": nil}), want: []string{"remote_path"}},
 		{name: "read with an unknown encoding", tool: "read_file", args: read(map[string]any{"encoding": "latin-9"}), want: []string{"encoding"}},
 		{name: "read with an unknown errors mode", tool: "read_file", args: read(map[string]any{"errors": "loud"}), want: []string{"errors"}},
+		{name: "read with use_sudo as a string", tool: "read_file", args: read(map[string]any{"use_sudo": "yes"}), want: []string{"use_sudo"}},
 		{name: "read with max_bytes zero", tool: "read_file", args: read(map[string]any{"max_bytes": 0}), want: []string{"max_bytes"}},
 		{name: "read non-UTF-8 strictly", tool: "read_file", args: read(map[string]any{"errors": "strict"}), want: []string{"UTF-8", "base64"}, bound: connectBound},
 		{name: "read non-UTF-8 with replacement", tool: "read_file", args: read(nil), want: []string{"caf\ufffd cr\ufffdme"}, ok: true, bound: connectBound},
@@ -288,6 +290,7 @@ func fileCases() []faultCase {
 		{name: "write over a directory", tool: "write_file", args: func(b *faultBed) any {
 			return map[string]any{"host": "lab", "remote_path": b.dir, "content": "x"}
 		}, want: []string{"directory"}, bound: connectBound},
+		{name: "write with append as a string", tool: "write_file", args: write(map[string]any{"append": "true"}), want: []string{"append"}},
 		{name: "write without content", tool: "write_file", args: write(map[string]any{"content": nil}), want: []string{"content"}},
 	}
 }
