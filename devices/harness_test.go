@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,10 +73,21 @@ func newHarness(t testing.TB, opts harnessOptions, kinds ...string) *harness {
 	if len(errs) > 0 {
 		t.Fatalf("profiles.Load: %v", errs)
 	}
-	h.m, err = NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set, OutputCap: opts.OutputCap, WireLog: opts.WireLog})
+	// the last bytes of every shell, shown when the test fails
+	wire := &tailBuffer{max: 16 << 10}
+	var wireLog io.Writer = wire
+	if opts.WireLog != nil {
+		wireLog = io.MultiWriter(wire, opts.WireLog)
+	}
+	h.m, err = NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set, OutputCap: opts.OutputCap, WireLog: wireLog})
 	if err != nil {
 		t.Fatalf("NewManager: %v", err)
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("last bytes of the shells' wire log:\n%s", wire.String())
+		}
+	})
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
 		defer cancel()
@@ -196,4 +208,28 @@ func wantDone(t testing.TB, i CommandInfo, out string, st Status, code int, want
 		}
 		t.Errorf("%q: status %s exit %s output %q (err %v); want %s exit %d output %q", i.Command, i.Status, ec, out, i.Err, st, code, want)
 	}
+}
+
+// tailBuffer keeps the last max bytes written to it; safe for concurrent
+// use.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	if over := len(b.buf) - b.max; over > 0 {
+		b.buf = append(b.buf[:0], b.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (b *tailBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
 }

@@ -41,36 +41,78 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// posixPreparation builds the single line typed into a new shell. It is one
-// line so that a shell that reads it early or late sees the same thing, and
-// POSIX sh syntax throughout (zsh-only syntax hides inside eval) so that
-// every shell can parse every branch:
+// posixPreparation builds the lines typed into a new shell, all at once
+// (the shell reads typed-ahead input when it is ready). Each line stays
+// under posixLineMax bytes, because busybox's line editor cuts longer
+// lines. Every line starts with a space, and the text is POSIX sh
+// throughout (zsh-only syntax hides inside eval) so that every shell can
+// parse every branch:
 //
-//   - stty -echo: typed commands are not echoed, so output needs no echo
-//     removal;
+//   - first, what changes how the following lines are read: stty -echo
+//     (typed commands are not echoed, so output needs no echo removal);
+//     PS2 empty so multi-line commands and heredocs add no prompts; bash
+//     drops this line from history when HISTCONTROL would have kept it and
+//     keeps later lines starting with a space out, and turns line editing
+//     off, so the terminal stays in canonical mode between commands (input
+//     or Ctrl+C sent right after a command can never reach readline
+//     instead of the program, and there is no bracketed paste); zsh turns
+//     its line editor off (it echoes by itself even with -echo), keeps
+//     lines starting with a space out of history and allows comments as
+//     the other shells do;
 //   - env from the profile (pagers off) and SUDO_PROMPT with the session's
 //     random text, so every sudo asks with a prompt nothing else prints;
-//   - PS2 empty so multi-line commands and heredocs add no prompts;
-//   - bash: the line is dropped from history when HISTCONTROL would have
-//     kept it, and later internal lines (they start with a space) stay out;
-//     line editing off, so the terminal stays in canonical mode between
-//     commands: input or Ctrl+C sent right after a command can never reach
-//     readline instead of the program (nor be echoed by it), and there is
-//     no bracketed paste; PROMPT_COMMAND reads $? first and prints the
-//     marker, and is exported so that an interactive bash started from
-//     this one (`bash`, `exec bash`) still prints it; it empties PS1 each
-//     time, so a prompt set by such a bash or by a script (a virtualenv's
-//     activate) never trails the marker into the next command's output;
-//   - zsh: the line editor off (it echoes by itself even with -echo),
-//     precmd prints the marker, no PROMPT_SP, RPROMPT or EOL mark, and
-//     comments allowed as in the other shells;
-//   - dash and busybox ash: PS1 expands $? and $PWD into the marker;
+//   - the marker: bash's PROMPT_COMMAND reads $? first and prints it; it
+//     is exported so that an interactive bash started from this one
+//     (`bash`, `exec bash`) still prints it, empties PS1 each time so a
+//     prompt set by such a bash or by a script (a virtualenv's activate)
+//     never trails the marker into the next command's output, and is
+//     read-only so a command that sets it fails with the shell's own
+//     message instead of silently never completing; zsh's precmd prints
+//     it, with no PROMPT_SP, RPROMPT or EOL mark; dash and busybox ash
+//     expand $? and $PWD in a read-only PS1;
 //   - finally the ready marker, after which the next marker is the first
 //     prompt.
+//
+// The lines after the first act only if the first one ran, so that a
+// login that swallows a line leaves the shell as it was for the fallback.
 func posixPreparation(m posixMarkers, env map[string]string) string {
 	var b strings.Builder
-	b.WriteString(" stty -echo 2>/dev/null; __mcpssh_t=" + m.token + "; ")
-	b.WriteString("export SUDO_PROMPT='[mcpssh-sudo:''" + m.sudo + ":%p] '")
+	b.WriteString(" stty -echo 2>/dev/null; __mcpssh_t=" + m.token + "; PS2=''; " +
+		`if [ -n "$BASH_VERSION" ]; then case $HISTCONTROL in *ignorespace*|*ignoreboth*) ;; ` +
+		`*) history -d -1 2>/dev/null; HISTCONTROL="${HISTCONTROL:+$HISTCONTROL:}ignorespace";; esac; ` +
+		`set +o emacs +o vi 2>/dev/null; ` +
+		`elif [ -n "$ZSH_VERSION" ]; then eval 'unsetopt ZLE; setopt HIST_IGNORE_SPACE INTERACTIVE_COMMENTS'; fi` + "\n")
+	// the later lines act only if the first one ran: a login that
+	// swallows it (a menu reading a line) is then left as it was, for the
+	// prompt-matching fallback
+	guard := `[ "$__mcpssh_t" = ` + m.token + ` ]`
+	for _, line := range exportLines(m, env) {
+		b.WriteString(" " + guard + " &&" + line + "\n")
+	}
+	b.WriteString(` if ! ` + guard + `; then :; elif [ -n "$BASH_VERSION" ]; then unset PROMPT_COMMAND; PS1=''; ` +
+		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=; printf "\036%s:%s:%s\037" "$__mcpssh_t" "$__mcpssh_s" "$PWD"'; ` +
+		`export __mcpssh_t PROMPT_COMMAND; readonly PROMPT_COMMAND; ` +
+		`elif [ -n "$ZSH_VERSION" ]; then ` +
+		`eval 'precmd_functions=(); precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; }; ` +
+		`unsetopt PROMPT_SP PROMPT_CR; PROMPT_EOL_MARK=""; RPROMPT=""; RPS1=""; PS1=""'; ` +
+		`else PS1="$(printf '\036')$__mcpssh_t:\$?:\$PWD$(printf '\037')"; readonly PS1; fi` + "\n")
+	b.WriteString(` printf '\036%s%s\037' "$__mcpssh_t" ':ready'` + "\n")
+	return b.String()
+}
+
+// posixLineMax is the longest line the preparation types: busybox's line
+// editor keeps 1024 bytes of a line by default.
+const posixLineMax = 850
+
+// posixGuardLen is room left on each export line for the guard in front.
+const posixGuardLen = 64
+
+// exportLines exports SUDO_PROMPT and the profile's environment in lines
+// that each fit posixLineMax. Invalid names are left out; a single value
+// too long for a line is left out too (and would be a strange pager
+// setting).
+func exportLines(m posixMarkers, env map[string]string) []string {
+	assigns := []string{"SUDO_PROMPT='[mcpssh-sudo:''" + m.sudo + ":%p] '"}
 	keys := make([]string, 0, len(env))
 	for k := range env {
 		if validEnvName(k) {
@@ -79,21 +121,25 @@ func posixPreparation(m posixMarkers, env map[string]string) string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		b.WriteString(" " + k + "=" + shellQuote(env[k]))
+		assigns = append(assigns, k+"="+shellQuote(env[k]))
 	}
-	b.WriteString("; PS2=''; ")
-	b.WriteString(`if [ -n "$BASH_VERSION" ]; then ` +
-		`case $HISTCONTROL in *ignorespace*|*ignoreboth*) ;; ` +
-		`*) history -d -1 2>/dev/null; HISTCONTROL="${HISTCONTROL:+$HISTCONTROL:}ignorespace";; esac; ` +
-		`set +o emacs +o vi 2>/dev/null; unset PROMPT_COMMAND; PS1=''; ` +
-		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=; printf "\036%s:%s:%s\037" "$__mcpssh_t" "$__mcpssh_s" "$PWD"'; ` +
-		`export __mcpssh_t PROMPT_COMMAND; `)
-	b.WriteString(`elif [ -n "$ZSH_VERSION" ]; then ` +
-		`eval 'precmd_functions=(); precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; }; ` +
-		`unsetopt PROMPT_SP PROMPT_CR ZLE; setopt HIST_IGNORE_SPACE INTERACTIVE_COMMENTS; PROMPT_EOL_MARK=""; RPROMPT=""; RPS1=""; PS1=""'; `)
-	b.WriteString(`else PS1="$(printf '\036')$__mcpssh_t:\$?:\$PWD$(printf '\037')"; fi; `)
-	b.WriteString(`printf '\036%s%s\037' "$__mcpssh_t" ':ready'` + "\n")
-	return b.String()
+	var lines []string
+	line := ""
+	for _, a := range assigns {
+		if len(" export ")+len(a) > posixLineMax-posixGuardLen {
+			continue
+		}
+		if line != "" && len(line)+1+len(a) > posixLineMax-posixGuardLen {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line == "" {
+			line = " export " + a
+		} else {
+			line += " " + a
+		}
+	}
+	return append(lines, line)
 }
 
 // envName is what a shell accepts as a variable name.

@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -50,6 +51,57 @@ func TestPosixShells(t *testing.T) {
 			if info.Cwd != "/tmp" || info.Fallback != "" || info.Reconnected {
 				t.Errorf("after cd: Cwd %q Fallback %q Reconnected %v; want /tmp, \"\", false", info.Cwd, info.Fallback, info.Reconnected)
 			}
+		})
+	}
+}
+
+// TestPosixPreparationText: the typed preparation fits busybox's line
+// limit however much environment the profile sets, carries all of it, and
+// contains none of the texts the session later waits for, so its echo can
+// never be taken for them.
+func TestPosixPreparationText(t *testing.T) {
+	env := map[string]string{"BAD NAME": "x", "QUOTE": "it's"}
+	for i := range 60 {
+		env[fmt.Sprintf("MCPSSH_VAR_%02d", i)] = strings.Repeat("v", 30)
+	}
+	m := newPosixMarkers()
+	text := posixPreparation(m, env)
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		if len(line) > posixLineMax || !strings.HasPrefix(line, " ") {
+			t.Errorf("line of %d bytes (max %d), must start with a space: %q", len(line), posixLineMax, line[:min(len(line), 60)])
+		}
+	}
+	for k, v := range env {
+		if want := k + "=" + shellQuote(v); strings.Contains(k, " ") == strings.Contains(text, want) {
+			t.Errorf("assignment %q: present %v", want, strings.Contains(text, want))
+		}
+	}
+	sudoShown := "[mcpssh-sudo:" + m.sudo + ":root] "
+	if strings.ContainsAny(text, "\x1e\x1f") || m.sudoPrompt.MatchString(text) || strings.Contains(text, sudoShown[:len(sudoShown)-7]) {
+		t.Errorf("the preparation contains a marker byte or the sudo prompt:\n%s", text)
+	}
+	if !m.sudoPrompt.MatchString("x\n" + sudoShown) {
+		t.Errorf("sudo prompt pattern %v does not match %q", m.sudoPrompt, sudoShown)
+	}
+}
+
+// TestPosixPromptGuard: a command that would remove the marker fails with
+// the shell's message, and the session goes on.
+func TestPosixPromptGuard(t *testing.T) {
+	kinds := []string{"bash", "dash", "busybox"}
+	h := newHarness(t, harnessOptions{}, kinds...)
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			cmd := "PS1='$ '"
+			if kind == "bash" {
+				cmd = "PROMPT_COMMAND="
+			}
+			info, out := h.run(t, kind, cmd, RunOptions{})
+			if info.Status != StatusFailed || !strings.Contains(strings.ToLower(out), "read") {
+				t.Errorf("%q: status %s output %q; want failed with a read-only message", cmd, info.Status, out)
+			}
+			info, out = h.run(t, kind, "echo still marked", RunOptions{})
+			wantDone(t, info, out, StatusCompleted, 0, "still marked\n")
 		})
 	}
 }
