@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -125,7 +126,7 @@ func (m *Manager) openShell(ctx context.Context, t Target, p *profiles.Profile) 
 	}
 	ch, err := conn.Shell(ctx, term, width, shellRows)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, connErr(conn, err)
 	}
 	e := expect.New(ch, ch, expect.Options{WireLog: m.wireLog})
 	if p == nil {
@@ -184,4 +185,18 @@ func (m *Manager) detectFromLogin(ctx context.Context, e *expect.Expecter, t Tar
 		}
 	}
 	return p, nil
+}
+
+// connErr makes an error from a connection that died meanwhile wrap
+// ErrClosed, whatever x/crypto said about the channel it was opening.
+func connErr(conn *Conn, err error) error {
+	if errors.Is(err, ErrClosed) || errors.Is(err, ErrTimeout) {
+		return err
+	}
+	select {
+	case <-conn.Done():
+		return fmt.Errorf("%w: %w", ErrClosed, err)
+	default:
+		return err
+	}
 }
