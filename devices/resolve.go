@@ -109,7 +109,8 @@ type ResolverOptions struct {
 type Resolver struct {
 	sshConfig string // absolute path of ssh_config
 	home      string
-	sshBin    string // "" means the library fallback
+	sshBin    string        // "" means the library fallback
+	sshWait   time.Duration // bounds one ssh -G run; zero means sshGTimeout
 	env       func(string) (string, bool)
 	log       *slog.Logger
 	cfg       *Config

@@ -13,9 +13,17 @@ import (
 	"time"
 )
 
-// sshGTimeout bounds one "ssh -G" run; it reads files and never dials, so
-// anything slower is a hung Match exec or a stalled file system.
-const sshGTimeout = 3 * time.Second
+// sshGTimeout bounds one "ssh -G" run once it started; it reads files and
+// never dials, so anything slower is a hung Match exec or a stalled file
+// system. It is generous because a loaded machine starting many at once
+// (an agent fanning out to 50 devices) is slow to fork.
+const sshGTimeout = 10 * time.Second
+
+// sshGSlots bounds how many ssh -G processes run at once in this process:
+// a fan-out to many hosts queues here instead of forking them all together
+// and pushing every one past its deadline. The wait for a slot follows the
+// caller's context only.
+var sshGSlots = make(chan struct{}, 4)
 
 // sshG asks the OpenSSH client for the effective settings of in.alias.
 //
@@ -99,7 +107,17 @@ func (r *Resolver) runSSHG(ctx context.Context, in layer) ([]byte, error) {
 // runSSH runs the ssh binary with HOME pointing at r.home (ssh resolves
 // Include's "~" through HOME) and a hard deadline.
 func (r *Resolver) runSSH(parent context.Context, args []string) (stdout, stderr []byte, err error) {
-	ctx, cancel := context.WithTimeout(parent, sshGTimeout)
+	select {
+	case sshGSlots <- struct{}{}:
+		defer func() { <-sshGSlots }()
+	case <-parent.Done():
+		return nil, nil, fmt.Errorf("ssh -G canceled while waiting for other lookups: %w", parent.Err())
+	}
+	wait := r.sshWait
+	if wait == 0 {
+		wait = sshGTimeout
+	}
+	ctx, cancel := context.WithTimeout(parent, wait)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.sshBin, args...)
 	env := make([]string, 0, len(os.Environ())+1)
@@ -117,7 +135,7 @@ func (r *Resolver) runSSH(parent context.Context, args []string) (stdout, stderr
 	case parent.Err() != nil:
 		err = fmt.Errorf("ssh -G canceled: %w", parent.Err())
 	case ctx.Err() != nil:
-		err = fmt.Errorf("ssh -G did not finish within %s (a slow Match exec?): %w", sshGTimeout, ctx.Err())
+		err = fmt.Errorf("ssh -G did not finish within %s (a slow Match exec?): %w", wait, ctx.Err())
 	}
 	return o.Bytes(), e.Bytes(), err
 }

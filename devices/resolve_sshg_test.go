@@ -126,7 +126,9 @@ func TestSSHGDeadline(t *testing.T) {
 	marker := filepath.Join(b.home, "still-running")
 	b.write(t, ".ssh/config", "Match exec \"sleep 4; touch "+marker+"\"\n  User never\n")
 	start := time.Now()
-	e := resolveErr(t, b.resolver(t, "ssh"), Request{Host: "web1"})
+	r := b.resolver(t, "ssh")
+	r.sshWait = 3 * time.Second // shorter than the sleep, to see the kill
+	e := resolveErr(t, r, Request{Host: "web1"})
 	if !errors.Is(e, context.DeadlineExceeded) || !strings.Contains(e.Error(), "did not finish") {
 		t.Fatalf("error %q, want ssh -G's deadline", e)
 	}
