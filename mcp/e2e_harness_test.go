@@ -75,6 +75,10 @@ type e2eServer struct {
 	logPath string
 	stderr  *lockedBuffer
 
+	// lastOutput is the output of the latest get_command_status in
+	// waitStatus, for conditions on output rather than status.
+	lastOutput string
+
 	mu       sync.Mutex
 	seen     []string // every result and notification, for the secret scan
 	progress []mcpgo.JSONRPCNotification
@@ -262,6 +266,7 @@ func (s *e2eServer) waitStatus(t *testing.T, ctx context.Context, id string, wan
 		if r.IsError {
 			t.Fatalf("get_command_status(%q): %s", id, r.Text)
 		}
+		s.lastOutput = r.str("output")
 		if want(r.str("status")) {
 			return r
 		}
