@@ -125,10 +125,11 @@ func (d *posixDriver) run(ctx context.Context, j *job) (jobResult, error) {
 	}
 	j.Report(StatusRunning, "")
 	res, err := d.wait(ctx, j)
-	if err == nil && (j.Interrupted() || j.InputSent() || res.Err != nil) {
+	if err == nil && (j.Interrupted() || j.InputSent() || res.Err != nil || strings.Contains(j.Command, "stty")) {
 		// a Ctrl+C that reached the shell just after the command ended,
 		// or input the program left unread, makes the shell print more
-		// markers; settle before the next command
+		// markers; an stty or an interrupted program may have left the
+		// terminal echoing: settle both before the next command
 		err = d.sync(ctx)
 	}
 	return res, err
@@ -266,13 +267,14 @@ func (d *posixDriver) internal(ctx context.Context, line string) (int, error) {
 	return code, nil
 }
 
-// sync runs a no-op that prints a fresh random text and waits for it and
-// the marker after it, consuming any marker left over from a Ctrl+C.
+// sync turns the terminal's echo off again and prints a fresh random text,
+// and waits for it and the marker after it, consuming any marker left over
+// from a Ctrl+C or unread input.
 func (d *posixDriver) sync(ctx context.Context) error {
 	nonce := randomHex(8)
 	// the printed text carries \x1e, which the typed line (octal escapes)
-	// cannot, so only the output matches
-	if err := d.e.Send(ctx, " printf '\\036sync-%s\\037' "+nonce+"\n"); err != nil {
+	// cannot, so only the output matches, even while the terminal echoes
+	if err := d.e.Send(ctx, " stty -echo 2>/dev/null; printf '\\036sync-%s\\037' "+nonce+"\n"); err != nil {
 		return expectErr(err)
 	}
 	synced := expect.Pattern{Name: "sync", Regexp: regexp.MustCompile("\x1esync-" + nonce + "\x1f")}

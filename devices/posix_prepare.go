@@ -67,9 +67,11 @@ func randomHex(n int) string {
 //     prompt set by such a bash or by a script (a virtualenv's activate)
 //     never trails the marker into the next command's output, and is
 //     read-only so a command that sets it fails with the shell's own
-//     message instead of silently never completing; zsh's precmd prints
-//     it, with no PROMPT_SP, RPROMPT or EOL mark; dash and busybox ash
-//     expand $? and $PWD in a read-only PS1;
+//     message instead of silently never completing; in zsh a function of
+//     ours is the only entry of a read-only precmd_functions (a precmd
+//     defined later runs beside it, and cannot replace it), with no
+//     PROMPT_SP, RPROMPT or EOL mark; dash and busybox ash expand $? and
+//     $PWD in a read-only PS1;
 //   - finally the ready marker, after which the next marker is the first
 //     prompt.
 //
@@ -93,7 +95,8 @@ func posixPreparation(m posixMarkers, env map[string]string) string {
 		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=; printf "\036%s:%s:%s\037" "$__mcpssh_t" "$__mcpssh_s" "$PWD"'; ` +
 		`export __mcpssh_t PROMPT_COMMAND; readonly PROMPT_COMMAND; ` +
 		`elif [ -n "$ZSH_VERSION" ]; then ` +
-		`eval 'precmd_functions=(); precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; }; ` +
+		`eval '__mcpssh_precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; }; ` +
+		`unfunction precmd 2>/dev/null; precmd_functions=(__mcpssh_precmd); typeset -r precmd_functions; ` +
 		`unsetopt PROMPT_SP PROMPT_CR; PROMPT_EOL_MARK=""; RPROMPT=""; RPS1=""; PS1=""'; ` +
 		`else PS1="$(printf '\036')$__mcpssh_t:\$?:\$PWD$(printf '\037')"; readonly PS1; fi` + "\n")
 	b.WriteString(` printf '\036%s%s\037' "$__mcpssh_t" ':ready'` + "\n")

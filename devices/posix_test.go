@@ -88,13 +88,13 @@ func TestPosixPreparationText(t *testing.T) {
 // TestPosixPromptGuard: a command that would remove the marker fails with
 // the shell's message, and the session goes on.
 func TestPosixPromptGuard(t *testing.T) {
-	kinds := []string{"bash", "dash", "busybox"}
+	kinds := []string{"bash", "dash", "busybox", "zsh"}
 	h := newHarness(t, harnessOptions{}, kinds...)
 	for _, kind := range kinds {
 		t.Run(kind, func(t *testing.T) {
-			cmd := "PS1='$ '"
-			if kind == "bash" {
-				cmd = "PROMPT_COMMAND="
+			cmd := map[string]string{"bash": "PROMPT_COMMAND=", "zsh": "precmd_functions=()"}[kind]
+			if cmd == "" {
+				cmd = "PS1='$ '"
 			}
 			info, out := h.run(t, kind, cmd, RunOptions{})
 			if info.Status != StatusFailed || !strings.Contains(strings.ToLower(out), "read") {
@@ -103,6 +103,21 @@ func TestPosixPromptGuard(t *testing.T) {
 			info, out = h.run(t, kind, "echo still marked", RunOptions{})
 			wantDone(t, info, out, StatusCompleted, 0, "still marked\n")
 		})
+	}
+}
+
+// TestPosixSttyEcho: a command that turns the terminal's echo on does not
+// make later commands' output carry their own text.
+func TestPosixSttyEcho(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash")
+	for _, step := range []struct{ cmd, want string }{
+		{"stty echo", ""},
+		{"echo after", "after\n"},
+		{"stty sane", ""},
+		{"echo again", "again\n"},
+	} {
+		info, out := h.run(t, "bash", step.cmd, RunOptions{})
+		wantDone(t, info, out, StatusCompleted, 0, step.want)
 	}
 }
 
