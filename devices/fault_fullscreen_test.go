@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"testing"
@@ -37,9 +38,7 @@ func TestFaultFullScreen(t *testing.T) {
 			t.Errorf("%q: Interrupt: %v", tc.cmd, err)
 		}
 		if tc.quit != "" {
-			if err := c.SendInput(t.Context(), tc.quit); err != nil {
-				t.Errorf("%q: SendInput(%q): %v", tc.cmd, tc.quit, err)
-			}
+			quitUntilDone(t, c, tc.quit)
 		}
 		info, ok := finishWithin(t, c, faultSlack)
 		if !ok {
@@ -54,6 +53,26 @@ func TestFaultFullScreen(t *testing.T) {
 		}
 	}
 	leaks.done(t, h.m, during)
+}
+
+// quitUntilDone sends a program's quit keys as a person would: again
+// while it keeps running (less on a dumb terminal takes the first key as
+// "continue"), at most three times, a second apart, until it finished.
+func quitUntilDone(t testing.TB, c *Command, keys string) {
+	t.Helper()
+	for range 3 {
+		if err := c.SendInput(t.Context(), keys); errors.Is(err, ErrFinished) {
+			return
+		} else if err != nil {
+			t.Errorf("%q: SendInput(%q): %v", c.Info().Command, keys, err)
+			return
+		}
+		select {
+		case <-c.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // waitInfo waits (bounded) until cond holds for c's info, or c finished.

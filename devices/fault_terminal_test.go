@@ -73,3 +73,34 @@ func TestFaultSttyEcho(t *testing.T) {
 	}
 	leaks.done(t, h.m, during)
 }
+
+// TestFaultCarriageReturn: output that ends in a carriage return without
+// a newline (a progress line, or the last screen of a full-screen
+// program) leaves the cursor at the start of the line the prompt shares.
+// The command must still complete, with the text of the line and nothing
+// of the session's own markers.
+func TestFaultCarriageReturn(t *testing.T) {
+	h := newSSHDFaultHarness(t)
+	leaks := startLeakCheck()
+	cases := []struct{ cmd, want string }{
+		{`printf 'abc\r'`, "abc"},
+		{`printf '10%%\r20%%\r'`, "20%"},
+		{`printf 'abc\rxy\n'`, "xyc\n"},
+		{`printf 'one\ntwo\r'`, "one\ntwo"},
+	}
+	during := 0
+	for i, tc := range cases {
+		info, out, ok := h.runIn(t, "bash", fmt.Sprintf("cr%d", i), tc.cmd)
+		during = max(during, runtime.NumGoroutine())
+		if !ok {
+			continue
+		}
+		if strings.TrimSuffix(out, "\n") != strings.TrimSuffix(tc.want, "\n") || strings.ContainsAny(out, "\x1e\x1f") {
+			t.Errorf("%q: output %q, want %q without marker bytes", tc.cmd, out, tc.want)
+		}
+		if info.Status != StatusCompleted || info.ExitCode == nil || *info.ExitCode != 0 {
+			t.Errorf("%q: status %s exit %v err %v; want completed, 0", tc.cmd, info.Status, info.ExitCode, info.Err)
+		}
+	}
+	leaks.done(t, h.m, during)
+}

@@ -141,7 +141,20 @@ type leakCheck struct {
 	before int
 }
 
-func startLeakCheck() leakCheck { return leakCheck{before: runtime.NumGoroutine()} }
+// startLeakCheck takes the baseline once the count has held still for a
+// moment (bounded): test servers started just before may still be
+// spawning their own helpers, which would otherwise look like a leak.
+func startLeakCheck() leakCheck {
+	const still, bound = 200 * time.Millisecond, 3 * time.Second
+	n, since, deadline := runtime.NumGoroutine(), time.Now(), time.Now().Add(bound)
+	for time.Since(since) < still && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond) // polling with a deadline
+		if m := runtime.NumGoroutine(); m != n {
+			n, since = m, time.Now()
+		}
+	}
+	return leakCheck{before: n}
+}
 
 // done closes m, then polls until no more goroutines run than before the
 // check started. during must be a count taken while m had sessions open:
