@@ -212,7 +212,7 @@ func (s *session) runOne(c *Command) {
 		if status == StatusInterrupted {
 			err = errSessionClosed // closing the shell is what ended the wait
 		}
-		c.finish(status, jobResult{}, lostErr(err), st)
+		c.finish(status, jobResult{}, lostErr(err, sh.conn), st)
 		return
 	}
 	c.finish(c.outcome(res), res, nil, st)
@@ -241,9 +241,18 @@ func (s *session) lostStatus(c *Command) Status {
 }
 
 // lostErr makes sure the error of a lost command wraps ErrClosed.
-func lostErr(err error) error {
+// When the connection itself died, its reason (a keepalive that went
+// unanswered, the host closing it) is what the error says.
+func lostErr(err error, conn *Conn) error {
 	if errors.Is(err, context.Canceled) {
 		return errSessionClosed
+	}
+	select {
+	case <-conn.Done():
+		if cerr := conn.Err(); cerr != nil {
+			return fmt.Errorf("%w: connection lost: %w (%w)", ErrClosed, cerr, err)
+		}
+	default:
 	}
 	if errors.Is(err, ErrClosed) {
 		return err
