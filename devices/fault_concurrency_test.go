@@ -12,6 +12,11 @@ import (
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 )
 
+// concurrencyConnect bounds each of the 20 dials made at once: no fault
+// is meant here, and 20 handshakes and shell starts on a busy two-core
+// machine under the race detector take longer than the suite's 5 s.
+const concurrencyConnect = time.Minute
+
 // concurrencyHost is one of the 20 hosts of TestFaultConcurrentCalls.
 type concurrencyHost struct {
 	req  Request
@@ -46,7 +51,9 @@ func concurrencyHosts(t *testing.T) ([]faultHost, map[string]string, []concurren
 	for i, a := range addrs {
 		for _, kind := range []string{"bash", "dash"} {
 			alias := fmt.Sprintf("%s-%d", kind, i)
-			cfg = append(cfg, sshdFaultHost(h, alias, h.accounts[kind].Name, a.host, a.port, kh))
+			fh := sshdFaultHost(h, alias, h.accounts[kind].Name, a.host, a.port, kh)
+			fh.ConnectTimeout = concurrencyConnect
+			cfg = append(cfg, fh)
 			hosts = append(hosts, concurrencyHost{
 				req: Request{Host: alias},
 				cmd: func(n int) string { return fmt.Sprintf("echo %s call %d", alias, n) },
@@ -60,7 +67,8 @@ func concurrencyHosts(t *testing.T) ([]faultHost, map[string]string, []concurren
 		}
 		name := fmt.Sprintf("sim-%d", n)
 		d := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: platform, Hostname: name, Listen: fmt.Sprintf("127.0.0.%d:0", n)})
-		cfg = append(cfg, faultHost{Alias: name, HostName: d.Host, Port: d.Port, User: d.Options.Username, KnownHosts: d.KnownHostsPath})
+		cfg = append(cfg, faultHost{Alias: name, HostName: d.Host, Port: d.Port, User: d.Options.Username,
+			KnownHosts: d.KnownHostsPath, ConnectTimeout: concurrencyConnect})
 		env["OVRD_"+strings.ReplaceAll(name, "-", "_")+"_PASS"] = d.Options.Password
 		want := map[string]string{"ios": name + " uptime is", "junos": "Hostname: " + name}[platform]
 		hosts = append(hosts, concurrencyHost{

@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -44,6 +45,9 @@ type faultHost struct {
 	Port                  int
 	IdentityFile          string // "" for password logins (devices)
 	KnownHosts            string
+	// ConnectTimeout is the dial, handshake and authentication bound;
+	// zero means faultConnect.
+	ConnectTimeout time.Duration
 }
 
 // String renders the block with the suite's short keepalive and connect
@@ -57,7 +61,7 @@ func (h faultHost) String() string {
 	}
 	fmt.Fprintf(&b, "  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n", h.KnownHosts)
 	fmt.Fprintf(&b, "  ServerAliveInterval %d\n  ServerAliveCountMax %d\n  ConnectTimeout %d\n\n",
-		int(faultAliveInterval/time.Second), faultAliveCount, int(faultConnect/time.Second))
+		int(faultAliveInterval/time.Second), faultAliveCount, int(cmp.Or(h.ConnectTimeout, faultConnect)/time.Second))
 	return b.String()
 }
 
