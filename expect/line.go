@@ -32,6 +32,22 @@ func (n *normalizer) eraseInLine(mode int) {
 	}
 }
 
+// carriageReturn moves to column 0. When the line holds output after a
+// consumed prompt or marker, that output is the program's own line: the
+// consumed cells are committed and forgotten first, so a program that
+// redraws its line ("abc\rxy") overwrites its own text, never the prompt
+// (which would otherwise come back as output), and a prompt printed again
+// after the CR is new text. A CR with nothing after the consumed cells
+// keeps them, so a device that redraws its prompt and the echo is still
+// recognized.
+func (n *normalizer) carriageReturn() {
+	if n.hidden > 0 && n.visibleEnd() > n.hidden {
+		n.line = n.line[:copy(n.line, n.line[n.hidden:])]
+		n.hidden = 0
+	}
+	n.col, n.phys = 0, 0
+}
+
 // moveTo puts the cursor at column c, padding with blanks as a terminal
 // shows them.
 func (n *normalizer) moveTo(c int) {
@@ -56,6 +72,13 @@ func (n *normalizer) putString(s string) {
 }
 
 func (n *normalizer) put(r rune) {
+	if r == '\x1e' && n.col < len(n.line) {
+		// A record separator starts a shell marker, never display text: it
+		// goes after what the line holds instead of over it, so output a
+		// program left for overwriting ("abc\r" and then the prompt) is
+		// kept rather than erased by our own marker.
+		n.col = max(n.col, n.visibleEnd())
+	}
 	if n.cols > 0 {
 		if n.phys >= n.cols {
 			n.phys = 0

@@ -94,7 +94,7 @@ func (n *normalizer) write(p []byte) {
 			// returns to column 0, where the next text overwrites.
 			n.cr = false
 			if b != '\n' {
-				n.col, n.phys = 0, 0
+				n.carriageReturn()
 			}
 		}
 		if n.nutf > 0 || (n.st == stGround && b >= utf8.RuneSelf) {
