@@ -61,16 +61,18 @@ func randomHex(n int) string {
 //     the other shells do;
 //   - env from the profile (pagers off) and SUDO_PROMPT with the session's
 //     random text, so every sudo asks with a prompt nothing else prints;
-//   - the marker: bash's PROMPT_COMMAND reads $? first and prints it; it
-//     is exported so that an interactive bash started from this one
-//     (`bash`, `exec bash`) still prints it, empties PS1 each time so a
-//     prompt set by such a bash or by a script (a virtualenv's activate)
-//     never trails the marker into the next command's output, and is
-//     read-only so a command that sets it fails with the shell's own
-//     message instead of silently never completing; in zsh a function of
+//   - the marker: in bash, PROMPT_COMMAND reads $? first (a $? read in
+//     PS1 can be wrong in bash 5.2) and puts the marker back into PS1 each
+//     time, so a prompt set by a nested bash or a script (a virtualenv's
+//     activate) never trails it into the next command's output; both are
+//     exported, so an interactive bash, dash or ash started from this one
+//     (`bash`, `exec sh`) still prints it (PS1 falls back to their own $?),
+//     and PROMPT_COMMAND is read-only so a command that sets it fails with
+//     the shell's own message instead of silently never completing; in zsh a function of
 //     ours is the only entry of a read-only precmd_functions (a precmd
-//     defined later runs beside it, and cannot replace it), with no
-//     PROMPT_SP, RPROMPT or EOL mark; dash and busybox ash expand $? and
+//     defined later runs beside it, and cannot replace it) and empties
+//     PS1 and RPROMPT each time, with no PROMPT_SP or EOL mark; dash and
+//     busybox ash expand $? and
 //     $PWD in a read-only PS1;
 //   - finally the ready marker, after which the next marker is the first
 //     prompt.
@@ -91,11 +93,12 @@ func posixPreparation(m posixMarkers, env map[string]string) string {
 	for _, line := range exportLines(m, env) {
 		b.WriteString(" " + guard + " &&" + line + "\n")
 	}
-	b.WriteString(` if ! ` + guard + `; then :; elif [ -n "$BASH_VERSION" ]; then unset PROMPT_COMMAND; PS1=''; ` +
-		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=; printf "\036%s:%s:%s\037" "$__mcpssh_t" "$__mcpssh_s" "$PWD"'; ` +
-		`export __mcpssh_t PROMPT_COMMAND; readonly PROMPT_COMMAND; ` +
+	b.WriteString(` if ! ` + guard + `; then :; elif [ -n "$BASH_VERSION" ]; then unset PROMPT_COMMAND; ` +
+		`__mcpssh_ps1="$(printf '\036')$__mcpssh_t:\${__mcpssh_s:-\$?}:\$PWD$(printf '\037')"; PS1=$__mcpssh_ps1; ` +
+		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=$__mcpssh_ps1'; ` +
+		`export __mcpssh_ps1 PS1 PROMPT_COMMAND; readonly PROMPT_COMMAND; ` +
 		`elif [ -n "$ZSH_VERSION" ]; then ` +
-		`eval '__mcpssh_precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; }; ` +
+		`eval '__mcpssh_precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; PS1=""; RPROMPT=""; }; ` +
 		`unfunction precmd 2>/dev/null; precmd_functions=(__mcpssh_precmd); typeset -r precmd_functions; ` +
 		`unsetopt PROMPT_SP PROMPT_CR; PROMPT_EOL_MARK=""; RPROMPT=""; RPS1=""; PS1=""'; ` +
 		`else PS1="$(printf '\036')$__mcpssh_t:\$?:\$PWD$(printf '\037')"; readonly PS1; fi` + "\n")

@@ -140,8 +140,8 @@ func TestPosixInterrupt(t *testing.T) {
 	wantDone(t, info, out, StatusCompleted, 0, "still here\n")
 }
 
-// TestPosixNestedShell: a bash started from the session's bash, or put in
-// its place by exec, keeps completing commands.
+// TestPosixNestedShell: a bash started from the session's bash, or a bash
+// or sh put in its place by exec, keeps completing commands.
 func TestPosixNestedShell(t *testing.T) {
 	h := newHarness(t, harnessOptions{}, "bash")
 	for _, step := range []struct{ cmd, want string }{
@@ -154,6 +154,9 @@ func TestPosixNestedShell(t *testing.T) {
 		{"echo after a prompt change", "after a prompt change\n"},
 		{"exec bash --norc", ""},
 		{"echo replaced $SHLVL", "replaced 1\n"},
+		{"exec sh", ""},
+		{"echo in $0; cd /usr", "in sh\n"},
+		{"pwd", "/usr\n"},
 	} {
 		info, out := h.run(t, "bash", step.cmd, RunOptions{})
 		wantDone(t, info, out, StatusCompleted, 0, step.want)
