@@ -156,9 +156,10 @@ func TestE2ELostAndReconnected(t *testing.T) {
 func TestE2EHostsRunInParallel(t *testing.T) {
 	sa := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	sb := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	s := startServer(t, []hostEntry{sshdHost("a", sa, sa.User), sshdHost("b", sb, sb.User)})
+	u := shellUser(t, sa)
+	s := startServer(t, []hostEntry{sshdHost("a", sa, u), sshdHost("b", sb, u)})
 	ctx := testContext(t, 2*time.Minute)
-	flag := filepath.Join(t.TempDir(), "go")
+	flag := filepath.Join(userDir(t, u), "go")
 	resA := make(chan callResult, 1)
 	go func() {
 		r, err := s.callErr(ctx, "execute_command", map[string]any{"host": "a", "timeout": 90,

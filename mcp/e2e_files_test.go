@@ -20,7 +20,7 @@ const twoMiB = 2 << 20
 func TestE2EFiles(t *testing.T) {
 	s, _ := linuxServer(t)
 	ctx := testContext(t, 3*time.Minute)
-	dir := t.TempDir()
+	dir := userDir(t, s.user)
 
 	t.Run("text round trip", func(t *testing.T) { filesText(t, ctx, s, dir) })
 	t.Run("binary round trip", func(t *testing.T) { filesBinary(t, ctx, s, dir) })
@@ -123,12 +123,12 @@ func filesSudo(t *testing.T, ctx context.Context, s *e2eServer, dir string) {
 
 func TestE2EBadInputs(t *testing.T) {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	stranger := sshdHost("stranger", sshd, sshd.User)
+	stranger := sshdHost("stranger", sshd, shellUser(t, sshd))
 	stranger.KnownHosts = filepath.Join(t.TempDir(), "empty_known_hosts")
 	if err := os.WriteFile(stranger.KnownHosts, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t, []hostEntry{sshdHost("lab", sshd, sshd.User), stranger})
+	s := startServer(t, []hostEntry{sshdHost("lab", sshd, shellUser(t, sshd)), stranger})
 	ctx := testContext(t, 2*time.Minute)
 	cases := []struct {
 		tool string

@@ -70,6 +70,7 @@ func serverBinary(t testing.TB) string {
 // e2eServer is the binary under test with a connected client.
 type e2eServer struct {
 	t       *testing.T
+	user    string // who "lab" logs in as, when the test chose
 	client  *mcpclient.Client
 	home    string
 	logPath string

@@ -22,7 +22,8 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t, []hostEntry{sshdHost("lab", sshd, sshd.User), sshdHost("quick", sshd, sshd.User)},
+	u := shellUser(t, sshd)
+	s := startServer(t, []hostEntry{sshdHost("lab", sshd, u), sshdHost("quick", sshd, u)},
 		"--output-limit", "1024", "--config", cfg, "--wire-log")
 	ctx := testContext(t, 2*time.Minute)
 

@@ -2,6 +2,9 @@ package mcp
 
 import (
 	"context"
+	"os"
+	"os/user"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,13 +15,46 @@ import (
 )
 
 // linuxServer starts an sshd and the server with alias "lab" for it,
-// logging in as the current user with the sshd's client key. Tests that
-// need sudo log in as the bash test account instead, by passing its name
-// as username (sudoArgs).
+// logging in as shellUser with the sshd's client key. Tests that need sudo
+// log in as the bash test account instead, by passing its name as
+// username.
 func linuxServer(t *testing.T) (*e2eServer, *devicetest.SSHD) {
 	t.Helper()
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	return startServer(t, []hostEntry{sshdHost("lab", sshd, sshd.User)}), sshd
+	s := startServer(t, []hostEntry{sshdHost("lab", sshd, shellUser(t, sshd))})
+	s.user = shellUser(t, sshd)
+	return s, sshd
+}
+
+// shellUser is who the shell tests log in as: the "nosudo" test account
+// when the tests can create accounts, because its dotfiles are known, and
+// otherwise the current user, whose dotfiles may be slow or unusual.
+func shellUser(t *testing.T, sshd *devicetest.SSHD) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		return sshd.User
+	}
+	return devicetest.TestAccount(t, "nosudo").Name
+}
+
+// userDir is a fresh directory that user owns, removed after the test.
+func userDir(t *testing.T, name string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "mcpt-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	u, err := user.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chown(dir, uid, gid); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // sudoAccount returns the test account whose sudo asks for its password;
@@ -141,7 +177,7 @@ func linuxHistorySessions(t *testing.T, ctx context.Context, s *e2eServer, sshd 
 		t.Errorf("newest history entry %v has no command", newest)
 	}
 	r = s.call(t, ctx, "list_sessions", nil)
-	if !strings.Contains(r.Text, sshd.User+"@127.0.0.1") || !strings.Contains(r.Text, "/tmp") {
+	if !strings.Contains(r.Text, s.user+"@127.0.0.1") || !strings.Contains(r.Text, "/tmp") {
 		t.Errorf("list_sessions does not show the session with its cwd:\n%s", r.Text)
 	}
 	r = s.call(t, ctx, "close_session", map[string]any{"host": "lab"})
