@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
+	"regexp/syntax"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -52,9 +55,18 @@ func search(text string, patterns []Pattern) (f found, ok bool) {
 			}
 			continue
 		}
-		loc := p.Regexp.FindStringSubmatchIndex(text)
-		if loc == nil || loc[0] >= f.start {
+		from := 0
+		if tailAnchored(p.Regexp) {
+			from = tailStart(text)
+		}
+		loc := p.Regexp.FindStringSubmatchIndex(text[from:])
+		if loc == nil || loc[0]+from >= f.start {
 			continue
+		}
+		for k := range loc {
+			if loc[k] >= 0 {
+				loc[k] += from
+			}
 		}
 		groups := make([]string, len(loc)/2)
 		for g := range groups {
@@ -71,6 +83,73 @@ func search(text string, patterns []Pattern) (f found, ok bool) {
 		f.groups = []string{text[f.start:f.end]}
 	}
 	return f, true
+}
+
+// Tail-anchored patterns (prompts, pagers, input prompts: they end in \z)
+// can only match at the very end of the text, and in practice on its last
+// line or few. Searching them from tailStart instead of across the whole
+// window keeps the cost of a chunk flat: a big command's output streams
+// through thousands of chunks, each searched for every such pattern.
+const (
+	tailLines = 4    // lines searched for a tail-anchored pattern
+	tailBytes = 1024 // and at most this many bytes
+)
+
+var tailAnchoredCache sync.Map // *regexp.Regexp → bool
+
+// tailAnchored reports whether re can only match at the end of the text:
+// its top level is a concatenation ending in \z.
+func tailAnchored(re *regexp.Regexp) bool {
+	if v, ok := tailAnchoredCache.Load(re); ok {
+		return v.(bool)
+	}
+	anchored := false
+	if t, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
+		anchored = endsAtEndText(t.Simplify())
+	}
+	tailAnchoredCache.Store(re, anchored)
+	return anchored
+}
+
+// endsAtEndText reports whether every match of t ends with \z: t is \z, a
+// concatenation ending in it, a group of such, or an alternation of such
+// (several input prompts joined into one regexp).
+func endsAtEndText(t *syntax.Regexp) bool {
+	switch t.Op {
+	case syntax.OpEndText:
+		return true
+	case syntax.OpConcat:
+		return len(t.Sub) > 0 && endsAtEndText(t.Sub[len(t.Sub)-1])
+	case syntax.OpCapture:
+		return endsAtEndText(t.Sub[0])
+	case syntax.OpAlternate:
+		for _, s := range t.Sub {
+			if !endsAtEndText(s) {
+				return false
+			}
+		}
+		return len(t.Sub) > 0
+	}
+	return false
+}
+
+// tailStart is where a tail-anchored pattern's search begins: the start of
+// the last line plus the tailLines complete lines before it, but at most
+// tailBytes back (then on a character boundary).
+func tailStart(text string) int {
+	lo := max(len(text)-tailBytes, 0)
+	end := len(text)
+	for n := 0; n <= tailLines; n++ {
+		i := strings.LastIndexByte(text[lo:end], '\n')
+		if i < 0 {
+			for lo < len(text) && !utf8.RuneStart(text[lo]) {
+				lo++
+			}
+			return lo
+		}
+		end = lo + i
+	}
+	return end + 1
 }
 
 // tailOf returns at most n bytes from the end of s, starting on a whole
