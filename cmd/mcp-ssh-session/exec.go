@@ -160,11 +160,17 @@ func follow(ctx context.Context, c *devices.Command, s stdio) int {
 			prompted = info.InputPrompt
 			fmt.Fprintf(s.err, "\n[waiting for input: %s]\n", info.InputPrompt)
 		}
+		// Input typed while the command is still queued waits: it belongs
+		// to this command, and the shell is busy with another.
+		var input <-chan string
+		if info.Status != devices.StatusQueued {
+			input = lines
+		}
 		select {
 		case <-changed:
 			changed = c.Changed()
 		case <-c.Done():
-		case line, ok := <-lines:
+		case line, ok := <-input:
 			if ok {
 				if err := c.SendInput(ctx, line+"\n"); err != nil {
 					fmt.Fprintf(s.err, "mcp-ssh-session exec: input not sent: %v\n", err)

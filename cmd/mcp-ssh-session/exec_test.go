@@ -22,8 +22,14 @@ func execHost(t *testing.T) []string {
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	t.Setenv("SSH_AUTH_SOCK", "")
+	// A test account's dotfiles are known; the current user's may make
+	// every shell slow to start. Without root only the latter exists.
+	user := sshd.User
+	if os.Geteuid() == 0 {
+		user = devicetest.TestAccount(t, "nosudo").Name
+	}
 	cfg := fmt.Sprintf("Host lab\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
-		sshd.Host, sshd.Port, sshd.User, sshd.ClientKey.Path, sshd.KnownHostsPath)
+		sshd.Host, sshd.Port, user, sshd.ClientKey.Path, sshd.KnownHostsPath)
 	path := filepath.Join(home, "ssh_config")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
