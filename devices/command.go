@@ -268,9 +268,13 @@ func (c *Command) finish(st Status, res jobResult, err error, state driverState)
 	c.info.ExitCode, c.info.ErrorLine, c.info.Err = res.ExitCode, res.ErrorLine, err
 	c.info.Cwd, c.info.Mode, c.info.Prompt = state.Cwd, state.Mode, state.Prompt
 	c.notifyLocked()
+	c.scanLocked() // count the lines before an old output may be cut
 	c.mu.Unlock()
 	c.cancel()
 	close(c.done)
+	if c.session != nil && c.session.m != nil {
+		c.session.m.retained.add(c.out)
+	}
 }
 
 // outcome decides the final status of a command the shell survived.

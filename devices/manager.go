@@ -36,6 +36,10 @@ type ManagerOptions struct {
 	// enable) are redacted. nil means none. It must be safe for
 	// concurrent use: shells write to it from their own goroutines.
 	WireLog io.Writer
+	// RetainedOutput bounds, in bytes, the outputs kept for finished
+	// commands; past it the oldest are cut to their first and last 32 KiB.
+	// Zero means DefaultRetainedOutput (64 MiB).
+	RetainedOutput int64
 }
 
 // Manager runs commands in named, persistent shells on hosts and network
@@ -50,6 +54,7 @@ type Manager struct {
 	logger    *slog.Logger
 	outputCap int
 	wireLog   io.Writer
+	retained  *retainer
 
 	mu       sync.Mutex
 	sessions map[sessionID]*session
@@ -71,11 +76,14 @@ func NewManager(opts ManagerOptions) (*Manager, error) {
 		return nil, errors.New("devices: ManagerOptions.Profiles is required (profiles.Load)")
 	case opts.OutputCap < 0:
 		return nil, fmt.Errorf("devices: ManagerOptions.OutputCap is %d: give a positive size in bytes, or zero for the default", opts.OutputCap)
+	case opts.RetainedOutput < 0:
+		return nil, fmt.Errorf("devices: ManagerOptions.RetainedOutput is %d: give a positive size in bytes, or zero for the default", opts.RetainedOutput)
 	}
 	m := &Manager{
 		resolver: opts.Resolver, pool: opts.Pool, profiles: opts.Profiles,
 		logger: opts.Logger, outputCap: cmp.Or(opts.OutputCap, DefaultOutputCap), wireLog: opts.WireLog,
 		sessions: map[sessionID]*session{}, pending: map[sessionID]int{},
+		retained: &retainer{budget: cmp.Or(opts.RetainedOutput, DefaultRetainedOutput)},
 	}
 	if m.logger == nil {
 		m.logger = slog.New(slog.DiscardHandler)

@@ -231,3 +231,37 @@ func (o *Output) Changed() <-chan struct{} {
 	}
 	return o.changed
 }
+
+// Stored returns how many bytes the Output holds in memory.
+func (o *Output) Stored() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.head) + len(o.tail)
+}
+
+// Shrink lowers the capacity to capBytes, keeping the first half and the
+// most recent half of what it holds and dropping the middle, as if it had
+// been created with that capacity; offsets keep their meaning. A capacity
+// at or above the current one changes nothing. It is for outputs nobody
+// writes to any more (a finished command kept in a history): memory is
+// returned to the runtime at once.
+func (o *Output) Shrink(capBytes int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	capBytes = max(capBytes, 2)
+	if capBytes >= o.headCap+o.tailCap {
+		return
+	}
+	hc, tc := capBytes/2, capBytes-capBytes/2
+	head, tail := o.head, o.tailBytes()
+	if o.dropped() == 0 {
+		all := append(head[:len(head):len(head)], tail...)
+		head, tail = all[:min(len(all), hc)], all[min(len(all), hc):]
+	}
+	head = head[:min(len(head), hc)]
+	tail = tail[max(len(tail)-tc, 0):]
+	o.head = append([]byte(nil), head...)
+	o.tail = append(make([]byte, 0, len(tail)), tail...)
+	o.headCap, o.tailCap, o.tailPos = hc, tc, 0
+	o.tailFull = len(o.tail) == tc
+}
