@@ -81,6 +81,8 @@ func nextAction(tool, host string, err error) string {
 		return "check that the host is up and that sshd listens on that port (port parameter or Port in ~/.ssh/config), then retry"
 	case errors.Is(err, devices.ErrClosed):
 		return "the connection was closed; retry the call: the next call connects again"
+	case errors.Is(err, devices.ErrNotFound) && tool == "write_file":
+		return "the directory of remote_path does not exist: retry with make_dirs=true to create it, or check remote_path"
 	case errors.Is(err, devices.ErrNotFound):
 		return "check remote_path (list the directory with execute_command \"ls -la DIR\")"
 	case errors.Is(err, devices.ErrIsDir):
