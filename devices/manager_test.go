@@ -3,6 +3,7 @@ package devices
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -144,6 +145,25 @@ func TestManagerSlowLogin(t *testing.T) {
 	wantDone(t, info, out, StatusCompleted, 0, "first\n")
 	info, out = h.run(t, "nosudo", "sh -c 'exit 4'", RunOptions{})
 	wantDone(t, info, out, StatusFailed, 4, "")
+	if info.Fallback != "" {
+		t.Errorf("slow login: Fallback %q, want none", info.Fallback)
+	}
+}
+
+// TestManagerLoginSlowerThanReadyTimeout: a login slower than the first
+// ready wait shows no prompt of its own meanwhile, so it is still waited
+// for and prepared; falling back would hand the preparation's late output
+// to the first commands.
+func TestManagerLoginSlowerThanReadyTimeout(t *testing.T) {
+	h := newHarness(t, harnessOptions{SSHD: fmt.Sprintf("Match User mcpt-nosudo\n  ForceCommand sleep %d; exec bash --norc --noprofile -i\n", int(posixReadyTimeout/time.Second)+3)}, "nosudo")
+	ctx, cancel := context.WithTimeout(t.Context(), posixLoginLimit)
+	defer cancel()
+	c, err := h.m.Start(ctx, Request{Host: "nosudo"}, "", "echo first", RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := waitDoneWithin(t, c, posixLoginLimit)
+	wantDone(t, info, output(t, c), StatusCompleted, 0, "first\n")
 	if info.Fallback != "" {
 		t.Errorf("slow login: Fallback %q, want none", info.Fallback)
 	}

@@ -16,12 +16,16 @@ import (
 // Bounds of the POSIX driver's waits. None of them ends a command: a
 // command's own wait loops over bounded waits for as long as it runs.
 const (
-	// posixReadyTimeout bounds the wait for the ready marker; a shell that
-	// has not printed it by then (fish, a menu) falls back to prompts. It
-	// is generous because slow startup files (conda, nvm) are common and
-	// a shell that falls back only because it was slow gets its first
-	// commands wrong while the preparation catches up.
+	// posixReadyTimeout is how long the ready marker may take before the
+	// driver looks for evidence that the shell will never print it: a
+	// prompt of its own at the tail, still there posixPromptGrace later.
+	// A shell that is only slow (conda, nvm, pyenv in its startup files,
+	// a loaded host) shows no prompt yet and is waited for, up to
+	// posixLoginLimit: falling back because a shell was slow would
+	// attribute the preparation's late output to the first commands.
 	posixReadyTimeout = 15 * time.Second
+	posixPromptGrace  = 5 * time.Second
+	posixLoginLimit   = 2 * time.Minute
 	// posixWaitSlice is one bounded wait inside a command's wait loop.
 	posixWaitSlice = time.Minute
 	// posixInternalTimeout bounds internal commands such as the cd of a
@@ -86,11 +90,10 @@ func (d *posixDriver) open(ctx context.Context, env driverEnv) (string, error) {
 	if err := d.e.Send(ctx, posixPreparation(d.m, d.profile.Env)); err != nil {
 		return "", fmt.Errorf("prepare shell: %w", err)
 	}
-	ready := expect.Pattern{Name: "ready marker", Regexp: d.m.ready}
-	m, err := d.e.Expect(ctx, []expect.Pattern{ready}, expect.ExpectOptions{Timeout: posixReadyTimeout})
+	m, err := d.awaitReady(ctx)
 	switch {
-	case errors.Is(err, expect.ErrTimeout):
-		d.reason = fmt.Sprintf("the shell did not run the preparation within %s (not a POSIX shell, or a menu at login); completion falls back to prompt matching and exit statuses are unknown", posixReadyTimeout)
+	case errors.Is(err, errNotPOSIX):
+		d.reason = "the shell shows its own prompt but did not run the preparation (not a POSIX shell, or a menu at login); completion falls back to prompt matching and exit statuses are unknown"
 		env.Logger.Warn("shell not prepared", "reason", d.reason, "tail", tail(d.e.Pending(), 200))
 		return d.e.Discard(), nil
 	case err != nil:
@@ -102,6 +105,36 @@ func (d *posixDriver) open(ctx context.Context, env driverEnv) (string, error) {
 	}
 	d.cwd = first.Groups[2]
 	return m.Before, nil
+}
+
+// errNotPOSIX: the shell is at a prompt of its own and ignored the
+// preparation.
+var errNotPOSIX = errors.New("shell did not run the preparation")
+
+// awaitReady waits for the ready marker. It gives up early only on
+// evidence: after posixReadyTimeout the tail is a prompt of the shell's
+// own, and still no marker came posixPromptGrace later (errNotPOSIX).
+// Without a prompt the shell is still starting, and it is waited for up to
+// posixLoginLimit.
+func (d *posixDriver) awaitReady(ctx context.Context) (expect.Match, error) {
+	ready := []expect.Pattern{{Name: "ready marker", Regexp: d.m.ready}}
+	start := time.Now()
+	wait, prompted := posixReadyTimeout, false
+	for {
+		m, err := d.e.Expect(ctx, ready, expect.ExpectOptions{Timeout: wait})
+		if !errors.Is(err, expect.ErrTimeout) {
+			return m, err
+		}
+		atPrompt := d.fallbackPrompt().Regexp.MatchString(tail(d.e.Pending(), 512))
+		switch {
+		case atPrompt && prompted:
+			return expect.Match{}, errNotPOSIX
+		case time.Since(start) >= posixLoginLimit:
+			return expect.Match{}, err
+		}
+		prompted = atPrompt
+		wait = posixPromptGrace
+	}
 }
 
 func (d *posixDriver) donePattern() expect.Pattern {
