@@ -26,7 +26,8 @@ func TestFaultConcurrentToolCalls(t *testing.T) {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	var hosts []hostEntry
 	addrs := []string{sshd.Addr}
-	hosts = append(hosts, sshdHost("linux-0", sshd, sshd.User))
+	user := shellUser(t, sshd) // a login with known, fast dotfiles
+	hosts = append(hosts, sshdHost("linux-0", sshd, user))
 	var proxied []*devicetest.Proxy
 	for range 11 {
 		px := devicetest.StartProxy(t, sshd.Addr)
@@ -43,7 +44,7 @@ func TestFaultConcurrentToolCalls(t *testing.T) {
 	}
 	for i, px := range proxied {
 		hosts = append(hosts, hostEntry{Alias: fmt.Sprintf("linux-%d", i+1), HostName: px.Host, Port: px.Port,
-			User: sshd.User, IdentityFile: sshd.ClientKey.Path, KnownHosts: kh})
+			User: user, IdentityFile: sshd.ClientKey.Path, KnownHosts: kh})
 	}
 	profiles := map[string]string{}
 	for n := 2; n <= 9; n++ {
