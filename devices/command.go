@@ -179,12 +179,49 @@ func (c *Command) Interrupt(ctx context.Context) error {
 		}
 		return nil
 	}
-	return c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
+	mark := c.out.Len()
+	err := c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
 		c.mu.Lock()
 		c.interrupted = true
 		c.mu.Unlock()
 		return e.Interrupt(ctx)
 	})
+	if err == nil {
+		go c.repeatInterrupt(mark)
+	}
+	return err
+}
+
+// A Ctrl+C can be lost: when it reaches the terminal while the shell is
+// still starting the command, the signal goes to the shell, or the line
+// discipline flushes the command line the shell had not read yet. A person
+// presses Ctrl+C again; so does repeatInterrupt, a few times at most, and
+// only while the command shows no reaction at all (no output since, still
+// running rather than asking something).
+const (
+	interruptRepeatAfter = time.Second
+	interruptRepeats     = 3
+)
+
+func (c *Command) repeatInterrupt(mark int64) {
+	t := time.NewTimer(interruptRepeatAfter)
+	defer t.Stop()
+	for range interruptRepeats {
+		select {
+		case <-c.done:
+			return
+		case <-c.ctx.Done():
+			return
+		case <-t.C:
+		}
+		if c.Info().Status != StatusRunning || c.out.Len() != mark {
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.ctx, interruptRepeatAfter)
+		_ = c.session.toRunning(ctx, c, func(e *expect.Expecter) error { return e.Interrupt(ctx) })
+		cancel()
+		t.Reset(interruptRepeatAfter)
+	}
 }
 
 // SendInput writes text to the running command's terminal as is (escapes

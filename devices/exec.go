@@ -26,7 +26,7 @@ const interruptGrace = 2 * time.Second
 func (c *Conn) Exec(ctx context.Context, cmd string, stdin io.Reader, stdout, stderr io.Writer) (exitCode int, err error) {
 	sess, err := await(ctx, c, c.client.NewSession, func(s *ssh.Session) { s.Close() })
 	if err != nil {
-		return -1, fmt.Errorf("exec on %s: open channel: %w", c.target.Key(), err)
+		return -1, fmt.Errorf("exec on %s: open channel: %w", c.target.Key(), channelErr(err))
 	}
 	defer sess.Close()
 	out, errw := &gatedWriter{w: stdout}, &gatedWriter{w: stderr}
@@ -196,7 +196,7 @@ func (c *Conn) Shell(ctx context.Context, term string, cols, rows int) (*Shell, 
 	}
 	sess, err := await(ctx, c, c.client.NewSession, func(s *ssh.Session) { s.Close() })
 	if err != nil {
-		return nil, fmt.Errorf("shell on %s: open channel: %w", c.target.Key(), err)
+		return nil, fmt.Errorf("shell on %s: open channel: %w", c.target.Key(), channelErr(err))
 	}
 	pr, pw := io.Pipe()
 	sess.Stdout, sess.Stderr = pw, pw
@@ -280,6 +280,16 @@ func (s *Shell) Close() error {
 	s.out.Close()
 	if errors.Is(err, io.EOF) {
 		err = nil
+	}
+	return err
+}
+
+// channelErr classifies a failure to open a channel: x/crypto answers EOF
+// when the connection under it is gone, which can happen before the
+// connection's own reader has noticed; callers test for ErrClosed.
+func channelErr(err error) error {
+	if errors.Is(err, io.EOF) && !errors.Is(err, ErrClosed) {
+		return fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 	return err
 }
