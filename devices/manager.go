@@ -38,7 +38,7 @@ type ManagerOptions struct {
 	WireLog io.Writer
 	// RetainedOutput bounds, in bytes, the outputs kept for finished
 	// commands; past it the oldest are cut to their first and last 32 KiB.
-	// Zero means DefaultRetainedOutput (64 MiB).
+	// Zero means DefaultRetainedOutput (16 MiB).
 	RetainedOutput int64
 }
 

@@ -15,7 +15,7 @@ import (
 const (
 	// DefaultRetainedOutput is the budget for the outputs of finished
 	// commands when ManagerOptions.RetainedOutput is zero.
-	DefaultRetainedOutput = 64 << 20
+	DefaultRetainedOutput = 16 << 20
 	// retainedCompact is what an old output is cut to: its first and last
 	// 32 KiB.
 	retainedCompact = 64 << 10

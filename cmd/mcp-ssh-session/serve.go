@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -134,6 +135,9 @@ func (e *engine) close() {
 	}
 }
 
+// serveMemoryLimit is the server's soft memory limit (see runServe).
+const serveMemoryLimit = 64 << 20
+
 func runServe(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(s.err)
@@ -157,6 +161,13 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	if *outputLimit < 0 {
 		fmt.Fprintln(s.err, "mcp-ssh-session serve: --output-limit must be positive")
 		return 2
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		// A long-lived server holds little (capped outputs, a bounded
+		// history) but churns through large transient buffers; a soft limit
+		// makes the collector return memory instead of letting the heap
+		// double after every big command. GOMEMLIMIT overrides it.
+		debug.SetMemoryLimit(serveMemoryLimit)
 	}
 	e, err := openEngine(f, s.err)
 	if err != nil {
