@@ -150,9 +150,27 @@ func (c *Conn) Close() error {
 		sh.out.CloseWithError(ErrClosed)
 	}
 	c.trackMu.Unlock()
-	c.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		c.wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(closeWaitLimit)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		// x/crypto can leave a channel open request waiting for ever when
+		// the connection dies at the moment it is sent; that goroutine is
+		// beyond our reach, and Close must not hang on it.
+		c.logger.Warn("connection closed with a channel request still pending in the SSH library", "key", c.target.Key())
+	}
 	return nil
 }
+
+// closeWaitLimit bounds how long Close waits for the goroutines of a
+// connection that is already torn down.
+const closeWaitLimit = 10 * time.Second
 
 // closeWith records why the connection ended (first reason wins) and
 // releases the network resources. It does not wait, so the Conn's own

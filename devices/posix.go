@@ -25,7 +25,7 @@ const (
 	// attribute the preparation's late output to the first commands.
 	posixReadyTimeout = 15 * time.Second
 	posixPromptGrace  = 5 * time.Second
-	posixLoginLimit   = 2 * time.Minute
+	posixLoginLimit   = 40 * time.Second // within the session's openBound
 	// posixWaitSlice is one bounded wait inside a command's wait loop.
 	posixWaitSlice = time.Minute
 	// posixInternalTimeout bounds internal commands such as the cd of a

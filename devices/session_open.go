@@ -124,11 +124,16 @@ func (m *Manager) openShell(ctx context.Context, t Target, p *profiles.Profile) 
 	if p != nil {
 		term, width = p.Term, p.Width
 	}
-	ch, err := conn.Shell(ctx, term, width, shellRows)
+	// Opening a channel is one round trip: it gets the connect bound, not
+	// the preparation's, so a connection that died under the request does
+	// not hold the session for the whole openBound.
+	octx, ocancel := context.WithTimeout(ctx, connectTimeout(t))
+	ch, err := conn.Shell(octx, term, width, shellRows)
+	ocancel()
 	if err != nil {
 		return nil, nil, connErr(conn, err)
 	}
-	e := expect.New(ch, ch, expect.Options{WireLog: m.wireLog})
+	e := expect.New(ch, ch, expect.Options{WireLog: m.wireLog, Columns: width})
 	if p == nil {
 		if p, err = m.detectFromLogin(ctx, e, t, version); err != nil {
 			_ = e.Close()
