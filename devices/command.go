@@ -196,8 +196,9 @@ func (c *Command) Interrupt(ctx context.Context) error {
 // still starting the command, the signal goes to the shell, or the line
 // discipline flushes the command line the shell had not read yet. A person
 // presses Ctrl+C again; so does repeatInterrupt, a few times at most, and
-// only while the command shows no reaction at all (no output since, still
-// running rather than asking something).
+// only while the command shows no reaction (no output since but the line
+// end a shell prints for a Ctrl+C it took itself, still running rather
+// than asking something).
 const (
 	interruptRepeatAfter = time.Second
 	interruptRepeats     = 3
@@ -214,8 +215,8 @@ func (c *Command) repeatInterrupt(mark int64) {
 			return
 		case <-t.C:
 		}
-		if c.Info().Status != StatusRunning || c.out.Len() != mark {
-			return
+		if c.Info().Status != StatusRunning || c.out.Len() > mark+2 {
+			return // it reacted (beyond the shell's own newline), or asks something
 		}
 		ctx, cancel := context.WithTimeout(c.ctx, interruptRepeatAfter)
 		_ = c.session.toRunning(ctx, c, func(e *expect.Expecter) error { return e.Interrupt(ctx) })

@@ -130,6 +130,18 @@ func (m *Manager) openShell(ctx context.Context, t Target, p *profiles.Profile) 
 	octx, ocancel := context.WithTimeout(ctx, connectTimeout(t))
 	ch, err := conn.Shell(octx, term, width, shellRows)
 	ocancel()
+	if err != nil && ctx.Err() == nil {
+		// A pooled connection can die just before a channel is opened
+		// on it, unnoticed yet: drop it and try once on a fresh dial,
+		// whose own error (refused, timed out) is the one that matters.
+		conn.closeWith(fmt.Errorf("%w: opening a shell failed: %w", ErrClosed, err))
+		if conn, _, err = m.pool.Conn(ctx, t); err != nil {
+			return nil, nil, err
+		}
+		octx, ocancel = context.WithTimeout(ctx, connectTimeout(t))
+		ch, err = conn.Shell(octx, term, width, shellRows)
+		ocancel()
+	}
 	if err != nil {
 		return nil, nil, connErr(conn, err)
 	}
