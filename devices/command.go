@@ -32,6 +32,7 @@ type Command struct {
 	awaitLen    int64       // output length when awaiting_input began
 	interrupted bool        // Ctrl+C sent on request
 	inputSent   bool        // SendInput wrote something
+	inputs      int         // how many times SendInput wrote
 	changed     chan struct{}
 	done        chan struct{}
 	prog        progress
@@ -180,6 +181,9 @@ func (c *Command) Interrupt(ctx context.Context) error {
 		return nil
 	}
 	mark := c.out.Len()
+	c.mu.Lock()
+	inputs := c.inputs
+	c.mu.Unlock()
 	err := c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
 		c.mu.Lock()
 		c.interrupted = true
@@ -187,7 +191,7 @@ func (c *Command) Interrupt(ctx context.Context) error {
 		return e.Interrupt(ctx)
 	})
 	if err == nil {
-		go c.repeatInterrupt(mark)
+		go c.repeatInterrupt(mark, inputs)
 	}
 	return err
 }
@@ -198,13 +202,13 @@ func (c *Command) Interrupt(ctx context.Context) error {
 // presses Ctrl+C again; so does repeatInterrupt, a few times at most, and
 // only while the command shows no reaction (no output since but the line
 // end a shell prints for a Ctrl+C it took itself, still running rather
-// than asking something).
+// than asking something, and no input sent by the caller since).
 const (
 	interruptRepeatAfter = time.Second
 	interruptRepeats     = 3
 )
 
-func (c *Command) repeatInterrupt(mark int64) {
+func (c *Command) repeatInterrupt(mark int64, inputs int) {
 	t := time.NewTimer(interruptRepeatAfter)
 	defer t.Stop()
 	for range interruptRepeats {
@@ -215,8 +219,14 @@ func (c *Command) repeatInterrupt(mark int64) {
 			return
 		case <-t.C:
 		}
-		if c.Info().Status != StatusRunning || c.out.Len() > mark+2 {
-			return // it reacted (beyond the shell's own newline), or asks something
+		c.mu.Lock()
+		answered := c.inputs != inputs
+		c.mu.Unlock()
+		if answered || c.Info().Status != StatusRunning || c.out.Len() > mark+2 {
+			// the caller took over with keys of its own, the program
+			// reacted (beyond the shell's own line end), or it asks
+			// something
+			return
 		}
 		ctx, cancel := context.WithTimeout(c.ctx, interruptRepeatAfter)
 		_ = c.session.toRunning(ctx, c, func(e *expect.Expecter) error { return e.Interrupt(ctx) })
@@ -241,6 +251,7 @@ func (c *Command) SendInput(ctx context.Context, text string) error {
 	return c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
 		c.mu.Lock()
 		c.inputSent = true
+		c.inputs++
 		c.mu.Unlock()
 		if err := e.Send(ctx, text); err != nil {
 			return err
