@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
-	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 )
@@ -93,37 +92,11 @@ func knownHostsFor(t testing.TB, key ssh.PublicKey, addrs ...string) string {
 // it; closing it earlier is allowed.
 func newFaultManager(t testing.TB, hosts []faultHost, env map[string]string) *Manager {
 	t.Helper()
-	dir := t.TempDir()
 	var cfg strings.Builder
 	for _, h := range hosts {
 		cfg.WriteString(h.String())
 	}
-	sshConfig := filepath.Join(dir, "ssh_config")
-	if err := os.WriteFile(sshConfig, []byte(cfg.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	res, err := NewResolver(ResolverOptions{
-		SSHConfigPath: sshConfig, ConfigPath: filepath.Join(dir, "config.yaml"), Home: dir, SSHBinary: "none",
-		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-	})
-	if err != nil {
-		t.Fatalf("NewResolver: %v", err)
-	}
-	set, errs := profiles.Load("")
-	if len(errs) > 0 {
-		t.Fatalf("profiles.Load: %v", errs)
-	}
-	m, err := NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set})
-	if err != nil {
-		t.Fatalf("NewManager: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
-		defer cancel()
-		if err := m.Close(ctx); err != nil {
-			t.Errorf("Manager.Close: %v", err)
-		}
-	})
+	m := newTestManager(t, cfg.String(), env, ManagerOptions{})
 	return m
 }
 

@@ -48,7 +48,6 @@ func newHarness(t testing.TB, opts harnessOptions, kinds ...string) *harness {
 		h.accounts[k] = devicetest.TestAccount(t, k)
 	}
 	h.sshd = devicetest.StartSSHD(t, devicetest.SSHDOptions{ExtraConfig: opts.SSHD})
-	dir := t.TempDir()
 	var cfg strings.Builder
 	write := func(alias, user string) {
 		fmt.Fprintf(&cfg, "Host %s\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n\n",
@@ -58,41 +57,16 @@ func newHarness(t testing.TB, opts harnessOptions, kinds ...string) *harness {
 	for k, a := range h.accounts {
 		write(k, a.Name)
 	}
-	sshConfig := filepath.Join(dir, "ssh_config")
-	if err := os.WriteFile(sshConfig, []byte(cfg.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	res, err := NewResolver(ResolverOptions{
-		SSHConfigPath: sshConfig, ConfigPath: filepath.Join(dir, "config.yaml"), Home: dir, SSHBinary: "none",
-		Env: func(string) (string, bool) { return "", false },
-	})
-	if err != nil {
-		t.Fatalf("NewResolver: %v", err)
-	}
-	set, errs := profiles.Load("")
-	if len(errs) > 0 {
-		t.Fatalf("profiles.Load: %v", errs)
-	}
 	// the last bytes of every shell, shown when the test fails
 	wire := &tailBuffer{max: 16 << 10}
 	var wireLog io.Writer = wire
 	if opts.WireLog != nil {
 		wireLog = io.MultiWriter(wire, opts.WireLog)
 	}
-	h.m, err = NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set, OutputCap: opts.OutputCap, WireLog: wireLog})
-	if err != nil {
-		t.Fatalf("NewManager: %v", err)
-	}
+	h.m = newTestManager(t, cfg.String(), nil, ManagerOptions{OutputCap: opts.OutputCap, WireLog: wireLog})
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("last bytes of the shells' wire log:\n%s", wire.String())
-		}
-	})
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
-		defer cancel()
-		if err := h.m.Close(ctx); err != nil {
-			t.Errorf("Manager.Close: %v", err)
 		}
 	})
 	return h
@@ -232,4 +206,41 @@ func (b *tailBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return string(b.buf)
+}
+
+// newTestManager returns a Manager whose resolver reads only sshConfig (an
+// ssh_config text written to a fresh directory that is also its HOME), sees
+// env as its whole environment, and uses the library fallback. opts gives
+// the rest (Resolver, Pool and Profiles are filled in). Closed by t.Cleanup.
+func newTestManager(t testing.TB, sshConfig string, env map[string]string, opts ManagerOptions) *Manager {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ssh_config")
+	if err := os.WriteFile(path, []byte(sshConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := NewResolver(ResolverOptions{
+		SSHConfigPath: path, ConfigPath: filepath.Join(dir, "config.yaml"), Home: dir, SSHBinary: "none",
+		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+	})
+	if err != nil {
+		t.Fatalf("NewResolver: %v", err)
+	}
+	set, errs := profiles.Load("")
+	if len(errs) > 0 {
+		t.Fatalf("profiles.Load: %v", errs)
+	}
+	opts.Resolver, opts.Pool, opts.Profiles = res, NewPool(PoolOptions{}), set
+	m, err := NewManager(opts)
+	if err != nil {
+		t.Fatalf("NewManager: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
+		defer cancel()
+		if err := m.Close(ctx); err != nil {
+			t.Errorf("Manager.Close: %v", err)
+		}
+	})
+	return m
 }

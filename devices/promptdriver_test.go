@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
-	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
 // deviceHarness is a Manager whose ssh_config names one simulated device
@@ -24,35 +21,9 @@ type deviceHarness struct {
 func newDeviceHarness(t testing.TB, opts devicetest.DeviceOptions, profile string) *deviceHarness {
 	t.Helper()
 	d := devicetest.StartDevice(t, opts)
-	dir := t.TempDir()
 	cfg := fmt.Sprintf("Host dev\n  HostName %s\n  Port %d\n  User %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
 		d.Host, d.Port, d.Options.Username, d.KnownHostsPath)
-	sshConfig := filepath.Join(dir, "ssh_config")
-	if err := os.WriteFile(sshConfig, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	res, err := NewResolver(ResolverOptions{
-		SSHConfigPath: sshConfig, ConfigPath: filepath.Join(dir, "config.yaml"), Home: dir, SSHBinary: "none",
-		Env: func(string) (string, bool) { return "", false },
-	})
-	if err != nil {
-		t.Fatalf("NewResolver: %v", err)
-	}
-	set, errs := profiles.Load("")
-	if len(errs) > 0 {
-		t.Fatalf("profiles.Load: %v", errs)
-	}
-	m, err := NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set})
-	if err != nil {
-		t.Fatalf("NewManager: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
-		defer cancel()
-		if err := m.Close(ctx); err != nil {
-			t.Errorf("Manager.Close: %v", err)
-		}
-	})
+	m := newTestManager(t, cfg, nil, ManagerOptions{})
 	return &deviceHarness{dev: d, m: m, req: Request{Host: "dev", Password: d.Options.Password, Profile: profile}}
 }
 
