@@ -128,12 +128,9 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 		destructiveHints("Run a command", notIdempotent),
 	)
 	return mcpserver.ServerTool{Tool: tool, Handler: func(ctx context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
-		var a executeArgs
-		if err := bind(req, &a, "host", "command"); err != nil {
-			return badArgs(name, err), nil
-		}
-		if err := a.check(); err != nil {
-			return badArgs(name, err), nil
+		a, bad := bindExecute(name, req)
+		if bad != nil {
+			return bad, nil
 		}
 		wait, err := d.waitFor(ctx, a)
 		if err != nil {

@@ -22,12 +22,9 @@ func executeCommandAsync(d *deps) mcpserver.ServerTool {
 		destructiveHints("Start a command", notIdempotent),
 	)
 	return mcpserver.ServerTool{Tool: tool, Handler: func(ctx context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
-		var a executeArgs
-		if err := bind(req, &a, "host", "command"); err != nil {
-			return badArgs(name, err), nil
-		}
-		if err := a.check(); err != nil {
-			return badArgs(name, err), nil
+		a, bad := bindExecute(name, req)
+		if bad != nil {
+			return bad, nil
 		}
 		if a.Timeout != nil && *a.Timeout < 0 {
 			return badArgs(name, &argError{field: "timeout", msg: "is negative: leave it out (it is accepted only for compatibility)"}), nil
@@ -38,4 +35,17 @@ func executeCommandAsync(d *deps) mcpserver.ServerTool {
 		}
 		return d.report(c, "Command started with ID: "+c.ID()), nil
 	}}
+}
+
+// bindExecute reads and checks the arguments both execute tools share; a
+// non-nil result is the error to return.
+func bindExecute(name string, req mcpgo.CallToolRequest) (executeArgs, *mcpgo.CallToolResult) {
+	var a executeArgs
+	if err := bind(req, &a, "host", "command"); err != nil {
+		return a, badArgs(name, err)
+	}
+	if err := a.check(); err != nil {
+		return a, badArgs(name, err)
+	}
+	return a, nil
 }
