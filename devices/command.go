@@ -253,11 +253,11 @@ func (c *Command) SendInput(ctx context.Context, text string) error {
 		c.inputSent = true
 		c.inputs++
 		c.mu.Unlock()
-		if err := e.Send(ctx, text); err != nil {
-			return err
-		}
+		// Running before the keys go out: the answer to them (the next
+		// question of a dialogue) may be reported as soon as they are sent,
+		// and must not be overwritten.
 		c.report(StatusRunning, "")
-		return nil
+		return e.Send(ctx, text)
 	})
 }
 
