@@ -389,3 +389,46 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// A prompt-like line that arrives at a read boundary ends the wait only
+// when nothing follows it within Settle; the real prompt, with nothing
+// after it, still does.
+func TestExpectSettlePassesPromptLikeLine(t *testing.T) {
+	for _, settle := range []time.Duration{0, 50 * time.Millisecond} {
+		e, r := newPiped(t, Options{})
+		got := make(chan Match, 1)
+		go func() {
+			m, err := e.Expect(testCtx(t), []Pattern{iosPrompt}, ExpectOptions{Timeout: 10 * time.Second, Settle: settle})
+			if err != nil {
+				t.Errorf("settle %v: Expect: %v", settle, err)
+			}
+			got <- m
+		}()
+		io.WriteString(r.Remote, "banner\r\nR1#")
+		time.Sleep(10 * time.Millisecond) // a packet boundary, shorter than the settle
+		io.WriteString(r.Remote, "\r\nmore output\r\nR1#")
+		m := <-got
+		want := "banner\nR1#\nmore output\n"
+		if settle == 0 {
+			want = "banner\n" // without settling the banner line ends the wait
+		}
+		if m.Before != want || m.Text != "R1#" {
+			t.Errorf("settle %v: Before %q Text %q; want Before %q", settle, m.Before, m.Text, want)
+		}
+		e.Close()
+	}
+}
+
+// A match waiting to settle is accepted at once when the stream ends.
+func TestExpectSettleAtStreamEnd(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	feed(t, r.Remote, "out\r\nR1#")
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		r.Remote.Close()
+	}()
+	m, err := e.Expect(testCtx(t), []Pattern{iosPrompt}, ExpectOptions{Timeout: 10 * time.Second, Settle: time.Hour})
+	if err != nil || m.Text != "R1#" {
+		t.Fatalf("Expect at the stream's end: %+v, %v; want the settled prompt", m, err)
+	}
+}

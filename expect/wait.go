@@ -35,6 +35,13 @@ type ExpectOptions struct {
 	// was seen, the next call still expects it unless it names its own
 	// Echo, so that a caller waiting in slices passes Echo only once.
 	Echo string
+	// Settle, when positive, is how long the stream must stay quiet after
+	// a match before it counts: text arriving meanwhile is searched afresh
+	// with the match. A line that only looks like a prompt (a banner
+	// holding "R1#") and reached us at a packet boundary is passed over
+	// that way, since the rest of the output follows it. The stream's end
+	// settles a match at once. Zero accepts a match as soon as it is seen.
+	Settle time.Duration
 }
 
 // echo states of a waiter.
@@ -53,6 +60,9 @@ type waiter struct {
 	echoTail bool // blanks and the newline after the echo are still to drop
 	from     int  // patterns are searched in text[from:]
 	captured int  // bytes at the start of buf already written to capture
+	settle   time.Duration
+	gen      int         // evaluations so far; a settle timer acts only if none came after it
+	timer    *time.Timer // the settle timer of a match seen, if any
 	done     chan struct{}
 	finished bool
 	m        Match
@@ -82,7 +92,7 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 		return Match{}, fmt.Errorf("expect: not waiting for %v: %w", patterns, err)
 	}
 	start := time.Now()
-	w := &waiter{patterns: patterns, capture: opts.Capture, done: make(chan struct{})}
+	w := &waiter{patterns: patterns, capture: opts.Capture, settle: max(opts.Settle, 0), done: make(chan struct{})}
 	if o, ok := w.capture.(*Output); ok && o == nil {
 		w.capture = nil
 	}
@@ -113,6 +123,9 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.active = nil
+	if w.timer != nil {
+		w.timer.Stop()
+	}
 	if !w.finished {
 		e.giveUp(w, cause, start)
 	}
@@ -169,6 +182,7 @@ func (e *Expecter) fail(w *waiter, err error) {
 // evaluate looks for the waiter's patterns in the unconsumed text. Called
 // with mu held, by the reader after each chunk and by Expect at its start.
 func (e *Expecter) evaluate(w *waiter) {
+	w.gen++
 	if w.echoSt == echoPending || w.echoTail {
 		if !e.settleEcho(w) {
 			return
@@ -184,13 +198,41 @@ func (e *Expecter) evaluate(w *waiter) {
 	} else {
 		region = string(e.buf[start:]) + cur
 	}
-	if f, ok := search(region, w.patterns); ok {
-		f.start += start
-		f.end += start
-		e.matched(w, e.text(), f)
+	f, ok := search(region, w.patterns)
+	if !ok {
+		e.keepWindow(w)
 		return
 	}
-	e.keepWindow(w)
+	if w.settle > 0 && e.err == nil {
+		e.armSettle(w)
+		return
+	}
+	f.start += start
+	f.end += start
+	e.matched(w, e.text(), f)
+}
+
+// armSettle waits for the stream to stay quiet for w.settle after a match:
+// the timer evaluates again, with no settling, unless new text (another
+// evaluation) came first. The text stays as it is meanwhile: nothing is
+// captured or trimmed until the match stands or is passed over. Called
+// with mu held.
+func (e *Expecter) armSettle(w *waiter) {
+	gen := w.gen
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	w.timer = time.AfterFunc(w.settle, func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if w.finished || w.gen != gen || e.active != w {
+			return
+		}
+		settle := w.settle
+		w.settle = 0
+		e.evaluate(w)
+		w.settle = settle
+	})
 }
 
 // settleEcho removes the echo and the rest of its line as they arrive. It

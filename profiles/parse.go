@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -17,7 +18,7 @@ import (
 // topKeys are the keys of a profile document, in the order the README
 // explains them.
 var topKeys = []string{
-	"name", "description", "completion", "term", "width", "host_patterns", "login_patterns",
+	"name", "description", "completion", "term", "width", "settle", "host_patterns", "login_patterns",
 	"env", "on_open", "modes", "pagers", "input_prompts", "errors", "strip_lines", "hostname_change",
 }
 
@@ -137,6 +138,7 @@ func (d *decoder) header(root *yaml.Node, f map[string]*yaml.Node, p *Profile, f
 	if f["width"] != nil {
 		p.Width, _ = d.integer(f["width"], "width", 40, 4096)
 	}
+	d.settle(f["settle"], p)
 	p.HostPatterns = d.texts(f["host_patterns"], "host_patterns")
 	for i, pat := range p.HostPatterns {
 		if _, err := path.Match(pat, ""); err != nil {
@@ -145,6 +147,31 @@ func (d *decoder) header(root *yaml.Node, f map[string]*yaml.Node, p *Profile, f
 		}
 	}
 	d.env(f["env"], p)
+}
+
+// settle decodes settle: a duration from 0s to MaxSettle, for prompt
+// profiles only.
+func (d *decoder) settle(n *yaml.Node, p *Profile) {
+	if p.Completion == CompletionPrompt {
+		p.Settle = DefaultSettle
+	}
+	if n == nil {
+		return
+	}
+	if p.Completion != CompletionPrompt {
+		d.fail(n, "settle", "settle is only used by prompt profiles (a marker cannot be mistaken)", "remove settle: or set completion: prompt")
+		return
+	}
+	s, ok := d.str(n, "settle")
+	if !ok {
+		return
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 || v > MaxSettle {
+		d.fail(n, "settle", fmt.Sprintf("%q is not a duration from 0s to %v", s, MaxSettle), `write a number with a unit, such as "20ms"; 0s accepts a prompt at once`)
+		return
+	}
+	p.Settle = v
 }
 
 func (d *decoder) env(n *yaml.Node, p *Profile) {

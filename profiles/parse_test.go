@@ -42,8 +42,12 @@ func TestParseValid(t *testing.T) {
 	if len(cases) != 2 || cases[1].Pattern.Regexp != p.Modes[1].Prompt.Regexp {
 		t.Fatalf("prompt: privileged not resolved to the mode's prompt: %+v", cases)
 	}
-	if p.Term != DefaultTerm || p.Width != DefaultWidth {
-		t.Errorf("defaults: term %q width %d", p.Term, p.Width)
+	if p.Term != DefaultTerm || p.Width != DefaultWidth || p.Settle != DefaultSettle {
+		t.Errorf("defaults: term %q width %d settle %v", p.Term, p.Width, p.Settle)
+	}
+	p, err = Parse("demo.yaml", []byte(edit(t, "completion: prompt\n", "completion: prompt\nsettle: 0s\n")))
+	if err != nil || p.Settle != 0 {
+		t.Errorf("settle: 0s gave %v, %v; want 0 (a prompt accepted at once)", p.Settle, err)
 	}
 }
 
@@ -106,6 +110,10 @@ func TestParseErrors(t *testing.T) {
 			16, "modes[0].transitions[0].steps[0].expect[0].then", "given twice", ""},
 		{"bad action", edit(t, "then: again", "then: retry"),
 			14, "modes[0].transitions[0].steps[0].expect[0].then", `"retry" is not an action`, "next"},
+		{"settle too long", edit(t, "completion: prompt\n", "completion: prompt\nsettle: 1m\n"),
+			3, "settle", `"1m" is not a duration from 0s to 5s`, "20ms"},
+		{"settle on a marker profile", edit(t, "completion: prompt\n", "completion: marker\nsettle: 20ms\n"),
+			3, "settle", "only used by prompt profiles", "remove settle:"},
 		{"bad completion", edit(t, "completion: prompt", "completion: prompts"),
 			2, "completion", `"prompts" is not a completion strategy`, "marker"},
 		{"yaml syntax", edit(t, "      regex: '^(?P<host>[\\w.-]+)#\\s*$'\n", "      regex: '^(?P<host>\n  bad: [\n"),

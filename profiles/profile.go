@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"regexp"
+	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 )
@@ -27,6 +28,11 @@ const (
 	// DefaultWidth is the PTY width of a profile that names none: wide
 	// enough that long commands and their echo do not wrap.
 	DefaultWidth = 511
+	// DefaultSettle is how long a prompt profile waits for the output to
+	// stay quiet after a prompt before the command counts as complete.
+	DefaultSettle = 20 * time.Millisecond
+	// MaxSettle bounds the settle a profile may ask for.
+	MaxSettle = 5 * time.Second
 	// DefaultEnableCommand is what {{enable_command}} stands for when the
 	// caller configured no other command.
 	DefaultEnableCommand = "enable"
@@ -67,6 +73,13 @@ type Profile struct {
 	// Width is the PTY width in columns; zero means DefaultWidth. Loaded
 	// profiles always have it set.
 	Width int
+	// Settle is how long the output must stay quiet after a prompt at its
+	// tail before a command counts as complete, so that a line which only
+	// looks like a prompt (a banner holding "R1#") does not end it when it
+	// arrives at a packet boundary. Loaded prompt profiles have
+	// DefaultSettle unless they name another; marker profiles have zero
+	// (their completion marker cannot be mistaken).
+	Settle time.Duration
 	// Env holds variables a marker profile exports when the shell opens
 	// (pagers off and the like); nil means none. Prompt profiles have none.
 	Env map[string]string
