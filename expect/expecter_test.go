@@ -432,3 +432,14 @@ func TestExpectSettleAtStreamEnd(t *testing.T) {
 		t.Fatalf("Expect at the stream's end: %+v, %v; want the settled prompt", m, err)
 	}
 }
+
+// A prompt right after the echo, with no output before it, stands at once
+// however long the settle: there is no output it could be part of.
+func TestExpectSettleSkippedWithoutOutput(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	feed(t, r.Remote, "hostname R1\r\n", "R1#")
+	m := mustExpect(t, e, []Pattern{iosPrompt}, ExpectOptions{Timeout: 5 * time.Second, Echo: "hostname R1", Settle: time.Hour})
+	if m.Text != "R1#" || m.Before != "" {
+		t.Fatalf("got Before %q Text %q; want the prompt alone", m.Before, m.Text)
+	}
+}

@@ -39,8 +39,10 @@ type ExpectOptions struct {
 	// a match before it counts: text arriving meanwhile is searched afresh
 	// with the match. A line that only looks like a prompt (a banner
 	// holding "R1#") and reached us at a packet boundary is passed over
-	// that way, since the rest of the output follows it. The stream's end
-	// settles a match at once. Zero accepts a match as soon as it is seen.
+	// that way, since the rest of the output follows it. A match with
+	// nothing but blanks before it (after the echo) stands at once: there
+	// was no output it could be part of. The stream's end settles a match
+	// at once. Zero accepts every match as soon as it is seen.
 	Settle time.Duration
 }
 
@@ -63,6 +65,7 @@ type waiter struct {
 	settle   time.Duration
 	gen      int         // evaluations so far; a settle timer acts only if none came after it
 	timer    *time.Timer // the settle timer of a match seen, if any
+	trimmed  bool        // text was dropped from the window's head
 	done     chan struct{}
 	finished bool
 	m        Match
@@ -203,13 +206,22 @@ func (e *Expecter) evaluate(w *waiter) {
 		e.keepWindow(w)
 		return
 	}
-	if w.settle > 0 && e.err == nil {
+	if w.settle > 0 && e.err == nil && w.printedBefore(start, region[:f.start]) {
 		e.armSettle(w)
 		return
 	}
 	f.start += start
 	f.end += start
 	e.matched(w, e.text(), f)
+}
+
+// printedBefore reports whether the stream brought anything but blanks
+// between the echo (or the call's start) and a match: only then can the
+// match be a line of output that merely looks like a prompt. The search
+// began at start of the text, and before is the text from there up to the
+// match. Called with mu held.
+func (w *waiter) printedBefore(start int, before string) bool {
+	return w.captured > 0 || w.trimmed || start > w.from || strings.TrimSpace(before) != ""
 }
 
 // armSettle waits for the stream to stay quiet for w.settle after a match:
@@ -314,6 +326,7 @@ func (e *Expecter) keepWindow(w *waiter) {
 	if d == 0 {
 		return
 	}
+	w.trimmed = true
 	e.buf = e.buf[:copy(e.buf, e.buf[d:])]
 	w.captured = max(w.captured-d, 0)
 	w.from = max(w.from-d, 0)
