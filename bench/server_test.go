@@ -83,7 +83,13 @@ func writeSSHConfig(tb testing.TB, dir string, hosts []hostEntry) string {
 		}
 	}
 	path := filepath.Join(dir, "ssh_config")
+	// Dated an hour back, as a user's configuration is: the server reads
+	// a file changed in the last seconds again on every call.
+	old := time.Now().Add(-time.Hour)
 	if err := os.WriteFile(path, []byte(cfg.String()), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Chtimes(path, old, old); err != nil {
 		tb.Fatal(err)
 	}
 	return path

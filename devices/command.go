@@ -21,6 +21,9 @@ type Command struct {
 	session *session
 	out     *expect.Output
 	secrets jobSecrets
+	// hostTimeout is set by Manager.Start before it returns the command
+	// and never changes after.
+	hostTimeout time.Duration
 
 	// ctx is cancelled when the session closes; it carries the values of
 	// the context Start was called with but not its deadline.
@@ -71,6 +74,11 @@ func newUUID() string {
 
 // ID returns the command's random UUID. It never changes.
 func (c *Command) ID() string { return c.id }
+
+// HostTimeout is the command_timeout the configuration sets for the
+// command's host (or as the default), zero when it sets none: how long a
+// caller that named no wait of its own should wait.
+func (c *Command) HostTimeout() time.Duration { return c.hostTimeout }
 
 // Info returns a snapshot. It does not block on the command.
 func (c *Command) Info() CommandInfo {

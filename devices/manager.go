@@ -128,6 +128,7 @@ func (m *Manager) Start(ctx context.Context, req Request, session string, comman
 	if err != nil {
 		return nil, fmt.Errorf("%s (session %q): %w", t.Alias, id.name, err)
 	}
+	c.hostTimeout = t.CommandTimeout
 	return c, nil
 }
 

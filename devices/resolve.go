@@ -120,6 +120,8 @@ type Resolver struct {
 	baseline  *sshgBaseline
 	sshGOut   boundedCache[[]byte]   // ssh -G output by question and config hash
 	libFiles  boundedCache[*libFile] // parsed ssh_config files by path and content hash
+	scanned   sync.Map               // path → *scannedFile, for the ssh -G cache key
+	globs     sync.Map               // Include pattern → *globbed
 	warned    sync.Map               // "file:line" → struct{}: each warning is logged once
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Running ssh -G costs tens of milliseconds of CPU (OpenSSH initializes
@@ -65,6 +66,76 @@ func (r *Resolver) hashConfigFile(h interface{ Write([]byte) (int, error) }, pat
 	if depth > maxIncludeDepth {
 		return false
 	}
+	f := r.configFile(path)
+	h.Write(f.digest)
+	if !f.cacheable {
+		return false
+	}
+	for _, args := range f.includes {
+		if !r.hashIncludes(h, args, depth) {
+			return false
+		}
+	}
+	return true
+}
+
+// scannedFile is what hashConfigFile needs of one configuration file.
+type scannedFile struct {
+	sig       fileSig
+	digest    []byte     // path, size, mode, owner and a hash of the content
+	includes  [][]string // the arguments of its Include lines
+	cacheable bool       // no Match exec or Match localnetwork
+}
+
+// fileSig tells whether a file may have changed since it was read: its
+// identity, size, mode, owner and change times. ok is false when stat
+// failed.
+type fileSig struct {
+	ok             bool
+	dev, ino, size uint64
+	mtime, ctime   int64
+	mode, uid, gid uint32
+}
+
+func statSig(path string) fileSig {
+	var st syscall.Stat_t
+	if syscall.Stat(path, &st) != nil {
+		return fileSig{}
+	}
+	return fileSig{ok: true, dev: uint64(st.Dev), ino: st.Ino, size: uint64(st.Size),
+		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), mode: st.Mode, uid: st.Uid, gid: st.Gid}
+}
+
+// configFile returns path scanned, reading it again only when its stat
+// signature changed: a resolution per command then costs a stat per file
+// instead of reading and hashing every file the configuration includes.
+func (r *Resolver) configFile(path string) *scannedFile {
+	sig := statSig(path)
+	if v, ok := r.scanned.Load(path); ok && sig.trusted() && v.(*scannedFile).sig == sig {
+		return v.(*scannedFile)
+	}
+	f := scanConfigFile(path)
+	f.sig = sig
+	if sig.trusted() {
+		r.scanned.Store(path, f)
+	}
+	return f
+}
+
+// racyWindow is how recent a change may be for a signature not to be
+// trusted: a file written twice within its file system's timestamp
+// granularity, with the same size, would keep its signature.
+const racyWindow = 2 * time.Second
+
+// trusted reports whether sig can stand for the file's content: stat
+// worked and the content is older than racyWindow.
+func (s fileSig) trusted() bool {
+	return s.ok && time.Since(time.Unix(0, s.mtime)) > racyWindow
+}
+
+func scanConfigFile(path string) *scannedFile {
+	h := sha256.New()
+	f := &scannedFile{cacheable: true}
 	data, err := os.ReadFile(path)
 	fmt.Fprintf(h, "%s\x00%d\x00", path, len(data))
 	if fi, serr := os.Stat(path); serr == nil {
@@ -75,10 +146,13 @@ func (r *Resolver) hashConfigFile(h interface{ Write([]byte) (int, error) }, pat
 		}
 	}
 	if err != nil {
+		// missing or unreadable: ssh's answer (or error) is stable too
 		fmt.Fprintf(h, "error %v\x00", err)
-		return true // missing or unreadable: ssh's answer (or error) is stable too
+		f.digest = h.Sum(nil)
+		return f
 	}
 	h.Write(data)
+	f.digest = h.Sum(nil)
 	for line := range strings.Lines(string(data)) {
 		if !mayBeDirective(line) {
 			continue
@@ -93,16 +167,14 @@ func (r *Resolver) hashConfigFile(h interface{ Write([]byte) (int, error) }, pat
 			for _, a := range args {
 				switch strings.TrimPrefix(strings.ToLower(a), "!") {
 				case "exec", "localnetwork":
-					return false
+					f.cacheable = false
 				}
 			}
 		case "include":
-			if !r.hashIncludes(h, args, depth) {
-				return false
-			}
+			f.includes = append(f.includes, args)
 		}
 	}
-	return true
+	return f
 }
 
 func (r *Resolver) hashIncludes(h interface{ Write([]byte) (int, error) }, args []string, depth int) bool {
@@ -111,7 +183,7 @@ func (r *Resolver) hashIncludes(h interface{ Write([]byte) (int, error) }, args 
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(r.home, ".ssh", p)
 		}
-		paths, _ := filepath.Glob(p)
+		paths := r.glob(p)
 		fmt.Fprintf(h, "glob %s %d\x00", p, len(paths))
 		for _, inc := range paths {
 			if !r.hashConfigFile(h, inc, depth+1) {
@@ -120,6 +192,34 @@ func (r *Resolver) hashIncludes(h interface{ Write([]byte) (int, error) }, args 
 		}
 	}
 	return true
+}
+
+// globbed is a glob's result and the signature of the one directory it
+// read.
+type globbed struct {
+	dirSig fileSig
+	paths  []string
+}
+
+// glob is filepath.Glob, reusing the last result while the directory it
+// lists is unchanged (an entry added, removed or renamed changes the
+// directory's times). Patterns with wildcards above the last element are
+// globbed every time.
+func (r *Resolver) glob(pattern string) []string {
+	dir := filepath.Dir(pattern)
+	if strings.ContainsAny(dir, `*?[\`) {
+		paths, _ := filepath.Glob(pattern)
+		return paths
+	}
+	sig := statSig(dir)
+	if v, ok := r.globs.Load(pattern); ok && sig.trusted() && v.(*globbed).dirSig == sig {
+		return v.(*globbed).paths
+	}
+	paths, _ := filepath.Glob(pattern)
+	if sig.trusted() {
+		r.globs.Store(pattern, &globbed{dirSig: sig, paths: paths})
+	}
+	return paths
 }
 
 // mayBeDirective is a quick test for a line that could be Match or

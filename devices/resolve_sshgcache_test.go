@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // countingSSH writes a wrapper around the real ssh that records each run,
@@ -54,6 +55,44 @@ func TestSSHGCacheFollowsFiles(t *testing.T) {
 	b.write(t, ".ssh/hosts/more.conf", "Host web1\n  User added\n")
 	if tg := resolveOK(t, r, Request{Host: "web1"}); tg.User != "added" {
 		t.Errorf("after adding a file the Include matches, User = %q, want added", tg.User)
+	}
+}
+
+// Files older than the racy window are not read again while their stat
+// signature holds; a change that keeps the size and puts the old times
+// back is still noticed (the change time moves).
+func TestSSHGCacheFollowsOldFiles(t *testing.T) {
+	b := newResolveBed(t)
+	b.write(t, ".ssh/config", "Include hosts/*.conf\n")
+	b.write(t, ".ssh/hosts/web.conf", "Host web1\n  Port 2001\n")
+	old := time.Now().Add(-time.Hour)
+	backdate := func() {
+		t.Helper()
+		for _, f := range []string{".ssh/config", ".ssh/hosts", ".ssh/hosts/web.conf", ".ssh/hosts/more.conf"} {
+			if err := os.Chtimes(filepath.Join(b.home, f), old, old); err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+		}
+	}
+	backdate()
+	r, runs := countingSSH(t, b)
+	for range 3 {
+		if tg := resolveOK(t, r, Request{Host: "web1"}); tg.Port != 2001 {
+			t.Fatalf("Port = %d, want 2001", tg.Port)
+		}
+	}
+	if n := runs(); n != 2 {
+		t.Errorf("ssh ran %d times for three identical resolutions, want 2", n)
+	}
+	b.write(t, ".ssh/hosts/web.conf", "Host web1\n  Port 2002\n")
+	backdate()
+	if tg := resolveOK(t, r, Request{Host: "web1"}); tg.Port != 2002 {
+		t.Errorf("after an edit of the same size with the old times put back, Port = %d, want 2002", tg.Port)
+	}
+	b.write(t, ".ssh/hosts/more.conf", "Host web1\n  User added\n")
+	backdate()
+	if tg := resolveOK(t, r, Request{Host: "web1"}); tg.User != "added" {
+		t.Errorf("after adding a file with the old times put back, User = %q, want added", tg.User)
 	}
 }
 

@@ -253,6 +253,14 @@ func BenchmarkResolve(b *testing.B) {
 			bed := newResolveBed(b)
 			bed.write(b, ".ssh/config", agreeConfig)
 			bed.write(b, ".ssh/conf.d/10-include.conf", agreeInclude)
+			// Files older than a few seconds, as a user's configuration
+			// is: a file changed just now is read again on every call.
+			old := time.Now().Add(-time.Hour)
+			for _, f := range []string{".ssh/config", ".ssh/conf.d/10-include.conf", ".ssh/conf.d"} {
+				if err := os.Chtimes(filepath.Join(bed.home, f), old, old); err != nil {
+					b.Fatal(err)
+				}
+			}
 			r := bed.resolver(b, backend)
 			ctx := context.Background()
 			for b.Loop() {

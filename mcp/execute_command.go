@@ -67,34 +67,28 @@ func checkSession(name string) error {
 	return nil
 }
 
-// waitFor turns the timeout argument into how long to wait: absent means
-// the configured default (the host's own when the config file sets one),
-// zero means not at all, more than MaxCommandTimeout is capped.
-func (d *deps) waitFor(ctx context.Context, a executeArgs) (time.Duration, error) {
-	timeout := a.Timeout
-	if timeout == nil {
-		return d.hostTimeout(ctx, a), nil
+// checkTimeout rejects a negative timeout argument.
+func (a executeArgs) checkTimeout() error {
+	if a.Timeout != nil && *a.Timeout < 0 {
+		return &argError{field: "timeout", msg: fmt.Sprintf("is %g: give seconds to wait, 0 or more (0 returns at once with a command_id)", *a.Timeout)}
 	}
-	if *timeout < 0 {
-		return 0, &argError{field: "timeout", msg: fmt.Sprintf("is %g: give seconds to wait, 0 or more (0 returns at once with a command_id)", *timeout)}
-	}
-	if *timeout >= MaxCommandTimeout.Seconds() {
-		return MaxCommandTimeout, nil
-	}
-	return time.Duration(*timeout * float64(time.Second)), nil
+	return nil
 }
 
-// hostTimeout is the default wait for a's host. A host that does not
-// resolve gets the global default; Start reports the resolution error.
-func (d *deps) hostTimeout(ctx context.Context, a executeArgs) time.Duration {
-	if d.resolver == nil {
+// waitFor turns the timeout argument into how long to wait for c: absent
+// means the configured default for c's host, zero means not at all, more
+// than MaxCommandTimeout is capped.
+func (d *deps) waitFor(a executeArgs, c *devices.Command) time.Duration {
+	if a.Timeout == nil {
+		if t := c.HostTimeout(); t > 0 {
+			return min(t, MaxCommandTimeout)
+		}
 		return d.timeout
 	}
-	t, err := d.resolver.Resolve(ctx, a.request())
-	if err != nil || t.CommandTimeout <= 0 {
-		return d.timeout
+	if *a.Timeout >= MaxCommandTimeout.Seconds() {
+		return MaxCommandTimeout
 	}
-	return min(t.CommandTimeout, MaxCommandTimeout)
+	return time.Duration(*a.Timeout * float64(time.Second))
 }
 
 func executeCommandExtra() []mcpgo.ToolOption {
@@ -132,14 +126,14 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 		if bad != nil {
 			return bad, nil
 		}
-		wait, err := d.waitFor(ctx, a)
-		if err != nil {
+		if err := a.checkTimeout(); err != nil {
 			return badArgs(name, err), nil
 		}
 		c, fail := d.start(ctx, name, a)
 		if fail != nil {
 			return fail, nil
 		}
+		wait := d.waitFor(a, c)
 		switch await(ctx, req, c, wait, d.log) {
 		case waitCancelled:
 			if err := interruptAndWait(ctx, c); err != nil {

@@ -25,12 +25,19 @@ func newRegistry(limit int) *registry {
 	return &registry{limit: limit, byID: map[string]*devices.Command{}}
 }
 
+// pruneSlack is how many commands beyond the limit add lets the registry
+// hold before it prunes: pruning looks at every command, so doing it on
+// every add made each call cost as much as the whole history.
+const pruneSlack = 64
+
 func (r *registry) add(c *devices.Command) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.byID[c.ID()] = c
 	r.order = append(r.order, c)
-	r.pruneLocked()
+	if len(r.order) > r.limit+pruneSlack {
+		r.pruneLocked()
+	}
 }
 
 func (r *registry) lookup(id string) (*devices.Command, bool) {
@@ -77,10 +84,15 @@ func (r *registry) history(limit int) []devices.CommandInfo {
 // pruneLocked forgets the finished commands beyond the limit, those that
 // finished first going first.
 func (r *registry) pruneLocked() {
+	if len(r.order) <= r.limit {
+		return // fewer commands than the limit, finished or not
+	}
 	var finished []devices.CommandInfo
 	for _, c := range r.order {
-		if info := c.Info(); info.Status.Finished() {
-			finished = append(finished, info)
+		select {
+		case <-c.Done():
+			finished = append(finished, c.Info())
+		default:
 		}
 	}
 	excess := len(finished) - r.limit

@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
@@ -41,10 +43,6 @@ type Options struct {
 	FileCap        int64            // largest read_file / write_file; zero: 2 MiB
 	History        int              // finished commands kept for list_command_history; zero: 1,000
 	CommandTimeout time.Duration    // execute_command's default timeout; zero: 30 s
-	// Resolver, when set, gives each host its own default timeout (the
-	// config file's command_timeout for that host); nil means
-	// CommandTimeout for every host.
-	Resolver *devices.Resolver
 }
 
 // Server is the MCP server with every tool registered. Its methods are
@@ -62,7 +60,6 @@ type deps struct {
 	outputLimit int
 	fileCap     int64
 	timeout     time.Duration
-	resolver    *devices.Resolver
 }
 
 // NewServer builds the MCP server and registers the tools.
@@ -77,7 +74,6 @@ func NewServer(opts Options) (*Server, error) {
 		outputLimit: orDefault(opts.OutputLimit, DefaultOutputLimit),
 		fileCap:     orDefault(opts.FileCap, DefaultFileCap),
 		timeout:     orDefault(opts.CommandTimeout, DefaultCommandTimeout),
-		resolver:    opts.Resolver,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
@@ -93,9 +89,27 @@ func NewServer(opts Options) (*Server, error) {
 		mcpserver.WithInstructions(instructions),
 	)
 	for _, t := range tools(d) {
-		srv.AddTool(t.Tool, redactSecrets(t.Handler))
+		tool, err := rawOutputSchema(t.Tool)
+		if err != nil {
+			return nil, err
+		}
+		srv.AddTool(tool, redactSecrets(t.Handler))
 	}
 	return &Server{mcp: srv, deps: d}, nil
+}
+
+// rawOutputSchema encodes a tool's output schema once: the server checks
+// every result against it, and would otherwise encode it again per call.
+func rawOutputSchema(t mcpgo.Tool) (mcpgo.Tool, error) {
+	if t.OutputSchema.Type == "" {
+		return t, nil
+	}
+	raw, err := json.Marshal(t.OutputSchema)
+	if err != nil {
+		return t, fmt.Errorf("tool %s: encode its output schema: %w", t.Name, err)
+	}
+	t.RawOutputSchema, t.OutputSchema = raw, mcpgo.ToolOutputSchema{}
+	return t, nil
 }
 
 const instructions = `Persistent SSH sessions to Linux hosts and network devices (Cisco IOS, Junos).

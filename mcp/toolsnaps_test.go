@@ -24,7 +24,12 @@ func TestToolSnapshots(t *testing.T) {
 		}
 		seen[name] = true
 		t.Run(name, func(t *testing.T) {
-			got, err := json.MarshalIndent(st.Tool, "", "  ")
+			// The tool as registered, with its output schema encoded once.
+			tool, err := rawOutputSchema(st.Tool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.MarshalIndent(tool, "", "  ")
 			if err != nil {
 				t.Fatalf("marshal %s: %v", name, err)
 			}

@@ -40,11 +40,10 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 
 // engine is the session machinery both subcommands drive.
 type engine struct {
-	manager  *devices.Manager
-	resolver *devices.Resolver
-	config   *devices.Config
-	log      *slog.Logger
-	closers  []io.Closer
+	manager *devices.Manager
+	config  *devices.Config
+	log     *slog.Logger
+	closers []io.Closer
 }
 
 // openEngine builds logger, resolver, connection pool, profiles and
@@ -71,7 +70,7 @@ func openEngine(f engineFlags, stderr io.Writer) (*engine, error) {
 		e.close()
 		return nil, err
 	}
-	e.config, e.resolver = res.Config(), res
+	e.config = res.Config()
 	dir := f.profilesDir
 	if dir == "" {
 		dir = profiles.DefaultDir()
@@ -181,7 +180,7 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 		limit = int(d.OutputLimit)
 	}
 	srv, err := mcp.NewServer(mcp.Options{Manager: e.manager, Logger: e.log, Version: version,
-		OutputLimit: limit, History: d.History, CommandTimeout: d.CommandTimeout, Resolver: e.resolver})
+		OutputLimit: limit, History: d.History, CommandTimeout: d.CommandTimeout})
 	if err != nil {
 		fmt.Fprintf(s.err, "mcp-ssh-session serve: %v\n", err)
 		return 1
