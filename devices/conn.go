@@ -289,7 +289,11 @@ func dialTCP(ctx context.Context, via *ssh.Client, addr string) (net.Conn, error
 		return via.DialContext(ctx, "tcp", addr)
 	}
 	var d net.Dialer
-	return d.DialContext(ctx, "tcp", addr)
+	nc, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return quickAck(nc), nil
 }
 
 // targetAddr is the host:port that is dialed and checked in known_hosts.

@@ -11,9 +11,10 @@ import (
 
 // posixMarkers are the per-session random texts the prepared shell prints
 // and the regexes that recognize them. The preparation text never contains
-// any of them verbatim: the control bytes \x1e and \x1f are produced by
-// printf from octal escapes and the sudo prompt is quoted in pieces, so the
-// terminal's echo of the preparation cannot match.
+// any of them verbatim: the control bytes \x1e and \x1f are produced from
+// octal escapes (by printf, or by $'...' quoting in bash, which saves
+// forking a subshell for each) and the sudo prompt is quoted in pieces, so
+// the terminal's echo of the preparation cannot match.
 type posixMarkers struct {
 	token string // random hex, unique per shell
 	sudo  string // random hex in SUDO_PROMPT
@@ -94,7 +95,7 @@ func posixPreparation(m posixMarkers, env map[string]string) string {
 		b.WriteString(" " + guard + " &&" + line + "\n")
 	}
 	b.WriteString(` if ! ` + guard + `; then :; elif [ -n "$BASH_VERSION" ]; then unset PROMPT_COMMAND; ` +
-		`__mcpssh_ps1="$(printf '\036')$__mcpssh_t:\${__mcpssh_s:-\$?}:\$PWD$(printf '\037')"; PS1=$__mcpssh_ps1; ` +
+		`__mcpssh_ps1=$'\036'"$__mcpssh_t:\${__mcpssh_s:-\$?}:\$PWD"$'\037'; PS1=$__mcpssh_ps1; ` +
 		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=$__mcpssh_ps1'; ` +
 		`export __mcpssh_ps1 PS1 PROMPT_COMMAND; readonly PROMPT_COMMAND; ` +
 		`elif [ -n "$ZSH_VERSION" ]; then ` +

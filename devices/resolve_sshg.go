@@ -167,6 +167,15 @@ func (r *Resolver) sshGError(alias, wrapper string, stderr []byte, err error) er
 	return e
 }
 
+// Warm reads OpenSSH's defaults (ssh -G with an empty configuration) ahead
+// of the first resolution, which would otherwise wait for them. A failure
+// is left for that resolution to report.
+func (r *Resolver) Warm(ctx context.Context) {
+	if r.sshBin != "" {
+		_, _ = r.baseline.get(ctx, r)
+	}
+}
+
 // sshgBaseline caches what ssh -G prints for an empty configuration: the
 // values that mean "the user did not set this".
 type sshgBaseline struct {

@@ -112,3 +112,21 @@ func TestSSHGCacheSkipsDynamicMatch(t *testing.T) {
 		t.Errorf("ssh ran %d times, want 3: a Match exec configuration is never cached", n)
 	}
 }
+
+// Warm reads OpenSSH's defaults once, ahead of the first resolution, which
+// then runs ssh only for its own question.
+func TestResolverWarm(t *testing.T) {
+	b := newResolveBed(t)
+	b.write(t, ".ssh/config", "Host web1\n  Port 2001\n")
+	r, runs := countingSSH(t, b)
+	r.Warm(t.Context())
+	if n := runs(); n != 1 {
+		t.Fatalf("ssh ran %d times for Warm, want 1 (the empty-config baseline)", n)
+	}
+	if tg := resolveOK(t, r, Request{Host: "web1"}); tg.Port != 2001 {
+		t.Fatalf("Port = %d, want 2001", tg.Port)
+	}
+	if n := runs(); n != 2 {
+		t.Errorf("ssh ran %d times after Warm and one resolution, want 2", n)
+	}
+}

@@ -71,6 +71,7 @@ func openEngine(f engineFlags, stderr io.Writer) (*engine, error) {
 		return nil, err
 	}
 	e.config = res.Config()
+	go res.Warm(context.Background())
 	dir := f.profilesDir
 	if dir == "" {
 		dir = profiles.DefaultDir()
