@@ -1,11 +1,11 @@
 package devices
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -45,7 +45,7 @@ type Command struct {
 type progress struct {
 	scanned  int64
 	lines    int64
-	partial  string
+	partial  []byte // the end of the unfinished line, reused
 	lastLine string
 }
 
@@ -99,25 +99,41 @@ func (c *Command) Info() CommandInfo {
 // scanLocked counts the lines written since the last scan.
 func (c *Command) scanLocked() {
 	for c.prog.scanned < c.out.Len() {
-		text, next, err := c.out.ReadAt(c.prog.scanned, 64<<10)
+		next, err := c.out.Visit(c.prog.scanned, c.prog.scan)
 		if errors.Is(err, expect.ErrDropped) && next > c.prog.scanned {
 			// lines inside the dropped middle are not counted
-			c.prog.scanned, c.prog.partial = next, ""
+			c.prog.scanned, c.prog.partial = next, c.prog.partial[:0]
 			continue
 		}
 		if err != nil || next <= c.prog.scanned {
 			return
 		}
 		c.prog.scanned = next
-		text = c.prog.partial + text
-		if n := strings.Count(text, "\n"); n > 0 {
-			c.prog.lines += int64(n)
-			full := text[:strings.LastIndexByte(text, '\n')]
-			c.prog.lastLine = full[strings.LastIndexByte(full, '\n')+1:]
-			text = text[len(full)+1:]
-		}
-		c.prog.partial = tail(text, 4096)
 	}
+}
+
+// progressPartial bounds the unfinished line a progress keeps.
+const progressPartial = 4096
+
+// scan counts the lines in p, the next piece of the output, and keeps the
+// last complete one.
+func (pr *progress) scan(p []byte) {
+	if n := bytes.Count(p, []byte{'\n'}); n > 0 {
+		pr.lines += int64(n)
+		last := bytes.LastIndexByte(p, '\n')
+		if prev := bytes.LastIndexByte(p[:last], '\n'); prev >= 0 {
+			pr.lastLine = string(p[prev+1 : last])
+		} else {
+			pr.lastLine = string(pr.partial) + string(p[:last])
+		}
+		pr.partial = pr.partial[:0]
+		p = p[last+1:]
+	}
+	p = p[max(len(p)-progressPartial, 0):]
+	if over := len(pr.partial) + len(p) - progressPartial; over > 0 {
+		pr.partial = pr.partial[:copy(pr.partial, pr.partial[over:])]
+	}
+	pr.partial = append(pr.partial, p...)
 }
 
 // Output returns up to max bytes of the normalized output from offset, and

@@ -28,8 +28,8 @@ type Output struct {
 	mu       sync.Mutex
 	headCap  int
 	tailCap  int
-	head     []byte
-	tail     []byte // ring buffer once full
+	head     blocks
+	tail     blocks // ring buffer once full
 	tailPos  int    // oldest byte of tail when full
 	total    int64
 	changed  chan struct{}
@@ -56,9 +56,9 @@ func (o *Output) Write(p []byte) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.total += int64(n)
-	if room := o.headCap - len(o.head); room > 0 && o.total-int64(n) == int64(len(o.head)) {
+	if room := o.headCap - o.head.len(); room > 0 && o.total-int64(n) == int64(o.head.len()) {
 		k := min(room, len(p))
-		o.head = append(o.head, p[:k]...)
+		o.head.append(p[:k])
 		p = p[k:]
 	}
 	o.appendTail(p)
@@ -79,49 +79,66 @@ func (o *Output) WriteString(s string) {
 
 func (o *Output) appendTail(p []byte) {
 	if len(p) >= o.tailCap {
-		o.tail = append(o.tail[:0], p[len(p)-o.tailCap:]...)
+		o.tail.reset()
+		o.tail.append(p[len(p)-o.tailCap:])
 		o.tailPos, o.tailFull = 0, true
 		return
 	}
 	if !o.tailFull {
-		k := min(o.tailCap-len(o.tail), len(p))
-		o.tail = append(o.tail, p[:k]...)
+		k := min(o.tailCap-o.tail.len(), len(p))
+		o.tail.append(p[:k])
 		p = p[k:]
-		if len(o.tail) == o.tailCap {
+		if o.tail.len() == o.tailCap {
 			o.tailFull = true
 		}
 	}
 	for len(p) > 0 {
-		k := copy(o.tail[o.tailPos:], p)
+		k := min(len(p), o.tailCap-o.tailPos)
+		o.tail.overwrite(o.tailPos, p[:k])
 		p = p[k:]
 		o.tailPos = (o.tailPos + k) % o.tailCap
 	}
 }
 
-// tailBytes returns the tail in stream order.
-func (o *Output) tailBytes() []byte {
-	if !o.tailFull || o.tailPos == 0 {
-		return o.tail
+// streamRange copies the kept stream (head then tail, nothing dropped)
+// between positions from and to.
+func (o *Output) streamRange(from, to int) []byte {
+	b := make([]byte, 0, max(to-from, 0))
+	hl := o.head.len()
+	if from < hl {
+		b = o.head.appendRange(b, from, min(to, hl))
+		from = hl
 	}
-	b := make([]byte, 0, len(o.tail))
-	b = append(b, o.tail[o.tailPos:]...)
-	return append(b, o.tail[:o.tailPos]...)
+	if from < to {
+		t := o.tailRange(from-hl, 0)
+		b = append(b, t[:to-from]...)
+	}
+	return b
 }
+
+// headBytes returns a copy of the head.
+func (o *Output) headBytes() []byte {
+	return o.head.appendRange(make([]byte, 0, o.head.len()), 0, o.head.len())
+}
+
+// tailBytes returns a copy of the tail in stream order.
+func (o *Output) tailBytes() []byte { return o.tailRange(0, 0) }
 
 // tailRange copies up to limit bytes (limit <= 0: all) of the tail from
 // position from, without unrolling the whole ring.
 func (o *Output) tailRange(from, limit int) []byte {
-	n := len(o.tail) - from
+	size := o.tail.len()
+	n := size - from
 	if limit > 0 {
 		n = min(n, limit+utf8.UTFMax) // enough to see whether the limit splits a character
 	}
 	b := make([]byte, 0, n)
 	start := from
 	if o.tailFull {
-		start = (o.tailPos + from) % len(o.tail)
+		start = (o.tailPos + from) % size
 	}
-	b = append(b, o.tail[start:min(start+n, len(o.tail))]...)
-	return append(b, o.tail[:n-len(b)]...)
+	b = o.tail.appendRange(b, start, min(start+n, size))
+	return o.tail.appendRange(b, 0, n-len(b))
 }
 
 // Len returns how many bytes were ever written.
@@ -139,7 +156,7 @@ func (o *Output) Dropped() int64 {
 }
 
 func (o *Output) dropped() int64 {
-	return o.total - int64(len(o.head)) - int64(len(o.tail))
+	return o.total - int64(o.head.len()) - int64(o.tail.len())
 }
 
 // ReadAt returns up to limit bytes of the logical stream starting at
@@ -154,20 +171,30 @@ func (o *Output) ReadAt(offset int64, limit int) (text string, next int64, err e
 	if offset < 0 || offset > o.total {
 		return "", o.total, fmt.Errorf("expect: output offset %d is outside [0, %d]; use an offset returned by an earlier read", offset, o.total)
 	}
-	tailStart := o.total - int64(len(o.tail))
+	tailStart := o.total - int64(o.tail.len())
+	headLen := int64(o.head.len())
 	var src []byte
 	switch {
 	case offset == o.total:
 		return "", o.total, nil
-	case offset < int64(len(o.head)) && o.dropped() == 0 && (limit <= 0 || int64(len(o.head))-offset < int64(limit)):
+	case offset < headLen && o.dropped() == 0 && (limit <= 0 || headLen-offset < int64(limit)):
 		// Head and tail are contiguous and the read reaches into the tail.
-		src = append(o.head[offset:len(o.head):len(o.head)], o.tailBytes()...)
-	case offset < int64(len(o.head)):
-		src = o.head[offset:]
+		src = o.head.appendRange(nil, int(offset), int(headLen))
+		rest := 0 // all of the tail
+		if limit > 0 {
+			rest = limit - len(src)
+		}
+		src = append(src, o.tailRange(0, rest)...)
+	case offset < headLen:
+		end := headLen
+		if limit > 0 {
+			end = min(end, offset+int64(limit+utf8.UTFMax))
+		}
+		src = o.head.appendRange(nil, int(offset), int(end))
 	case offset < tailStart:
 		// Resume on a whole character: the cut may have split one.
 		next := tailStart + int64(runeSkip(o.tailRange(0, utf8.UTFMax)))
-		return "", next, fmt.Errorf("%w: bytes %d to %d are gone; continue at offset %d", ErrDropped, len(o.head), tailStart, next)
+		return "", next, fmt.Errorf("%w: bytes %d to %d are gone; continue at offset %d", ErrDropped, headLen, tailStart, next)
 	default:
 		src = o.tailRange(int(offset-tailStart), limit)
 	}
@@ -175,6 +202,46 @@ func (o *Output) ReadAt(offset int64, limit int) (text string, next int64, err e
 		src = cutRunes(src[:limit])
 	}
 	return string(src), offset + int64(len(src)), nil
+}
+
+// Visit calls fn with the output from offset on, as it is stored, in one
+// or more pieces and without copying it, and returns the offset after the
+// last byte visited. Like ReadAt, a visit that starts in the head stops at
+// a dropped middle, and an offset inside the middle returns an error
+// wrapping ErrDropped with the next offset that can be read. The Output is
+// locked meanwhile: fn must be quick, must not keep the bytes and must not
+// call the Output.
+func (o *Output) Visit(offset int64, fn func([]byte)) (next int64, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if offset < 0 || offset > o.total {
+		return o.total, fmt.Errorf("expect: output offset %d is outside [0, %d]; use an offset returned by an earlier read", offset, o.total)
+	}
+	headLen := int64(o.head.len())
+	tailStart := o.total - int64(o.tail.len())
+	if offset < headLen {
+		o.head.visit(int(offset), int(headLen), fn)
+		if o.dropped() > 0 {
+			return headLen, nil
+		}
+		offset = headLen
+	}
+	if offset < tailStart {
+		next := tailStart + int64(runeSkip(o.tailRange(0, utf8.UTFMax)))
+		return next, fmt.Errorf("%w: bytes %d to %d are gone; continue at offset %d", ErrDropped, headLen, tailStart, next)
+	}
+	from, size := int(offset-tailStart), o.tail.len()
+	if from == size {
+		return o.total, nil
+	}
+	start := from
+	if o.tailFull {
+		start = (o.tailPos + from) % size
+	}
+	end := min(start+size-from, size)
+	o.tail.visit(start, end, fn)
+	o.tail.visit(0, size-from-(end-start), fn)
+	return o.total, nil
 }
 
 // cutRunes drops an incomplete UTF-8 character at the end of b, unless that
@@ -206,15 +273,15 @@ func (o *Output) String() string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var sb strings.Builder
-	sb.Grow(len(o.head) + len(o.tail) + 40)
+	sb.Grow(o.head.len() + o.tail.len() + 40)
 	d := o.dropped()
 	if d == 0 {
-		sb.Write(o.head)
+		sb.Write(o.headBytes())
 		sb.Write(o.tailBytes())
 		return sb.String()
 	}
 	// Characters split by the cut are left out rather than shown broken.
-	sb.Write(cutRunes(o.head))
+	sb.Write(cutRunes(o.headBytes()))
 	fmt.Fprintf(&sb, "\n[... %d bytes dropped ...]\n", d)
 	tail := o.tailBytes()
 	sb.Write(tail[runeSkip(tail):])
@@ -236,7 +303,7 @@ func (o *Output) Changed() <-chan struct{} {
 func (o *Output) Stored() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return len(o.head) + len(o.tail)
+	return o.head.len() + o.tail.len()
 }
 
 // Shrink lowers the capacity to capBytes, keeping the first half and the
@@ -253,15 +320,26 @@ func (o *Output) Shrink(capBytes int) {
 		return
 	}
 	hc, tc := capBytes/2, capBytes-capBytes/2
-	head, tail := o.head, o.tailBytes()
+	// Only what is kept is copied: the first hc bytes and the last tc.
+	var head, tail []byte
 	if o.dropped() == 0 {
-		all := append(head[:len(head):len(head)], tail...)
-		head, tail = all[:min(len(all), hc)], all[min(len(all), hc):]
+		// head and tail are one stream: cut it anew
+		n := o.head.len() + o.tail.len()
+		head = o.head.appendRange(nil, 0, min(o.head.len(), hc))
+		if len(head) < hc {
+			head = append(head, o.tailRange(0, hc-len(head))[:min(hc-len(head), o.tail.len())]...)
+		}
+		from := max(n-tc, len(head))
+		tail = o.streamRange(from, n)
+	} else {
+		head = o.head.appendRange(nil, 0, min(o.head.len(), hc))
+		tl := o.tail.len()
+		tail = o.tailRange(max(tl-tc, 0), 0)
 	}
-	head = head[:min(len(head), hc)]
-	tail = tail[max(len(tail)-tc, 0):]
-	o.head = append([]byte(nil), head...)
-	o.tail = append(make([]byte, 0, len(tail)), tail...)
+	o.head.reset()
+	o.head.append(head)
+	o.tail.reset()
+	o.tail.append(tail)
 	o.headCap, o.tailCap, o.tailPos = hc, tc, 0
-	o.tailFull = len(o.tail) == tc
+	o.tailFull = o.tail.len() == tc
 }

@@ -72,6 +72,21 @@ func TestOutputReadAtKeepsCharactersWhole(t *testing.T) {
 // TestOutputMatchesModel compares random writes and reads against a model
 // that keeps everything.
 func TestOutputMatchesModel(t *testing.T) {
+	testOutputMatchesModel(t)
+}
+
+// The same with storage blocks far smaller than the outputs, so that reads,
+// the ring's wrap and Shrink cross block boundaries everywhere.
+func TestOutputMatchesModelSmallBlocks(t *testing.T) {
+	defer func(n int) { outputBlock = n }(outputBlock)
+	for _, n := range []int{1, 3, 7, 16} {
+		outputBlock = n
+		testOutputMatchesModel(t)
+		TestOutputShrink(t)
+	}
+}
+
+func testOutputMatchesModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
 		capBytes := 2 + rng.IntN(64)
@@ -107,6 +122,11 @@ func TestOutputMatchesModel(t *testing.T) {
 				if err != nil || text != full[off:] || next != int64(len(full)) {
 					t.Fatalf("round %d: ReadAt(%d) = %q, %d, %v; want %q", round, off, text, next, err, full[off:])
 				}
+			}
+			var visited []byte
+			vnext, verr := o.Visit(int64(off), func(p []byte) { visited = append(visited, p...) })
+			if (verr == nil) != (err == nil) || vnext != next || (err == nil && string(visited) != text) {
+				t.Fatalf("round %d: Visit(%d) = %q, %d, %v; ReadAt gave %q, %d, %v", round, off, visited, vnext, verr, text, next, err)
 			}
 			if err == nil {
 				limit := 1 + rng.IntN(capBytes)

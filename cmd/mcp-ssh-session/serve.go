@@ -136,7 +136,7 @@ func (e *engine) close() {
 }
 
 // serveMemoryLimit is the server's soft memory limit (see runServe).
-const serveMemoryLimit = 64 << 20
+const serveMemoryLimit = 48 << 20
 
 func runServe(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
