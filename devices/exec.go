@@ -80,7 +80,8 @@ func exitStatus(err error) (int, error) {
 }
 
 // await runs fn in a goroutine owned by c and returns its result, or
-// ctx's error when ctx ends first. A request on a silent connection blocks
+// ctx's error when ctx ends first, or an error wrapping ErrClosed when c
+// ends first. A request on a silent connection blocks
 // until the connection dies, so the goroutine is left to finish then;
 // cleanup (when not nil) receives a result nobody waited for.
 func await[T any](ctx context.Context, c *Conn, fn func() (T, error), cleanup func(T)) (T, error) {
@@ -108,20 +109,26 @@ func await[T any](ctx context.Context, c *Conn, fn func() (T, error), cleanup fu
 		}
 		ch <- result{v, err}
 	}()
+	// A request on a connection that dies meanwhile can stay unanswered
+	// for ever in x/crypto, so the connection's end also ends the wait.
+	var cause error
 	select {
 	case r := <-ch:
 		return r.v, r.err
 	case <-ctx.Done():
-		mu.Lock()
-		defer mu.Unlock()
-		select {
-		case r := <-ch: // finished while we were deciding
-			return r.v, r.err
-		default:
-		}
-		abandoned = true
-		return zero, context.Cause(ctx)
+		cause = context.Cause(ctx)
+	case <-c.done:
+		cause = c.deadErr()
 	}
+	mu.Lock()
+	defer mu.Unlock()
+	select {
+	case r := <-ch: // finished while we were deciding
+		return r.v, r.err
+	default:
+	}
+	abandoned = true
+	return zero, cause
 }
 
 // track counts a new goroutine in c.wg unless the connection has ended,

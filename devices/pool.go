@@ -116,12 +116,18 @@ func (p *Pool) startDial(ctx context.Context, key string, e *poolEntry, t Target
 	old := e.conn
 	e.conn, e.dial = nil, call
 	p.wg.Add(1)
+	if old != nil {
+		// Already dead: closing only waits for its goroutines, which may
+		// take long (see Conn.Close), so the new dial does not wait.
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			old.Close()
+		}()
+	}
 	go func() {
 		defer p.wg.Done()
 		defer cancel()
-		if old != nil {
-			old.Close() // already dead: this only waits for its goroutines
-		}
 		conn, err := p.env.dial(dctx, t)
 		p.mu.Lock()
 		current := p.entries[key] == e && !p.closed
