@@ -302,7 +302,8 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 	patterns = append(patterns, d.profile.InputPrompts...)
 	echo := line
 	for {
-		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: promptWaitSlice, Capture: out, Echo: echo, Settle: d.profile.Settle})
+		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: promptWaitSlice, Capture: out, Echo: echo,
+			Settle: d.profile.Settle, SettleFirst: nPrompts})
 		echo = ""
 		if errors.Is(err, expect.ErrTimeout) {
 			continue // a long command is not a failure: never give up on our own

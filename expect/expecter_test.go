@@ -443,3 +443,14 @@ func TestExpectSettleSkippedWithoutOutput(t *testing.T) {
 		t.Fatalf("got Before %q Text %q; want the prompt alone", m.Before, m.Text)
 	}
 }
+
+// With SettleFirst, only the leading patterns wait to settle: a pager
+// prompt after them stands at once however long the settle.
+func TestExpectSettleFirstOnly(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	feed(t, r.Remote, "line 1\r\nline 2\r\n --More-- ")
+	m := mustExpect(t, e, []Pattern{iosPrompt, re(` --More-- \z`)}, ExpectOptions{Timeout: 5 * time.Second, Settle: time.Hour, SettleFirst: 1})
+	if m.Index != 1 || m.Before != "line 1\nline 2\n" {
+		t.Fatalf("got index %d Before %q; want the pager at once after the two lines", m.Index, m.Before)
+	}
+}

@@ -44,6 +44,10 @@ type ExpectOptions struct {
 	// was no output it could be part of. The stream's end settles a match
 	// at once. Zero accepts every match as soon as it is seen.
 	Settle time.Duration
+	// SettleFirst, when positive, limits Settle to the first SettleFirst
+	// patterns (the prompts that end a command); the others (a pager, a
+	// question) stand as soon as they match. Zero applies Settle to all.
+	SettleFirst int
 }
 
 // echo states of a waiter.
@@ -63,6 +67,7 @@ type waiter struct {
 	from     int  // patterns are searched in text[from:]
 	captured int  // bytes at the start of buf already written to capture
 	settle   time.Duration
+	settleN  int // patterns[:settleN] settle; 0: all
 	gen      int         // evaluations so far; a settle timer acts only if none came after it
 	timer    *time.Timer // the settle timer of a match seen, if any
 	trimmed  bool        // text was dropped from the window's head
@@ -95,7 +100,7 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 		return Match{}, fmt.Errorf("expect: not waiting for %v: %w", patterns, err)
 	}
 	start := time.Now()
-	w := &waiter{patterns: patterns, capture: opts.Capture, settle: max(opts.Settle, 0), done: make(chan struct{})}
+	w := &waiter{patterns: patterns, capture: opts.Capture, settle: max(opts.Settle, 0), settleN: max(opts.SettleFirst, 0), done: make(chan struct{})}
 	if o, ok := w.capture.(*Output); ok && o == nil {
 		w.capture = nil
 	}
@@ -206,7 +211,7 @@ func (e *Expecter) evaluate(w *waiter) {
 		e.keepWindow(w)
 		return
 	}
-	if w.settle > 0 && e.err == nil && w.printedBefore(start, region[:f.start]) {
+	if w.settle > 0 && (w.settleN == 0 || f.index < w.settleN) && e.err == nil && w.printedBefore(start, region[:f.start]) {
 		e.armSettle(w)
 		return
 	}
