@@ -218,6 +218,7 @@ func largeOutput(r *run) {
 var (
 	trivialVariants = []variant{
 		{name: "mcp_execute_command", body: trivialMCP, short: 5},
+		{name: "raw_stdio_execute_command", body: trivialRaw, short: 5},
 		{name: "devices_exec_channel", body: trivialExec, short: 5},
 		{name: "openssh_controlmaster", body: trivialOpenSSH, short: 5},
 		{name: "mcp_ios_show_clock", body: trivialIOS, short: 5},

@@ -116,6 +116,26 @@ func rawToolResult(tb testing.TB, line []byte) map[string]any {
 	return resp.Result.Structured
 }
 
+// trivialRaw: the trivial command of trivialMCP with the JSON-RPC written
+// and read as raw lines, so that mcp-go's client is left out of the
+// figure; the response is decoded and checked outside the timer.
+func trivialRaw(r *run) {
+	s := startRawServer(r.tb, []hostEntry{startLinux(r.tb).host()})
+	params := map[string]any{"name": "execute_command", "arguments": echo(linuxAlias)}
+	s.request("tools/call", params)
+	r.ready()
+	for range r.n {
+		var line []byte
+		r.op(func() { line = s.request("tools/call", params) })
+		r.untimed(func() {
+			res := rawToolResult(r.tb, line)
+			if res["status"] != "completed" || res["output"] != "bench-ok\n" {
+				r.tb.Fatalf("execute_command: status %v output %q, want completed \"bench-ok\\n\"", res["status"], res["output"])
+			}
+		})
+	}
+}
+
 // readFileRaw: read_file of 2 MiB with the response taken as bytes, so
 // that mcp-go's client decoding is left out of the figure.
 func readFileRaw(r *run) {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
@@ -70,7 +71,7 @@ func bind(req mcpgo.CallToolRequest, dst any, required ...string) error {
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return errors.New("the arguments must be a JSON object of named parameters")
 	}
-	known := jsonFields(reflect.TypeOf(dst).Elem())
+	known := knownFields(reflect.TypeOf(dst).Elem())
 	for name := range fields {
 		if !known[name] {
 			return &argError{field: name, msg: "is not a parameter of this tool: valid ones are " + strings.Join(sortedKeys(known), ", ")}
@@ -106,6 +107,19 @@ func rawArguments(req mcpgo.CallToolRequest) ([]byte, error) {
 		return nil, fmt.Errorf("the arguments could not be read: %v", err)
 	}
 	return raw, nil
+}
+
+// fieldsByType caches jsonFields per argument struct type.
+var fieldsByType sync.Map // reflect.Type → map[string]bool
+
+// knownFields is jsonFields, computed once per type.
+func knownFields(t reflect.Type) map[string]bool {
+	if v, ok := fieldsByType.Load(t); ok {
+		return v.(map[string]bool)
+	}
+	names := jsonFields(t)
+	fieldsByType.Store(t, names)
+	return names
 }
 
 // jsonFields lists the JSON names of a struct's fields, embedded structs

@@ -44,13 +44,12 @@ func redactSecrets(next mcpserver.ToolHandlerFunc) mcpserver.ToolHandlerFunc {
 
 // callSecrets returns the secret argument values long enough to mask.
 func callSecrets(req mcpgo.CallToolRequest) []string {
-	raw, err := rawArguments(req)
-	if err != nil {
-		return nil
-	}
-	var args map[string]any
-	if json.Unmarshal(raw, &args) != nil {
-		return nil
+	args, ok := req.Params.Arguments.(map[string]any)
+	if !ok || len(req.Params.RawArguments) > 0 {
+		raw, err := rawArguments(req)
+		if err != nil || json.Unmarshal(raw, &args) != nil {
+			return nil
+		}
 	}
 	var out []string
 	for _, name := range secretParams {
