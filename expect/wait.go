@@ -67,7 +67,7 @@ type waiter struct {
 	from     int  // patterns are searched in text[from:]
 	captured int  // bytes at the start of buf already written to capture
 	settle   time.Duration
-	settleN  int // patterns[:settleN] settle; 0: all
+	settleN  int         // patterns[:settleN] settle; 0: all
 	gen      int         // evaluations so far; a settle timer acts only if none came after it
 	timer    *time.Timer // the settle timer of a match seen, if any
 	trimmed  bool        // text was dropped from the window's head
