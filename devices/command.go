@@ -82,6 +82,7 @@ func (c *Command) HostTimeout() time.Duration { return c.hostTimeout }
 
 // Info returns a snapshot. It does not block on the command.
 func (c *Command) Info() CommandInfo {
+	partial := c.session.partialLine(c)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.scanLocked()
@@ -92,6 +93,9 @@ func (c *Command) Info() CommandInfo {
 	if i.Status == StatusAwaitingInput && i.OutputBytes > c.awaitLen {
 		// output after the prompt: the program took the input and went on
 		i.Status, i.InputPrompt = StatusRunning, ""
+	}
+	if i.Status == StatusRunning {
+		i.PartialLine = partial
 	}
 	return i
 }

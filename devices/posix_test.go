@@ -195,6 +195,30 @@ func TestPosixInput(t *testing.T) {
 		}
 		wantDone(t, waitDone(t, c), output(t, c), StatusCompleted, 0, "Remove file? [y/N] answer y\n")
 	})
+	t.Run("partial line", func(t *testing.T) {
+		// a REPL's prompt ends with no newline and matches no input
+		// prompt pattern: it shows as the partial line, not as output
+		c := h.start(t, "bash", "", `printf 'calc> '; read x; echo "= $x"`, RunOptions{})
+		deadline := time.Now().Add(waitBound)
+		for c.Info().PartialLine != "calc> " {
+			if time.Now().After(deadline) {
+				i := c.Info()
+				t.Fatalf("status %s partial line %q output %q; want running with the partial line \"calc> \"", i.Status, i.PartialLine, output(t, c))
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if info := c.Info(); info.Status != StatusRunning || info.OutputBytes != 0 {
+			t.Errorf("at the REPL prompt: status %s, %d bytes of output; want running, none", info.Status, info.OutputBytes)
+		}
+		if err := c.SendInput(t.Context(), "42\n"); err != nil {
+			t.Fatalf("SendInput: %v", err)
+		}
+		info := waitDone(t, c)
+		wantDone(t, info, output(t, c), StatusCompleted, 0, "calc> = 42\n")
+		if info.PartialLine != "" {
+			t.Errorf("finished command's partial line %q, want empty", info.PartialLine)
+		}
+	})
 	t.Run("unread", func(t *testing.T) {
 		// the second line is left to the shell, which runs it after the
 		// command (slowly, so it is still running when the next command

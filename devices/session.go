@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
@@ -277,6 +279,30 @@ func (s *session) dequeue(c *Command) bool {
 // command and its text was sent, holding the input lock so the command
 // cannot end and another start in between. A command that finished
 // meanwhile gives ErrFinished. Blocks at most until ctx ends.
+// partialLineMax bounds CommandInfo.PartialLine.
+const partialLineMax = 200
+
+// partialLine returns the end of the unfinished line at the tail of the
+// shell's stream while c runs on it: text that no newline ended yet, so it
+// is not in c's output. Empty when c is not the running command.
+func (s *session) partialLine(c *Command) string {
+	s.mu.Lock()
+	running, sh := s.running, s.sh
+	s.mu.Unlock()
+	if running != c || sh == nil {
+		return ""
+	}
+	p := sh.e.Pending()
+	p = p[strings.LastIndexByte(p, '\n')+1:]
+	if len(p) > partialLineMax {
+		p = p[len(p)-partialLineMax:]
+		for i := 0; i < len(p) && i < utf8.UTFMax && !utf8.RuneStart(p[0]); i++ {
+			p = p[1:]
+		}
+	}
+	return p
+}
+
 func (s *session) toRunning(ctx context.Context, c *Command, fn func(*expect.Expecter) error) error {
 	if err := s.lockInput(ctx); err != nil {
 		return err

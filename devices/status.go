@@ -93,6 +93,11 @@ type CommandInfo struct {
 	Dropped     int64  // bytes dropped from the middle to respect the cap
 	Lines       int64  // complete output lines so far, not counting any in the dropped middle
 	LastLine    string // the last complete output line
+	// PartialLine is, while the command runs, the line it is printing that
+	// no newline has ended yet (a REPL's ">>> " waiting for input, a
+	// progress bar), at most partialLineMax bytes of its end; empty
+	// otherwise. It is not part of the output until its newline comes.
+	PartialLine string
 
 	// Reconnected reports that the connection or shell was re-established
 	// before this command; Restored says what was put back ("cwd /srv",

@@ -38,6 +38,7 @@ type commandResult struct {
 	Error       string   `json:"error" jsonschema:"what went wrong in the machinery (sudo rejected, connection lost), or empty"`
 	ErrorLine   string   `json:"error_line" jsonschema:"the device error line that marked the command failed, or empty"`
 	InputPrompt string   `json:"input_prompt" jsonschema:"the prompt waiting for input when status is awaiting_input"`
+	PartialLine string   `json:"partial_line" jsonschema:"while running: the line being printed that no newline has ended yet (not in output until it is), such as a REPL prompt waiting for send_input or a progress bar; empty otherwise"`
 	Fallback    string   `json:"fallback" jsonschema:"why completion fell back to prompt matching, or empty"`
 }
 
@@ -67,6 +68,7 @@ func newCommandResult(info devices.CommandInfo, w outputWindow) commandResult {
 		Restored:    info.Restored,
 		ErrorLine:   info.ErrorLine,
 		InputPrompt: info.InputPrompt,
+		PartialLine: info.PartialLine,
 		Fallback:    info.Fallback,
 	}
 	if info.Err != nil {
@@ -122,6 +124,9 @@ func (r commandResult) writeDetails(b *strings.Builder) {
 	line("Error", r.Error)
 	line("Error line", r.ErrorLine)
 	line("Waiting for input", r.InputPrompt)
+	if r.PartialLine != "" {
+		fmt.Fprintf(b, "Unfinished last line: %q\n", r.PartialLine)
+	}
 	line("Cwd", r.Cwd)
 	line("Mode", r.Mode)
 	line("Prompt", r.Prompt)
@@ -146,7 +151,11 @@ func (r commandResult) nextStep() string {
 	case devices.StatusQueued:
 		return fmt.Sprintf("It waits behind the command running in session %q. Poll it with get_command_status command_id=%q; remove it with interrupt_command_by_id.", r.Session, id)
 	case devices.StatusRunning:
-		return fmt.Sprintf("It goes on in the background. Poll it with get_command_status command_id=%q offset=%d for new output; stop it with interrupt_command_by_id.", id, r.NextOffset)
+		hint := fmt.Sprintf("It goes on in the background. Poll it with get_command_status command_id=%q offset=%d for new output; stop it with interrupt_command_by_id.", id, r.NextOffset)
+		if r.PartialLine != "" {
+			hint += fmt.Sprintf(" If the unfinished last line is a prompt waiting for you, answer with send_input command_id=%q input_text=\"...\\n\".", id)
+		}
+		return hint
 	case devices.StatusAwaitingInput:
 		hint := fmt.Sprintf("It waits for input. Answer with send_input command_id=%q input_text=\"...\\n\", or stop it with interrupt_command_by_id.", id)
 		if strings.HasPrefix(r.InputPrompt, "[sudo]") {
