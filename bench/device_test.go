@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 // The device benchmarks run against devicetest's simulated IOS and Junos,
@@ -25,11 +26,11 @@ const (
 
 // startDevice starts a simulated device and returns it with its host
 // entry under alias.
-func startDevice(tb testing.TB, platform, alias string) (*devicetest.Device, hostEntry) {
+func startDevice(tb testing.TB, platform, alias string) (*devicetest.Device, mcptest.Host) {
 	tb.Helper()
 	dev := devicetest.StartDevice(tb, devicetest.DeviceOptions{Platform: platform, Hostname: alias,
 		Password: devicePassword, EnableSecret: deviceEnable, Logf: func(string, ...any) {}})
-	return dev, hostEntry{Alias: alias, HostName: dev.Host, Port: dev.Port, User: dev.Options.Username,
+	return dev, mcptest.Host{Alias: alias, HostName: dev.Host, Port: dev.Port, User: dev.Options.Username,
 		KnownHosts: dev.KnownHostsPath}
 }
 
@@ -47,7 +48,7 @@ func junosArgs(alias, command string) map[string]any {
 // trivialIOS: "show clock" on a warm simulated IOS session.
 func trivialIOS(r *run) {
 	_, h := startDevice(r.tb, "ios", "r1")
-	s := startServer(r.tb, []hostEntry{h})
+	s := startServer(r.tb, []mcptest.Host{h})
 	args := iosArgs("r1", "show clock")
 	s.execute(args)
 	r.ready()
@@ -87,7 +88,7 @@ const iosLogMinBytes = 30000 * 60
 
 func iosLogging(r *run) {
 	_, h := startDevice(r.tb, "ios", "r1")
-	s := startServer(r.tb, []hostEntry{h})
+	s := startServer(r.tb, []mcptest.Host{h})
 	bigDeviceOutput(r, s, iosArgs("r1", "show logging"), iosLogMinBytes, "GigabitEthernet0/")
 }
 
@@ -97,13 +98,13 @@ func iosLogging(r *run) {
 func iosLoggingPaged(r *run) {
 	_, h := startDevice(r.tb, "ios", "r1")
 	dir := pagedProfileDir(r.tb)
-	s := startServer(r.tb, []hostEntry{h}, "--profiles-dir", dir)
+	s := startServer(r.tb, []mcptest.Host{h}, "--profiles-dir", dir)
 	bigDeviceOutput(r, s, iosArgs("r1", "show logging"), iosLogMinBytes, "GigabitEthernet0/")
 }
 
 func junosRoute(r *run) {
 	_, h := startDevice(r.tb, "junos", "vmx1")
-	s := startServer(r.tb, []hostEntry{h})
+	s := startServer(r.tb, []mcptest.Host{h})
 	// Three lines of about 60 bytes per route, over 3,000 routes.
 	bigDeviceOutput(r, s, junosArgs("vmx1", "show route"), 3000*3*40, "MultiRecv")
 }
@@ -174,12 +175,12 @@ func checkOverride(tb testing.TB, dir, path string) {
 // the server's resident memory since start is divided among them.
 func fanOut(n int) body {
 	return func(r *run) {
-		hosts := make([]hostEntry, n)
+		hosts := make([]mcptest.Host, n)
 		for i := range hosts {
 			_, hosts[i] = startDevice(r.tb, "ios", fmt.Sprintf("r%d", i+1))
 		}
 		s := startServer(r.tb, hosts)
-		before, _ := procStatus(r.tb, s.pid)
+		before, _ := procStatus(r.tb, s.PID)
 		r.ready()
 		for i := range r.n {
 			if i > 0 {
@@ -194,7 +195,7 @@ func fanOut(n int) body {
 				r.tb.FailNow()
 			}
 		}
-		after, hwm := procStatus(r.tb, s.pid)
+		after, hwm := procStatus(r.tb, s.PID)
 		r.metric("rss-per-session-KiB", (after-before)*1024/float64(n))
 		r.metric("peak-rss-MiB", hwm)
 	}
@@ -202,7 +203,7 @@ func fanOut(n int) body {
 
 // parallelShowVersion runs "show version" on every host at once and
 // returns what went wrong.
-func parallelShowVersion(s *server, hosts []hostEntry) []error {
+func parallelShowVersion(s *server, hosts []mcptest.Host) []error {
 	errc := make(chan error, len(hosts))
 	for _, h := range hosts {
 		go func() {

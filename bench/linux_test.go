@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 // The Linux benchmarks run against a real OpenSSH sshd on loopback,
@@ -41,8 +42,8 @@ func startLinux(tb testing.TB) linuxBox {
 	return linuxBox{sshd: sshd, user: user}
 }
 
-func (l linuxBox) host() hostEntry {
-	return hostEntry{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.user,
+func (l linuxBox) host() mcptest.Host {
+	return mcptest.Host{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.user,
 		IdentityFile: l.sshd.ClientKey.Path, KnownHosts: l.sshd.KnownHostsPath}
 }
 
@@ -58,7 +59,7 @@ func (l linuxBox) target() devices.Target {
 func linuxServer(tb testing.TB, extra ...string) (*server, linuxBox) {
 	tb.Helper()
 	box := startLinux(tb)
-	return startServer(tb, []hostEntry{box.host()}, extra...), box
+	return startServer(tb, []mcptest.Host{box.host()}, extra...), box
 }
 
 // sharedDir is a new directory every account may write, for files the
@@ -178,7 +179,7 @@ func firstAfterClose(r *run) {
 // nothing (resolution caches, profiles, the connection) is warm. Process
 // start and the MCP handshake are not timed.
 func firstInNewProcess(r *run) {
-	hosts := []hostEntry{startLinux(r.tb).host()}
+	hosts := []mcptest.Host{startLinux(r.tb).host()}
 	r.ready()
 	for range r.n {
 		var s *server
@@ -186,7 +187,7 @@ func firstInNewProcess(r *run) {
 		var res result
 		r.op(func() { res = s.execute(echo(linuxAlias)) })
 		wantOutput(r.tb, res, "bench-ok\n")
-		r.untimed(s.close)
+		r.untimed(s.Close)
 	}
 }
 
@@ -195,7 +196,7 @@ func firstInNewProcess(r *run) {
 func largeOutput(r *run) {
 	s, _ := linuxServer(r.tb)
 	s.execute(echo(linuxAlias))
-	idle, _ := procStatus(r.tb, s.pid)
+	idle, _ := procStatus(r.tb, s.PID)
 	args := map[string]any{"host": linuxAlias, "timeout": 120,
 		"command": fmt.Sprintf(`head -c %d /dev/zero | tr '\0' a`, tenMiB)}
 	r.ready()
@@ -209,7 +210,7 @@ func largeOutput(r *run) {
 			r.tb.Fatalf("output starts %.40q, want the command's a's", out)
 		}
 	}
-	rss, hwm := procStatus(r.tb, s.pid)
+	rss, hwm := procStatus(r.tb, s.PID)
 	r.metric("idle-rss-MiB", idle)
 	r.metric("rss-MiB", rss)
 	r.metric("peak-rss-MiB", hwm)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 // The OpenSSH comparisons use the system's ssh and sftp clients with a
@@ -48,7 +49,7 @@ func startControlMaster(tb testing.TB, box linuxBox) *controlMaster {
 	if err := os.WriteFile(cm.config, []byte(cfg), 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	var stderr syncBuffer
+	var stderr mcptest.Buffer
 	master := exec.Command("ssh", "-F", cm.config, "-M", "-N", "-o", "ControlMaster=yes", "bench")
 	master.Stderr = &stderr
 	if err := master.Start(); err != nil {
@@ -72,7 +73,7 @@ func startControlMaster(tb testing.TB, box linuxBox) *controlMaster {
 }
 
 // waitReady polls the control socket until the master has logged in.
-func (cm *controlMaster) waitReady(tb testing.TB, exited chan error, stderr *syncBuffer) {
+func (cm *controlMaster) waitReady(tb testing.TB, exited chan error, stderr *mcptest.Buffer) {
 	tb.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {

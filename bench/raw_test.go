@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 // rawServer speaks newline-delimited JSON-RPC to the binary's stdio
@@ -20,17 +22,17 @@ type rawServer struct {
 	tb     testing.TB
 	in     io.WriteCloser
 	out    *bufio.Reader
-	stderr *syncBuffer
+	stderr *mcptest.Buffer
 	id     int
 }
 
 // startRawServer starts the binary for hosts and completes the MCP
 // handshake. Cleanup closes its stdin and waits for it to exit.
-func startRawServer(tb testing.TB, hosts []hostEntry) *rawServer {
+func startRawServer(tb testing.TB, hosts []mcptest.Host) *rawServer {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := serverCommand(ctx, tb, tb.TempDir(), hosts)
-	s := &rawServer{tb: tb, stderr: &syncBuffer{}}
+	cmd := mcptest.Command(ctx, tb, tb.TempDir(), mcptest.Config{Hosts: hosts})
+	s := &rawServer{tb: tb, stderr: &mcptest.Buffer{}}
 	cmd.Stderr = s.stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -120,7 +122,7 @@ func rawToolResult(tb testing.TB, line []byte) map[string]any {
 // and read as raw lines, so that mcp-go's client is left out of the
 // figure; the response is decoded and checked outside the timer.
 func trivialRaw(r *run) {
-	s := startRawServer(r.tb, []hostEntry{startLinux(r.tb).host()})
+	s := startRawServer(r.tb, []mcptest.Host{startLinux(r.tb).host()})
 	params := map[string]any{"name": "execute_command", "arguments": echo(linuxAlias)}
 	s.request("tools/call", params)
 	r.ready()
@@ -142,7 +144,7 @@ func readFileRaw(r *run) {
 	box := startLinux(r.tb)
 	want := textOf(twoMiB)
 	path := sharedFile(r.tb, "read.txt", want)
-	s := startRawServer(r.tb, []hostEntry{box.host()})
+	s := startRawServer(r.tb, []mcptest.Host{box.host()})
 	params := map[string]any{"name": "read_file",
 		"arguments": map[string]any{"host": linuxAlias, "remote_path": path, "max_bytes": twoMiB}}
 	s.request("tools/call", params)

@@ -25,9 +25,9 @@ func startup(r *run) {
 			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 			defer cancel()
 			s.initialize(ctx)
-			res, err := s.client.ListTools(ctx, mcpgo.ListToolsRequest{})
+			res, err := s.Client.ListTools(ctx, mcpgo.ListToolsRequest{})
 			if err != nil {
-				r.tb.Fatalf("tools/list: %v\nstderr: %s", err, s.stderr.String())
+				r.tb.Fatalf("tools/list: %v\nstderr: %s", err, s.Stderr.String())
 			}
 			tools = len(res.Tools)
 		})
@@ -35,9 +35,9 @@ func startup(r *run) {
 			r.tb.Fatalf("tools/list has %d tools, want %d", tools, wantTools)
 		}
 		r.untimed(func() {
-			rss, hwm := procStatus(r.tb, s.pid)
+			rss, hwm := procStatus(r.tb, s.PID)
 			idle, peak = max(idle, rss), max(peak, hwm)
-			s.close()
+			s.Close()
 		})
 	}
 	r.metric("idle-rss-MiB", idle)

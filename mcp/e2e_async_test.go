@@ -10,6 +10,7 @@ import (
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 func TestE2ELongCommandGoesAsync(t *testing.T) {
@@ -157,7 +158,7 @@ func TestE2EHostsRunInParallel(t *testing.T) {
 	sa := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	sb := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	u := shellUser(t, sa)
-	s := startServer(t, []hostEntry{sshdHost("a", sa, u), sshdHost("b", sb, u)})
+	s := startServer(t, []mcptest.Host{sshdHost("a", sa, u), sshdHost("b", sb, u)})
 	ctx := testContext(t, 2*time.Minute)
 	flag := filepath.Join(userDir(t, u), "go")
 	resA := make(chan callResult, 1)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 const (
@@ -16,7 +17,7 @@ const (
 func TestE2ECiscoIOS(t *testing.T) {
 	dev := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "ios", Hostname: "edge1",
 		Password: devicePassword, EnableSecret: enableSecret})
-	s := startServer(t, []hostEntry{deviceHost("edge1", dev)})
+	s := startServer(t, []mcptest.Host{deviceHost("edge1", dev)})
 	ctx := testContext(t, 3*time.Minute)
 	ios := func(t *testing.T, command string, extra map[string]any) callResult {
 		t.Helper()
@@ -83,7 +84,7 @@ func TestE2ECiscoIOS(t *testing.T) {
 
 func TestE2EJunos(t *testing.T) {
 	dev := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "junos", Hostname: "vmx9", Password: devicePassword})
-	s := startServer(t, []hostEntry{deviceHost("vmx9", dev)})
+	s := startServer(t, []mcptest.Host{deviceHost("vmx9", dev)})
 	ctx := testContext(t, 2*time.Minute)
 	junos := func(t *testing.T, command string) callResult {
 		t.Helper()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 const twoMiB = 2 << 20
@@ -128,7 +129,7 @@ func TestE2EBadInputs(t *testing.T) {
 	if err := os.WriteFile(stranger.KnownHosts, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t, []hostEntry{sshdHost("lab", sshd, shellUser(t, sshd)), stranger})
+	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, shellUser(t, sshd)), stranger})
 	ctx := testContext(t, 2*time.Minute)
 	cases := []struct {
 		tool string

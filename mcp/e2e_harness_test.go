@@ -1,80 +1,36 @@
 package mcp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	mcpclient "github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 // The end-to-end tests build the real binary, start it as an MCP stdio
 // server with a temporary HOME, and drive it with mcp-go's client against
 // devicetest's sshd and simulated devices.
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-	binDir  string
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	mcptest.RemoveBinaries()
 	os.Exit(code)
 }
 
-// serverBinary builds cmd/mcp-ssh-session once per test process, with the
-// race detector when the tests have it.
-func serverBinary(t testing.TB) string {
-	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "mcpssh-e2e-")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "mcp-ssh-session")
-		args := []string{"build", "-o", binPath}
-		if raceEnabled {
-			args = append(args, "-race")
-		}
-		args = append(args, "github.com/mcp-ssh-session/mcp-ssh-session/cmd/mcp-ssh-session")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
-
-// e2eServer is the binary under test with a connected client.
+// e2eServer is the binary under test with a connected client. The binary
+// is built with the race detector when the tests have it.
 type e2eServer struct {
-	t       *testing.T
-	user    string // who "lab" logs in as, when the test chose
-	client  *mcpclient.Client
-	home    string
-	logPath string
-	stderr  *lockedBuffer
+	*mcptest.Server
+	t    *testing.T
+	user string // who "lab" logs in as, when the test chose
 
 	// lastOutput is the output of the latest get_command_status in
 	// waitStatus, for conditions on output rather than status.
@@ -85,93 +41,29 @@ type e2eServer struct {
 	progress []mcpgo.JSONRPCNotification
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// hostEntry is one Host block of the ssh_config the test writes.
-type hostEntry struct {
-	Alias, HostName, User, IdentityFile, KnownHosts string
-	Port                                            int
-}
-
 // sshdHost describes an account on a test sshd, logging in with its
 // client key.
-func sshdHost(alias string, d *devicetest.SSHD, user string) hostEntry {
-	return hostEntry{Alias: alias, HostName: d.Host, Port: d.Port, User: user,
+func sshdHost(alias string, d *devicetest.SSHD, user string) mcptest.Host {
+	return mcptest.Host{Alias: alias, HostName: d.Host, Port: d.Port, User: user,
 		IdentityFile: d.ClientKey.Path, KnownHosts: d.KnownHostsPath}
 }
 
 // deviceHost describes a simulated device, logging in with a password the
 // call gives.
-func deviceHost(alias string, d *devicetest.Device) hostEntry {
-	return hostEntry{Alias: alias, HostName: d.Host, Port: d.Port, User: d.Options.Username, KnownHosts: d.KnownHostsPath}
+func deviceHost(alias string, d *devicetest.Device) mcptest.Host {
+	return mcptest.Host{Alias: alias, HostName: d.Host, Port: d.Port, User: d.Options.Username, KnownHosts: d.KnownHostsPath}
 }
 
-// startServer writes an ssh_config for hosts and starts the binary on it.
-func startServer(t *testing.T, hosts []hostEntry, extra ...string) *e2eServer {
+// startServer writes an ssh_config for hosts and starts the binary on it
+// with debug logging and extra flags.
+func startServer(t *testing.T, hosts []mcptest.Host, extra ...string) *e2eServer {
 	t.Helper()
-	bin := serverBinary(t)
-	home := t.TempDir()
-	var cfg strings.Builder
-	for _, h := range hosts {
-		fmt.Fprintf(&cfg, "Host %s\n  HostName %s\n  Port %d\n  User %s\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
-			h.Alias, h.HostName, h.Port, h.User, h.KnownHosts)
-		if h.IdentityFile != "" {
-			fmt.Fprintf(&cfg, "  IdentityFile %s\n  IdentitiesOnly yes\n", h.IdentityFile)
-		}
-	}
-	sshConfig := filepath.Join(home, "ssh_config")
-	if err := os.WriteFile(sshConfig, []byte(cfg.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := &e2eServer{t: t, home: home, logPath: filepath.Join(home, "server.log"), stderr: &lockedBuffer{}}
-	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "SSH_AUTH_SOCK="}
-	args := append([]string{"--ssh-config", sshConfig, "--log-file", s.logPath, "--log-level", "debug"}, extra...)
-	ctx, cancel := context.WithCancel(context.Background())
-	tr := transport.NewStdioWithOptions(bin, env, args, transport.WithCommandStderrWriter(s.stderr))
-	if err := tr.Start(ctx); err != nil {
-		cancel()
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	s.client = mcpclient.NewClient(tr)
-	s.client.OnNotification(s.record)
-	// Start wires the transport's notifications to the handlers above (the
-	// transport itself is already running).
-	if err := s.client.Start(ctx); err != nil {
-		cancel()
-		t.Fatalf("client start: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.client.Close(); err != nil {
-			t.Logf("closing the server: %v", err)
-		}
-		cancel()
-		if t.Failed() {
-			t.Logf("server log:\n%s\nserver stderr:\n%s", s.log(), s.stderr.String())
-		}
-	})
-	ictx, icancel := context.WithTimeout(ctx, 30*time.Second)
-	defer icancel()
-	init := mcpgo.InitializeRequest{}
-	init.Params.ProtocolVersion = mcpgo.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcpgo.Implementation{Name: "e2e", Version: "1"}
-	if _, err := s.client.Initialize(ictx, init); err != nil {
-		t.Fatalf("initialize: %v\nstderr: %s", err, s.stderr.String())
-	}
+	args := append([]string{"--log-level", "debug"}, extra...)
+	s := &e2eServer{t: t, Server: mcptest.Spawn(t, mcptest.Config{Hosts: hosts, Args: args, Race: raceEnabled})}
+	s.Client.OnNotification(s.record)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s.Initialize(ctx, "e2e")
 	return s
 }
 
@@ -183,11 +75,6 @@ func (s *e2eServer) record(n mcpgo.JSONRPCNotification) {
 	if n.Method == "notifications/progress" {
 		s.progress = append(s.progress, n)
 	}
-}
-
-func (s *e2eServer) log() string {
-	b, _ := os.ReadFile(s.logPath)
-	return string(b)
 }
 
 // callResult is a tool result as the tests read it.
@@ -217,12 +104,15 @@ func (s *e2eServer) call(t *testing.T, ctx context.Context, tool string, args ma
 	return r
 }
 
-func (s *e2eServer) callErr(ctx context.Context, tool string, args map[string]any, meta *mcpgo.Meta) (callResult, error) {
+// callErr invokes a tool with arguments of any JSON shape (a map, or a
+// value that is not an object or carries a chosen escape) and returns a
+// protocol error as err. The result is kept for the secret scan.
+func (s *e2eServer) callErr(ctx context.Context, tool string, args any, meta *mcpgo.Meta) (callResult, error) {
 	req := mcpgo.CallToolRequest{}
 	req.Params.Name = tool
 	req.Params.Arguments = args
 	req.Params.Meta = meta
-	res, err := s.client.CallTool(ctx, req)
+	res, err := s.Client.CallTool(ctx, req)
 	if err != nil {
 		return callResult{}, err
 	}
@@ -230,19 +120,8 @@ func (s *e2eServer) callErr(ctx context.Context, tool string, args map[string]an
 	s.mu.Lock()
 	s.seen = append(s.seen, string(raw))
 	s.mu.Unlock()
-	var out callResult
-	out.IsError = res.IsError
-	for _, c := range res.Content {
-		if tc, ok := c.(mcpgo.TextContent); ok {
-			out.Text += tc.Text
-		}
-	}
-	if res.StructuredContent != nil {
-		b, _ := json.Marshal(res.StructuredContent)
-		_ = json.Unmarshal(b, &out.Data)
-	} else if len(res.RawStructuredContent) > 0 {
-		_ = json.Unmarshal(res.RawStructuredContent, &out.Data)
-	}
+	out := callResult{IsError: res.IsError}
+	out.Text, out.Data = mcptest.Content(res)
 	return out, nil
 }
 
@@ -295,7 +174,7 @@ func (s *e2eServer) assertNoSecrets(secrets ...string) {
 	seen := strings.Join(s.seen, "\n")
 	s.mu.Unlock()
 	for _, sec := range secrets {
-		for where, text := range map[string]string{"results": seen, "log": s.log(), "stderr": s.stderr.String()} {
+		for where, text := range map[string]string{"results": seen, "log": s.Log(), "stderr": s.Stderr.String()} {
 			if strings.Contains(text, sec) {
 				s.t.Errorf("a secret (%d bytes) appears in the server's %s", len(sec), where)
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 // TestE2EOutputLimitAndHistory runs the server with a small response limit
@@ -23,7 +24,7 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := shellUser(t, sshd)
-	s := startServer(t, []hostEntry{sshdHost("lab", sshd, u), sshdHost("quick", sshd, u)},
+	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, u), sshdHost("quick", sshd, u)},
 		"--output-limit", "1024", "--config", cfg, "--wire-log")
 	ctx := testContext(t, 2*time.Minute)
 
@@ -77,7 +78,7 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 		t.Errorf("host with command_timeout 1s: status %q, want running:\n%s", r.str("status"), r.Text)
 	}
 	s.waitStatus(t, ctx, r.str("command_id"), finished)
-	if log := s.log(); !strings.Contains(log, "echo history-3") || !strings.Contains(log, "4999") {
+	if log := s.Log(); !strings.Contains(log, "echo history-3") || !strings.Contains(log, "4999") {
 		t.Errorf("--wire-log: the log does not hold the bytes sent and received:\n%.2000s", log)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 // linuxServer starts an sshd and the server with alias "lab" for it,
@@ -21,7 +22,7 @@ import (
 func linuxServer(t *testing.T) (*e2eServer, *devicetest.SSHD) {
 	t.Helper()
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	s := startServer(t, []hostEntry{sshdHost("lab", sshd, shellUser(t, sshd))})
+	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, shellUser(t, sshd))})
 	s.user = shellUser(t, sshd)
 	return s, sshd
 }
@@ -85,7 +86,7 @@ func TestE2ELinuxCommands(t *testing.T) {
 	ctx := testContext(t, 3*time.Minute)
 
 	t.Run("tools", func(t *testing.T) {
-		res, err := s.client.ListTools(ctx, mcpgo.ListToolsRequest{})
+		res, err := s.Client.ListTools(ctx, mcpgo.ListToolsRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}

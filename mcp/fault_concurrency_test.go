@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 // TestFaultConcurrentToolCalls: 200 execute_command calls at once across
@@ -24,7 +25,7 @@ import (
 func TestFaultConcurrentToolCalls(t *testing.T) {
 	const calls = 200
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	var hosts []hostEntry
+	var hosts []mcptest.Host
 	addrs := []string{sshd.Addr}
 	user := shellUser(t, sshd) // a login with known, fast dotfiles
 	hosts = append(hosts, sshdHost("linux-0", sshd, user))
@@ -43,7 +44,7 @@ func TestFaultConcurrentToolCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, px := range proxied {
-		hosts = append(hosts, hostEntry{Alias: fmt.Sprintf("linux-%d", i+1), HostName: px.Host, Port: px.Port,
+		hosts = append(hosts, mcptest.Host{Alias: fmt.Sprintf("linux-%d", i+1), HostName: px.Host, Port: px.Port,
 			User: user, IdentityFile: sshd.ClientKey.Path, KnownHosts: kh})
 	}
 	profiles := map[string]string{}

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
 // faultBed is what the bad-input cases run against: the real binary with
@@ -67,7 +67,7 @@ func newFaultBed(t *testing.T) *faultBed {
 	// Each broken alias reaches sshd through a proxy port of its own: the
 	// server shares one connection per user@host:port, so on lab's port
 	// these aliases would ride on lab's authenticated connection.
-	broken := func(alias, key, knownHosts string) hostEntry {
+	broken := func(alias, key, knownHosts string) mcptest.Host {
 		px := devicetest.StartProxy(t, sshd.Addr)
 		if knownHosts == "" {
 			knownHosts = filepath.Join(keys, "known_hosts_"+alias)
@@ -75,14 +75,14 @@ func newFaultBed(t *testing.T) *faultBed {
 				t.Fatal(err)
 			}
 		}
-		return hostEntry{Alias: alias, HostName: px.Host, Port: px.Port, User: sshd.User, IdentityFile: key, KnownHosts: knownHosts}
+		return mcptest.Host{Alias: alias, HostName: px.Host, Port: px.Port, User: sshd.User, IdentityFile: key, KnownHosts: knownHosts}
 	}
 	changedPx := devicetest.StartProxy(t, sshd.Addr)
 	changed := filepath.Join(keys, "known_hosts_changed")
 	if err := os.WriteFile(changed, []byte(knownhosts.Line([]string{changedPx.Addr}, otherHost.Public)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	b.s = startServer(t, []hostEntry{
+	b.s = startServer(t, []mcptest.Host{
 		sshdHost("lab", sshd, sshd.User),
 		deviceHost("r1", dev),
 		broken("wrongkey", wrongKey.Path, ""),
@@ -318,7 +318,7 @@ func TestFaultBadInputs(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), bound+time.Minute)
 			defer cancel()
 			start := time.Now()
-			r, err := callAny(ctx, b.s, c.tool, c.args(b))
+			r, err := b.s.callErr(ctx, c.tool, c.args(b), nil)
 			took := time.Since(start)
 			switch {
 			case err != nil:
@@ -344,37 +344,11 @@ func TestFaultBadInputs(t *testing.T) {
 		})
 	}
 	b.s.assertNoSecrets(faultWrongPassword, faultPassphrase)
-	for where, text := range map[string]string{"log": b.s.log(), "stderr": b.s.stderr.String()} {
+	for where, text := range map[string]string{"log": b.s.Log(), "stderr": b.s.Stderr.String()} {
 		if strings.Contains(text, "panic") || strings.Contains(text, "DATA RACE") {
 			t.Errorf("the server's %s reports a panic or a race:\n%.3000s", where, text)
 		}
 	}
-}
-
-// callAny is callErr for arguments of any JSON shape (callErr takes a
-// map, which cannot carry a non-object or a chosen escape).
-func callAny(ctx context.Context, s *e2eServer, tool string, args any) (callResult, error) {
-	if m, ok := args.(map[string]any); ok {
-		return s.callErr(ctx, tool, m, nil)
-	}
-	req := mcpgo.CallToolRequest{}
-	req.Params.Name = tool
-	req.Params.Arguments = args
-	res, err := s.client.CallTool(ctx, req)
-	if err != nil {
-		return callResult{}, err
-	}
-	raw, _ := json.Marshal(res)
-	s.mu.Lock()
-	s.seen = append(s.seen, string(raw))
-	s.mu.Unlock()
-	out := callResult{IsError: res.IsError}
-	for _, c := range res.Content {
-		if tc, ok := c.(mcpgo.TextContent); ok {
-			out.Text += tc.Text
-		}
-	}
-	return out, nil
 }
 
 // TestFaultUnknownTool: a tool name the server does not have is a
