@@ -125,6 +125,7 @@ func trivialRaw(r *run) {
 	s := startRawServer(r.tb, []mcptest.Host{startLinux(r.tb).host()})
 	params := map[string]any{"name": "execute_command", "arguments": echo(linuxAlias)}
 	s.request("tools/call", params)
+	time.Sleep(configAge)
 	r.ready()
 	for range r.n {
 		var line []byte

@@ -280,12 +280,18 @@ func (c *Command) SendInput(ctx context.Context, text string) error {
 		c.mu.Lock()
 		c.inputSent = true
 		c.inputs++
+		prev, prompt := c.info.Status, c.info.InputPrompt
 		c.mu.Unlock()
 		// Running before the keys go out: the answer to them (the next
 		// question of a dialogue) may be reported as soon as they are sent,
 		// and must not be overwritten.
 		c.report(StatusRunning, "")
-		return e.Send(ctx, text)
+		err := e.Send(ctx, text)
+		if err != nil && prev == StatusAwaitingInput {
+			// nothing was answered: the question still stands
+			c.report(prev, prompt)
+		}
+		return err
 	})
 }
 

@@ -9,6 +9,13 @@ import (
 	"strings"
 )
 
+// markerStart begins every marker the prepared shell prints (ASCII RS).
+const markerStart = '\x1e'
+
+// privateSudoPrefix begins the sudo prompt the prepared shell sets; the
+// random text after it tells this session's sudo from anything else.
+const privateSudoPrefix = "[mcpssh-sudo:"
+
 // posixMarkers are the per-session random texts the prepared shell prints
 // and the regexes that recognize them. The preparation text never contains
 // any of them verbatim: the control bytes \x1e and \x1f are produced from
@@ -26,11 +33,11 @@ type posixMarkers struct {
 
 func newPosixMarkers() posixMarkers {
 	m := posixMarkers{token: randomHex(8), sudo: randomHex(6)}
-	m.ready = regexp.MustCompile("\x1e" + m.token + ":ready\x1f")
-	m.done = regexp.MustCompile("\x1e" + m.token + `:(\d{1,3}):([^\x1e\x1f\n]*)\x1f`)
+	m.ready = regexp.MustCompile(string(markerStart) + m.token + ":ready\x1f")
+	m.done = regexp.MustCompile(string(markerStart) + m.token + `:(\d{1,3}):([^\x1e\x1f\n]*)\x1f`)
 	// sudo expands %p to the user whose password it wants; the environment
 	// only ever holds the unexpanded "%p", so `env` output cannot match.
-	m.sudoPrompt = regexp.MustCompile(`\[mcpssh-sudo:` + m.sudo + `:([^\]\n]*)\] ?\z`)
+	m.sudoPrompt = regexp.MustCompile(regexp.QuoteMeta(privateSudoPrefix) + m.sudo + `:([^\]\n]*)\] ?\z`)
 	return m
 }
 

@@ -300,11 +300,11 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 	}
 	nPagers := len(d.profile.Pagers)
 	patterns = append(patterns, d.profile.InputPrompts...)
-	echo := line
+	echo, continues := line, false
 	for {
 		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: promptWaitSlice, Capture: out, Echo: echo,
-			Settle: d.profile.Settle, SettleFirst: nPrompts})
-		echo = ""
+			Settle: d.profile.Settle, SettleFirst: nPrompts, Continues: continues})
+		echo, continues = "", true
 		if errors.Is(err, expect.ErrTimeout) {
 			continue // a long command is not a failure: never give up on our own
 		}

@@ -97,15 +97,6 @@ type fileSig struct {
 	mode, uid, gid uint32
 }
 
-func statSig(path string) fileSig {
-	var st syscall.Stat_t
-	if syscall.Stat(path, &st) != nil {
-		return fileSig{}
-	}
-	return fileSig{ok: true, dev: uint64(st.Dev), ino: st.Ino, size: uint64(st.Size),
-		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), mode: st.Mode, uid: st.Uid, gid: st.Gid}
-}
-
 // configFile returns path scanned, reading it again only when its stat
 // signature changed: a resolution per command then costs a stat per file
 // instead of reading and hashing every file the configuration includes.
@@ -128,9 +119,11 @@ func (r *Resolver) configFile(path string) *scannedFile {
 const racyWindow = 2 * time.Second
 
 // trusted reports whether sig can stand for the file's content: stat
-// worked and the content is older than racyWindow.
+// worked and the file last changed more than racyWindow ago. The change
+// time counts too: a copy that keeps the old modification time (cp -p,
+// rsync -t) still sets it, and nobody can set it back.
 func (s fileSig) trusted() bool {
-	return s.ok && time.Since(time.Unix(0, s.mtime)) > racyWindow
+	return s.ok && time.Since(time.Unix(0, max(s.mtime, s.ctime))) > racyWindow
 }
 
 func scanConfigFile(path string) *scannedFile {

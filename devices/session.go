@@ -275,16 +275,15 @@ func (s *session) dequeue(c *Command) bool {
 	return false
 }
 
-// toRunning calls fn with the shell's expecter if c is the running
-// command and its text was sent, holding the input lock so the command
-// cannot end and another start in between. A command that finished
-// meanwhile gives ErrFinished. Blocks at most until ctx ends.
 // partialLineMax bounds CommandInfo.PartialLine.
 const partialLineMax = 200
 
 // partialLine returns the end of the unfinished line at the tail of the
-// shell's stream while c runs on it: text that no newline ended yet, so it
-// is not in c's output. Empty when c is not the running command.
+// shell's stream while the driver waits for c itself: text that no newline
+// ended yet, so it is not in c's output. Empty at any other time (c not
+// running, or the driver in a dialogue of its own), and never any of the
+// session's private marker or sudo prompt text, which a shell can print
+// before the driver consumes it.
 func (s *session) partialLine(c *Command) string {
 	s.mu.Lock()
 	running, sh := s.running, s.sh
@@ -292,8 +291,13 @@ func (s *session) partialLine(c *Command) string {
 	if running != c || sh == nil {
 		return ""
 	}
-	p := sh.e.Pending()
-	p = p[strings.LastIndexByte(p, '\n')+1:]
+	p, ok := sh.e.PendingLine(c.out)
+	if !ok || strings.Contains(p, privateSudoPrefix) {
+		return ""
+	}
+	if i := strings.IndexByte(p, markerStart); i >= 0 {
+		p = p[:i]
+	}
 	if len(p) > partialLineMax {
 		p = p[len(p)-partialLineMax:]
 		for i := 0; i < len(p) && i < utf8.UTFMax && !utf8.RuneStart(p[0]); i++ {
@@ -303,6 +307,10 @@ func (s *session) partialLine(c *Command) string {
 	return p
 }
 
+// toRunning calls fn with the shell's expecter if c is the running
+// command and its text was sent, holding the input lock so the command
+// cannot end and another start in between. A command that finished
+// meanwhile gives ErrFinished. Blocks at most until ctx ends.
 func (s *session) toRunning(ctx context.Context, c *Command, fn func(*expect.Expecter) error) error {
 	if err := s.lockInput(ctx); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 	"sync"
 )
 
@@ -174,6 +175,22 @@ func (e *Expecter) Pending() string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return tailOf(e.text(), e.window)
+}
+
+// PendingLine returns the unfinished last line of the unconsumed text (what
+// follows its last newline) while an Expect call whose Capture is capture
+// waits past its echo, and false at any other time: the text a program has
+// printed without ending the line yet (a prompt of its own), seen only
+// through the wait that owns it, never in a dialogue of the caller's own.
+func (e *Expecter) PendingLine(capture io.Writer) (string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	w := e.active
+	if capture == nil || w == nil || w.finished || w.capture != capture || w.echoSt == echoPending {
+		return "", false
+	}
+	t := e.text()
+	return t[strings.LastIndexByte(t, '\n')+1:], true
 }
 
 // Discard consumes and returns all unconsumed text, for example log lines a

@@ -454,3 +454,55 @@ func TestExpectSettleFirstOnly(t *testing.T) {
 		t.Fatalf("got index %d Before %q; want the pager at once after the two lines", m.Index, m.Before)
 	}
 }
+
+// A wait that continues after a pager settles its first match even with
+// nothing before it in this call: a prompt-like first line of the next
+// page is output like any other.
+func TestExpectSettleContinues(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	got := make(chan Match, 1)
+	go func() {
+		m, err := e.Expect(testCtx(t), []Pattern{iosPrompt}, ExpectOptions{Timeout: 10 * time.Second, Settle: 50 * time.Millisecond, Continues: true})
+		if err != nil {
+			t.Errorf("Expect: %v", err)
+		}
+		got <- m
+	}()
+	io.WriteString(r.Remote, "R1#")
+	time.Sleep(10 * time.Millisecond)
+	io.WriteString(r.Remote, "\r\nmore banner\r\nR1#")
+	if m := <-got; m.Before != "R1#\nmore banner\n" || m.Text != "R1#" {
+		t.Errorf("Before %q Text %q; want the prompt-like first line kept as output", m.Before, m.Text)
+	}
+}
+
+// PendingLine shows the unfinished line only through the wait whose
+// capture is named.
+func TestExpectPendingLine(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	out := NewOutput(0)
+	if _, ok := e.PendingLine(out); ok {
+		t.Fatal("PendingLine with no wait active reported a line")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.Expect(testCtx(t), []Pattern{lit("never")}, ExpectOptions{Timeout: time.Second, Capture: out})
+	}()
+	io.WriteString(r.Remote, "line\r\ncalc> ")
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		p, ok := e.PendingLine(out)
+		if ok && p == "calc> " {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("PendingLine = %q, %v; want \"calc> \", true", p, ok)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, ok := e.PendingLine(NewOutput(0)); ok {
+		t.Error("PendingLine for another capture reported a line")
+	}
+	<-done
+}

@@ -20,10 +20,10 @@ type ExpectOptions struct {
 	// written there: the rest of the last, incomplete line before the
 	// match. A line that was complete before a multi-line pattern finished
 	// matching stays in Capture too. Capture's Write is called by the reader
-	// goroutine with the Expecter's lock held: it must not block and must
-	// not call the Expecter. Its error is ignored. Nil (or a nil *Output)
-	// means no capture: Before then holds the unconsumed text before the
-	// match, at most about Window bytes.
+	// goroutine (or the Settle timer's) with the Expecter's lock held: it
+	// must not block and must not call the Expecter. Its error is ignored.
+	// Nil (or a nil *Output) means no capture: Before then holds the
+	// unconsumed text before the match, at most about Window bytes.
 	Capture io.Writer
 	// Echo, when not empty, is the command just sent (a trailing newline is
 	// ignored): its echo is expected first and removed from Before and
@@ -48,6 +48,10 @@ type ExpectOptions struct {
 	// patterns (the prompts that end a command); the others (a pager, a
 	// question) stand as soon as they match. Zero applies Settle to all.
 	SettleFirst int
+	// Continues says the call goes on waiting for a command that printed
+	// before it (the next wait after a pager or an answered question): a
+	// match then settles even when this call saw nothing before it.
+	Continues bool
 }
 
 // echo states of a waiter.
@@ -68,6 +72,7 @@ type waiter struct {
 	captured int  // bytes at the start of buf already written to capture
 	settle   time.Duration
 	settleN  int         // patterns[:settleN] settle; 0: all
+	printed  bool        // output came before this call (Continues)
 	gen      int         // evaluations so far; a settle timer acts only if none came after it
 	timer    *time.Timer // the settle timer of a match seen, if any
 	trimmed  bool        // text was dropped from the window's head
@@ -100,7 +105,8 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 		return Match{}, fmt.Errorf("expect: not waiting for %v: %w", patterns, err)
 	}
 	start := time.Now()
-	w := &waiter{patterns: patterns, capture: opts.Capture, settle: max(opts.Settle, 0), settleN: max(opts.SettleFirst, 0), done: make(chan struct{})}
+	w := &waiter{patterns: patterns, capture: opts.Capture, settle: max(opts.Settle, 0), settleN: max(opts.SettleFirst, 0),
+		printed: opts.Continues, done: make(chan struct{})}
 	if o, ok := w.capture.(*Output); ok && o == nil {
 		w.capture = nil
 	}
@@ -226,7 +232,7 @@ func (e *Expecter) evaluate(w *waiter) {
 // began at start of the text, and before is the text from there up to the
 // match. Called with mu held.
 func (w *waiter) printedBefore(start int, before string) bool {
-	return w.captured > 0 || w.trimmed || start > w.from || strings.TrimSpace(before) != ""
+	return w.printed || w.captured > 0 || w.trimmed || start > w.from || strings.TrimSpace(before) != ""
 }
 
 // armSettle waits for the stream to stay quiet for w.settle after a match:

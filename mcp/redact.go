@@ -44,8 +44,10 @@ func redactSecrets(next mcpserver.ToolHandlerFunc) mcpserver.ToolHandlerFunc {
 
 // callSecrets returns the secret argument values long enough to mask.
 func callSecrets(req mcpgo.CallToolRequest) []string {
+	// mcp-go decodes the arguments of a call into a map (and keeps the raw
+	// text beside it); only other forms are decoded here.
 	args, ok := req.Params.Arguments.(map[string]any)
-	if !ok || len(req.Params.RawArguments) > 0 {
+	if !ok {
 		raw, err := rawArguments(req)
 		if err != nil || json.Unmarshal(raw, &args) != nil {
 			return nil

@@ -10,6 +10,11 @@ import (
 // registry finds commands by ID: every command that has not finished, and
 // the most recent finished ones (the history). It outlives sessions, so a
 // command stays visible after close_session. Safe for concurrent use.
+//
+// The history lists exactly the last limit finished commands. Lookups by
+// ID are more generous: a command that dropped out of the history stays
+// findable until the registry holds pruneSlack commands more than the
+// limit and prunes.
 type registry struct {
 	mu    sync.Mutex
 	limit int                         // finished commands kept
@@ -17,7 +22,7 @@ type registry struct {
 	order []*devices.Command          // in the order they were started
 }
 
-// newRegistry keeps at most limit finished commands; zero means 1,000.
+// newRegistry keeps a history of limit finished commands; zero means 1,000.
 func newRegistry(limit int) *registry {
 	if limit <= 0 {
 		limit = 1000
