@@ -18,8 +18,12 @@ func TestCarriageReturnAfterConsumedMarker(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, r := newPiped(t, Options{})
-			feed(t, r.Remote, "\x1eT:0:/\x1f", tc.output, "\x1eT:0:/\x1f")
+			// As in a shell: the marker is consumed before the command
+			// that prints the output is sent. Fed together, the CR would
+			// overwrite the first marker before anything matched it.
+			feed(t, r.Remote, "\x1eT:0:/\x1f")
 			mustExpect(t, e, []Pattern{marker}, ExpectOptions{})
+			feed(t, r.Remote, tc.output, "\x1eT:0:/\x1f")
 			out := NewOutput(0)
 			m := mustExpect(t, e, []Pattern{marker}, ExpectOptions{Capture: out})
 			if got := out.String() + m.Before; got != tc.want {
