@@ -1,11 +1,11 @@
 package expect
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
-	"strings"
 	"sync"
 )
 
@@ -189,8 +189,9 @@ func (e *Expecter) PendingLine(capture io.Writer) (string, bool) {
 	if capture == nil || w == nil || w.finished || w.capture != capture || w.echoSt == echoPending {
 		return "", false
 	}
-	t := e.text()
-	return t[strings.LastIndexByte(t, '\n')+1:], true
+	// Only the last line is copied (the line under the cursor, after
+	// the committed text's last newline): status polls call this often.
+	return string(e.buf[bytes.LastIndexByte(e.buf, '\n')+1:]) + e.norm.current(), true
 }
 
 // Discard consumes and returns all unconsumed text, for example log lines a

@@ -136,16 +136,21 @@ const (
 
 func lab(extra map[string]any) func(*faultBed) any {
 	return func(*faultBed) any {
-		args := map[string]any{"host": "lab", "command": "echo fine"}
-		for k, v := range extra {
-			if v == nil {
-				delete(args, k)
-			} else {
-				args[k] = v
-			}
-		}
-		return args
+		return withArgs(map[string]any{"host": "lab", "command": "echo fine"}, extra)
 	}
+}
+
+// withArgs returns args changed by extra: a nil value removes the
+// argument, any other sets it.
+func withArgs(args, extra map[string]any) map[string]any {
+	for k, v := range extra {
+		if v == nil {
+			delete(args, k)
+		} else {
+			args[k] = v
+		}
+	}
+	return args
 }
 
 func fixed(args map[string]any) func(*faultBed) any { return func(*faultBed) any { return args } }
@@ -244,28 +249,12 @@ func commandCases() []faultCase {
 func fileCases() []faultCase {
 	read := func(extra map[string]any) func(*faultBed) any {
 		return func(b *faultBed) any {
-			args := map[string]any{"host": "lab", "remote_path": b.badUTF8}
-			for k, v := range extra {
-				if v == nil {
-					delete(args, k)
-				} else {
-					args[k] = v
-				}
-			}
-			return args
+			return withArgs(map[string]any{"host": "lab", "remote_path": b.badUTF8}, extra)
 		}
 	}
 	write := func(extra map[string]any) func(*faultBed) any {
 		return func(b *faultBed) any {
-			args := map[string]any{"host": "lab", "remote_path": filepath.Join(b.dir, "out.txt"), "content": "x\n"}
-			for k, v := range extra {
-				if v == nil {
-					delete(args, k)
-				} else {
-					args[k] = v
-				}
-			}
-			return args
+			return withArgs(map[string]any{"host": "lab", "remote_path": filepath.Join(b.dir, "out.txt"), "content": "x\n"}, extra)
 		}
 	}
 	return []faultCase{
