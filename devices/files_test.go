@@ -48,17 +48,32 @@ func randomBytes(t *testing.T, n int) []byte {
 	return b
 }
 
-// noLeftovers fails when dir holds temporary files of ours.
+// noLeftovers fails when dir holds temporary files of ours. A test
+// account's home is shared with the other packages' tests, which run at
+// the same time and may be in the middle of an upload there: a file
+// counts as left over only when it is still there a few seconds later.
 func noLeftovers(t *testing.T, dir string) {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatalf("read dir %q: %v", dir, err)
-	}
-	for _, e := range entries {
-		if strings.Contains(e.Name(), ".mcpssh-") {
-			t.Errorf("temporary file %q left in %q", e.Name(), dir)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatalf("read dir %q: %v", dir, err)
 		}
+		var left []string
+		for _, e := range entries {
+			if strings.Contains(e.Name(), ".mcpssh-") {
+				left = append(left, e.Name())
+			}
+		}
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("temporary files %q left in %q", left, dir)
+			return
+		}
+		time.Sleep(100 * time.Millisecond) // polling with a deadline
 	}
 }
 
