@@ -210,7 +210,7 @@ func (c *Command) Interrupt(ctx context.Context) error {
 	}
 	mark := c.out.Len()
 	c.mu.Lock()
-	inputs := c.inputs
+	inputs, prompt := c.inputs, c.info.InputPrompt
 	c.mu.Unlock()
 	err := c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
 		c.mu.Lock()
@@ -219,7 +219,7 @@ func (c *Command) Interrupt(ctx context.Context) error {
 		return e.Interrupt(ctx)
 	})
 	if err == nil {
-		go c.repeatInterrupt(mark, inputs)
+		go c.repeatInterrupt(mark, inputs, st, prompt)
 	}
 	return err
 }
@@ -229,14 +229,15 @@ func (c *Command) Interrupt(ctx context.Context) error {
 // discipline flushes the command line the shell had not read yet. A person
 // presses Ctrl+C again; so does repeatInterrupt, a few times at most, and
 // only while the command shows no reaction (no output since but the line
-// end a shell prints for a Ctrl+C it took itself, still running rather
-// than asking something, and no input sent by the caller since).
+// end a shell prints for a Ctrl+C it took itself, the status and question
+// it had when interrupted, and no input sent by the caller since). A
+// program asking a question (sudo's password) can lose the first one too.
 const (
 	interruptRepeatAfter = time.Second
 	interruptRepeats     = 3
 )
 
-func (c *Command) repeatInterrupt(mark int64, inputs int) {
+func (c *Command) repeatInterrupt(mark int64, inputs int, st Status, prompt string) {
 	t := time.NewTimer(interruptRepeatAfter)
 	defer t.Stop()
 	for range interruptRepeats {
@@ -250,10 +251,11 @@ func (c *Command) repeatInterrupt(mark int64, inputs int) {
 		c.mu.Lock()
 		answered := c.inputs != inputs
 		c.mu.Unlock()
-		if answered || c.Info().Status != StatusRunning || c.out.Len() > mark+2 {
-			// the caller took over with keys of its own, the program
-			// reacted (beyond the shell's own line end), or it asks
-			// something
+		info := c.Info()
+		if answered || info.Status != st || info.InputPrompt != prompt || c.out.Len() > mark+2 {
+			// the caller took over with keys of its own, or the program
+			// reacted (beyond the shell's own line end, or by asking
+			// something else)
 			return
 		}
 		ctx, cancel := context.WithTimeout(c.ctx, interruptRepeatAfter)
