@@ -15,7 +15,7 @@ import (
 )
 
 // The Linux benchmarks run against a real OpenSSH sshd on loopback,
-// logging in as the current user with the sshd's client key.
+// logging in as its User (see startLinux) with the sshd's client key.
 
 // linuxAlias is the ssh_config alias of the test sshd.
 const linuxAlias = "lab"
@@ -29,18 +29,14 @@ type linuxBox struct {
 	user string
 }
 
-// startLinux starts an sshd. Run as root, the benchmarks log in as the
-// test account without sudo, whose home holds only the distribution's
-// default dot files, so that figures do not depend on root's shell
-// start-up files; otherwise as the current user.
+// startLinux starts an sshd. The benchmarks log in as its User: run as
+// root, the test account without sudo, whose home holds only the
+// distribution's default dot files, so that figures do not depend on
+// root's shell start-up files; otherwise the current user.
 func startLinux(tb testing.TB) linuxBox {
 	tb.Helper()
 	sshd := devicetest.StartSSHD(tb, devicetest.SSHDOptions{})
-	user := sshd.User
-	if os.Geteuid() == 0 {
-		user = devicetest.TestAccount(tb, "nosudo").Name
-	}
-	return linuxBox{sshd: sshd, user: user}
+	return linuxBox{sshd: sshd, user: sshd.User}
 }
 
 func (l linuxBox) host() mcptest.Host {

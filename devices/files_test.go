@@ -209,7 +209,9 @@ func TestFilesModesAndAppend(t *testing.T) {
 func TestFilesReplaceKeepsOwner(t *testing.T) {
 	acct := devicetest.TestAccount(t, "nosudo")
 	s := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	c := mustConn(t, newTestPool(t, PoolOptions{}), keyTarget(s)) // root
+	root := keyTarget(s)
+	root.User = "root" // TestAccount has made sure this test runs as root
+	c := mustConn(t, newTestPool(t, PoolOptions{}), root)
 	path := filepath.Join(sharedDir(t), "theirs.txt")
 	writeFile(t, path, "old")
 	_, uid, gid := statOf(t, acct.Home)

@@ -163,13 +163,17 @@ func (s *session) next() *Command {
 
 // runOne runs c on the shell, replacing a dead shell first.
 func (s *session) runOne(c *Command) {
-	defer func() {
+	// The session is idle again before c is seen to end: a command
+	// given by whoever waited for c must not queue behind it (and so
+	// skip the caller's own dial and its error).
+	finish := func(st Status, res jobResult, err error, ds driverState) {
 		s.mu.Lock()
 		s.running = nil
 		s.mu.Unlock()
-	}()
+		c.finish(st, res, err, ds)
+	}
 	if err := s.ensureShell(c.ctx); err != nil {
-		c.finish(s.lostStatus(c), jobResult{}, err, driverState{})
+		finish(s.lostStatus(c), jobResult{}, err, driverState{})
 		return
 	}
 	s.mu.Lock()
@@ -177,18 +181,18 @@ func (s *session) runOne(c *Command) {
 	s.reconnect, s.restored = false, nil
 	s.mu.Unlock()
 	if sh == nil { // closed meanwhile
-		c.finish(StatusInterrupted, jobResult{}, errSessionClosed, driverState{})
+		finish(StatusInterrupted, jobResult{}, errSessionClosed, driverState{})
 		return
 	}
 	if err := s.lockInput(c.ctx); err != nil {
-		c.finish(StatusInterrupted, jobResult{}, errSessionClosed, driverState{})
+		finish(StatusInterrupted, jobResult{}, errSessionClosed, driverState{})
 		return
 	}
 	var once sync.Once
 	release := func() { once.Do(s.unlockInput) }
 	defer release()
 	if !c.begin(reconnected, restored, sh.drv.state().Fallback) {
-		c.finish(StatusInterrupted, jobResult{}, nil, driverState{})
+		finish(StatusInterrupted, jobResult{}, nil, driverState{})
 		return
 	}
 	j := &job{Command: c.text, Output: c.out, Secrets: c.secrets, Interrupted: c.wasInterrupted, InputSent: c.wasGivenInput,
@@ -214,10 +218,10 @@ func (s *session) runOne(c *Command) {
 		if status == StatusInterrupted {
 			err = errSessionClosed // closing the shell is what ended the wait
 		}
-		c.finish(status, jobResult{}, lostErr(err, sh.conn), st)
+		finish(status, jobResult{}, lostErr(err, sh.conn), st)
 		return
 	}
-	c.finish(c.outcome(res), res, nil, st)
+	finish(c.outcome(res), res, nil, st)
 }
 
 func (s *session) lockInput(ctx context.Context) error {

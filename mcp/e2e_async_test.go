@@ -157,7 +157,7 @@ func TestE2ELostAndReconnected(t *testing.T) {
 func TestE2EHostsRunInParallel(t *testing.T) {
 	sa := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	sb := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	u := shellUser(t, sa)
+	u := sa.User
 	s := startServer(t, []mcptest.Host{sshdHost("a", sa, u), sshdHost("b", sb, u)})
 	ctx := testContext(t, 2*time.Minute)
 	flag := filepath.Join(userDir(t, u), "go")

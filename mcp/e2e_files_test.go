@@ -124,12 +124,12 @@ func filesSudo(t *testing.T, ctx context.Context, s *e2eServer, dir string) {
 
 func TestE2EBadInputs(t *testing.T) {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	stranger := sshdHost("stranger", sshd, shellUser(t, sshd))
+	stranger := sshdHost("stranger", sshd, sshd.User)
 	stranger.KnownHosts = filepath.Join(t.TempDir(), "empty_known_hosts")
 	if err := os.WriteFile(stranger.KnownHosts, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, shellUser(t, sshd)), stranger})
+	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, sshd.User), stranger})
 	ctx := testContext(t, 2*time.Minute)
 	cases := []struct {
 		tool string

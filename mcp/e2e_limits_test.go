@@ -23,7 +23,7 @@ func TestE2EOutputLimitAndHistory(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	u := shellUser(t, sshd)
+	u := sshd.User
 	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, u), sshdHost("quick", sshd, u)},
 		"--output-limit", "1024", "--config", cfg, "--wire-log")
 	ctx := testContext(t, 2*time.Minute)

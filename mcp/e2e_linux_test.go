@@ -16,26 +16,15 @@ import (
 )
 
 // linuxServer starts an sshd and the server with alias "lab" for it,
-// logging in as shellUser with the sshd's client key. Tests that need sudo
+// logging in as sshd.User with the sshd's client key. Tests that need sudo
 // log in as the bash test account instead, by passing its name as
 // username.
 func linuxServer(t *testing.T) (*e2eServer, *devicetest.SSHD) {
 	t.Helper()
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, shellUser(t, sshd))})
-	s.user = shellUser(t, sshd)
+	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, sshd.User)})
+	s.user = sshd.User
 	return s, sshd
-}
-
-// shellUser is who the shell tests log in as: the "nosudo" test account
-// when the tests can create accounts, because its dotfiles are known, and
-// otherwise the current user, whose dotfiles may be slow or unusual.
-func shellUser(t *testing.T, sshd *devicetest.SSHD) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		return sshd.User
-	}
-	return devicetest.TestAccount(t, "nosudo").Name
 }
 
 // userDir is a fresh directory that user owns, removed after the test.

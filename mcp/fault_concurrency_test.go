@@ -27,7 +27,7 @@ func TestFaultConcurrentToolCalls(t *testing.T) {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	var hosts []mcptest.Host
 	addrs := []string{sshd.Addr}
-	user := shellUser(t, sshd) // a login with known, fast dotfiles
+	user := sshd.User // a login with known, fast dotfiles
 	hosts = append(hosts, sshdHost("linux-0", sshd, user))
 	var proxied []*devicetest.Proxy
 	for range 11 {

@@ -58,7 +58,7 @@ type SSHD struct {
 	ClientKey      KeyPair       // authorized for every account, including User
 	KnownHostsPath string        // one plain line "[127.0.0.1]:port ssh-ed25519 ..."
 	Dir            string        // sshd_config, keys, logs; traversable by all (sshd reads authorized_keys as the user), private files 0600
-	User           string        // the current user, who can always log in with ClientKey
+	User           string        // the account tests log in as by default, with ClientKey: see StartSSHD
 
 	t       testing.TB
 	bin     string
@@ -87,6 +87,11 @@ var errAddrInUse = errors.New("address already in use")
 // per-source penalties where sshd knows them, because tests log in wrongly
 // on purpose. Run as root, every local account with a usable password or
 // ClientKey can log in; not root, only the current user, by key.
+//
+// User is the current user, except under root: then it is the unprivileged
+// test account mcpt-nosudo. Tests run commands as a user the test bed made,
+// not as root, whose dotfiles belong to the machine (a login's .bashrc
+// there may print or wait); a test that needs root asks for "root".
 func StartSSHD(t testing.TB, opts SSHDOptions) *SSHD {
 	t.Helper()
 	bin, err := findSSHD()
@@ -102,6 +107,9 @@ func StartSSHD(t testing.TB, opts SSHDOptions) *SSHD {
 		}
 	}
 	s := &SSHD{Host: "127.0.0.1", User: me.Username, t: t, bin: bin}
+	if os.Geteuid() == 0 {
+		s.User = TestAccount(t, "nosudo").Name
+	}
 	s.Dir = sharedTempDir(t, "mcpt-sshd-")
 	s.cfgPath = filepath.Join(s.Dir, "sshd_config")
 	s.logPath = filepath.Join(s.Dir, "sshd.log")
