@@ -63,7 +63,7 @@ func newFaultBed(t *testing.T) *faultBed {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{AuthorizedKeys: []ssh.PublicKey{encKey.Public}})
 	dev := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "ios"})
 
-	b := &faultBed{closed: closedPort(t), dir: t.TempDir()}
+	b := &faultBed{closed: closedPort(t), dir: userDir(t, sshd.User)}
 	// Each broken alias reaches sshd through a proxy port of its own: the
 	// server shares one connection per user@host:port, so on lab's port
 	// these aliases would ride on lab's authenticated connection.
