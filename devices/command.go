@@ -356,10 +356,11 @@ func (c *Command) finish(st Status, res jobResult, err error, state driverState)
 	c.scanLocked() // count the lines before an old output may be cut
 	c.mu.Unlock()
 	c.cancel()
-	close(c.done)
 	if c.session != nil && c.session.m != nil {
+		// before done: whoever sees c end sees the retention budget kept
 		c.session.m.retained.add(c.out)
 	}
+	close(c.done)
 }
 
 // outcome decides the final status of a command the shell survived.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // killTree kills p and all its descendants. sshd puts every connection
@@ -15,28 +16,51 @@ import (
 // through os.Process, which cannot hit a recycled PID once p has been
 // waited for; the descendants are found while their ancestors are stopped
 // and so cannot be reaped and recycled meanwhile.
+//
+// SIGSTOP does not abort a fork in progress: the child may join the
+// process table after the signal was sent, and after a scan of /proc
+// looked. So each round waits until the processes it signalled show as
+// stopped (a fork they were in has then finished) before scanning again.
 func killTree(p *os.Process) {
 	if err := p.Signal(syscall.SIGSTOP); err != nil {
 		return // already gone: its children were reparented away from us
 	}
+	waitStopped(p.Pid)
 	stopped := map[int]bool{}
 	for round := 0; round < 50; round++ {
-		found := false
+		var signalled []int
 		for _, pid := range descendants(p.Pid) {
 			if !stopped[pid] {
 				stopped[pid] = true
-				found = true
+				signalled = append(signalled, pid)
 				syscall.Kill(pid, syscall.SIGSTOP)
 			}
 		}
-		if !found {
+		if len(signalled) == 0 {
 			break
+		}
+		for _, pid := range signalled {
+			waitStopped(pid)
 		}
 	}
 	for pid := range stopped {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	p.Kill()
+}
+
+// waitStopped waits, up to a second, until pid is stopped or gone. A
+// process stuck in the kernel keeps the wait to its bound; the kill goes
+// ahead regardless.
+func waitStopped(pid int) {
+	deadline := time.Now().Add(time.Second)
+	for time.Now().Before(deadline) {
+		_, state, ok := procStat(pid)
+		if !ok || state == "T" || state == "t" || state == "Z" || state == "X" {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // descendants lists the live (not zombie) descendants of root from /proc.
