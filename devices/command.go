@@ -36,6 +36,7 @@ type Command struct {
 	interrupted bool        // Ctrl+C sent on request
 	inputSent   bool        // SendInput wrote something
 	inputs      int         // how many times SendInput wrote
+	ending      bool        // the driver saw the command end: no more keys for it
 	changed     chan struct{}
 	done        chan struct{}
 	prog        progress
@@ -249,10 +250,10 @@ func (c *Command) repeatInterrupt(mark int64, inputs int, st Status, prompt stri
 		case <-t.C:
 		}
 		c.mu.Lock()
-		answered := c.inputs != inputs
+		answered, ending := c.inputs != inputs, c.ending
 		c.mu.Unlock()
 		info := c.Info()
-		if answered || info.Status != st || info.InputPrompt != prompt || c.out.Len() > mark+2 {
+		if answered || ending || info.Status != st || info.InputPrompt != prompt || c.out.Len() > mark+2 {
 			// the caller took over with keys of its own, or the program
 			// reacted (beyond the shell's own line end, or by asking
 			// something else)
@@ -309,6 +310,22 @@ func (c *Command) report(st Status, prompt string) {
 		c.awaitLen = c.out.Len()
 	}
 	c.notifyLocked()
+}
+
+// markEnding records that the driver saw the command end. Called with the
+// session's input held, so no key for c is being written meanwhile.
+func (c *Command) markEnding() {
+	c.mu.Lock()
+	c.ending = true
+	c.mu.Unlock()
+}
+
+// over reports whether c has finished or is about to: keys sent now would
+// reach the shell, not the command.
+func (c *Command) over() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ending || c.info.Status.Finished()
 }
 
 // wasInterrupted is job.Interrupted.

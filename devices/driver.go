@@ -103,6 +103,12 @@ type job struct {
 	// input the program did not read is left for the shell, which may run
 	// it after the command ended. Never nil.
 	InputSent func() bool
+	// Ending tells the command's owner that the driver saw the command
+	// end, before any resynchronization with the shell: from then on no
+	// Ctrl+C or input is written for it (it would reach the shell). A key
+	// written before the call returns is reflected by Interrupted and
+	// InputSent after it. Optional for a driver; never nil.
+	Ending func()
 }
 
 // jobSecrets are the secrets a command may use, already defaulted from the

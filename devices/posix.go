@@ -158,6 +158,9 @@ func (d *posixDriver) run(ctx context.Context, j *job) (jobResult, error) {
 	}
 	j.Report(StatusRunning, "")
 	res, err := d.wait(ctx, j)
+	if err == nil {
+		j.Ending()
+	}
 	if err == nil && (j.Interrupted() || j.InputSent() || res.Err != nil || strings.Contains(j.Command, "stty")) {
 		// a Ctrl+C that reached the shell just after the command ended,
 		// or input the program left unread, makes the shell print more

@@ -274,6 +274,7 @@ func (d *promptDriver) run(ctx context.Context, j *job) (jobResult, error) {
 			return jobResult{}, err
 		}
 	}
+	j.Ending() // a key typed now would be a command line for the device
 	out.finish()
 	code := 0
 	if out.errorLine != "" {

@@ -196,6 +196,13 @@ func (s *session) runOne(c *Command) {
 		return
 	}
 	j := &job{Command: c.text, Output: c.out, Secrets: c.secrets, Interrupted: c.wasInterrupted, InputSent: c.wasGivenInput,
+		Ending: func() {
+			release()
+			if s.lockInput(context.WithoutCancel(c.ctx)) == nil { // waits out a key being written
+				c.markEnding()
+				s.unlockInput()
+			}
+		},
 		Report: func(st Status, prompt string) {
 			if st == StatusRunning {
 				release() // the command text is out: input may follow
@@ -323,7 +330,7 @@ func (s *session) toRunning(ctx context.Context, c *Command, fn func(*expect.Exp
 	s.mu.Lock()
 	running, sh := s.running, s.sh
 	s.mu.Unlock()
-	if c.Info().Status.Finished() {
+	if c.over() {
 		return ErrFinished
 	}
 	if running != c || sh == nil {
