@@ -17,6 +17,14 @@ import (
 // machine under the race detector take longer than the suite's 5 s.
 const concurrencyConnect = time.Minute
 
+// concurrencyAlive and concurrencyAliveCount are OpenSSH-like keepalive
+// settings for the same reason: a reply delayed by load past the suite's
+// 2 s would end a healthy connection.
+const (
+	concurrencyAlive      = 15 * time.Second
+	concurrencyAliveCount = 3
+)
+
 // concurrencyHost is one of the 20 hosts of TestFaultConcurrentCalls.
 type concurrencyHost struct {
 	req  Request
@@ -53,6 +61,7 @@ func concurrencyHosts(t *testing.T) ([]faultHost, map[string]string, []concurren
 			alias := fmt.Sprintf("%s-%d", kind, i)
 			fh := sshdFaultHost(h, alias, h.accounts[kind].Name, a.host, a.port, kh)
 			fh.ConnectTimeout = concurrencyConnect
+			fh.AliveInterval, fh.AliveCount = concurrencyAlive, concurrencyAliveCount
 			cfg = append(cfg, fh)
 			hosts = append(hosts, concurrencyHost{
 				req: Request{Host: alias},
@@ -68,7 +77,8 @@ func concurrencyHosts(t *testing.T) ([]faultHost, map[string]string, []concurren
 		name := fmt.Sprintf("sim-%d", n)
 		d := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: platform, Hostname: name, Listen: fmt.Sprintf("127.0.0.%d:0", n)})
 		cfg = append(cfg, faultHost{Alias: name, HostName: d.Host, Port: d.Port, User: d.Options.Username,
-			KnownHosts: d.KnownHostsPath, ConnectTimeout: concurrencyConnect})
+			KnownHosts: d.KnownHostsPath, ConnectTimeout: concurrencyConnect,
+			AliveInterval: concurrencyAlive, AliveCount: concurrencyAliveCount})
 		env["OVRD_"+strings.ReplaceAll(name, "-", "_")+"_PASS"] = d.Options.Password
 		want := map[string]string{"ios": name + " uptime is", "junos": "Hostname: " + name}[platform]
 		hosts = append(hosts, concurrencyHost{

@@ -108,7 +108,10 @@ func TestFaultOtherSessionDuringBlackhole(t *testing.T) {
 	if !errors.Is(r.err, ErrClosed) && !errors.Is(r.err, ErrTimeout) {
 		t.Errorf("Start of a new shell during the outage: %v; want ErrClosed or ErrTimeout", r.err)
 	}
-	if d := time.Since(start); d > faultKeepalive+faultConnect+faultSlack {
+	// keepalive needs up to one interval more than faultKeepalive to
+	// notice (its first probe is due up to an interval after the last
+	// reply), then the new dial's handshake times out
+	if d := time.Since(start); d > faultKeepalive+faultAliveInterval+faultConnect+faultSlack {
 		t.Errorf("Start of a new shell during the outage returned after %s", d)
 	}
 	if !strings.Contains(r.err.Error(), "bash") {

@@ -47,6 +47,11 @@ type faultHost struct {
 	// ConnectTimeout is the dial, handshake and authentication bound;
 	// zero means faultConnect.
 	ConnectTimeout time.Duration
+	// AliveInterval and AliveCount are the keepalive; zero means the
+	// suite's short one. A case with no network fault in it sets a
+	// patient one, so that a loaded machine is not taken for a dead link.
+	AliveInterval time.Duration
+	AliveCount    int
 }
 
 // String renders the block with the suite's short keepalive and connect
@@ -60,7 +65,8 @@ func (h faultHost) String() string {
 	}
 	fmt.Fprintf(&b, "  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n", h.KnownHosts)
 	fmt.Fprintf(&b, "  ServerAliveInterval %d\n  ServerAliveCountMax %d\n  ConnectTimeout %d\n\n",
-		int(faultAliveInterval/time.Second), faultAliveCount, int(cmp.Or(h.ConnectTimeout, faultConnect)/time.Second))
+		int(cmp.Or(h.AliveInterval, faultAliveInterval)/time.Second), cmp.Or(h.AliveCount, faultAliveCount),
+		int(cmp.Or(h.ConnectTimeout, faultConnect)/time.Second))
 	return b.String()
 }
 

@@ -10,6 +10,12 @@ import (
 	"time"
 )
 
+// The sudo file tests log in as the zsh account: the commands that stage
+// and move files must work under a login shell other than bash, and the
+// mcp tests, which may run beside these, stage their sudo uploads in the
+// bash account's home, where this file looks for left-over temporary
+// files.
+
 // rootFile writes a 0640 root:root file in a directory the test accounts
 // can traverse.
 func rootFile(t *testing.T, data []byte) string {
@@ -25,7 +31,7 @@ func rootFile(t *testing.T, data []byte) string {
 }
 
 func TestSudoReadRootFile(t *testing.T) {
-	c, acct := accountConn(t, "bash")
+	c, acct := accountConn(t, "zsh")
 	ctx := testCtx(t, 60*time.Second)
 	data := randomBytes(t, 2<<20)
 	path := rootFile(t, data)
@@ -49,7 +55,7 @@ func TestSudoReadRootFile(t *testing.T) {
 }
 
 func TestSudoWriteRootFile(t *testing.T) {
-	c, acct := accountConn(t, "bash")
+	c, acct := accountConn(t, "zsh")
 	ctx := testCtx(t, 60*time.Second)
 	path := rootFile(t, []byte("old\n"))
 
@@ -101,7 +107,7 @@ func TestSudoWriteRootFile(t *testing.T) {
 }
 
 func TestSudoWrongPasswordLeavesFileIntact(t *testing.T) {
-	c, acct := accountConn(t, "bash")
+	c, acct := accountConn(t, "zsh")
 	ctx := testCtx(t, 60*time.Second)
 	path := rootFile(t, []byte("precious\n"))
 	const wrong = "Wrong-Sudo-Pass-5"

@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,8 +19,7 @@ func TestE2ELongCommandGoesAsync(t *testing.T) {
 	ctx := testContext(t, 2*time.Minute)
 	// The command waits for a file the test creates, so "still running"
 	// and "completed" do not depend on timing.
-	flag := "/tmp/mcpt-e2e-go-" + strings.ReplaceAll(t.Name(), "/", "_")
-	t.Cleanup(func() { run(t, context.Background(), s, "rm -f "+flag, nil) })
+	flag := filepath.Join(userDir(t, s.user), "go")
 	r := run(t, ctx, s, "echo first; while [ ! -e "+flag+" ]; do sleep 0.1; done; echo last", map[string]any{"timeout": 1})
 	wantStatus(t, r, "running")
 	id := r.str("command_id")
@@ -47,8 +47,11 @@ func TestE2ELongCommandGoesAsync(t *testing.T) {
 func TestE2EParallelCommandsQueue(t *testing.T) {
 	s, _ := linuxServer(t)
 	ctx := testContext(t, 2*time.Minute)
+	// A waits for a file the test creates once the queue was checked, so
+	// that B, C and D are still queued then however slow the machine.
+	flag := filepath.Join(userDir(t, s.user), "go")
 	var ids []string
-	for i, cmd := range []string{"sleep 2; echo A", "echo B", "echo C"} {
+	for i, cmd := range []string{"while [ ! -e " + flag + " ]; do sleep 0.05; done; echo A", "echo B", "echo C"} {
 		r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": cmd})
 		if r.IsError {
 			t.Fatalf("start %q: %s", cmd, r.Text)
@@ -65,6 +68,9 @@ func TestE2EParallelCommandsQueue(t *testing.T) {
 	if removed.str("status") != "interrupted" || removed.str("started_at") != "" || removed.str("output") != "" {
 		t.Errorf("removing a queued command: status %q started %q output %q, want interrupted, never started",
 			removed.str("status"), removed.str("started_at"), removed.str("output"))
+	}
+	if err := os.WriteFile(flag, nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	var prevEnd string
 	for i, id := range ids {

@@ -24,6 +24,9 @@ import (
 type Host struct {
 	Alias, HostName, User, IdentityFile, KnownHosts string
 	Port                                            int
+	// ConnectTimeout, when set, is written as the host's ConnectTimeout
+	// (whole seconds); zero leaves the server's default.
+	ConnectTimeout time.Duration
 }
 
 // Config says how to start the server.
@@ -64,6 +67,9 @@ func writeSSHConfig(tb testing.TB, dir string, hosts []Host) string {
 			h.Alias, h.HostName, h.Port, h.User, h.KnownHosts)
 		if h.IdentityFile != "" {
 			fmt.Fprintf(&cfg, "  IdentityFile %s\n  IdentitiesOnly yes\n", h.IdentityFile)
+		}
+		if h.ConnectTimeout > 0 {
+			fmt.Fprintf(&cfg, "  ConnectTimeout %d\n", int(h.ConnectTimeout/time.Second))
 		}
 	}
 	path := filepath.Join(dir, "ssh_config")
