@@ -312,8 +312,8 @@ func (c *Command) report(st Status, prompt string) {
 	c.notifyLocked()
 }
 
-// markEnding records that the driver saw the command end. Called with the
-// session's input held, so no key for c is being written meanwhile.
+// markEnding records that the driver saw the command end, or that it is
+// about to finish for another reason.
 func (c *Command) markEnding() {
 	c.mu.Lock()
 	c.ending = true

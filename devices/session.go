@@ -167,6 +167,7 @@ func (s *session) runOne(c *Command) {
 	// given by whoever waited for c must not queue behind it (and so
 	// skip the caller's own dial and its error).
 	finish := func(st Status, res jobResult, err error, ds driverState) {
+		c.markEnding() // keys for c meanwhile get ErrFinished, not ErrNotRunning
 		s.mu.Lock()
 		s.running = nil
 		s.mu.Unlock()
