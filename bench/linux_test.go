@@ -25,29 +25,26 @@ const tenMiB = 10 << 20
 
 // linuxBox is a test sshd and the account the benchmarks log in as.
 type linuxBox struct {
-	sshd *devicetest.SSHD
-	user string
+	sshd *devicetest.SSHD // the benchmarks log in as sshd.User
 }
 
-// startLinux starts an sshd. The benchmarks log in as its User: run as
-// root, the test account without sudo, whose home holds only the
-// distribution's default dot files, so that figures do not depend on
-// root's shell start-up files; otherwise the current user.
+// startLinux starts an sshd. Its User is, run as root, the test account
+// without sudo, whose home holds only the distribution's default dot
+// files, so figures do not depend on root's shell start-up files.
 func startLinux(tb testing.TB) linuxBox {
 	tb.Helper()
-	sshd := devicetest.StartSSHD(tb, devicetest.SSHDOptions{})
-	return linuxBox{sshd: sshd, user: sshd.User}
+	return linuxBox{sshd: devicetest.StartSSHD(tb, devicetest.SSHDOptions{})}
 }
 
 func (l linuxBox) host() mcptest.Host {
-	return mcptest.Host{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.user,
+	return mcptest.Host{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.sshd.User,
 		IdentityFile: l.sshd.ClientKey.Path, KnownHosts: l.sshd.KnownHostsPath}
 }
 
 // target is the sshd as the devices layer sees it after resolution,
 // written out so that the comparison measures channels, not resolution.
 func (l linuxBox) target() devices.Target {
-	return devices.Target{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.user,
+	return devices.Target{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.sshd.User,
 		IdentityFiles: []string{l.sshd.ClientKey.Path}, IdentitiesOnly: true, IdentityAgent: "none",
 		KnownHostsFiles: []string{l.sshd.KnownHostsPath}, StrictHostKeyChecking: "yes"}
 }

@@ -45,7 +45,7 @@ func startControlMaster(tb testing.TB, box linuxBox) *controlMaster {
 	cfg := fmt.Sprintf("Host bench\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n"+
 		"  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  BatchMode yes\n"+
 		"  ControlPath %s\n  LogLevel ERROR\n",
-		box.sshd.Host, box.sshd.Port, box.user, box.sshd.ClientKey.Path, box.sshd.KnownHostsPath, cm.socket)
+		box.sshd.Host, box.sshd.Port, box.sshd.User, box.sshd.ClientKey.Path, box.sshd.KnownHostsPath, cm.socket)
 	if err := os.WriteFile(cm.config, []byte(cfg), 0o600); err != nil {
 		tb.Fatal(err)
 	}

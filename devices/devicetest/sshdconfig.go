@@ -39,11 +39,6 @@ func (s *SSHD) writeConfig(extra string, pam bool) error {
 	return fmt.Errorf("sshd rejected the test configuration %s: %v\n%s", s.cfgPath, err, out)
 }
 
-// The SetEnv line bounds a wait in some accounts' start-up files: pyenv's
-// rehash, run from a .bashrc at every login, waits up to a minute for a
-// lock file that a login killed at the wrong moment leaves behind, and the
-// tests kill shells often. Without it, one such kill made every later
-// login of that account take a minute.
 func (s *SSHD) writeConfigFile(extra string, pam, withPenalties bool) error {
 	options, matches := splitMatch(extra)
 	var b strings.Builder
@@ -68,7 +63,6 @@ MaxStartups 200
 MaxSessions 100
 ClientAliveInterval 0
 LogLevel VERBOSE
-SetEnv PYENV_REHASH_TIMEOUT=2
 `, s.Port, s.HostKeyPath, filepath.Join(s.Dir, "sshd.pid"), filepath.Join(s.Dir, "authorized_keys"), yesNo(pam))
 	if withPenalties {
 		b.WriteString("PerSourcePenalties no\n")
