@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
@@ -28,7 +29,7 @@ const (
 // entry under alias.
 func startDevice(tb testing.TB, platform, alias string) (*devicetest.Device, mcptest.Host) {
 	tb.Helper()
-	dev := devicetest.StartDevice(tb, devicetest.DeviceOptions{Platform: platform, Hostname: alias,
+	dev := devicetest.StartDevice(tb, devsim.Options{Platform: platform, Hostname: alias,
 		Password: devicePassword, EnableSecret: deviceEnable, Logf: func(string, ...any) {}})
 	return dev, mcptest.Host{Alias: alias, HostName: dev.Host, Port: dev.Port, User: dev.Options.Username,
 		KnownHosts: dev.KnownHostsPath}

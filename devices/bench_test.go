@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 )
 
 // The trivial-command benchmarks time one short command on a warm,
@@ -33,7 +33,7 @@ func BenchmarkTrivialCommand(b *testing.B) {
 // BenchmarkTrivialDeviceCommand: `show clock` on a warm simulated IOS
 // session, completed by its learned prompt.
 func BenchmarkTrivialDeviceCommand(b *testing.B) {
-	h := newDeviceHarness(b, devicetest.DeviceOptions{Platform: "ios", Logf: func(string, ...any) {}}, "cisco_ios")
+	h := newDeviceHarness(b, devsim.Options{Platform: "ios", Logf: func(string, ...any) {}}, "cisco_ios")
 	h.run(b, "show version", RunOptions{})
 	timeOps(b, func() {
 		if info, _ := h.run(b, "show clock", RunOptions{}); info.Status != StatusCompleted {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 )
 
 // concurrencyConnect bounds each of the 20 dials made at once: no fault
@@ -75,7 +76,7 @@ func concurrencyHosts(t *testing.T) ([]faultHost, map[string]string, []concurren
 			platform, profile = "junos", "junos"
 		}
 		name := fmt.Sprintf("sim-%d", n)
-		d := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: platform, Hostname: name, Listen: fmt.Sprintf("127.0.0.%d:0", n)})
+		d := devicetest.StartDevice(t, devsim.Options{Platform: platform, Hostname: name, Listen: fmt.Sprintf("127.0.0.%d:0", n)})
 		cfg = append(cfg, faultHost{Alias: name, HostName: d.Host, Port: d.Port, User: d.Options.Username,
 			KnownHosts: d.KnownHostsPath, ConnectTimeout: concurrencyConnect,
 			AliveInterval: concurrencyAlive, AliveCount: concurrencyAliveCount})

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 )
 
 // waitInputPrompt waits until c is awaiting input at a prompt containing
@@ -34,7 +35,7 @@ func waitInputPrompt(t testing.TB, c *Command, want string) CommandInfo {
 // mode (the enable secret comes from the environment), at the device's
 // current prompt.
 func TestFaultDeviceReload(t *testing.T) {
-	d := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "ios"})
+	d := devicetest.StartDevice(t, devsim.Options{Platform: "ios"})
 	leaks := startLeakCheck()
 	m := newFaultManager(t, []faultHost{{Alias: "r1", HostName: d.Host, Port: d.Port, User: d.Options.Username, KnownHosts: d.KnownHostsPath}},
 		map[string]string{"OVRD_r1_PASS": d.Options.Password, "OVRD_r1_ENABLE_PASS": d.Options.EnableSecret})

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 )
 
 // deviceHarness is a Manager whose ssh_config names one simulated device
@@ -18,7 +19,7 @@ type deviceHarness struct {
 	req Request
 }
 
-func newDeviceHarness(t testing.TB, opts devicetest.DeviceOptions, profile string) *deviceHarness {
+func newDeviceHarness(t testing.TB, opts devsim.Options, profile string) *deviceHarness {
 	t.Helper()
 	d := devicetest.StartDevice(t, opts)
 	cfg := fmt.Sprintf("Host dev\n  HostName %s\n  Port %d\n  User %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
@@ -53,7 +54,7 @@ func wantStatus(t testing.TB, i CommandInfo, st Status, code int) {
 
 func TestIOSCommandsModesAndErrors(t *testing.T) {
 	t.Parallel()
-	h := newDeviceHarness(t, devicetest.DeviceOptions{Platform: "ios", ChunkSize: 7}, "cisco_ios")
+	h := newDeviceHarness(t, devsim.Options{Platform: "ios", ChunkSize: 7}, "cisco_ios")
 
 	info, out := h.run(t, "show version", RunOptions{})
 	wantStatus(t, info, StatusCompleted, 0)
@@ -87,7 +88,7 @@ func TestIOSCommandsModesAndErrors(t *testing.T) {
 
 func TestIOSWrongEnableSecret(t *testing.T) {
 	t.Parallel()
-	h := newDeviceHarness(t, devicetest.DeviceOptions{Platform: "ios"}, "cisco_ios")
+	h := newDeviceHarness(t, devsim.Options{Platform: "ios"}, "cisco_ios")
 	info, out := h.run(t, "show privilege", RunOptions{EnablePassword: "not-the-secret"})
 	if info.Status != StatusFailed || !errors.Is(info.Err, ErrPrivilege) {
 		t.Fatalf("wrong secret: status %s err %v, want failed with ErrPrivilege", info.Status, info.Err)
@@ -105,7 +106,7 @@ func TestIOSWrongEnableSecret(t *testing.T) {
 
 func TestIOSConfigRoundTripChangesHostname(t *testing.T) {
 	t.Parallel()
-	h := newDeviceHarness(t, devicetest.DeviceOptions{Platform: "ios", CharEcho: true}, "cisco_ios")
+	h := newDeviceHarness(t, devsim.Options{Platform: "ios", CharEcho: true}, "cisco_ios")
 	o := RunOptions{EnablePassword: h.dev.Options.EnableSecret}
 	info, _ := h.run(t, "configure terminal\nhostname EDGE-7\ninterface Gi0/1\n description uplink\nend", o)
 	wantStatus(t, info, StatusCompleted, 0)
@@ -122,7 +123,7 @@ func TestIOSConfigRoundTripChangesHostname(t *testing.T) {
 
 func TestIOSPagerLeftOn(t *testing.T) {
 	t.Parallel()
-	h := newDeviceHarness(t, devicetest.DeviceOptions{Platform: "ios"}, "cisco_ios")
+	h := newDeviceHarness(t, devsim.Options{Platform: "ios"}, "cisco_ios")
 	o := RunOptions{EnablePassword: h.dev.Options.EnableSecret}
 	// Turning the pager back on: the driver must still advance it.
 	info, _ := h.run(t, "terminal length 24", o)
@@ -136,7 +137,7 @@ func TestIOSPagerLeftOn(t *testing.T) {
 
 func TestJunosCommitAndFailingCommit(t *testing.T) {
 	t.Parallel()
-	h := newDeviceHarness(t, devicetest.DeviceOptions{Platform: "junos", DualRE: true}, "junos")
+	h := newDeviceHarness(t, devsim.Options{Platform: "junos", DualRE: true}, "junos")
 	info, out := h.run(t, "show version", RunOptions{})
 	wantStatus(t, info, StatusCompleted, 0)
 	if strings.Contains(out, "{master:0}") || strings.Contains(out, "vmx1>") {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
@@ -15,7 +16,7 @@ const (
 )
 
 func TestE2ECiscoIOS(t *testing.T) {
-	dev := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "ios", Hostname: "edge1",
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "ios", Hostname: "edge1",
 		Password: devicePassword, EnableSecret: enableSecret})
 	s := startServer(t, []mcptest.Host{deviceHost("edge1", dev)})
 	ctx := testContext(t, 3*time.Minute)
@@ -83,7 +84,7 @@ func TestE2ECiscoIOS(t *testing.T) {
 }
 
 func TestE2EJunos(t *testing.T) {
-	dev := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "junos", Hostname: "vmx9", Password: devicePassword})
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "junos", Hostname: "vmx9", Password: devicePassword})
 	s := startServer(t, []mcptest.Host{deviceHost("vmx9", dev)})
 	ctx := testContext(t, 2*time.Minute)
 	junos := func(t *testing.T, command string) callResult {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
@@ -54,7 +55,7 @@ func TestFaultConcurrentToolCalls(t *testing.T) {
 			platform, profile = "junos", "junos"
 		}
 		alias := fmt.Sprintf("sim-%d", n)
-		d := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: platform, Hostname: alias,
+		d := devicetest.StartDevice(t, devsim.Options{Platform: platform, Hostname: alias,
 			Password: devicePassword, Listen: fmt.Sprintf("127.0.0.%d:0", n)})
 		hosts = append(hosts, deviceHost(alias, d))
 		profiles[alias] = profile

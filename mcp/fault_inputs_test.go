@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
@@ -69,7 +70,7 @@ func newFaultBed(t *testing.T) *faultBed {
 	encKey := devicetest.NewKeyPair(t, keys, faultPassphrase)
 	otherHost := devicetest.NewKeyPair(t, keys, "")
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{AuthorizedKeys: []ssh.PublicKey{encKey.Public}})
-	dev := devicetest.StartDevice(t, devicetest.DeviceOptions{Platform: "ios"})
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "ios"})
 
 	b := &faultBed{closed: closedPort(t), dir: userDir(t, sshd.User)}
 	// Each broken alias reaches sshd through a proxy port of its own: the

@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 )
 
 func init() {
@@ -22,7 +22,7 @@ func init() {
 func runDevsim(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("devsim", flag.ContinueOnError)
 	fs.SetOutput(s.err)
-	var opts devicetest.DeviceOptions
+	var opts devsim.Options
 	fs.StringVar(&opts.Platform, "platform", "", "device to simulate: ios or junos (required)")
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:2222", "address to listen on; loopback only unless --allow-remote")
 	fs.StringVar(&opts.Hostname, "hostname", "", "device hostname (default R1 for ios, vmx1 for junos)")
@@ -51,12 +51,12 @@ func runDevsim(ctx context.Context, args []string, s stdio) int {
 	}
 	logger := slog.New(slog.NewTextHandler(s.err, nil))
 	opts.Logf = func(format string, args ...any) { logger.Info(fmt.Sprintf(format, args...)) }
-	srv, err := devicetest.NewSimServer(opts)
+	srv, err := devsim.NewServer(opts)
 	if err != nil {
 		fmt.Fprintf(s.err, "devsim: %v\n", err)
 		return 2
 	}
-	ln, err := devicetest.ListenDevice(opts)
+	ln, err := devsim.Listen(opts)
 	if err != nil {
 		fmt.Fprintf(s.err, "devsim: %v\n", err)
 		if !opts.AllowRemote {
@@ -74,7 +74,7 @@ func runDevsim(ctx context.Context, args []string, s stdio) int {
 
 // printDevsimBanner tells the user how to log in. The credentials are the
 // simulator's own, chosen on the command line, never a real device's.
-func printDevsimBanner(s stdio, opts devicetest.DeviceOptions, addr net.Addr, key ssh.PublicKey) {
+func printDevsimBanner(s stdio, opts devsim.Options, addr net.Addr, key ssh.PublicKey) {
 	host, port, _ := net.SplitHostPort(addr.String())
 	fmt.Fprintf(s.err, "devsim: simulated %s device listening on %s\n", opts.Platform, addr)
 	fmt.Fprintf(s.err, "devsim: host key %s\n", ssh.FingerprintSHA256(key))

@@ -1,10 +1,10 @@
 // Package devicetest is the test bed: a real OpenSSH sshd started on
 // loopback for each test that asks, test accounts with real shells and
-// sudo, simulated network devices (Cisco IOS, Juniper Junos) served over
-// in-process SSH, and a fault proxy that pauses, black-holes, drops and
-// refuses connections.
+// sudo, simulated network devices from devsim started per test with a
+// known_hosts file that trusts them, a fault proxy that pauses,
+// black-holes, drops and refuses connections, and process-tree kills.
 //
-// It serves tests and the devsim command, never production paths. Helpers
-// take testing.TB, clean up with t.Cleanup and wait for what they started.
-// Servers listen on 127.0.0.1 only unless a caller explicitly allows more.
+// Tests import it; the binary never does. Helpers take testing.TB, clean
+// up with t.Cleanup and wait for what they started, so they are safe to
+// call from parallel tests. Servers listen on 127.0.0.1 only.
 package devicetest

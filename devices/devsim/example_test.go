@@ -1,4 +1,4 @@
-package devicetest_test
+package devsim_test
 
 import (
 	"context"
@@ -7,19 +7,19 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 )
 
 // A simulated router outside a test: serve it on loopback, run one
 // command through an SSH exec request, stop it.
-func ExampleNewSimServer() {
-	opts := devicetest.DeviceOptions{Platform: "ios", Hostname: "lab-r1", Password: "example-pw"}
-	srv, err := devicetest.NewSimServer(opts)
+func ExampleNewServer() {
+	opts := devsim.Options{Platform: "ios", Hostname: "lab-r1", Password: "example-pw"}
+	srv, err := devsim.NewServer(opts)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ln, err := devicetest.ListenDevice(opts)
+	ln, err := devsim.Listen(opts)
 	if err != nil {
 		fmt.Println(err)
 		return

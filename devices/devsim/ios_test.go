@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"regexp"
@@ -38,7 +38,7 @@ func runSteps(t *testing.T, term *simTerm, steps []termStep) {
 const iosInvalidOut = "% Invalid input detected at '^' marker.\r\n\r\n"
 
 func TestIOSTranscript(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "ios"})
+	d := StartDevice(t, Options{Platform: "ios"})
 	term := dialTerm(t, d)
 	runSteps(t, term, []termStep{
 		{name: "banner", want: []string{"# 100% of sessions are logged", "##\r\n\r\nR1>"}},
@@ -102,7 +102,7 @@ func TestIOSTranscript(t *testing.T) {
 }
 
 func TestIOSShowLoggingIsLong(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "ios"})
+	d := StartDevice(t, Options{Platform: "ios"})
 	term := dialTerm(t, d)
 	term.expect("R1>")
 	term.send("enable\renablepw\rterminal length 0\r")
@@ -118,7 +118,7 @@ func TestIOSShowLoggingIsLong(t *testing.T) {
 }
 
 func TestIOSPager(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "ios"})
+	d := StartDevice(t, Options{Platform: "ios"})
 	term := dialTerm(t, d)
 	term.expect("R1>")
 	term.send("enable\renablepw\r")
@@ -158,7 +158,7 @@ func TestIOSPager(t *testing.T) {
 var successRe = regexp.MustCompile(`Success rate is 100 percent \((\d+)/(\d+)\)`)
 
 func TestIOSPingInterrupt(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "ios"})
+	d := StartDevice(t, Options{Platform: "ios"})
 	term := dialTerm(t, d)
 	term.expect("R1>")
 	term.send("ping 127.0.0.1\r")
@@ -184,13 +184,13 @@ func TestIOSPingInterrupt(t *testing.T) {
 func TestIOSEnableOutcomes(t *testing.T) {
 	cases := []struct {
 		name string
-		opts DeviceOptions
+		opts Options
 		send string
 		want string
 	}{
-		{"direct", DeviceOptions{Enable: EnableDirect}, "enable\r", "enable\r\nR1#"},
-		{"no password set", DeviceOptions{Enable: EnableNoPassword}, "enable\r", "enable\r\n% No password set\r\nR1>"},
-		{"login privileged", DeviceOptions{LoginPrivileged: true}, "show privilege\r", "Current privilege level is 15\r\nR1#"},
+		{"direct", Options{Enable: EnableDirect}, "enable\r", "enable\r\nR1#"},
+		{"no password set", Options{Enable: EnableNoPassword}, "enable\r", "enable\r\n% No password set\r\nR1>"},
+		{"login privileged", Options{LoginPrivileged: true}, "show privilege\r", "Current privilege level is 15\r\nR1#"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,7 +206,7 @@ func TestIOSEnableOutcomes(t *testing.T) {
 }
 
 func TestIOSMoreCommands(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "ios", LoginPrivileged: true})
+	d := StartDevice(t, Options{Platform: "ios", LoginPrivileged: true})
 	term := dialTerm(t, d)
 	runSteps(t, term, []termStep{
 		{name: "login", want: []string{"R1#"}},

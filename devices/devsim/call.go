@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"fmt"
@@ -78,7 +78,7 @@ func (c *simCall) SetHostname(name string) { c.s.srv.dev.setHostname(name) }
 func (c *simCall) device() *simDevice { return c.s.srv.dev }
 
 // Options returns the device's options (defaults filled).
-func (c *simCall) Options() DeviceOptions { return c.s.opts }
+func (c *simCall) Options() Options { return c.s.opts }
 
 // RemoteIP returns the client's address as the device logs it.
 func (c *simCall) RemoteIP() string { return remoteIP(c.s.conn) }

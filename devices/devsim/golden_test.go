@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"flag"
@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-var updateGolden = flag.Bool("update", false, "rewrite the golden transcripts in testdata/sim")
+var updateGolden = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
 
 // goldenScripts are sessions whose every byte is fixed: each step waits
 // for what ends its output (usually the prompt) before the next is sent,
@@ -65,7 +65,7 @@ var goldenScripts = map[string][][2]string{
 func TestSimGoldenTranscripts(t *testing.T) {
 	for platform, script := range goldenScripts {
 		t.Run(platform, func(t *testing.T) {
-			d := StartDevice(t, DeviceOptions{Platform: platform})
+			d := StartDevice(t, Options{Platform: platform})
 			term := dialTerm(t, d)
 			for _, step := range script {
 				if step[0] != "" {
@@ -78,7 +78,7 @@ func TestSimGoldenTranscripts(t *testing.T) {
 				term.expect(step[1])
 			}
 			got := term.all()
-			path := filepath.Join("testdata", "sim", platform+".golden")
+			path := filepath.Join("testdata", platform+".golden")
 			if *updateGolden {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					t.Fatal(err)

@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 // BenchmarkSimRoundTrip measures one short command on a warm simulated
 // IOS shell: the simulator's own cost plus loopback SSH.
 func BenchmarkSimRoundTrip(b *testing.B) {
-	d := StartDevice(b, DeviceOptions{Platform: "ios", LoginPrivileged: true, Logf: func(string, ...any) {}})
+	d := StartDevice(b, Options{Platform: "ios", LoginPrivileged: true, Logf: func(string, ...any) {}})
 	term := dialTerm(b, d)
 	term.expect("R1#")
 	for b.Loop() {
@@ -19,7 +19,7 @@ func BenchmarkSimRoundTrip(b *testing.B) {
 // BenchmarkSimShowLogging measures the 30,000-line log with the pager
 // off.
 func BenchmarkSimShowLogging(b *testing.B) {
-	d := StartDevice(b, DeviceOptions{Platform: "ios", LoginPrivileged: true, Logf: func(string, ...any) {}})
+	d := StartDevice(b, Options{Platform: "ios", LoginPrivileged: true, Logf: func(string, ...any) {}})
 	term := dialTerm(b, d)
 	term.expect("R1#")
 	term.send("terminal length 0\r")

@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"bytes"
@@ -12,20 +12,20 @@ import (
 
 // Sentinels that end a read or the whole interpreter.
 var (
-	errInterrupted = errors.New("devicetest: interrupted by Ctrl+C")
-	errCtrlZ       = errors.New("devicetest: Ctrl+Z")
-	errClosed      = errors.New("devicetest: session input closed")
+	errInterrupted = errors.New("devsim: interrupted by Ctrl+C")
+	errCtrlZ       = errors.New("devsim: Ctrl+Z")
+	errClosed      = errors.New("devsim: session input closed")
 	// errEndSession ends the session from a command handler (exit,
 	// logout, a confirmed reload).
-	errEndSession = errors.New("devicetest: session ended by the device")
+	errEndSession = errors.New("devsim: session ended by the device")
 )
 
 // session is the CLI state of one SSH session: one goroutine runs it, a
 // second only feeds it input, so none of its fields need a lock.
 type session struct {
-	srv  *SimServer
+	srv  *Server
 	p    *simPlatform
-	opts DeviceOptions
+	opts Options
 	ctx  context.Context
 	conn *ssh.ServerConn
 	ch   ssh.Channel
@@ -52,7 +52,7 @@ type session struct {
 	asyncTimer *time.Timer
 }
 
-func (s *SimServer) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh.Channel) *session {
+func (s *Server) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh.Channel) *session {
 	p := s.platform
 	return &session{
 		srv: s, p: p, opts: s.opts, ctx: ctx, conn: conn, ch: ch,
@@ -256,7 +256,7 @@ func (s *session) printError(res parsed) {
 func (s *session) setMode(name string) {
 	m, ok := s.p.Modes[name]
 	if !ok {
-		panic("devicetest: platform " + s.p.Name + " has no mode " + name)
+		panic("devsim: platform " + s.p.Name + " has no mode " + name)
 	}
 	s.mode = m
 }

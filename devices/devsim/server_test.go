@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"bytes"
@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
 )
 
 func TestSimExec(t *testing.T) {
@@ -30,7 +29,7 @@ func TestSimExec(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.platform+"/"+tc.command, func(t *testing.T) {
-			d := StartDevice(t, DeviceOptions{Platform: tc.platform})
+			d := StartDevice(t, Options{Platform: tc.platform})
 			term := openSession(t, d)
 			if err := term.sess.Run(tc.command); err != nil {
 				t.Fatalf("exec %q: %v (want exit status 0)", tc.command, err)
@@ -53,7 +52,7 @@ func TestSimExec(t *testing.T) {
 // TestSimSharedHostname checks that sessions share the device's
 // hostname while each keeps its own mode.
 func TestSimSharedHostname(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "ios", Hostname: "edge-1"})
+	d := StartDevice(t, Options{Platform: "ios", Hostname: "edge-1"})
 	a := dialTerm(t, d)
 	a.expect("edge-1>")
 	b := dialTerm(t, d)
@@ -77,7 +76,7 @@ func TestSimSharedHostname(t *testing.T) {
 func TestSimSplitOutput(t *testing.T) {
 	for _, platform := range []string{"ios", "junos"} {
 		t.Run(platform, func(t *testing.T) {
-			d := StartDevice(t, DeviceOptions{Platform: platform, CharEcho: true, ChunkSize: 7})
+			d := StartDevice(t, Options{Platform: platform, CharEcho: true, ChunkSize: 7})
 			term := dialTerm(t, d)
 			prompt := map[string]string{"ios": "R1>", "junos": "admin@vmx1> "}[platform]
 			term.expect(prompt)
@@ -104,7 +103,7 @@ func (r *recordChannel) Write(p []byte) (int, error) {
 }
 
 func TestSimWriteSplitting(t *testing.T) {
-	srv, err := NewSimServer(DeviceOptions{Platform: "ios", ChunkSize: 7, CharEcho: true})
+	srv, err := NewServer(Options{Platform: "ios", ChunkSize: 7, CharEcho: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +128,7 @@ func TestSimWriteSplitting(t *testing.T) {
 }
 
 func TestIOSReloadDropsConnection(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "ios"})
+	d := StartDevice(t, Options{Platform: "ios"})
 	term := dialTerm(t, d)
 	runSteps(t, term, []termStep{
 		{name: "enable", send: "enable\renablepw\r", want: []string{"R1#"}},
@@ -159,12 +158,9 @@ func TestSimAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := StartDevice(t, DeviceOptions{Platform: "junos", Username: "ops", Password: "s3cret",
+	d := StartDevice(t, Options{Platform: "junos", Username: "ops", Password: "s3cret",
 		AuthorizedKeys: []ssh.PublicKey{signer.PublicKey()}})
-	hostKeys, err := knownhosts.New(d.KnownHostsPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hostKeys := ssh.FixedHostKey(d.HostKey)
 	kbd := ssh.KeyboardInteractive(func(_, _ string, qs []string, _ []bool) ([]string, error) {
 		if len(qs) != 1 || qs[0] != "Password: " {
 			return nil, errors.New("unexpected questions")
@@ -200,11 +196,11 @@ func TestSimAuth(t *testing.T) {
 
 func TestSimRefusesRemoteListen(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", "[::]:0", ":0", "192.0.2.1:22", "localhost:22"} {
-		if _, err := ListenDevice(DeviceOptions{Platform: "ios", Listen: addr}); err == nil || !strings.Contains(err.Error(), "loopback") {
-			t.Errorf("ListenDevice(%q): err %v, want a refusal naming loopback", addr, err)
+		if _, err := Listen(Options{Platform: "ios", Listen: addr}); err == nil || !strings.Contains(err.Error(), "loopback") {
+			t.Errorf("Listen(%q): err %v, want a refusal naming loopback", addr, err)
 		}
 	}
-	srv, err := NewSimServer(DeviceOptions{Platform: "ios"})
+	srv, err := NewServer(Options{Platform: "ios"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +222,7 @@ func TestSimRefusesRemoteListen(t *testing.T) {
 	case <-time.After(simWait):
 		t.Fatal("Serve did not return after its context ended")
 	}
-	if _, err := NewSimServer(DeviceOptions{Platform: "eos"}); err == nil || !strings.Contains(err.Error(), `"eos"`) {
+	if _, err := NewServer(Options{Platform: "eos"}); err == nil || !strings.Contains(err.Error(), `"eos"`) {
 		t.Errorf("unknown platform: err %v, want it named", err)
 	}
 }
@@ -236,11 +232,11 @@ func TestSimRefusesRemoteListen(t *testing.T) {
 func TestSimNoGoroutineLeft(t *testing.T) {
 	before := runtime.NumGoroutine()
 	func() {
-		srv, err := NewSimServer(DeviceOptions{Platform: "ios", Logf: t.Logf})
+		srv, err := NewServer(Options{Platform: "ios", Logf: t.Logf})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ln, err := ListenDevice(DeviceOptions{})
+		ln, err := Listen(Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -280,7 +276,7 @@ func TestSimNoGoroutineLeft(t *testing.T) {
 // TestSimLongInput types a line far longer than a device accepts: the
 // device keeps a bounded part, answers with an error and stays usable.
 func TestSimLongInput(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	d := StartDevice(t, Options{Platform: "junos"})
 	term := dialTerm(t, d)
 	term.expect("admin@vmx1> ")
 	term.send(strings.Repeat("x", 256<<10) + "\r")

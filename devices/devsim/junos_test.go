@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"regexp"
@@ -17,7 +17,7 @@ func junosEditPrompt(ctx, host string) string {
 }
 
 func TestJunosTranscript(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	d := StartDevice(t, Options{Platform: "junos"})
 	term := dialTerm(t, d)
 	caret := func(col int) string { return strings.Repeat(" ", col) + "^\r\n" }
 	runSteps(t, term, []termStep{
@@ -70,7 +70,7 @@ func TestJunosTranscript(t *testing.T) {
 }
 
 func TestJunosLongOutputAndPing(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	d := StartDevice(t, Options{Platform: "junos"})
 	term := dialTerm(t, d)
 	term.expect("admin@vmx1> ")
 	term.send("show route | no-more\r")
@@ -96,7 +96,7 @@ func TestJunosLongOutputAndPing(t *testing.T) {
 var junosMoreRe = regexp.MustCompile(`---\(more (\d+)%\)---`)
 
 func TestJunosPager(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	d := StartDevice(t, Options{Platform: "junos"})
 	term := dialTerm(t, d)
 	term.expect("admin@vmx1> ")
 	term.send("show configuration\r")
@@ -128,7 +128,7 @@ func TestJunosPager(t *testing.T) {
 }
 
 func TestJunosCompleteOnSpace(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	d := StartDevice(t, Options{Platform: "junos"})
 	term := dialTerm(t, d)
 	term.expect("admin@vmx1> ")
 	term.send("set cli screen-length 0\r")
@@ -143,7 +143,7 @@ func TestJunosCompleteOnSpace(t *testing.T) {
 }
 
 func TestJunosDualRE(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos", DualRE: true, Hostname: "mx-a"})
+	d := StartDevice(t, Options{Platform: "junos", DualRE: true, Hostname: "mx-a"})
 	term := dialTerm(t, d)
 	runSteps(t, term, []termStep{
 		{name: "login", want: []string{"UTC\r\n{master:0}\r\nadmin@mx-a> "}},
@@ -155,7 +155,7 @@ func TestJunosDualRE(t *testing.T) {
 }
 
 func TestJunosRebootDropsConnection(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	d := StartDevice(t, Options{Platform: "junos"})
 	term := dialTerm(t, d)
 	term.expect("admin@vmx1> ")
 	term.send("request system reboot\r")
@@ -170,7 +170,7 @@ func TestJunosRebootDropsConnection(t *testing.T) {
 }
 
 func TestJunosRootShell(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos", Username: "root"})
+	d := StartDevice(t, Options{Platform: "junos", Username: "root"})
 	term := dialTerm(t, d)
 	runSteps(t, term, []termStep{
 		{name: "shell prompt", want: []string{"UTC\r\nroot@vmx1:~ # "}},
@@ -186,7 +186,7 @@ func TestJunosRootShell(t *testing.T) {
 // configuration mode, and that a session leaving (even by dropping its
 // connection) is no longer counted.
 func TestJunosOtherEditors(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	d := StartDevice(t, Options{Platform: "junos"})
 	a, b := dialTerm(t, d), dialTerm(t, d)
 	a.expect("admin@vmx1> ")
 	b.expect("admin@vmx1> ")
@@ -217,7 +217,7 @@ func TestJunosOtherEditors(t *testing.T) {
 }
 
 func TestJunosMoreCommands(t *testing.T) {
-	d := StartDevice(t, DeviceOptions{Platform: "junos"})
+	d := StartDevice(t, Options{Platform: "junos"})
 	term := dialTerm(t, d)
 	caret := func(col int) string { return strings.Repeat(" ", col) + "^\r\n" }
 	runSteps(t, term, []termStep{

@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 // serveChannel answers the requests of one session channel: pty-req,
 // env and window-change are accepted, then one shell or exec request
 // starts the interpreter. The channel closes when the interpreter ends.
-func (s *SimServer) serveChannel(ctx context.Context, conn *ssh.ServerConn, ch ssh.Channel, reqs <-chan *ssh.Request) {
+func (s *Server) serveChannel(ctx context.Context, conn *ssh.ServerConn, ch ssh.Channel, reqs <-chan *ssh.Request) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer ch.Close()

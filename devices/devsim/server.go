@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"context"
@@ -14,9 +14,9 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// DeviceOptions configure a simulated network device. The zero value of
+// Options configure a simulated network device. The zero value of
 // each field is documented beside it; options are copied, never changed.
-type DeviceOptions struct {
+type Options struct {
 	Platform     string // "ios" or "junos"; required
 	Hostname     string // zero means "R1" for ios, "vmx1" for junos
 	Username     string // zero means "admin"
@@ -64,7 +64,7 @@ const (
 )
 
 // withDefaults returns a copy with zero fields filled.
-func (o DeviceOptions) withDefaults(p *simPlatform) DeviceOptions {
+func (o Options) withDefaults(p *simPlatform) Options {
 	if o.Hostname == "" {
 		o.Hostname = p.DefaultHostname
 	}
@@ -89,14 +89,14 @@ func (o DeviceOptions) withDefaults(p *simPlatform) DeviceOptions {
 	return o
 }
 
-// platforms holds the known platforms by DeviceOptions.Platform name.
+// platforms holds the known platforms by Options.Platform name.
 var platforms = map[string]*simPlatform{}
 
-// SimServer serves one simulated device over SSH. Its hostname and
+// Server serves one simulated device over SSH. Its hostname and
 // configuration are shared by all connections; each SSH session has its
 // own CLI state. It is safe for concurrent use.
-type SimServer struct {
-	opts     DeviceOptions
+type Server struct {
+	opts     Options
 	platform *simPlatform
 	signer   ssh.Signer
 	config   *ssh.ServerConfig
@@ -104,23 +104,23 @@ type SimServer struct {
 	trees    map[string]*cmdNode // command tree per mode, read-only
 }
 
-// NewSimServer prepares a simulated device with a fresh ed25519 host key.
+// NewServer prepares a simulated device with a fresh ed25519 host key.
 // It does not listen; call Serve.
-func NewSimServer(opts DeviceOptions) (*SimServer, error) {
+func NewServer(opts Options) (*Server, error) {
 	p, ok := platforms[opts.Platform]
 	if !ok {
-		return nil, fmt.Errorf("devicetest: unknown platform %q: use \"ios\" or \"junos\"", opts.Platform)
+		return nil, fmt.Errorf("devsim: unknown platform %q: use \"ios\" or \"junos\"", opts.Platform)
 	}
 	opts = opts.withDefaults(p)
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		return nil, fmt.Errorf("devicetest: generating host key: %w", err)
+		return nil, fmt.Errorf("devsim: generating host key: %w", err)
 	}
 	signer, err := ssh.NewSignerFromKey(priv)
 	if err != nil {
-		return nil, fmt.Errorf("devicetest: host key: %w", err)
+		return nil, fmt.Errorf("devsim: host key: %w", err)
 	}
-	s := &SimServer{opts: opts, platform: p, signer: signer, trees: map[string]*cmdNode{}}
+	s := &Server{opts: opts, platform: p, signer: signer, trees: map[string]*cmdNode{}}
 	s.dev = newSimDevice(opts.Hostname)
 	if p.Setup != nil {
 		p.Setup(s.dev)
@@ -139,15 +139,15 @@ func NewSimServer(opts DeviceOptions) (*SimServer, error) {
 }
 
 // HostKey returns the server's public host key.
-func (s *SimServer) HostKey() ssh.PublicKey { return s.signer.PublicKey() }
+func (s *Server) HostKey() ssh.PublicKey { return s.signer.PublicKey() }
 
 // Hostname returns the device's current hostname, which changes when a
 // session configures a new one.
-func (s *SimServer) Hostname() string { return s.dev.hostname() }
+func (s *Server) Hostname() string { return s.dev.hostname() }
 
-var errAuth = errors.New("devicetest: authentication failed")
+var errAuth = errors.New("devsim: authentication failed")
 
-func (s *SimServer) checkPassword(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
+func (s *Server) checkPassword(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 	if s.credentialsMatch(md.User(), string(pw)) {
 		return nil, nil
 	}
@@ -155,7 +155,7 @@ func (s *SimServer) checkPassword(md ssh.ConnMetadata, pw []byte) (*ssh.Permissi
 	return nil, errAuth
 }
 
-func (s *SimServer) checkKeyboard(md ssh.ConnMetadata, client ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
+func (s *Server) checkKeyboard(md ssh.ConnMetadata, client ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
 	answers, err := client("", "", []string{"Password: "}, []bool{false})
 	if err != nil {
 		return nil, err
@@ -167,7 +167,7 @@ func (s *SimServer) checkKeyboard(md ssh.ConnMetadata, client ssh.KeyboardIntera
 	return nil, errAuth
 }
 
-func (s *SimServer) checkKey(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+func (s *Server) checkKey(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 	if md.User() == s.opts.Username {
 		for _, k := range s.opts.AuthorizedKeys {
 			if subtle.ConstantTimeCompare(k.Marshal(), key.Marshal()) == 1 {
@@ -178,7 +178,7 @@ func (s *SimServer) checkKey(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permi
 	return nil, errAuth
 }
 
-func (s *SimServer) credentialsMatch(user, pw string) bool {
+func (s *Server) credentialsMatch(user, pw string) bool {
 	u := subtle.ConstantTimeCompare([]byte(user), []byte(s.opts.Username))
 	p := subtle.ConstantTimeCompare([]byte(pw), []byte(s.opts.Password))
 	return u&p == 1
@@ -188,7 +188,7 @@ func (s *SimServer) credentialsMatch(user, pw string) bool {
 // every connection and waits for all goroutines it started. It refuses a
 // non-loopback listener unless AllowRemote is set. It returns nil when
 // stopped by ctx, otherwise the error that stopped it.
-func (s *SimServer) Serve(ctx context.Context, ln net.Listener) error {
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := checkLoopback(ln.Addr().String(), s.opts.AllowRemote); err != nil {
 		ln.Close()
 		return err
@@ -209,14 +209,14 @@ func (s *SimServer) Serve(ctx context.Context, ln net.Listener) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("devicetest: accept: %w", err)
+			return fmt.Errorf("devsim: accept: %w", err)
 		}
 		wg.Go(func() { s.serveConn(ctx, conn) })
 	}
 }
 
 // serveConn runs one SSH connection until the client leaves or ctx ends.
-func (s *SimServer) serveConn(ctx context.Context, nc net.Conn) {
+func (s *Server) serveConn(ctx context.Context, nc net.Conn) {
 	defer nc.Close()
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
 	defer stop()
@@ -254,18 +254,18 @@ func checkLoopback(addr string, allowRemote bool) error {
 	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("devicetest: listen address %q: %w", addr, err)
+		return fmt.Errorf("devsim: listen address %q: %w", addr, err)
 	}
 	ip := net.ParseIP(host)
 	if ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("devicetest: refusing to listen on %q: not a loopback address; use 127.0.0.1 (or allow remote access explicitly)", addr)
+		return fmt.Errorf("devsim: refusing to listen on %q: not a loopback address; use 127.0.0.1 (or allow remote access explicitly)", addr)
 	}
 	return nil
 }
 
-// ListenDevice opens the listener DeviceOptions.Listen names, refusing a
+// Listen opens the listener Options.Listen names, refusing a
 // non-loopback address unless AllowRemote is set.
-func ListenDevice(opts DeviceOptions) (net.Listener, error) {
+func Listen(opts Options) (net.Listener, error) {
 	addr := opts.Listen
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -275,7 +275,7 @@ func ListenDevice(opts DeviceOptions) (net.Listener, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("devicetest: listen on %q: %w", addr, err)
+		return nil, fmt.Errorf("devsim: listen on %q: %w", addr, err)
 	}
 	return ln, nil
 }

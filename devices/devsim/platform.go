@@ -1,4 +1,4 @@
-package devicetest
+package devsim
 
 import (
 	"iter"
@@ -11,9 +11,9 @@ import (
 // error texts and its pager. Adding a platform means writing one of these.
 type simPlatform struct {
 	Name            string // "ios", "junos"
-	DefaultHostname string // used when DeviceOptions.Hostname is zero
+	DefaultHostname string // used when Options.Hostname is zero
 	ServerVersion   string // SSH identification string the device sends
-	DefaultBanner   string // MOTD used when DeviceOptions.Banner is zero
+	DefaultBanner   string // MOTD used when Options.Banner is zero
 
 	// Setup fills a new device's initial configuration; nil leaves it
 	// empty.
@@ -27,7 +27,7 @@ type simPlatform struct {
 	Logout func(c *simCall)
 
 	InitialMode string // mode a shell starts in
-	// PrivilegedMode is where DeviceOptions.LoginPrivileged starts.
+	// PrivilegedMode is where Options.LoginPrivileged starts.
 	PrivilegedMode string
 	// RootMode is where the root user starts (the Junos FreeBSD shell).
 	RootMode string
@@ -49,7 +49,7 @@ type simPlatform struct {
 	// prompt in modes with ShowContext: "[edit%s]" gets " a b" or "".
 	ContextFormat string
 	// RELine is printed first above every prompt when the device has two
-	// routing engines (DeviceOptions.DualRE).
+	// routing engines (Options.DualRE).
 	RELine string
 	// CtrlZ is the command line Ctrl+Z stands for in modes that accept it
 	// ("end" on IOS); zero ignores Ctrl+Z.

@@ -1,0 +1,78 @@
+package devsim
+
+import "sync"
+
+// simDevice is the state one simulated device shares between its
+// sessions: the hostname and named configuration sections. It is safe
+// for concurrent use.
+type simDevice struct {
+	mu       sync.Mutex
+	host     string
+	sections map[string][]string
+	order    []string // section names in creation order
+	flags    map[string]bool
+	counters map[string]int
+}
+
+func newSimDevice(host string) *simDevice {
+	return &simDevice{host: host, sections: map[string][]string{}, flags: map[string]bool{}, counters: map[string]int{}}
+}
+
+func (d *simDevice) hostname() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.host
+}
+
+func (d *simDevice) setHostname(h string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.host = h
+}
+
+// section returns a copy of a configuration section and whether it exists.
+func (d *simDevice) section(name string) ([]string, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	lines, ok := d.sections[name]
+	return append([]string(nil), lines...), ok
+}
+
+// setSection replaces (or creates) a configuration section.
+func (d *simDevice) setSection(name string, lines []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.sections[name]; !ok {
+		d.order = append(d.order, name)
+	}
+	d.sections[name] = append([]string(nil), lines...)
+}
+
+// sectionNames returns the names of all sections in creation order.
+func (d *simDevice) sectionNames() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.order...)
+}
+
+// flag returns a named boolean of the device state ("modified").
+func (d *simDevice) flag(name string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.flags[name]
+}
+
+// setFlag sets a named boolean of the device state.
+func (d *simDevice) setFlag(name string, v bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.flags[name] = v
+}
+
+// count adds delta to a named counter and returns its new value.
+func (d *simDevice) count(name string, delta int) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.counters[name] += delta
+	return d.counters[name]
+}
