@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
@@ -43,8 +44,8 @@ func (l linuxBox) host() mcptest.Host {
 
 // target is the sshd as the devices layer sees it after resolution,
 // written out so that the comparison measures channels, not resolution.
-func (l linuxBox) target() devices.Target {
-	return devices.Target{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.sshd.User,
+func (l linuxBox) target() hosts.Target {
+	return hosts.Target{Alias: linuxAlias, HostName: l.sshd.Host, Port: l.sshd.Port, User: l.sshd.User,
 		IdentityFiles: []string{l.sshd.ClientKey.Path}, IdentitiesOnly: true, IdentityAgent: "none",
 		KnownHostsFiles: []string{l.sshd.KnownHostsPath}, StrictHostKeyChecking: "yes"}
 }
@@ -72,7 +73,7 @@ func sharedDir(tb testing.TB) string {
 }
 
 // poolConn dials target through a devices.Pool closed at cleanup.
-func poolConn(tb testing.TB, target devices.Target) *devices.Conn {
+func poolConn(tb testing.TB, target hosts.Target) *devices.Conn {
 	tb.Helper()
 	pool := devices.NewPool(devices.PoolOptions{})
 	tb.Cleanup(func() { pool.Close() })

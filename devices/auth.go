@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // ErrAuth means the server refused every credential we had; AuthError says
@@ -57,7 +59,7 @@ func (e *AuthError) Error() string {
 func (e *AuthError) Unwrap() []error { return []error{ErrAuth, e.Err} }
 
 // agentFunc connects to an SSH agent; nil results mean "no agent".
-type agentFunc func(ctx context.Context, t Target) (agent.ExtendedAgent, io.Closer, error)
+type agentFunc func(ctx context.Context, t hosts.Target) (agent.ExtendedAgent, io.Closer, error)
 
 // recordedSigner is one public key we may offer, with what became of it.
 type recordedSigner struct {
@@ -71,7 +73,7 @@ type recordedSigner struct {
 // server answered to each, so a failure can say why.
 type authPlan struct {
 	ctx   context.Context
-	t     Target
+	t     hosts.Target
 	env   dialEnv
 	agent io.Closer
 
@@ -85,7 +87,7 @@ type authPlan struct {
 	called     bool
 }
 
-func newAuthPlan(ctx context.Context, t Target, env dialEnv) *authPlan {
+func newAuthPlan(ctx context.Context, t hosts.Target, env dialEnv) *authPlan {
 	return &authPlan{ctx: ctx, t: t, env: env}
 }
 
@@ -309,7 +311,7 @@ func (p *authPlan) failure(addr string, err error) *AuthError {
 
 // dialAgent connects to the agent socket named by the target (or
 // SSH_AUTH_SOCK). "none" and an unset socket mean no agent.
-func dialAgent(ctx context.Context, t Target) (agent.ExtendedAgent, io.Closer, error) {
+func dialAgent(ctx context.Context, t hosts.Target) (agent.ExtendedAgent, io.Closer, error) {
 	sock := t.IdentityAgent
 	if sock == "" {
 		sock = os.Getenv("SSH_AUTH_SOCK")

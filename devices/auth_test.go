@@ -11,14 +11,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // passwordTarget is a Target for a test account that logs in with its
 // password only.
-func passwordTarget(s *devicetest.SSHD, acct devicetest.Account, password string) Target {
+func passwordTarget(s *devicetest.SSHD, acct devicetest.Account, password string) hosts.Target {
 	tg := keyTarget(s)
 	tg.User = acct.Name
 	tg.IdentityFiles = nil
@@ -27,12 +29,12 @@ func passwordTarget(s *devicetest.SSHD, acct devicetest.Account, password string
 }
 
 // authErr dials tg and returns the AuthError it must fail with.
-func authErr(t *testing.T, tg Target) *AuthError {
+func authErr(t *testing.T, tg hosts.Target) *AuthError {
 	t.Helper()
 	return authErrPool(t, newTestPool(t, PoolOptions{}), tg)
 }
 
-func authErrPool(t *testing.T, p *Pool, tg Target) *AuthError {
+func authErrPool(t *testing.T, p *Pool, tg hosts.Target) *AuthError {
 	t.Helper()
 	_, _, err := p.Conn(testCtx(t, 20*time.Second), tg)
 	var ae *AuthError

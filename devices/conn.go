@@ -14,6 +14,8 @@ import (
 
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // Sentinel errors of the connection layer; match them with errors.Is.
@@ -79,7 +81,7 @@ func (e *DialError) Unwrap() []error {
 // Conn never comes back to life: once Done is closed, ask the Pool for a
 // new one.
 type Conn struct {
-	target Target
+	target hosts.Target
 	client *ssh.Client
 	hops   []*ssh.Client // jump host clients, first hop first
 	logger *slog.Logger
@@ -96,7 +98,7 @@ type Conn struct {
 	sftp   *sftp.Client
 }
 
-func newConn(t Target, client *ssh.Client, hops []*ssh.Client, logger *slog.Logger) *Conn {
+func newConn(t hosts.Target, client *ssh.Client, hops []*ssh.Client, logger *slog.Logger) *Conn {
 	c := &Conn{target: t, client: client, hops: hops, logger: logger, done: make(chan struct{})}
 	c.wg.Add(1)
 	go func() {
@@ -112,7 +114,7 @@ func newConn(t Target, client *ssh.Client, hops []*ssh.Client, logger *slog.Logg
 }
 
 // Target returns the target this connection was dialed for.
-func (c *Conn) Target() Target { return c.target }
+func (c *Conn) Target() hosts.Target { return c.target }
 
 // Client returns the underlying SSH client. Closing it ends the Conn.
 func (c *Conn) Client() *ssh.Client { return c.client }
@@ -202,7 +204,7 @@ type dialEnv struct {
 // authenticated client. TCP connect, handshake and authentication share
 // one deadline: t.ConnectTimeout (default 15 s) or ctx's, whichever is
 // earlier.
-func (env dialEnv) dialClient(ctx context.Context, via *ssh.Client, t Target) (*ssh.Client, error) {
+func (env dialEnv) dialClient(ctx context.Context, via *ssh.Client, t hosts.Target) (*ssh.Client, error) {
 	d := &dialAttempt{start: time.Now(), addr: targetAddr(t), via: via}
 	switch {
 	case t.HostName == "":
@@ -297,7 +299,7 @@ func dialTCP(ctx context.Context, via *ssh.Client, addr string) (net.Conn, error
 }
 
 // targetAddr is the host:port that is dialed and checked in known_hosts.
-func targetAddr(t Target) string {
+func targetAddr(t hosts.Target) string {
 	port := t.Port
 	if port == 0 {
 		port = defaultPort

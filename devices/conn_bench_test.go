@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // benchTarget logs in as the account without sudo when running as root,
 // so that root's shell start-up files do not weigh on exec figures.
-func benchTarget(b *testing.B, s *devicetest.SSHD) Target {
+func benchTarget(b *testing.B, s *devicetest.SSHD) hosts.Target {
 	b.Helper()
 	tg := keyTarget(s)
 	if os.Geteuid() == 0 {

@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // keyTarget is a Target for s's current user with its client key, pinned
 // to its known_hosts file and without any agent.
-func keyTarget(s *devicetest.SSHD) Target {
-	return Target{
+func keyTarget(s *devicetest.SSHD) hosts.Target {
+	return hosts.Target{
 		Alias:                 "sshd-" + s.Addr,
 		HostName:              s.Host,
 		Port:                  s.Port,
@@ -57,7 +58,7 @@ func testCtx(t testing.TB, d time.Duration) context.Context {
 }
 
 // mustConn dials t through p and fails the test on error.
-func mustConn(tb testing.TB, p *Pool, t Target) *Conn {
+func mustConn(tb testing.TB, p *Pool, t hosts.Target) *Conn {
 	tb.Helper()
 	c, _, err := p.Conn(testCtx(tb, 20*time.Second), t)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
@@ -74,7 +75,7 @@ type driverEnv struct {
 	Profile *profiles.Profile
 	// Target is the resolved host (User for sudo's prompt, Secrets for
 	// enable during open).
-	Target Target
+	Target hosts.Target
 	// Logger is never nil.
 	Logger *slog.Logger
 }

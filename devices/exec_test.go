@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 )
 
 func TestExecExitCodesAndStreams(t *testing.T) {

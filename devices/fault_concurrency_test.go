@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // concurrencyConnect bounds each of the 20 dials made at once: no fault
@@ -28,7 +29,7 @@ const (
 
 // concurrencyHost is one of the 20 hosts of TestFaultConcurrentCalls.
 type concurrencyHost struct {
-	req  Request
+	req  hosts.Request
 	want func(i int) string // what the output of call i must contain ("" : exact match on echo)
 	cmd  func(i int) string
 }
@@ -55,7 +56,7 @@ func concurrencyHosts(t *testing.T) ([]faultHost, map[string]string, []concurren
 	}
 	kh := knownHostsFor(t, h.sshd.HostKey, proxyAddrs...)
 	var cfg []faultHost
-	var hosts []concurrencyHost
+	var targets []concurrencyHost
 	env := map[string]string{}
 	for i, a := range addrs {
 		for _, kind := range []string{"bash", "dash"} {
@@ -64,8 +65,8 @@ func concurrencyHosts(t *testing.T) ([]faultHost, map[string]string, []concurren
 			fh.ConnectTimeout = concurrencyConnect
 			fh.AliveInterval, fh.AliveCount = concurrencyAlive, concurrencyAliveCount
 			cfg = append(cfg, fh)
-			hosts = append(hosts, concurrencyHost{
-				req: Request{Host: alias},
+			targets = append(targets, concurrencyHost{
+				req: hosts.Request{Host: alias},
 				cmd: func(n int) string { return fmt.Sprintf("echo %s call %d", alias, n) },
 			})
 		}
@@ -82,13 +83,13 @@ func concurrencyHosts(t *testing.T) ([]faultHost, map[string]string, []concurren
 			AliveInterval: concurrencyAlive, AliveCount: concurrencyAliveCount})
 		env["OVRD_"+strings.ReplaceAll(name, "-", "_")+"_PASS"] = d.Options.Password
 		want := map[string]string{"ios": name + " uptime is", "junos": "Hostname: " + name}[platform]
-		hosts = append(hosts, concurrencyHost{
-			req:  Request{Host: name, Profile: profile},
+		targets = append(targets, concurrencyHost{
+			req:  hosts.Request{Host: name, Profile: profile},
 			cmd:  func(int) string { return "show version" },
 			want: func(int) string { return want },
 		})
 	}
-	return cfg, env, hosts
+	return cfg, env, targets
 }
 
 // TestFaultConcurrentCalls: 200 commands started at once across 20
@@ -98,9 +99,9 @@ func concurrencyHosts(t *testing.T) ([]faultHost, map[string]string, []concurren
 // exactly one connection, and nothing is left behind.
 func TestFaultConcurrentCalls(t *testing.T) {
 	const calls = 200
-	cfg, env, hosts := concurrencyHosts(t)
-	if len(hosts) != 20 {
-		t.Fatalf("%d hosts, want 20", len(hosts))
+	cfg, env, targets := concurrencyHosts(t)
+	if len(targets) != 20 {
+		t.Fatalf("%d hosts, want 20", len(targets))
 	}
 	leaks := startLeakCheck()
 	m := newFaultManager(t, cfg, env)
@@ -112,7 +113,7 @@ func TestFaultConcurrentCalls(t *testing.T) {
 	started := make(chan *Command, calls)
 	for i := range calls {
 		wg.Go(func() {
-			errs <- concurrentCall(ctx, m, hosts[i%len(hosts)], i, started)
+			errs <- concurrentCall(ctx, m, targets[i%len(targets)], i, started)
 		})
 	}
 	// Listings and status polls beside the commands, as agents make them.
@@ -136,11 +137,11 @@ func TestFaultConcurrentCalls(t *testing.T) {
 	if failed > 0 {
 		t.Errorf("%d of %d calls failed", failed, calls)
 	}
-	if keys := m.pool.Keys(); len(keys) != len(hosts) {
-		t.Errorf("%d live connections %q, want one per host (%d)", len(keys), keys, len(hosts))
+	if keys := m.pool.Keys(); len(keys) != len(targets) {
+		t.Errorf("%d live connections %q, want one per host (%d)", len(keys), keys, len(targets))
 	}
-	if s := m.Sessions(); len(s) != 2*len(hosts) {
-		t.Errorf("%d sessions, want two per host (%d)", len(s), 2*len(hosts))
+	if s := m.Sessions(); len(s) != 2*len(targets) {
+		t.Errorf("%d sessions, want two per host (%d)", len(s), 2*len(targets))
 	}
 	leaks.done(t, m, during)
 }

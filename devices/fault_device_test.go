@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // waitInputPrompt waits until c is awaiting input at a prompt containing
@@ -39,7 +40,7 @@ func TestFaultDeviceReload(t *testing.T) {
 	leaks := startLeakCheck()
 	m := newFaultManager(t, []faultHost{{Alias: "r1", HostName: d.Host, Port: d.Port, User: d.Options.Username, KnownHosts: d.KnownHostsPath}},
 		map[string]string{"OVRD_r1_PASS": d.Options.Password, "OVRD_r1_ENABLE_PASS": d.Options.EnableSecret})
-	h := &deviceHarness{dev: d, m: m, req: Request{Host: "r1", Profile: "cisco_ios"}}
+	h := &deviceHarness{dev: d, m: m, req: hosts.Request{Host: "r1", Profile: "cisco_ios"}}
 
 	info, _ := h.run(t, "configure terminal\nhostname EDGE-9\nend", RunOptions{})
 	wantStatus(t, info, StatusCompleted, 0)

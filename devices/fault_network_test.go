@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // newProxiedFaultHarness is a harness whose "bash" alias reaches sshd
@@ -44,7 +45,7 @@ func TestFaultBlackhole(t *testing.T) {
 		t.Errorf("running command's error %q does not say that keepalive found the connection dead", lost.Err)
 	}
 
-	r := startWithin(t, h.m, waitBound, Request{Host: "bash"}, "", "pwd")
+	r := startWithin(t, h.m, waitBound, hosts.Request{Host: "bash"}, "", "pwd")
 	var de *DialError
 	if r.err == nil || !errors.Is(r.err, ErrTimeout) || !errors.As(r.err, &de) || de.Stage != StageHandshake {
 		t.Errorf("Start during the outage: command %v, err %v; want a handshake timeout (ErrTimeout, DialError)", r.c != nil, r.err)
@@ -78,7 +79,7 @@ func TestFaultDropAndRefuse(t *testing.T) {
 	if lost.Status != StatusLost || !errors.Is(lost.Err, ErrClosed) {
 		t.Errorf("running command: status %s err %v; want lost, ErrClosed", lost.Status, lost.Err)
 	}
-	r := startWithin(t, h.m, faultConnect, Request{Host: "bash"}, "", "pwd")
+	r := startWithin(t, h.m, faultConnect, hosts.Request{Host: "bash"}, "", "pwd")
 	if r.err == nil || !errors.Is(r.err, ErrDial) {
 		t.Errorf("Start while connections are refused: command %v, err %v; want ErrDial", r.c != nil, r.err)
 	}
@@ -101,7 +102,7 @@ func TestFaultOtherSessionDuringBlackhole(t *testing.T) {
 	during := runtime.NumGoroutine()
 	px.Blackhole()
 	start := time.Now()
-	r := startWithin(t, h.m, waitBound, Request{Host: "bash"}, "second", "echo second")
+	r := startWithin(t, h.m, waitBound, hosts.Request{Host: "bash"}, "second", "echo second")
 	if r.err == nil {
 		t.Fatalf("Start of a new shell on a black-holed connection succeeded (command %s)", r.c.ID())
 	}

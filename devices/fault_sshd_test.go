@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // newSSHDFaultHarness is a harness whose "bash" alias has the suite's
@@ -42,7 +44,7 @@ func TestFaultSSHDKilledIdle(t *testing.T) {
 	h.sshd.Stop()
 	// The end of the TCP stream gives it away; keepalive would at worst.
 	waitPool(t, h.m, 0, faultKeepalive+faultSlack)
-	r := startWithin(t, h.m, faultConnect, Request{Host: "bash"}, "", "pwd")
+	r := startWithin(t, h.m, faultConnect, hosts.Request{Host: "bash"}, "", "pwd")
 	if r.err == nil || !errors.Is(r.err, ErrDial) || !strings.Contains(r.err.Error(), "refused") {
 		t.Errorf("Start while sshd is down: command %v, err %v; want ErrDial saying the connection was refused", r.c != nil, r.err)
 	}

@@ -11,9 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // The fault suite: every case breaks something under a Manager (the
@@ -209,7 +211,7 @@ type startErr struct {
 
 // startWithin calls Start with a context bounded by d and fails the test
 // when Start has not returned by d + faultSlack.
-func startWithin(t testing.TB, m *Manager, d time.Duration, req Request, session, cmd string) startErr {
+func startWithin(t testing.TB, m *Manager, d time.Duration, req hosts.Request, session, cmd string) startErr {
 	t.Helper()
 	return within(t, d+faultSlack, fmt.Sprintf("Start(%q, %q)", req.Host, cmd), func() startErr {
 		ctx, cancel := context.WithTimeout(t.Context(), d)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
@@ -77,7 +78,7 @@ func (h *harness) start(t testing.TB, alias, session, cmd string, o RunOptions) 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), waitBound)
 	defer cancel()
-	c, err := h.m.Start(ctx, Request{Host: alias}, session, cmd, o)
+	c, err := h.m.Start(ctx, hosts.Request{Host: alias}, session, cmd, o)
 	if err != nil {
 		t.Fatalf("Start(%q, %q): %v", alias, cmd, err)
 	}
@@ -219,7 +220,7 @@ func newTestManager(t testing.TB, sshConfig string, env map[string]string, opts 
 	if err := os.WriteFile(path, []byte(sshConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res, err := NewResolver(ResolverOptions{
+	res, err := hosts.NewResolver(hosts.ResolverOptions{
 		SSHConfigPath: path, ConfigPath: filepath.Join(dir, "config.yaml"), Home: dir, SSHBinary: "none",
 		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 	})

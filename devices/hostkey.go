@@ -18,6 +18,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // ErrHostKey means the host key could not be verified; HostKeyError has
@@ -95,7 +97,7 @@ func firstOr(s []string, def string) string {
 // files and applies StrictHostKeyChecking.
 type hostKeys struct {
 	ctx    context.Context
-	t      Target
+	t      hosts.Target
 	files  []string // the KnownHostsFiles that exist
 	db     ssh.HostKeyCallback
 	mode   string
@@ -103,7 +105,7 @@ type hostKeys struct {
 	ok     atomic.Bool
 }
 
-func newHostKeys(ctx context.Context, t Target, logger *slog.Logger) (*hostKeys, error) {
+func newHostKeys(ctx context.Context, t hosts.Target, logger *slog.Logger) (*hostKeys, error) {
 	h := &hostKeys{ctx: ctx, t: t, logger: logger}
 	switch strings.ToLower(t.StrictHostKeyChecking) {
 	case "", "accept-new":

@@ -12,13 +12,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // hostKeyErr dials tg and returns the HostKeyError it must fail with.
-func hostKeyErr(t *testing.T, tg Target) *HostKeyError {
+func hostKeyErr(t *testing.T, tg hosts.Target) *HostKeyError {
 	t.Helper()
 	_, _, err := newTestPool(t, PoolOptions{}).Conn(testCtx(t, 20*time.Second), tg)
 	var he *HostKeyError

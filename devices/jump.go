@@ -5,13 +5,15 @@ import (
 	"fmt"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // dial connects to t through its ProxyJump chain: each hop is dialed
 // through the client of the hop before it, with its own authentication and
 // host key checks, as ssh -J does. The hops' own ProxyJump fields are not
 // consulted: the resolver hands over the whole chain, first hop first.
-func (env dialEnv) dial(ctx context.Context, t Target) (*Conn, error) {
+func (env dialEnv) dial(ctx context.Context, t hosts.Target) (*Conn, error) {
 	var hops []*ssh.Client
 	closeHops := func() {
 		for i := len(hops) - 1; i >= 0; i-- {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 func TestProxyJumpChain(t *testing.T) {
@@ -18,7 +19,7 @@ func TestProxyJumpChain(t *testing.T) {
 	p := newTestPool(t, PoolOptions{})
 
 	tg := keyTarget(target)
-	tg.ProxyJump = []Target{keyTarget(hop1), keyTarget(hop2)}
+	tg.ProxyJump = []hosts.Target{keyTarget(hop1), keyTarget(hop2)}
 	c := mustConn(t, p, tg)
 	var out strings.Builder
 	if code, err := c.Exec(testCtx(t, 30*time.Second), "echo through", nil, &out, nil); code != 0 || err != nil || out.String() != "through\n" {
@@ -46,7 +47,7 @@ func TestProxyJumpHopChecksItsOwnHostKey(t *testing.T) {
 	writeFile(t, kh, "")
 	hopTarget.KnownHostsFiles = []string{kh} // the hop is unknown, and StrictHostKeyChecking is yes
 	tg := keyTarget(target)
-	tg.ProxyJump = []Target{hopTarget}
+	tg.ProxyJump = []hosts.Target{hopTarget}
 	_, _, err := newTestPool(t, PoolOptions{}).Conn(testCtx(t, 20*time.Second), tg)
 	var he *HostKeyError
 	if !errors.As(err, &he) || he.Kind != HostKeyUnknown || !strings.Contains(err.Error(), "jump host 1 of 1") {

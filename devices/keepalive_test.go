@@ -7,13 +7,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // proxiedTarget is keyTarget(s) reached through the fault proxy px, with
 // a known_hosts file that knows s's key under the proxy's address.
-func proxiedTarget(t testing.TB, s *devicetest.SSHD, px *devicetest.Proxy) Target {
+func proxiedTarget(t testing.TB, s *devicetest.SSHD, px *devicetest.Proxy) hosts.Target {
 	t.Helper()
 	tg := keyTarget(s)
 	tg.Alias = "proxied-" + px.Addr

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
@@ -24,10 +25,10 @@ const DefaultSession = "default"
 // ManagerOptions configure a Manager. Resolver, Pool and Profiles are
 // required.
 type ManagerOptions struct {
-	Resolver *Resolver     // turns requests into targets
-	Pool     *Pool         // connections; the Manager closes it in Close
-	Profiles *profiles.Set // device profiles
-	Logger   *slog.Logger  // nil discards
+	Resolver *hosts.Resolver // turns requests into targets
+	Pool     *Pool           // connections; the Manager closes it in Close
+	Profiles *profiles.Set   // device profiles
+	Logger   *slog.Logger    // nil discards
 	// OutputCap is the per-command output cap in bytes; zero means
 	// DefaultOutputCap.
 	OutputCap int
@@ -48,7 +49,7 @@ type ManagerOptions struct {
 // It is safe for concurrent use. It never interrupts or kills a command on
 // its own initiative.
 type Manager struct {
-	resolver  *Resolver
+	resolver  *hosts.Resolver
 	pool      *Pool
 	profiles  *profiles.Set
 	logger    *slog.Logger
@@ -69,7 +70,7 @@ type sessionID struct{ key, name string }
 func NewManager(opts ManagerOptions) (*Manager, error) {
 	switch {
 	case opts.Resolver == nil:
-		return nil, errors.New("devices: ManagerOptions.Resolver is required (NewResolver)")
+		return nil, errors.New("devices: ManagerOptions.Resolver is required (hosts.NewResolver)")
 	case opts.Pool == nil:
 		return nil, errors.New("devices: ManagerOptions.Pool is required (NewPool)")
 	case opts.Profiles == nil:
@@ -93,7 +94,7 @@ func NewManager(opts ManagerOptions) (*Manager, error) {
 
 // Config returns the parsed configuration file of the resolver (defaults
 // for command timeouts, output limits and history).
-func (m *Manager) Config() *Config { return m.resolver.Config() }
+func (m *Manager) Config() *hosts.Config { return m.resolver.Config() }
 
 // Start resolves req, connects (or reuses, or dials again, the
 // connection), opens and prepares the named shell on first use (session ""
@@ -102,7 +103,7 @@ func (m *Manager) Config() *Config { return m.resolver.Config() }
 // dialing and preparing a new shell, bounded by ctx and the target's
 // ConnectTimeout. The command's life does not depend on ctx: it runs until
 // it ends, is interrupted, or its session is closed.
-func (m *Manager) Start(ctx context.Context, req Request, session string, command string, opts RunOptions) (*Command, error) {
+func (m *Manager) Start(ctx context.Context, req hosts.Request, session string, command string, opts RunOptions) (*Command, error) {
 	if strings.TrimSpace(command) == "" {
 		return nil, errors.New("devices: the command is empty: give the shell command to run")
 	}
@@ -147,7 +148,7 @@ func (m *Manager) profile(name string) (*profiles.Profile, error) {
 
 // acquire returns the session for id, creating it, and counts the caller
 // as pending so a failed first open by another caller does not remove it.
-func (m *Manager) acquire(id sessionID, t Target) (*session, error) {
+func (m *Manager) acquire(id sessionID, t hosts.Target) (*session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
@@ -203,7 +204,7 @@ func (m *Manager) Sessions() []SessionInfo {
 // shell of that host and its connection. Commands queued or running there
 // end interrupted with Err "session closed". It returns how many shells
 // it closed, and blocks until their workers ended or ctx ends.
-func (m *Manager) CloseSession(ctx context.Context, req Request, session string) (int, error) {
+func (m *Manager) CloseSession(ctx context.Context, req hosts.Request, session string) (int, error) {
 	t, err := m.resolver.Resolve(ctx, req)
 	if err != nil {
 		return 0, err
@@ -258,7 +259,7 @@ func (m *Manager) closeWhere(ctx context.Context, match func(sessionID) bool) (i
 // (no shell, no profile): stdin, stdout and stderr are the caller's, and
 // the exit status is returned. Bounded by ctx; cancelling ctx interrupts
 // the remote command.
-func (m *Manager) Exec(ctx context.Context, req Request, cmd string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+func (m *Manager) Exec(ctx context.Context, req hosts.Request, cmd string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	t, err := m.resolver.Resolve(ctx, req)
 	if err != nil {
 		return 0, err

@@ -1,11 +1,15 @@
 package devices
 
-import "context"
+import (
+	"context"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
+)
 
 // ReadFile reads a remote file over the shared connection (SFTP, or sudo
 // through an exec channel when opts ask for it and permission is denied);
 // see Conn.ReadFile. Bounded by ctx.
-func (m *Manager) ReadFile(ctx context.Context, req Request, path string, opts ReadOptions) (ReadResult, error) {
+func (m *Manager) ReadFile(ctx context.Context, req hosts.Request, path string, opts ReadOptions) (ReadResult, error) {
 	conn, err := m.conn(ctx, req)
 	if err != nil {
 		return ReadResult{}, err
@@ -15,7 +19,7 @@ func (m *Manager) ReadFile(ctx context.Context, req Request, path string, opts R
 
 // WriteFile writes a remote file over the shared connection, atomically
 // unless appending; see Conn.WriteFile. Bounded by ctx.
-func (m *Manager) WriteFile(ctx context.Context, req Request, path string, data []byte, opts WriteOptions) (WriteResult, error) {
+func (m *Manager) WriteFile(ctx context.Context, req hosts.Request, path string, data []byte, opts WriteOptions) (WriteResult, error) {
 	conn, err := m.conn(ctx, req)
 	if err != nil {
 		return WriteResult{}, err
@@ -24,7 +28,7 @@ func (m *Manager) WriteFile(ctx context.Context, req Request, path string, data 
 }
 
 // conn resolves req and returns its live connection, dialing if needed.
-func (m *Manager) conn(ctx context.Context, req Request) (*Conn, error) {
+func (m *Manager) conn(ctx context.Context, req hosts.Request) (*Conn, error) {
 	t, err := m.resolver.Resolve(ctx, req)
 	if err != nil {
 		return nil, err

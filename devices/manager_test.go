@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // TestManagerReconnect: after the host went down and came back, the next
@@ -96,13 +98,13 @@ func TestManagerNoLeaks(t *testing.T) {
 func TestManagerErrors(t *testing.T) {
 	h := newHarness(t, harnessOptions{}, "bash")
 	ctx := t.Context()
-	if _, err := h.m.Start(ctx, Request{Host: "bash"}, "", "  ", RunOptions{}); err == nil || !strings.Contains(err.Error(), "empty") {
+	if _, err := h.m.Start(ctx, hosts.Request{Host: "bash"}, "", "  ", RunOptions{}); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("empty command: %v", err)
 	}
-	if _, err := h.m.Start(ctx, Request{Host: "bash", Profile: "no_such_os"}, "", "true", RunOptions{}); !errors.Is(err, ErrProfile) || !strings.Contains(err.Error(), "linux") {
+	if _, err := h.m.Start(ctx, hosts.Request{Host: "bash", Profile: "no_such_os"}, "", "true", RunOptions{}); !errors.Is(err, ErrProfile) || !strings.Contains(err.Error(), "linux") {
 		t.Errorf("unknown profile: %v; want ErrProfile listing the known ones", err)
 	}
-	if _, err := h.m.Start(ctx, Request{Host: "bash", Port: h.sshd.Port + 1, Username: "mcpt-bash"}, "", "true", RunOptions{}); err == nil {
+	if _, err := h.m.Start(ctx, hosts.Request{Host: "bash", Port: h.sshd.Port + 1, Username: "mcpt-bash"}, "", "true", RunOptions{}); err == nil {
 		t.Errorf("closed port: no error")
 	}
 	if s := h.m.Sessions(); len(s) != 0 {
@@ -111,7 +113,7 @@ func TestManagerErrors(t *testing.T) {
 	if err := h.m.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.m.Start(ctx, Request{Host: "bash"}, "", "true", RunOptions{}); !errors.Is(err, ErrClosed) {
+	if _, err := h.m.Start(ctx, hosts.Request{Host: "bash"}, "", "true", RunOptions{}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Start after Close: %v; want ErrClosed", err)
 	}
 }
@@ -123,7 +125,7 @@ func TestManagerFallback(t *testing.T) {
 	h := newHarness(t, harnessOptions{SSHD: "Match User mcpt-nosudo\n  ForceCommand read -r line; PS1='menu$ ' exec bash --norc --noprofile -i\n"}, "nosudo")
 	ctx, cancel := context.WithTimeout(t.Context(), waitBound)
 	defer cancel()
-	c, err := h.m.Start(ctx, Request{Host: "nosudo"}, "", "echo fallback works", RunOptions{})
+	c, err := h.m.Start(ctx, hosts.Request{Host: "nosudo"}, "", "echo fallback works", RunOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +160,7 @@ func TestManagerLoginSlowerThanReadyTimeout(t *testing.T) {
 	h := newHarness(t, harnessOptions{SSHD: fmt.Sprintf("Match User mcpt-nosudo\n  ForceCommand sleep %d; exec bash --norc --noprofile -i\n", int(posixReadyTimeout/time.Second)+3)}, "nosudo")
 	ctx, cancel := context.WithTimeout(t.Context(), posixLoginLimit)
 	defer cancel()
-	c, err := h.m.Start(ctx, Request{Host: "nosudo"}, "", "echo first", RunOptions{})
+	c, err := h.m.Start(ctx, hosts.Request{Host: "nosudo"}, "", "echo first", RunOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

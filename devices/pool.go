@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // PoolOptions configure a Pool. The zero value is ready to use.
@@ -58,7 +60,7 @@ func NewPool(opts PoolOptions) *Pool {
 	}
 	env := dialEnv{logger: logger, agent: dialAgent}
 	if opts.Agent != nil {
-		env.agent = func(_ context.Context, t Target) (agent.ExtendedAgent, io.Closer, error) {
+		env.agent = func(_ context.Context, t hosts.Target) (agent.ExtendedAgent, io.Closer, error) {
 			if strings.EqualFold(t.IdentityAgent, "none") {
 				return nil, nil, nil
 			}
@@ -75,7 +77,7 @@ func NewPool(opts PoolOptions) *Pool {
 // other; concurrent callers for the same key share one dial. A caller whose
 // ctx ends stops waiting, but the shared dial goes on (bounded by the
 // target's ConnectTimeout) and its connection is kept for the next call.
-func (p *Pool) Conn(ctx context.Context, t Target) (c *Conn, reconnected bool, err error) {
+func (p *Pool) Conn(ctx context.Context, t hosts.Target) (c *Conn, reconnected bool, err error) {
 	key := t.Key()
 	p.mu.Lock()
 	if p.closed {
@@ -107,7 +109,7 @@ func (p *Pool) Conn(ctx context.Context, t Target) (c *Conn, reconnected bool, e
 }
 
 // startDial starts the dial for e; p.mu must be held.
-func (p *Pool) startDial(ctx context.Context, key string, e *poolEntry, t Target) *dialCall {
+func (p *Pool) startDial(ctx context.Context, key string, e *poolEntry, t hosts.Target) *dialCall {
 	// The dial outlives the caller who started it (others may be waiting
 	// on it), so it keeps ctx's values but not its cancellation; Close and
 	// CloseKey cancel it through call.cancel.

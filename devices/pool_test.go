@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // A hung host must not delay the others: 49 hosts (distinct proxies in
@@ -28,7 +29,7 @@ func TestPoolParallelDialsWithOneHung(t *testing.T) {
 	}()
 
 	const n = 49
-	targets := make([]Target, n)
+	targets := make([]hosts.Target, n)
 	for i := range targets {
 		targets[i] = proxiedTarget(t, s, devicetest.StartProxy(t, s.Addr))
 	}
@@ -155,7 +156,7 @@ func TestPoolCloseLeaksNothing(t *testing.T) {
 	hung.Blackhole()
 	hungTarget := proxiedTarget(t, s, hung)
 	jumped := keyTarget(behind)
-	jumped.ProxyJump = []Target{keyTarget(jump)}
+	jumped.ProxyJump = []hosts.Target{keyTarget(jump)}
 	direct := keyTarget(s)
 	direct.ServerAliveInterval = 50 * time.Millisecond
 	runtime.GC()
@@ -184,7 +185,7 @@ func TestPoolCloseLeaksNothing(t *testing.T) {
 }
 
 // use exercises a connection: a shell left open, an exec, and SFTP.
-func use(t *testing.T, p *Pool, tg Target) {
+func use(t *testing.T, p *Pool, tg hosts.Target) {
 	t.Helper()
 	c := mustConn(t, p, tg)
 	sh, err := c.Shell(testCtx(t, 30*time.Second), "", 0, 0)

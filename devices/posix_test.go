@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // TestPosixShells runs the same commands on every supported login shell:
@@ -366,7 +368,7 @@ func TestPosixCloseSession(t *testing.T) {
 	c := h.start(t, "bash", "", "sleep 100", RunOptions{})
 	q := h.start(t, "bash", "", "echo queued", RunOptions{})
 	waitStatus(t, c, StatusRunning)
-	n, err := h.m.CloseSession(t.Context(), Request{Host: "bash"}, "")
+	n, err := h.m.CloseSession(t.Context(), hosts.Request{Host: "bash"}, "")
 	if err != nil || n != 1 {
 		t.Fatalf("CloseSession = %d, %v; want 1, nil", n, err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // deviceHarness is a Manager whose ssh_config names one simulated device
@@ -16,7 +17,7 @@ import (
 type deviceHarness struct {
 	dev *devicetest.Device
 	m   *Manager
-	req Request
+	req hosts.Request
 }
 
 func newDeviceHarness(t testing.TB, opts devsim.Options, profile string) *deviceHarness {
@@ -25,7 +26,7 @@ func newDeviceHarness(t testing.TB, opts devsim.Options, profile string) *device
 	cfg := fmt.Sprintf("Host dev\n  HostName %s\n  Port %d\n  User %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
 		d.Host, d.Port, d.Options.Username, d.KnownHostsPath)
 	m := newTestManager(t, cfg, nil, ManagerOptions{})
-	return &deviceHarness{dev: d, m: m, req: Request{Host: "dev", Password: d.Options.Password, Profile: profile}}
+	return &deviceHarness{dev: d, m: m, req: hosts.Request{Host: "dev", Password: d.Options.Password, Profile: profile}}
 }
 
 // run runs cmd on the default session and returns the final info and output.

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
@@ -25,7 +26,7 @@ type session struct {
 	key    string // user@host:port
 	name   string
 	alias  string
-	target Target
+	target hosts.Target
 	// profile is chosen when the first shell opens (named, or detected);
 	// nil before. Guarded by mu once set.
 	profile *profiles.Profile
@@ -77,7 +78,7 @@ func (sh *shell) close() {
 	_ = sh.e.Close()
 }
 
-func newSession(m *Manager, t Target, name string) *session {
+func newSession(m *Manager, t hosts.Target, name string) *session {
 	s := &session{
 		m: m, key: t.Key(), name: name, alias: t.Alias, target: t,
 		wake: make(chan struct{}, 1), workerDone: make(chan struct{}), input: make(chan struct{}, 1),

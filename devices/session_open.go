@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
@@ -90,7 +91,7 @@ func (s *session) profileName() string {
 }
 
 // connectTimeout is the target's ConnectTimeout with its default.
-func connectTimeout(t Target) time.Duration {
+func connectTimeout(t hosts.Target) time.Duration {
 	if t.ConnectTimeout > 0 {
 		return t.ConnectTimeout
 	}
@@ -102,7 +103,7 @@ func connectTimeout(t Target) time.Duration {
 // profile is chosen first: the one the target names, else by host
 // pattern, else from the server's SSH identification, else from the login
 // banner and first prompt, else linux. Bounded by ctx.
-func (m *Manager) openShell(ctx context.Context, t Target, p *profiles.Profile) (*shell, *profiles.Profile, error) {
+func (m *Manager) openShell(ctx context.Context, t hosts.Target, p *profiles.Profile) (*shell, *profiles.Profile, error) {
 	conn, _, err := m.pool.Conn(ctx, t)
 	if err != nil {
 		return nil, nil, err
@@ -166,7 +167,7 @@ func (m *Manager) openShell(ctx context.Context, t Target, p *profiles.Profile) 
 // a generic one, and picks the profile whose login patterns match the
 // identification line, banner and prompt. A device prompt consumed here is
 // asked for again with a newline so its driver sees a fresh one.
-func (m *Manager) detectFromLogin(ctx context.Context, e *expect.Expecter, t Target, version string) (*profiles.Profile, error) {
+func (m *Manager) detectFromLogin(ctx context.Context, e *expect.Expecter, t hosts.Target, version string) (*profiles.Profile, error) {
 	var prompts []expect.Pattern
 	for _, name := range m.profiles.Names() {
 		p, _ := m.profiles.Profile(name)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // TestSudo: the session's own sudo prompt is answered with the password
@@ -80,7 +82,7 @@ func TestSudoLeaks(t *testing.T) {
 		waitStatus(t, c, StatusRunning)
 		waitOutput(t, c, "started")
 		var ps bytes.Buffer
-		if _, err := h.m.Exec(t.Context(), Request{Host: "bash"}, "ps -eo args", nil, &ps, &ps); err != nil {
+		if _, err := h.m.Exec(t.Context(), hosts.Request{Host: "bash"}, "ps -eo args", nil, &ps, &ps); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(ps.String(), "sudo sh -c") || strings.Contains(ps.String(), pw) {
@@ -96,11 +98,11 @@ func TestSudoLeaks(t *testing.T) {
 		if info.Status != StatusCompleted || strings.Contains(out, pw) || strings.Contains(out, "__mcpssh") || !strings.Contains(out, "sudo sh -c") {
 			t.Errorf("history: status %s output %q; want the commands, no password, no preparation", info.Status, out)
 		}
-		if _, err := h.m.CloseSession(t.Context(), Request{Host: "bash"}, ""); err != nil {
+		if _, err := h.m.CloseSession(t.Context(), hosts.Request{Host: "bash"}, ""); err != nil {
 			t.Fatal(err)
 		}
 		var file bytes.Buffer
-		if _, err := h.m.Exec(t.Context(), Request{Host: "bash"}, "cat ~/.bash_history 2>/dev/null; true", nil, &file, &file); err != nil {
+		if _, err := h.m.Exec(t.Context(), hosts.Request{Host: "bash"}, "cat ~/.bash_history 2>/dev/null; true", nil, &file, &file); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(file.String(), pw) || strings.Contains(file.String(), "__mcpssh") {

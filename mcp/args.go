@@ -12,7 +12,7 @@ import (
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // connArgs are the connection parameters of every tool that reaches a
@@ -27,8 +27,8 @@ type connArgs struct {
 	Profile     string `json:"profile"`
 }
 
-func (a connArgs) request() devices.Request {
-	return devices.Request{
+func (a connArgs) request() hosts.Request {
+	return hosts.Request{
 		Host:        a.Host,
 		Username:    a.Username,
 		Port:        a.Port,

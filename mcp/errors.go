@@ -11,6 +11,7 @@ import (
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // maxEvidence bounds the evidence quoted from an error: enough for the
@@ -63,7 +64,7 @@ func hostFailure(tool, host, step string, err error) *mcpgo.CallToolResult {
 // and a parameter where one helps.
 func nextAction(tool, host string, err error) string {
 	switch {
-	case errors.Is(err, devices.ErrResolve):
+	case errors.Is(err, hosts.ErrResolve):
 		return fmt.Sprintf("check the host name %q: use an alias from ~/.ssh/config, a hostname or an IP, or give username and port explicitly", host)
 	case errors.Is(err, devices.ErrHostKey):
 		return hostKeyAction(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 func init() {
@@ -98,12 +99,12 @@ Flags:
 }
 
 // execTarget reads HOST -- COMMAND... from the arguments left after flags.
-func execTarget(f execFlags, args []string) (devices.Request, string, error) {
+func execTarget(f execFlags, args []string) (hosts.Request, string, error) {
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
 	}
 	if len(args) < 2 {
-		return devices.Request{}, "", errors.New("usage: exec [flags] HOST -- COMMAND... (see exec --help)")
+		return hosts.Request{}, "", errors.New("usage: exec [flags] HOST -- COMMAND... (see exec --help)")
 	}
 	host, rest := args[0], args[1:]
 	if rest[0] == "--" {
@@ -111,9 +112,9 @@ func execTarget(f execFlags, args []string) (devices.Request, string, error) {
 	}
 	command := strings.Join(rest, " ")
 	if strings.TrimSpace(command) == "" {
-		return devices.Request{}, "", errors.New("no command given after HOST --")
+		return hosts.Request{}, "", errors.New("no command given after HOST --")
 	}
-	req := devices.Request{Host: host, Username: f.user, Port: f.port, Profile: f.profile}
+	req := hosts.Request{Host: host, Username: f.user, Port: f.port, Profile: f.profile}
 	if user, h, ok := strings.Cut(host, "@"); ok && req.Username == "" {
 		req.Username, req.Host = user, h
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
@@ -41,7 +42,7 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 // engine is the session machinery both subcommands drive.
 type engine struct {
 	manager *devices.Manager
-	config  *devices.Config
+	config  *hosts.Config
 	log     *slog.Logger
 	closers []io.Closer
 }
@@ -65,7 +66,7 @@ func openEngine(f engineFlags, stderr io.Writer) (*engine, error) {
 		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", f.logLevel)
 	}
 	e.log = slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
-	res, err := devices.NewResolver(devices.ResolverOptions{SSHConfigPath: f.sshConfig, ConfigPath: f.config, Logger: e.log})
+	res, err := hosts.NewResolver(hosts.ResolverOptions{SSHConfigPath: f.sshConfig, ConfigPath: f.config, Logger: e.log})
 	if err != nil {
 		e.close()
 		return nil, err

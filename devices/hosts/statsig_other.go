@@ -1,6 +1,6 @@
 //go:build !linux
 
-package devices
+package hosts
 
 import "os"
 

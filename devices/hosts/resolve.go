@@ -1,4 +1,4 @@
-package devices
+package hosts
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 
 // ErrResolve is the sentinel of every resolution failure; a *ResolveError
 // unwraps to it.
-var ErrResolve = errors.New("devices: cannot resolve host")
+var ErrResolve = errors.New("hosts: cannot resolve host")
 
 // ResolveError says why a host could not be resolved: which alias, which
 // file and line (when known), which setting, and what to change.

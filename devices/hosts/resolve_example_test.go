@@ -1,4 +1,4 @@
-package devices_test
+package hosts_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // A Resolver answers what OpenSSH would dial for an alias, with our config
@@ -35,7 +35,7 @@ Host bastion
     enable_secret: {env: LAB_ENABLE}
 `), 0o600)
 
-	r, err := devices.NewResolver(devices.ResolverOptions{
+	r, err := hosts.NewResolver(hosts.ResolverOptions{
 		SSHConfigPath: sshConfig,
 		ConfigPath:    ourConfig,
 		Home:          home,
@@ -50,7 +50,7 @@ Host bastion
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	t, err := r.Resolve(ctx, devices.Request{Host: "core-1"})
+	t, err := r.Resolve(ctx, hosts.Request{Host: "core-1"})
 	if err != nil {
 		fmt.Println(err)
 		return
