@@ -12,4 +12,8 @@
 // It does not decide what a host name means (package hosts does), it does
 // not format results for people or agents (package mcp does), and it never
 // interrupts a command on its own initiative.
+//
+// Layout: cmd → mcp → devices → profiles → expect. Below devices, hosts
+// resolves names (and imports nothing else of this module), devsim serves
+// simulated devices, and devicetest is the test bed that only tests import.
 package devices
