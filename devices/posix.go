@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,8 +25,13 @@ const (
 	// posixLoginLimit: falling back because a shell was slow would
 	// attribute the preparation's late output to the first commands.
 	posixReadyTimeout = 15 * time.Second
-	posixPromptGrace  = 5 * time.Second
 	posixLoginLimit   = 40 * time.Second // within the session's openBound
+	// posixPrepIdle is how long a shell must sit quietly at a prompt of
+	// its own, without the ready marker, before the preparation counts as
+	// lost: a shell that read it is busy printing prompts and markers.
+	posixPrepIdle = 400 * time.Millisecond
+	// posixPrepAttempts is how often the preparation is typed in all.
+	posixPrepAttempts = 3
 	// posixWaitSlice is one bounded wait inside a command's wait loop.
 	posixWaitSlice = time.Minute
 	// posixInternalTimeout bounds internal commands such as the cd of a
@@ -50,8 +56,12 @@ type posixDriver struct {
 	e       *expect.Expecter
 	inputs  expect.Pattern // the profile's input prompts as one regexp; Regexp nil when none
 	user    string         // login user, for sudo's prompt as shown to people
+	log     *slog.Logger
 	cwd     string
 	reason  string // non-empty: fallback to prompt matching, and why
+	attempt int    // the preparation's attempts so far
+
+	shellUser, shellName string // as the prepared shell reported them
 }
 
 func newPosixDriver(p *profiles.Profile) driver {
@@ -86,54 +96,80 @@ func anyOf(name string, ps []expect.Pattern) expect.Pattern {
 // when it is ready) and waits for the ready marker and the first prompt
 // marker after it.
 func (d *posixDriver) open(ctx context.Context, env driverEnv) (string, error) {
-	d.e, d.user = env.Expecter, env.Target.User
-	if err := d.e.Send(ctx, posixPreparation(d.m, d.profile.Env)); err != nil {
-		return "", fmt.Errorf("prepare shell: %w", err)
-	}
-	m, err := d.awaitReady(ctx)
+	d.e, d.user, d.log = env.Expecter, env.Target.User, env.Logger
+	login, m, err := d.prepare(ctx)
 	switch {
 	case errors.Is(err, errNotPOSIX):
 		d.reason = "the shell shows its own prompt but did not run the preparation (not a POSIX shell, or a menu at login); completion falls back to prompt matching and exit statuses are unknown"
-		env.Logger.Warn("shell not prepared", "reason", d.reason, "tail", tail(d.e.Pending(), 200))
-		return d.e.Discard(), nil
+		env.Logger.Warn("shell not prepared", "reason", d.reason, "attempts", d.attempt, "tail", tail(d.e.Pending(), 200))
+		return login + d.e.Discard(), nil
 	case err != nil:
 		return "", fmt.Errorf("prepare shell: %w", expectErr(err))
 	}
+	d.shellUser, d.shellName = m.Groups[1], m.Groups[2]
 	first, err := d.e.Expect(ctx, []expect.Pattern{d.donePattern()}, expect.ExpectOptions{Timeout: posixReadyTimeout})
 	if err != nil {
 		return "", fmt.Errorf("prepare shell: first prompt: %w", expectErr(err))
 	}
 	d.cwd = first.Groups[2]
-	return m.Before, nil
+	return login, nil
 }
 
 // errNotPOSIX: the shell is at a prompt of its own and ignored the
 // preparation.
 var errNotPOSIX = errors.New("shell did not run the preparation")
 
-// awaitReady waits for the ready marker. It gives up early only on
-// evidence: after posixReadyTimeout the tail is a prompt of the shell's
-// own, and still no marker came posixPromptGrace later (errNotPOSIX).
-// Without a prompt the shell is still starting, and it is waited for up to
-// posixLoginLimit.
-func (d *posixDriver) awaitReady(ctx context.Context) (expect.Match, error) {
-	ready := []expect.Pattern{{Name: "ready marker", Regexp: d.m.ready}}
+// errPrepLost: the shell shows a prompt of its own and is waiting for
+// input, but printed no ready marker: what was typed ahead was lost (a
+// shell that flushes input while its line editor starts) or garbled into a
+// syntax error.
+var errPrepLost = errors.New("shell lost the typed-ahead preparation")
+
+// prepare types the preparation and waits for its ready marker. A shell
+// that shows its own prompt instead, and waits, lost what was typed (or
+// is no POSIX shell): the preparation is typed again, up to
+// posixPrepAttempts times in all, and only then does the session fall
+// back (errNotPOSIX). It returns the login text seen before the marker.
+func (d *posixDriver) prepare(ctx context.Context) (string, expect.Match, error) {
+	var login strings.Builder
 	start := time.Now()
-	wait, prompted := posixReadyTimeout, false
+	for d.attempt = 1; ; d.attempt++ {
+		if err := d.e.Send(ctx, posixPreparation(d.m, d.profile.Env, d.attempt)); err != nil {
+			return login.String(), expect.Match{}, err
+		}
+		m, err := d.awaitReady(ctx, start, &login)
+		if !errors.Is(err, errPrepLost) {
+			return login.String(), m, err
+		}
+		if d.attempt == posixPrepAttempts {
+			return login.String(), m, errNotPOSIX
+		}
+		d.log.Info("shell lost the typed-ahead preparation; typing it again", "attempt", d.attempt+1, "tail", tail(d.e.Pending(), 200))
+	}
+}
+
+// awaitReady waits for the ready marker of the current attempt, writing
+// what came before it to login. It gives up early only on evidence: the
+// stream went quiet at a prompt of the shell's own (errPrepLost). Without
+// a prompt the shell is still starting (conda, nvm, pyenv in its startup
+// files, a loaded host), and it is waited for up to posixLoginLimit:
+// falling back because a shell was slow would attribute the preparation's
+// late output to the first commands.
+func (d *posixDriver) awaitReady(ctx context.Context, start time.Time, login *strings.Builder) (expect.Match, error) {
+	ready := []expect.Pattern{d.m.ready(d.attempt)}
 	for {
-		m, err := d.e.Expect(ctx, ready, expect.ExpectOptions{Timeout: wait})
-		if !errors.Is(err, expect.ErrTimeout) {
+		m, err := d.e.Expect(ctx, ready, expect.ExpectOptions{Timeout: posixReadyTimeout, Idle: posixPrepIdle})
+		login.WriteString(m.Before)
+		switch {
+		case err == nil && m.Index == expect.IdleIndex:
+			if atTail(d.fallbackPrompt(), d.e.Pending()) {
+				return m, errPrepLost
+			}
+		case !errors.Is(err, expect.ErrTimeout):
+			return m, err
+		case time.Since(start) >= posixLoginLimit:
 			return m, err
 		}
-		atPrompt := d.fallbackPrompt().Regexp.MatchString(tail(d.e.Pending(), 512))
-		switch {
-		case atPrompt && prompted:
-			return expect.Match{}, errNotPOSIX
-		case time.Since(start) >= posixLoginLimit:
-			return expect.Match{}, err
-		}
-		prompted = atPrompt
-		wait = posixPromptGrace
 	}
 }
 
@@ -228,7 +264,7 @@ func (d *posixDriver) runFallback(ctx context.Context, j *job) (jobResult, error
 	j.Report(StatusRunning, "")
 	// the marker too: a login that was only slow runs the preparation
 	// late, and from then on the shell is prepared after all
-	patterns := []expect.Pattern{d.fallbackPrompt(), d.donePattern(), {Name: "ready marker", Regexp: d.m.ready}}
+	patterns := []expect.Pattern{d.fallbackPrompt(), d.donePattern(), d.m.ready(d.attempt)}
 	if d.inputs.Regexp != nil {
 		patterns = append(patterns, d.inputs)
 	}
@@ -263,6 +299,15 @@ func (d *posixDriver) runFallback(ctx context.Context, j *job) (jobResult, error
 		j.Output.WriteString(m.Before + m.Text)
 		j.Report(StatusAwaitingInput, lastLine(m.Before+m.Text))
 	}
+}
+
+// atTail reports whether p matches the end of s's last 512 bytes.
+func atTail(p expect.Pattern, s string) bool {
+	s = tail(s, 512)
+	if p.Regexp != nil {
+		return p.Regexp.MatchString(s)
+	}
+	return p.Literal != "" && strings.HasSuffix(s, p.Literal)
 }
 
 // fallbackPrompt is the first mode prompt of the profile, or a generic one.

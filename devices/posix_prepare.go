@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 )
 
 // markerStart begins every marker the prepared shell prints (ASCII RS).
@@ -26,19 +29,25 @@ type posixMarkers struct {
 	token string // random hex, unique per shell
 	sudo  string // random hex in SUDO_PROMPT
 
-	ready      *regexp.Regexp // printed once, at the end of the preparation
 	done       *regexp.Regexp // printed before each prompt: groups status, cwd
 	sudoPrompt *regexp.Regexp // sudo asking for a password: group user
 }
 
 func newPosixMarkers() posixMarkers {
 	m := posixMarkers{token: randomHex(8), sudo: randomHex(6)}
-	m.ready = regexp.MustCompile(string(markerStart) + m.token + ":ready\x1f")
 	m.done = regexp.MustCompile(string(markerStart) + m.token + `:(\d{1,3}):([^\x1e\x1f\n]*)\x1f`)
 	// sudo expands %p to the user whose password it wants; the environment
 	// only ever holds the unexpanded "%p", so `env` output cannot match.
 	m.sudoPrompt = regexp.MustCompile(regexp.QuoteMeta(privateSudoPrefix) + m.sudo + `:([^\]\n]*)\] ?\z`)
 	return m
+}
+
+// ready returns the pattern of the marker that ends attempt n of the
+// preparation: groups user and shell name. Each attempt has its own, so
+// that a late marker of an earlier attempt is never taken for the last.
+func (m posixMarkers) ready(n int) expect.Pattern {
+	return expect.Pattern{Name: "ready marker", Regexp: regexp.MustCompile(string(markerStart) + m.token +
+		":ready" + strconv.Itoa(n) + `:([^\x1e\x1f:\n]*):-?([^\x1e\x1f:\n]*)\x1f`)}
 }
 
 // randomHex returns n random bytes as hex. crypto/rand does not fail on
@@ -82,12 +91,17 @@ func randomHex(n int) string {
 //     PS1 and RPROMPT each time, with no PROMPT_SP or EOL mark; dash and
 //     busybox ash expand $? and
 //     $PWD in a read-only PS1;
-//   - finally the ready marker, after which the next marker is the first
-//     prompt.
+//   - finally the ready marker of this attempt, with the user and the
+//     shell's name, after which the next marker is the first prompt.
 //
 // The lines after the first act only if the first one ran, so that a
 // login that swallows a line leaves the shell as it was for the fallback.
-func posixPreparation(m posixMarkers, env map[string]string) string {
+// Typing the preparation again (attempt n+1, when a shell lost what was
+// typed ahead while it started) is harmless whatever part of an earlier
+// attempt ran: a line that lost bytes is a syntax error and runs nothing,
+// and the marker line, whose read-only settings a second run would trip
+// over, runs once; the ready marker comes only once it has.
+func posixPreparation(m posixMarkers, env map[string]string, attempt int) string {
 	var b strings.Builder
 	b.WriteString(" stty -echo 2>/dev/null; __mcpssh_t=" + m.token + "; PS2=''; " +
 		`if [ -n "$BASH_VERSION" ]; then case $HISTCONTROL in *ignorespace*|*ignoreboth*) ;; ` +
@@ -101,7 +115,8 @@ func posixPreparation(m posixMarkers, env map[string]string) string {
 	for _, line := range exportLines(m, env) {
 		b.WriteString(" " + guard + " &&" + line + "\n")
 	}
-	b.WriteString(` if ! ` + guard + `; then :; elif [ -n "$BASH_VERSION" ]; then unset PROMPT_COMMAND; ` +
+	prepared := `[ "$__mcpssh_p" = ` + m.token + ` ]`
+	b.WriteString(` if ! ` + guard + `; then :; elif ` + prepared + `; then :; elif [ -n "$BASH_VERSION" ]; then unset PROMPT_COMMAND; ` +
 		`__mcpssh_ps1=$'\036'"$__mcpssh_t:\${__mcpssh_s:-\$?}:\$PWD"$'\037'; PS1=$__mcpssh_ps1; ` +
 		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=$__mcpssh_ps1'; ` +
 		`export __mcpssh_ps1 PS1 PROMPT_COMMAND; readonly PROMPT_COMMAND; ` +
@@ -109,8 +124,9 @@ func posixPreparation(m posixMarkers, env map[string]string) string {
 		`eval '__mcpssh_precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; PS1=""; RPROMPT=""; }; ` +
 		`unfunction precmd 2>/dev/null; precmd_functions=(__mcpssh_precmd); typeset -r precmd_functions; ` +
 		`unsetopt PROMPT_SP PROMPT_CR; PROMPT_EOL_MARK=""; RPROMPT=""; RPS1=""; PS1=""'; ` +
-		`else PS1="$(printf '\036')$__mcpssh_t:\$?:\$PWD$(printf '\037')"; readonly PS1; fi` + "\n")
-	b.WriteString(` printf '\036%s%s\037' "$__mcpssh_t" ':ready'` + "\n")
+		`else PS1="$(printf '\036')$__mcpssh_t:\$?:\$PWD$(printf '\037')"; readonly PS1; fi; ` + guard + ` && __mcpssh_p=$__mcpssh_t` + "\n")
+	b.WriteString(` ` + prepared + ` && printf '\036%s:ready%s:%s:%s\037' "$__mcpssh_t" ` + strconv.Itoa(attempt) +
+		` "$(id -un 2>/dev/null)" "${0##*/}"` + "\n")
 	return b.String()
 }
 

@@ -67,7 +67,7 @@ func TestPosixPreparationText(t *testing.T) {
 		env[fmt.Sprintf("MCPSSH_VAR_%02d", i)] = strings.Repeat("v", 30)
 	}
 	m := newPosixMarkers()
-	text := posixPreparation(m, env)
+	text := posixPreparation(m, env, 2)
 	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
 		if len(line) > posixLineMax || !strings.HasPrefix(line, " ") {
 			t.Errorf("line of %d bytes (max %d), must start with a space: %q", len(line), posixLineMax, line[:min(len(line), 60)])

@@ -38,9 +38,15 @@ func (p Pattern) String() string {
 	return fmt.Sprintf("%q", p.Literal)
 }
 
+// IdleIndex is Match.Index when an Expect with ExpectOptions.Idle returned
+// because the stream went quiet at an unfinished line.
+const IdleIndex = -1
+
 // Match is what a successful Expect found.
 type Match struct {
-	// Index is the position of the matched pattern in the list given.
+	// Index is the position of the matched pattern in the list given, or
+	// IdleIndex: then Text is the unfinished last line, which stays
+	// unconsumed, and Before is empty.
 	Index int
 	// Before is the normalized text between the previous match (or the
 	// last consumed point) and the start of this match. When the call had

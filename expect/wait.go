@@ -52,6 +52,14 @@ type ExpectOptions struct {
 	// before it (the next wait after a pager or an answered question): a
 	// match then settles even when this call saw nothing before it.
 	Continues bool
+	// Idle, when positive, ends the call with a Match of Index IdleIndex
+	// once the stream has been quiet for Idle (counted from the later of
+	// the call's start and the last chunk read) while the unconsumed text
+	// ends in an unfinished line that is not blank: a program waiting at a
+	// prompt that no pattern knows (a REPL's ">>> "). That line is not
+	// consumed; complete lines before it went to Capture as usual. Zero
+	// never ends a call for quiet.
+	Idle time.Duration
 }
 
 // echo states of a waiter.
@@ -75,6 +83,8 @@ type waiter struct {
 	printed  bool        // output came before this call (Continues)
 	gen      int         // evaluations so far; a settle timer acts only if none came after it
 	timer    *time.Timer // the settle timer of a match seen, if any
+	idle     time.Duration
+	idleT    *time.Timer // fires after idle without a chunk; nil when idle is zero
 	trimmed  bool        // text was dropped from the window's head
 	done     chan struct{}
 	finished bool
@@ -106,7 +116,7 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 	}
 	start := time.Now()
 	w := &waiter{patterns: patterns, capture: opts.Capture, settle: max(opts.Settle, 0), settleN: max(opts.SettleFirst, 0),
-		printed: opts.Continues, done: make(chan struct{})}
+		printed: opts.Continues, idle: max(opts.Idle, 0), done: make(chan struct{})}
 	if o, ok := w.capture.(*Output); ok && o == nil {
 		w.capture = nil
 	}
@@ -117,6 +127,9 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 	}
 	e.active = w
 	e.takeEcho(w, opts.Echo)
+	if w.idle > 0 {
+		w.idleT = time.AfterFunc(w.idle, func() { e.idleFired(w) })
+	}
 	e.evaluate(w)
 	if !w.finished && e.err != nil {
 		e.fail(w, e.err)
@@ -139,6 +152,9 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 	e.active = nil
 	if w.timer != nil {
 		w.timer.Stop()
+	}
+	if w.idleT != nil {
+		w.idleT.Stop()
 	}
 	if !w.finished {
 		e.giveUp(w, cause, start)
@@ -193,10 +209,41 @@ func (e *Expecter) fail(w *waiter, err error) {
 	close(w.done)
 }
 
+// idleFired ends w with an idle match if the stream is still quiet at an
+// unfinished line; the timer is re-armed by every chunk, so firing means
+// w.idle passed without one.
+func (e *Expecter) idleFired(w *waiter) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if w.finished || e.active != w || w.echoSt == echoPending {
+		return
+	}
+	text := e.text()
+	line := text[strings.LastIndexByte(text, '\n')+1:]
+	if len(text)-len(line) < w.from || strings.TrimSpace(line) == "" {
+		return
+	}
+	// deliver the complete lines, keep the unfinished one for the next call
+	end := len(text) - len(line)
+	w.m = Match{Index: IdleIndex, Text: line}
+	switch {
+	case w.capture == nil:
+		w.m.Before = text[:end]
+	case w.captured < end:
+		io.WriteString(w.capture, text[w.captured:end])
+	}
+	e.cut(0, end)
+	w.finished = true
+	close(w.done)
+}
+
 // evaluate looks for the waiter's patterns in the unconsumed text. Called
 // with mu held, by the reader after each chunk and by Expect at its start.
 func (e *Expecter) evaluate(w *waiter) {
 	w.gen++
+	if w.idleT != nil {
+		w.idleT.Reset(w.idle)
+	}
 	if w.echoSt == echoPending || w.echoTail {
 		if !e.settleEcho(w) {
 			return
