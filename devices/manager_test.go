@@ -118,11 +118,11 @@ func TestManagerErrors(t *testing.T) {
 	}
 }
 
-// TestManagerFallback: a login shell that swallows the first line typed
-// (as a menu would) cannot be prepared; commands still complete by prompt
-// matching and the result says so.
+// TestManagerFallback: a login that is no POSIX shell (a menu that runs
+// each line it reads in a shell of its own) cannot be prepared; commands
+// still complete by prompt matching and the result says so.
 func TestManagerFallback(t *testing.T) {
-	h := newHarness(t, harnessOptions{SSHD: "Match User mcpt-nosudo\n  ForceCommand read -r line; PS1='menu$ ' exec bash --norc --noprofile -i\n"}, "nosudo")
+	h := newHarness(t, harnessOptions{SSHD: "Match User mcpt-nosudo\n  ForceCommand while printf 'menu$ '; IFS= read -r line; do sh -c \"$line\"; done\n"}, "nosudo")
 	ctx, cancel := context.WithTimeout(t.Context(), waitBound)
 	defer cancel()
 	c, err := h.m.Start(ctx, hosts.Request{Host: "nosudo"}, "", "echo fallback works", RunOptions{})
@@ -136,6 +136,18 @@ func TestManagerFallback(t *testing.T) {
 	info, out := h.run(t, "nosudo", "cd /tmp && pwd", RunOptions{})
 	if info.Status != StatusCompleted || info.Fallback == "" || out != "/tmp\n" {
 		t.Errorf("second command: status %s Fallback %q output %q; want completed, a reason, \"/tmp\\n\"", info.Status, info.Fallback, out)
+	}
+}
+
+// TestManagerLoginSwallowsLine: a login that swallows the first line typed
+// (as a menu would) before starting a POSIX shell still gets a prepared
+// shell: the preparation is typed again once the shell shows its prompt.
+func TestManagerLoginSwallowsLine(t *testing.T) {
+	h := newHarness(t, harnessOptions{SSHD: "Match User mcpt-nosudo\n  ForceCommand read -r line; PS1='menu$ ' exec bash --norc --noprofile -i\n"}, "nosudo")
+	info, out := h.run(t, "nosudo", "echo prepared; sh -c 'exit 3'", RunOptions{})
+	wantDone(t, info, out, StatusFailed, 3, "prepared\n")
+	if info.Fallback != "" {
+		t.Errorf("Fallback %q, want a prepared shell", info.Fallback)
 	}
 }
 
