@@ -95,7 +95,7 @@ func (c *Command) Info() CommandInfo {
 		// output after the prompt: the program took the input and went on
 		i.Status, i.InputPrompt = StatusRunning, ""
 	}
-	if i.Status == StatusRunning {
+	if i.Status == StatusRunning || i.Status == StatusAwaitingInput {
 		i.PartialLine = partial
 	}
 	return i
@@ -302,8 +302,11 @@ func (c *Command) SendInput(ctx context.Context, text string) error {
 func (c *Command) report(st Status, prompt string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.info.Status.Finished() || (c.info.Status == st && c.info.InputPrompt == prompt) {
+	if c.info.Status.Finished() {
 		return
+	}
+	if c.info.Status == st && c.info.InputPrompt == prompt && (st != StatusAwaitingInput || c.out.Len() == c.awaitLen) {
+		return // nothing new: the same prompt, and no output after it
 	}
 	c.info.Status, c.info.InputPrompt = st, prompt
 	if st == StatusAwaitingInput {

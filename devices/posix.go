@@ -32,6 +32,10 @@ const (
 	posixPrepIdle = 400 * time.Millisecond
 	// posixPrepAttempts is how often the preparation is typed in all.
 	posixPrepAttempts = 3
+	// posixAwaitIdle is how long a command's output must stay quiet at an
+	// unfinished line (a REPL's ">>> ", a question no profile knows)
+	// before the command counts as awaiting input.
+	posixAwaitIdle = 200 * time.Millisecond
 	// posixWaitSlice is one bounded wait inside a command's wait loop.
 	posixWaitSlice = time.Minute
 	// posixInternalTimeout bounds internal commands such as the cd of a
@@ -229,7 +233,7 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 	}
 	s := sudoAnswer{secret: j.Secrets.Sudo, user: d.user}
 	for {
-		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output})
+		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output, Idle: posixAwaitIdle})
 		if errors.Is(err, expect.ErrTimeout) {
 			continue // a long command is not a failure: never give up on our own
 		}
@@ -237,6 +241,10 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 			return jobResult{}, expectErr(err)
 		}
 		switch m.Index {
+		case expect.IdleIndex:
+			// the line stays unconsumed: it is the prompt's start if a
+			// pattern completes it, and shown as the partial line
+			j.Report(StatusAwaitingInput, strings.TrimSpace(m.Text))
 		case 0:
 			j.Output.WriteString(m.Before)
 			code, _ := strconv.Atoi(m.Groups[1])

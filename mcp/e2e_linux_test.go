@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -215,6 +216,27 @@ func TestE2ELinuxInteractive(t *testing.T) {
 		r = s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": `print(6*7)\n`})
 		if !strings.Contains(r.str("output"), "42") {
 			s.waitStatus(t, ctx, id, func(string) bool { return strings.Contains(s.lastOutput, "42\n") })
+		}
+		s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": `exit()\n`})
+		if r := s.waitStatus(t, ctx, id, finished); r.str("status") != "completed" {
+			t.Errorf("python3 after exit(): %q\n%s", r.str("status"), r.Text)
+		}
+	})
+	t.Run("repl prompt", func(t *testing.T) {
+		// ">>> " ends no line: the quiet stream at it is what says that
+		// python3 waits, and each answer comes back once it waits again
+		r := run(t, ctx, s, "python3 -q", map[string]any{"timeout": 20})
+		if r.str("status") != "awaiting_input" || r.str("partial_line") != ">>> " {
+			t.Fatalf("python3 -q: status %q partial_line %q; want awaiting_input at \">>> \"\n%s", r.str("status"), r.str("partial_line"), r.Text)
+		}
+		id := r.str("command_id")
+		for i := range 3 {
+			start := time.Now()
+			r = s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": fmt.Sprintf(`6*%d\n`, 7+i)})
+			t.Logf("send_input %d returned in %v", i, time.Since(start))
+			if want := fmt.Sprint(6 * (7 + i)); r.str("status") != "awaiting_input" || !strings.Contains(r.str("output"), want+"\n") {
+				t.Errorf("answer %d: status %q output %q; want awaiting_input and %s", i, r.str("status"), r.str("output"), want)
+			}
 		}
 		s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": `exit()\n`})
 		if r := s.waitStatus(t, ctx, id, finished); r.str("status") != "completed" {

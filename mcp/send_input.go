@@ -13,9 +13,12 @@ import (
 )
 
 // Bounds of send_input's wait for what the program prints next: it
-// returns after quietFor without new output, and after inputWait at most.
+// returns once output that came has been quiet for quietFor, after
+// silentFor when nothing came at all (a program working before it
+// answers), and after inputWait at most.
 const (
-	quietFor  = 2 * time.Second
+	quietFor  = 300 * time.Millisecond
+	silentFor = 2 * time.Second
 	inputWait = 30 * time.Second
 )
 
@@ -29,7 +32,7 @@ func sendInput(d *deps) mcpserver.ServerTool {
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
 			mcpgo.WithDescription("Type text into a running command (a prompt, python3, read, a [confirm] question). Escapes: \\n Enter, \\r, \\t, \\\\, \\e Escape, \\xNN any byte (\\x03 Ctrl+C, \\x04 Ctrl+D). " +
-				"No newline is added: end with \\n to press Enter. Returns what the command printed next: until it finished, asked for input again, or was quiet for 2 s."),
+				"No newline is added: end with \\n to press Enter. Returns what the command printed next: once it finished, waits for input again, or its output paused for 0.3 s (2 s when it printed nothing)."),
 			commandIDParam(),
 			mcpgo.WithString("input_text", mcpgo.Required(),
 				mcpgo.Description("Text to send, with escapes decoded.")),
@@ -79,14 +82,15 @@ func inputFailure(tool string, info devices.CommandInfo, err error) *mcpgo.CallT
 }
 
 // waitAfterInput waits for the command's reaction to input: it finishes,
-// it asks for input again, it stays quiet for quietFor, inputWait passes,
+// it asks for input again, its output pauses (quietFor, or silentFor when
+// none came), inputWait passes,
 // or ctx ends. "Asks again" counts only once the command was seen past the
 // prompt it was answering, so a status that has not caught up with the
 // input yet does not end the wait early.
 func waitAfterInput(ctx context.Context, c *devices.Command, from int64) {
 	limit := time.NewTimer(inputWait)
 	defer limit.Stop()
-	quiet := time.NewTimer(quietFor)
+	quiet := time.NewTimer(silentFor)
 	defer quiet.Stop()
 	seen, resumed := from, false
 	for {
