@@ -370,7 +370,7 @@ func (c *Command) finish(st Status, res jobResult, err error, state driverState)
 		err = res.Err
 	}
 	c.info.Status, c.info.EndedAt, c.info.InputPrompt = st, time.Now(), ""
-	c.info.ExitCode, c.info.ErrorLine, c.info.Err = res.ExitCode, res.ErrorLine, err
+	c.info.ExitCode, c.info.ErrorLine, c.info.Err, c.info.Note = res.ExitCode, res.ErrorLine, err, res.Note
 	c.info.Cwd, c.info.Mode, c.info.Prompt = state.Cwd, state.Mode, state.Prompt
 	c.notifyLocked()
 	c.scanLocked() // count the lines before an old output may be cut

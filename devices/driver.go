@@ -116,6 +116,7 @@ type job struct {
 // target.
 type jobSecrets struct {
 	Sudo          string // "" means none: sudo's prompt becomes awaiting_input
+	Su            string // answers su's password prompt for a command that is su; "" means none
 	Enable        string // "" means none
 	EnableCommand string // never "": defaults to "enable"
 }
@@ -130,6 +131,9 @@ type jobResult struct {
 	// shell usable (ErrSudo, ErrPrivilege); the command then counts as
 	// failed.
 	Err error
+	// Note tells people something the session did beside running the
+	// command ("entered a nested bash shell as root"); "" means nothing.
+	Note string
 }
 
 // driverState is where a shell stands between commands.
@@ -138,6 +142,12 @@ type driverState struct {
 	Mode       string // mode name (prompt profiles)
 	Prompt     string // the prompt as last seen (prompt profiles)
 	Privileged bool   // the current mode counts as privileged
+	// User and Shell are who runs the current shell and which it is, as
+	// the prepared shell reported them (marker profiles); Depth counts
+	// the shells it runs inside of within the session (0: the login
+	// shell, or what replaced it).
+	User, Shell string
+	Depth       int
 	// Fallback is non-empty when the driver could not prepare the shell
 	// and completes commands by matching a generic prompt; it says why.
 	Fallback string

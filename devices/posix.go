@@ -63,9 +63,10 @@ type posixDriver struct {
 	log     *slog.Logger
 	cwd     string
 	reason  string // non-empty: fallback to prompt matching, and why
-	attempt int    // the preparation's attempts so far
+	attempt int    // the attempts the login shell's preparation took
 
-	shellUser, shellName string // as the prepared shell reported them
+	shellUser, shellName string       // as the current prepared shell reported them
+	outer                []posixLevel // the shells below the current one, outermost first
 }
 
 func newPosixDriver(p *profiles.Profile) driver {
@@ -101,11 +102,12 @@ func anyOf(name string, ps []expect.Pattern) expect.Pattern {
 // marker after it.
 func (d *posixDriver) open(ctx context.Context, env driverEnv) (string, error) {
 	d.e, d.user, d.log = env.Expecter, env.Target.User, env.Logger
-	login, m, err := d.prepare(ctx)
+	login, m, attempts, err := d.prepare(ctx, d.m)
+	d.attempt = attempts
 	switch {
 	case errors.Is(err, errNotPOSIX):
 		d.reason = "the shell shows its own prompt but did not run the preparation (not a POSIX shell, or a menu at login); completion falls back to prompt matching and exit statuses are unknown"
-		env.Logger.Warn("shell not prepared", "reason", d.reason, "attempts", d.attempt, "tail", tail(d.e.Pending(), 200))
+		env.Logger.Warn("shell not prepared", "reason", d.reason, "attempts", attempts, "tail", tail(d.e.Pending(), 200))
 		return login + d.e.Discard(), nil
 	case err != nil:
 		return "", fmt.Errorf("prepare shell: %w", expectErr(err))
@@ -129,40 +131,40 @@ var errNotPOSIX = errors.New("shell did not run the preparation")
 // syntax error.
 var errPrepLost = errors.New("shell lost the typed-ahead preparation")
 
-// prepare types the preparation and waits for its ready marker. A shell
-// that shows its own prompt instead, and waits, lost what was typed (or
-// is no POSIX shell): the preparation is typed again, up to
-// posixPrepAttempts times in all, and only then does the session fall
-// back (errNotPOSIX). It returns the login text seen before the marker.
-func (d *posixDriver) prepare(ctx context.Context) (string, expect.Match, error) {
+// prepare types the preparation with markers m and waits for its ready
+// marker. A shell that shows its own prompt instead, and waits, lost what
+// was typed (or is no POSIX shell): the preparation is typed again, up to
+// posixPrepAttempts times in all, and only then does it give up
+// (errNotPOSIX). It returns the login text seen before the marker and how
+// many attempts it made.
+func (d *posixDriver) prepare(ctx context.Context, m posixMarkers) (string, expect.Match, int, error) {
 	var login strings.Builder
 	start := time.Now()
-	for d.attempt = 1; ; d.attempt++ {
-		if err := d.e.Send(ctx, posixPreparation(d.m, d.profile.Env, d.attempt)); err != nil {
-			return login.String(), expect.Match{}, err
+	for attempt := 1; ; attempt++ {
+		if err := d.e.Send(ctx, posixPreparation(m, d.profile.Env, attempt)); err != nil {
+			return login.String(), expect.Match{}, attempt, err
 		}
-		m, err := d.awaitReady(ctx, start, &login)
+		ready, err := d.awaitReady(ctx, m.ready(attempt), start, &login)
 		if !errors.Is(err, errPrepLost) {
-			return login.String(), m, err
+			return login.String(), ready, attempt, err
 		}
-		if d.attempt == posixPrepAttempts {
-			return login.String(), m, errNotPOSIX
+		if attempt == posixPrepAttempts {
+			return login.String(), ready, attempt, errNotPOSIX
 		}
-		d.log.Info("shell lost the typed-ahead preparation; typing it again", "attempt", d.attempt+1, "tail", tail(d.e.Pending(), 200))
+		d.log.Info("shell lost the typed-ahead preparation; typing it again", "attempt", attempt+1, "tail", tail(d.e.Pending(), 200))
 	}
 }
 
-// awaitReady waits for the ready marker of the current attempt, writing
-// what came before it to login. It gives up early only on evidence: the
-// stream went quiet at a prompt of the shell's own (errPrepLost). Without
-// a prompt the shell is still starting (conda, nvm, pyenv in its startup
-// files, a loaded host), and it is waited for up to posixLoginLimit:
-// falling back because a shell was slow would attribute the preparation's
-// late output to the first commands.
-func (d *posixDriver) awaitReady(ctx context.Context, start time.Time, login *strings.Builder) (expect.Match, error) {
-	ready := []expect.Pattern{d.m.ready(d.attempt)}
+// awaitReady waits for the ready marker, writing what came before it to
+// login. It gives up early only on evidence: the stream went quiet at a
+// prompt of the shell's own (errPrepLost). Without a prompt the shell is
+// still starting (conda, nvm, pyenv in its startup files, a loaded host),
+// and it is waited for up to posixLoginLimit: falling back because a
+// shell was slow would attribute the preparation's late output to the
+// first commands.
+func (d *posixDriver) awaitReady(ctx context.Context, ready expect.Pattern, start time.Time, login *strings.Builder) (expect.Match, error) {
 	for {
-		m, err := d.e.Expect(ctx, ready, expect.ExpectOptions{Timeout: posixReadyTimeout, Idle: posixPrepIdle})
+		m, err := d.e.Expect(ctx, []expect.Pattern{ready}, expect.ExpectOptions{Timeout: posixReadyTimeout, Idle: posixPrepIdle})
 		login.WriteString(m.Before)
 		switch {
 		case err == nil && m.Index == expect.IdleIndex:
@@ -182,7 +184,7 @@ func (d *posixDriver) donePattern() expect.Pattern {
 }
 
 func (d *posixDriver) state() driverState {
-	return driverState{Cwd: d.cwd, Fallback: d.reason}
+	return driverState{Cwd: d.cwd, Fallback: d.reason, User: d.shellUser, Shell: d.shellName, Depth: len(d.outer)}
 }
 
 // run sends the command alone, so that a program reading stdin sees
@@ -225,13 +227,19 @@ func commandLine(cmd string) string {
 }
 
 // wait follows a sent command to its marker, answering the session's sudo
-// prompt and reporting input prompts on the way.
+// prompt and reporting input prompts on the way. A command that starts a
+// POSIX shell ends once that shell is prepared (enterNested); a marker of
+// a shell below the current one ends it too (the nested shell exited).
 func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 	patterns := []expect.Pattern{d.donePattern(), {Name: "sudo prompt", Regexp: d.m.sudoPrompt}}
 	if d.inputs.Regexp != nil {
 		patterns = append(patterns, d.inputs)
 	}
+	outerAt := len(patterns)
+	patterns = append(patterns, d.outerPatterns()...)
+	launch, launches := parseShellLaunch(j.Command)
 	s := sudoAnswer{secret: j.Secrets.Sudo, user: d.user}
+	su := suAnswer{secret: j.Secrets.Su}
 	for {
 		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output, Idle: posixAwaitIdle})
 		if errors.Is(err, expect.ErrTimeout) {
@@ -240,22 +248,43 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 		if err != nil {
 			return jobResult{}, expectErr(err)
 		}
-		switch m.Index {
-		case expect.IdleIndex:
+		switch {
+		case m.Index == expect.IdleIndex:
+			if launches && launch.su && su.prompted(ctx, d.e, j, m.Text) {
+				continue
+			}
+			if launches && atTail(genericPrompt, m.Text) {
+				launches = false // typed into it once, never again
+				note, ok, err := d.enterNested(ctx, launch)
+				if err != nil {
+					return jobResult{}, expectErr(err)
+				}
+				if ok {
+					zero := 0
+					return jobResult{ExitCode: &zero, Note: note}, nil
+				}
+			}
 			// the line stays unconsumed: it is the prompt's start if a
 			// pattern completes it, and shown as the partial line
 			j.Report(StatusAwaitingInput, strings.TrimSpace(m.Text))
-		case 0:
+		case m.Index == 0:
 			j.Output.WriteString(m.Before)
 			code, _ := strconv.Atoi(m.Groups[1])
 			d.cwd = m.Groups[2]
 			return jobResult{ExitCode: &code, Err: s.err}, nil
-		case 1:
+		case m.Index == 1:
 			j.Output.WriteString(m.Before)
 			if err := s.prompted(ctx, d.e, j, m.Groups[1]); err != nil {
 				return jobResult{}, expectErr(err)
 			}
+		case m.Index >= outerAt:
+			j.Output.WriteString(m.Before)
+			code, note := d.leaveTo(m.Index-outerAt, m)
+			return jobResult{ExitCode: &code, Note: note}, nil
 		default:
+			if launches && launch.su && su.prompted(ctx, d.e, j, m.Before+m.Text) {
+				continue
+			}
 			j.Output.WriteString(m.Before + m.Text)
 			j.Report(StatusAwaitingInput, lastLine(m.Before+m.Text))
 		}

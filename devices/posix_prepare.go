@@ -80,17 +80,17 @@ func randomHex(n int) string {
 //     random text, so every sudo asks with a prompt nothing else prints;
 //   - the marker: in bash, PROMPT_COMMAND reads $? first (a $? read in
 //     PS1 can be wrong in bash 5.2) and puts the marker back into PS1 each
-//     time, so a prompt set by a nested bash or a script (a virtualenv's
-//     activate) never trails it into the next command's output; both are
-//     exported, so an interactive bash, dash or ash started from this one
-//     (`bash`, `exec sh`) still prints it (PS1 falls back to their own $?),
-//     and PROMPT_COMMAND is read-only so a command that sets it fails with
-//     the shell's own message instead of silently never completing; in zsh a function of
+//     time, so a prompt set by a script (a virtualenv's activate) never
+//     trails it into the next command's output; neither is exported, so
+//     no program the session runs can learn the marker's text from its
+//     environment and forge a command's end (a shell started inside the
+//     session is prepared on its own: posix_nested.go); PROMPT_COMMAND is
+//     read-only so a command that sets it fails with the shell's own
+//     message instead of silently never completing; in zsh a function of
 //     ours is the only entry of a read-only precmd_functions (a precmd
-//     defined later runs beside it, and cannot replace it) and empties
-//     PS1 and RPROMPT each time, with no PROMPT_SP or EOL mark; dash and
-//     busybox ash expand $? and
-//     $PWD in a read-only PS1;
+//     defined later runs beside it, and cannot replace it) and empties PS1
+//     and RPROMPT each time, with no PROMPT_SP or EOL mark; dash and
+//     busybox ash expand $? and $PWD in a read-only PS1;
 //   - finally the ready marker of this attempt, with the user and the
 //     shell's name, after which the next marker is the first prompt.
 //
@@ -119,7 +119,7 @@ func posixPreparation(m posixMarkers, env map[string]string, attempt int) string
 	b.WriteString(` if ! ` + guard + `; then :; elif ` + prepared + `; then :; elif [ -n "$BASH_VERSION" ]; then unset PROMPT_COMMAND; ` +
 		`__mcpssh_ps1=$'\036'"$__mcpssh_t:\${__mcpssh_s:-\$?}:\$PWD"$'\037'; PS1=$__mcpssh_ps1; ` +
 		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=$__mcpssh_ps1'; ` +
-		`export __mcpssh_ps1 PS1 PROMPT_COMMAND; readonly PROMPT_COMMAND; ` +
+		`export -n __mcpssh_ps1 PS1 PROMPT_COMMAND 2>/dev/null; readonly PROMPT_COMMAND; ` +
 		`elif [ -n "$ZSH_VERSION" ]; then ` +
 		`eval '__mcpssh_precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; PS1=""; RPROMPT=""; }; ` +
 		`unfunction precmd 2>/dev/null; precmd_functions=(__mcpssh_precmd); typeset -r precmd_functions; ` +

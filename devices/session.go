@@ -117,7 +117,10 @@ func (s *session) submit(ctx context.Context, text string, o RunOptions) (*Comma
 
 // secretsFor fills a command's secrets from the target's.
 func (s *session) secretsFor(o RunOptions) jobSecrets {
-	js := jobSecrets{Sudo: o.SudoPassword, Enable: o.EnablePassword, EnableCommand: o.EnableCommand}
+	js := jobSecrets{Sudo: o.SudoPassword, Enable: o.EnablePassword, EnableCommand: o.EnableCommand, Su: o.SuPassword}
+	if js.Su == "" {
+		js.Su = s.target.Secrets.Su
+	}
 	if js.Sudo == "" {
 		js.Sudo = s.target.Secrets.Sudo
 	}
@@ -395,6 +398,7 @@ func (s *session) info() SessionInfo {
 	i := SessionInfo{
 		Alias: s.alias, Key: s.key, Name: s.name, Profile: profile,
 		Mode: s.last.Mode, Prompt: s.last.Prompt, Cwd: s.last.Cwd,
+		User: s.last.User, Shell: s.last.Shell, Depth: s.last.Depth,
 		ConnectedSince: s.since, Reconnects: max(s.opened-1, 0),
 	}
 	if s.running != nil {

@@ -52,6 +52,9 @@ type RunOptions struct {
 	EnablePassword string
 	// EnableCommand raises the privilege level; zero means "enable".
 	EnableCommand string
+	// SuPassword answers su's password prompt, once, for a command that
+	// is su itself (su, su -, sudo su ...); zero means Target.Secrets.Su.
+	SuPassword string
 }
 
 // CommandInfo is a snapshot of a command. Times are zero while they have not
@@ -85,7 +88,10 @@ type CommandInfo struct {
 	// the session's private prompt text.
 	InputPrompt string
 
-	Cwd    string // working directory after the command (marker profiles)
+	Cwd string // working directory after the command (marker profiles)
+	// Note says what the session did beside running the command (entered
+	// or left a nested shell); "" means nothing.
+	Note   string
 	Mode   string // device mode after the command (prompt profiles); "" for shells
 	Prompt string // device prompt after the command
 
@@ -131,6 +137,9 @@ type SessionInfo struct {
 	Mode    string // device mode; "" for shells
 	Prompt  string // device prompt; "" for shells
 	Cwd     string // working directory after the last command (shells)
+	User    string // who runs the current shell (shells)
+	Shell   string // which shell it is (shells)
+	Depth   int    // how many shells of the session it runs inside of (shells)
 
 	ConnectedSince time.Time // when the current shell was opened
 	Reconnects     int       // how many times the shell was re-established

@@ -24,6 +24,7 @@ type executeArgs struct {
 	Session        string   `json:"session"`
 	Timeout        *float64 `json:"timeout"`
 	SudoPassword   string   `json:"sudo_password"`
+	SuPassword     string   `json:"su_password"`
 	EnablePassword string   `json:"enable_password"`
 	EnableCommand  string   `json:"enable_command"`
 }
@@ -49,6 +50,7 @@ func (a executeArgs) check() error {
 func (a executeArgs) runOptions() devices.RunOptions {
 	return devices.RunOptions{
 		SudoPassword:   a.SudoPassword,
+		SuPassword:     a.SuPassword,
 		EnablePassword: a.EnablePassword,
 		EnableCommand:  a.EnableCommand,
 	}
@@ -98,6 +100,8 @@ func executeCommandExtra() []mcpgo.ToolOption {
 		sessionParam("Named shell on the host; default \"default\". Working directory, environment and device mode persist per session; a command sent to a busy session queues behind the running one."),
 		mcpgo.WithString("sudo_password",
 			mcpgo.Description("Answers this command's sudo password prompts (only sudo's own prompt). Never shown or logged.")),
+		mcpgo.WithString("su_password",
+			mcpgo.Description("Answers su's password prompt, once, when the command is su itself (su -, su USER, sudo su). Never shown or logged.")),
 		mcpgo.WithString("enable_password",
 			mcpgo.Description("Enable secret of a network device; privileged mode is entered automatically.")),
 		mcpgo.WithString("enable_command",

@@ -17,6 +17,9 @@ type sessionSummary struct {
 	Mode           string   `json:"mode" jsonschema:"device mode; empty for shells"`
 	Prompt         string   `json:"prompt" jsonschema:"device prompt; empty for shells"`
 	Cwd            string   `json:"cwd" jsonschema:"working directory (shells)"`
+	User           string   `json:"user" jsonschema:"who runs the current shell (shells)"`
+	Shell          string   `json:"shell" jsonschema:"which shell it is (shells)"`
+	Depth          int      `json:"depth" jsonschema:"how many shells it runs inside of (sudo -i, su, bash); 0 is the login shell"`
 	ConnectedSince string   `json:"connected_since" jsonschema:"RFC 3339"`
 	Reconnects     int      `json:"reconnects"`
 	Running        string   `json:"running" jsonschema:"command_id of the running command, or empty"`
@@ -38,6 +41,9 @@ func (l sessionList) text() string {
 		if s.Cwd != "" {
 			fmt.Fprintf(&b, "  Cwd: %s\n", s.Cwd)
 		}
+		if s.Shell != "" {
+			fmt.Fprintf(&b, "  Shell: %s as %s, depth %d\n", s.Shell, s.User, s.Depth)
+		}
 		if s.Mode != "" || s.Prompt != "" {
 			fmt.Fprintf(&b, "  Mode: %s, prompt: %s\n", s.Mode, s.Prompt)
 		}
@@ -55,7 +61,7 @@ func listSessions(d *deps) mcpserver.ServerTool {
 	const name = "list_sessions"
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
-			mcpgo.WithDescription("List the open shells: host alias, user@host:port, session name, profile, device mode or prompt, working directory, connected since, reconnects, and the running and queued command IDs."),
+			mcpgo.WithDescription("List the open shells: host alias, user@host:port, session name, profile, device mode or prompt, working directory, the shell and its user and nesting depth, connected since, reconnects, and the running and queued command IDs."),
 			mcpgo.WithOutputSchema[sessionList](),
 		},
 		readOnlyHints("Open sessions", local),
@@ -76,6 +82,9 @@ func listSessions(d *deps) mcpserver.ServerTool {
 				Mode:           s.Mode,
 				Prompt:         s.Prompt,
 				Cwd:            s.Cwd,
+				User:           s.User,
+				Shell:          s.Shell,
+				Depth:          s.Depth,
 				ConnectedSince: timeText(s.ConnectedSince),
 				Reconnects:     s.Reconnects,
 				Running:        s.Running,

@@ -10,7 +10,7 @@ import (
 )
 
 // secretParams are the tool parameters that carry secrets.
-var secretParams = []string{"password", "sudo_password", "enable_password"}
+var secretParams = []string{"password", "sudo_password", "su_password", "enable_password"}
 
 // minRedacted is the shortest secret that is masked in results. Masking a
 // one- or two-character string would garble every result it occurs in;

@@ -40,6 +40,7 @@ type commandResult struct {
 	InputPrompt string   `json:"input_prompt" jsonschema:"the prompt waiting for input when status is awaiting_input"`
 	PartialLine string   `json:"partial_line" jsonschema:"while running: the line being printed that no newline has ended yet (not in output until it is), such as a REPL prompt waiting for send_input or a progress bar; empty otherwise"`
 	Fallback    string   `json:"fallback" jsonschema:"why completion fell back to prompt matching, or empty"`
+	Note        string   `json:"note" jsonschema:"what the session did beside running the command (entered or left a nested shell), or empty"`
 }
 
 // newCommandResult describes info with the output window w.
@@ -70,6 +71,7 @@ func newCommandResult(info devices.CommandInfo, w outputWindow) commandResult {
 		InputPrompt: info.InputPrompt,
 		PartialLine: info.PartialLine,
 		Fallback:    info.Fallback,
+		Note:        info.Note,
 	}
 	if info.Err != nil {
 		r.Error = info.Err.Error()
@@ -131,6 +133,7 @@ func (r commandResult) writeDetails(b *strings.Builder) {
 	line("Mode", r.Mode)
 	line("Prompt", r.Prompt)
 	line("Fallback", r.Fallback)
+	line("Note", r.Note)
 	if r.Reconnected {
 		restored := "nothing to restore"
 		if len(r.Restored) > 0 {

@@ -59,6 +59,7 @@ type HostConfig struct {
 	Password       *SecretRef // login password; nil means none
 	KeyPassphrase  *SecretRef
 	SudoPassword   *SecretRef
+	SuPassword     *SecretRef // answers su's prompt for a command that is su
 	EnableSecret   *SecretRef
 	CommandTimeout time.Duration // zero means Defaults.CommandTimeout
 
@@ -224,6 +225,7 @@ func (d *decoder) host(n *yaml.Node, where string) HostConfig {
 		"password":        func(v *yaml.Node, f string) { set("password"); h.Password = d.secret(v, f) },
 		"key_passphrase":  func(v *yaml.Node, f string) { set("key_passphrase"); h.KeyPassphrase = d.secret(v, f) },
 		"sudo_password":   func(v *yaml.Node, f string) { set("sudo_password"); h.SudoPassword = d.secret(v, f) },
+		"su_password":     func(v *yaml.Node, f string) { set("su_password"); h.SuPassword = d.secret(v, f) },
 		"enable_secret":   func(v *yaml.Node, f string) { set("enable_secret"); h.EnableSecret = d.secret(v, f) },
 		"command_timeout": func(v *yaml.Node, f string) { set("command_timeout"); h.CommandTimeout = d.duration(v, f) },
 	})
@@ -350,6 +352,7 @@ func (c *Config) match(alias string) hostMatch {
 		take("password", h.Password == nil, func() { m.Password = h.Password })
 		take("key_passphrase", h.KeyPassphrase == nil, func() { m.KeyPassphrase = h.KeyPassphrase })
 		take("sudo_password", h.SudoPassword == nil, func() { m.SudoPassword = h.SudoPassword })
+		take("su_password", h.SuPassword == nil, func() { m.SuPassword = h.SuPassword })
 		take("enable_secret", h.EnableSecret == nil, func() { m.EnableSecret = h.EnableSecret })
 		take("command_timeout", h.CommandTimeout == 0, func() { m.CommandTimeout = h.CommandTimeout })
 	}

@@ -207,5 +207,6 @@ func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov
 	pick("KeyPassphrase", &s.KeyPassphrase, "", "", hc.KeyPassphrase)
 	pick("Sudo", &s.Sudo, ov.SudoPass, ov.src("SUDO_PASS"), hc.SudoPassword)
 	pick("Enable", &s.Enable, ov.EnablePw, ov.src("ENABLE_PASS"), hc.EnableSecret)
+	pick("Su", &s.Su, "", "", hc.SuPassword)
 	return s, err
 }

@@ -28,6 +28,7 @@ type Secrets struct {
 	KeyPassphrase string // passphrase of encrypted identity files
 	Sudo          string // sudo password
 	Enable        string // enable secret of a network device
+	Su            string // the password su asks for (config su_password)
 }
 
 // LogValue keeps secret values out of structured logs.
@@ -37,13 +38,14 @@ func (s Secrets) LogValue() slog.Value {
 		slog.Bool("key_passphrase", s.KeyPassphrase != ""),
 		slog.Bool("sudo", s.Sudo != ""),
 		slog.Bool("enable", s.Enable != ""),
+		slog.Bool("su", s.Su != ""),
 	)
 }
 
 // Format keeps secret values out of fmt output (%v, %+v, %s ...).
 func (s Secrets) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "{password:%t key_passphrase:%t sudo:%t enable:%t}",
-		s.Password != "", s.KeyPassphrase != "", s.Sudo != "", s.Enable != "")
+	fmt.Fprintf(f, "{password:%t key_passphrase:%t sudo:%t enable:%t su:%t}",
+		s.Password != "", s.KeyPassphrase != "", s.Sudo != "", s.Enable != "", s.Su != "")
 }
 
 // Target is a fully resolved host: everything needed to dial, authenticate

@@ -1,0 +1,258 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+)
+
+// A command can start an interactive POSIX shell inside the session
+// (`sudo -i`, `su -`, `bash`, `exec zsh`). Such a shell prints no marker,
+// so the session would wait on the command until that shell exits. The
+// driver recognizes these commands by their text, and once the new shell
+// sits quietly at a prompt of its own it prepares it the verified way
+// (posixPreparation with markers of its own): the command then completes,
+// and later commands run in the nested shell, exactly. Leaving it (`exit`)
+// prints the outer shell's marker, which the driver watches for at every
+// level below the current one.
+//
+// Nothing is typed into a program that the command text does not name as a
+// POSIX shell: `ssh router`, `python3` or a vendor CLI stay awaiting_input
+// for the agent to drive with send_input.
+
+// posixLevel is a prepared shell the session left by starting a nested one.
+type posixLevel struct {
+	m           posixMarkers
+	cwd         string
+	user, shell string
+}
+
+// shellLaunch is what a command that starts an interactive shell does.
+type shellLaunch struct {
+	replace bool // exec: the new shell replaces the current one
+	su      bool // su asks for the target user's password
+}
+
+// posixShells are the shells a nested session is prepared for, by the
+// name they are started with.
+var posixShells = map[string]bool{"bash": true, "sh": true, "zsh": true, "dash": true, "ash": true, "ksh": true, "mksh": true}
+
+// launchWord is a word of a command line that starts a shell: nothing a
+// shell would expand, redirect or chain.
+var launchWord = regexp.MustCompile(`^[A-Za-z0-9_./=@%+:,-]+$`)
+
+// parseShellLaunch recognizes a command line that starts an interactive
+// POSIX shell and does nothing else: `[exec] SHELL [flags]`, `sudo
+// [options] -i|-s`, `sudo [options] SHELL|su ...`, `su [-|-l] [user]`.
+// A shell given a script or -c is no interactive shell.
+func parseShellLaunch(cmd string) (shellLaunch, bool) {
+	words := strings.Fields(cmd)
+	for _, w := range words {
+		if !launchWord.MatchString(w) {
+			return shellLaunch{}, false
+		}
+	}
+	var l shellLaunch
+	if len(words) > 0 && words[0] == "exec" {
+		l.replace, words = true, words[1:]
+	}
+	if len(words) == 0 {
+		return l, false
+	}
+	switch path.Base(words[0]) {
+	case "sudo":
+		return l, sudoLaunch(words[1:])
+	case "su":
+		l.su = true
+		return l, suLaunch(words[1:])
+	}
+	return l, shellOnly(words)
+}
+
+// shellOnly: SHELL followed by flags that keep it interactive.
+func shellOnly(words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	name := path.Base(words[0])
+	if name == "busybox" && len(words) > 1 {
+		name, words = words[1], words[1:]
+	}
+	if !posixShells[name] {
+		return false
+	}
+	for _, w := range words[1:] {
+		switch w {
+		case "-l", "--login", "-i", "--norc", "--noprofile", "-f", "-d", "--posix", "-il", "-li":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// sudoLaunch: sudo's options, then nothing (with -i or -s), a shell, or su.
+func sudoLaunch(words []string) bool {
+	shell := false
+	for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+		w := words[0]
+		words = words[1:]
+		switch {
+		case w == "--login" || w == "--shell":
+			shell = true
+		case strings.HasPrefix(w, "--user=") || w == "-H" || w == "-E" || w == "-n":
+		case w == "-u" || w == "--user":
+			if len(words) == 0 {
+				return false
+			}
+			words = words[1:]
+		case !strings.HasPrefix(w, "--"):
+			sh, more, ok := sudoCluster(w[1:], words)
+			if !ok {
+				return false
+			}
+			shell, words = shell || sh, more
+		default:
+			return false
+		}
+	}
+	switch {
+	case len(words) == 0:
+		return shell
+	case path.Base(words[0]) == "su":
+		return !shell && suLaunch(words[1:])
+	}
+	return !shell && shellOnly(words)
+}
+
+// sudoCluster reads a cluster of sudo's one-letter options (such as "iu"),
+// where a u ends the cluster and takes the rest, or the next word, as the
+// user. It returns the words left and whether a shell was asked for.
+func sudoCluster(flags string, words []string) (shell bool, rest []string, ok bool) {
+	for i := 0; i < len(flags); i++ {
+		switch flags[i] {
+		case 'i', 's':
+			shell = true
+		case 'H', 'E', 'n':
+		case 'u':
+			if i < len(flags)-1 {
+				return shell, words, true // -uUSER
+			}
+			if len(words) == 0 {
+				return false, nil, false
+			}
+			return shell, words[1:], true
+		default:
+			return false, nil, false
+		}
+	}
+	return shell, words, true
+}
+
+// suLaunch: su's login flag and at most one user.
+func suLaunch(words []string) bool {
+	users := 0
+	for _, w := range words {
+		switch {
+		case w == "-" || w == "-l" || w == "--login" || w == "-p" || w == "-m":
+		case strings.HasPrefix(w, "-"):
+			return false
+		default:
+			users++
+		}
+	}
+	return users <= 1
+}
+
+// nestedMarkers are markers for a shell started inside this one: a token
+// of its own, the session's sudo prompt.
+func nestedMarkers(outer posixMarkers) posixMarkers {
+	m := newPosixMarkers()
+	m.sudo, m.sudoPrompt = outer.sudo, outer.sudoPrompt
+	return m
+}
+
+// enterNested prepares the shell a launch command started, now quiet at
+// its prompt. It reports false, with the shell left as it is, when no
+// ready marker came (the program was no POSIX shell after all): the
+// command then goes on as any other.
+func (d *posixDriver) enterNested(ctx context.Context, l shellLaunch) (string, bool, error) {
+	m := nestedMarkers(d.m)
+	_, ready, attempts, err := d.prepare(ctx, m)
+	if errors.Is(err, errNotPOSIX) {
+		d.log.Warn("the started program did not take the shell preparation", "attempts", attempts, "tail", tail(d.e.Pending(), 200))
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	first, err := d.e.Expect(ctx, []expect.Pattern{{Name: "completion marker", Regexp: m.done}}, expect.ExpectOptions{Timeout: posixReadyTimeout})
+	if err != nil {
+		return "", false, fmt.Errorf("prepare the nested shell: first prompt: %w", err)
+	}
+	from := d.shellUser
+	if !l.replace {
+		d.outer = append(d.outer, posixLevel{m: d.m, cwd: d.cwd, user: d.shellUser, shell: d.shellName})
+	}
+	d.m, d.cwd, d.shellUser, d.shellName = m, first.Groups[2], ready.Groups[1], ready.Groups[2]
+	if l.replace {
+		return fmt.Sprintf("the shell was replaced by %s, running as %s; exit ends the session's shell", d.shellName, d.shellUser), true, nil
+	}
+	return fmt.Sprintf("entered a nested %s shell as %s (depth %d); exit returns to %s's shell", d.shellName, d.shellUser, len(d.outer), from), true, nil
+}
+
+// outerPatterns are the completion markers of the shells below the
+// current one, outermost first: one of them means the nested shells above
+// it ended.
+func (d *posixDriver) outerPatterns() []expect.Pattern {
+	ps := make([]expect.Pattern, len(d.outer))
+	for i, l := range d.outer {
+		ps[i] = expect.Pattern{Name: "outer completion marker", Regexp: l.m.done}
+	}
+	return ps
+}
+
+// leaveTo returns to level k after the shells above it ended; m is that
+// level's completion marker.
+func (d *posixDriver) leaveTo(k int, m expect.Match) (int, string) {
+	left := d.shellUser
+	l := d.outer[k]
+	d.outer = d.outer[:k]
+	d.m, d.shellUser, d.shellName, d.cwd = l.m, l.user, l.shell, m.Groups[2]
+	code, _ := strconv.Atoi(m.Groups[1])
+	return code, fmt.Sprintf("left the nested shell of %s; back in %s's %s shell (depth %d)", left, d.shellUser, d.shellName, k)
+}
+
+// suPrompt is su's question for the target user's password, as the
+// unfinished line of a command that is su and printed nothing else. su
+// cannot be given a private prompt as sudo can, so the rest of the
+// protection is that it is answered once, only for a command that is su,
+// and only before anything else was printed.
+var suPrompt = regexp.MustCompile(`(?i)^(?:password|passwort|mot de passe|contraseña|senha|密码)[^\n]{0,20}: ?$`)
+
+// suAnswer answers su's password prompt during one command.
+type suAnswer struct {
+	secret   string
+	answered bool
+}
+
+// prompted answers line if it is su's prompt and it may be answered. It
+// reports whether it answered.
+func (s *suAnswer) prompted(ctx context.Context, e *expect.Expecter, j *job, line string) bool {
+	if s.secret == "" || s.answered || j.Output.Len() != 0 || !suPrompt.MatchString(strings.TrimSpace(line)+" ") {
+		return false
+	}
+	s.answered = true
+	e.Discard() // the prompt line: it is no output of the command
+	if e.SendSecret(ctx, s.secret+"\n") != nil {
+		return false
+	}
+	// su prints the newline the terminal did not echo
+	return (&sudoAnswer{}).swallowNewline(ctx, e, j) == nil
+}

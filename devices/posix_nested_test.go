@@ -1,0 +1,149 @@
+package devices
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+)
+
+// runStep runs one command of a nested-shell script on alias's default
+// session and checks its status, exit code, output, cwd and note.
+type nestedStep struct {
+	cmd  string
+	opts RunOptions
+	st   Status
+	code int
+	out  string // exact output; "*" accepts any
+	cwd  string // "" accepts any
+	note string // a part of the note; "" wants none
+}
+
+func runNested(t *testing.T, h *harness, alias string, steps []nestedStep) {
+	t.Helper()
+	for _, s := range steps {
+		info, out := h.run(t, alias, s.cmd, s.opts)
+		if s.out == "*" {
+			out = "*"
+		}
+		wantDone(t, info, out, s.st, s.code, s.out)
+		if s.cwd != "" && info.Cwd != s.cwd {
+			t.Errorf("%q: cwd %q, want %q", s.cmd, info.Cwd, s.cwd)
+		}
+		if (s.note == "") != (info.Note == "") || !strings.Contains(info.Note, s.note) {
+			t.Errorf("%q: note %q, want one containing %q", s.cmd, info.Note, s.note)
+		}
+		if info.Fallback != "" {
+			t.Errorf("%q: fell back to prompt matching: %s", s.cmd, info.Fallback)
+		}
+	}
+}
+
+// sessionShell returns the listing of alias's default session.
+func sessionShell(t *testing.T, h *harness, alias string) SessionInfo {
+	t.Helper()
+	for _, s := range h.m.Sessions() {
+		if s.Alias == alias && s.Name == "default" {
+			return s
+		}
+	}
+	t.Fatalf("no default session for %s in %+v", alias, h.m.Sessions())
+	return SessionInfo{}
+}
+
+// TestNestedSudoI: sudo -i (the password typed at sudo's own prompt)
+// enters root's login shell, which is prepared: commands in it are exact,
+// and exit returns to the login user in the directory it had.
+func TestNestedSudoI(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash")
+	sudo := RunOptions{SudoPassword: devicetest.AccountPassword}
+	runNested(t, h, "bash", []nestedStep{
+		{cmd: "cd /tmp", st: StatusCompleted, out: "", cwd: "/tmp"},
+		{cmd: "sudo -i", opts: sudo, st: StatusCompleted, out: "*", note: "as root (depth 1)"},
+		{cmd: "whoami; cd /root; false", st: StatusFailed, code: 1, out: "root\n", cwd: "/root"},
+	})
+	if s := sessionShell(t, h, "bash"); s.Depth != 1 || s.User != "root" || s.Shell == "" {
+		t.Errorf("listing inside sudo -i: depth %d user %q shell %q; want depth 1 as root", s.Depth, s.User, s.Shell)
+	}
+	runNested(t, h, "bash", []nestedStep{
+		// exit passes on the status of the last command there (false)
+		{cmd: "exit", st: StatusFailed, code: 1, out: "*", cwd: "/tmp", note: "back in mcpt-bash's"},
+		{cmd: "whoami; sh -c 'exit 4'", st: StatusFailed, code: 4, out: "mcpt-bash\n", cwd: "/tmp"},
+	})
+	if s := sessionShell(t, h, "bash"); s.Depth != 0 || s.User != "mcpt-bash" {
+		t.Errorf("listing after exit: depth %d user %q; want depth 0 as mcpt-bash", s.Depth, s.User)
+	}
+}
+
+// TestNestedSuWithoutSudo: an account without sudo becomes another user
+// with su -, its password typed at su's own prompt from su_password.
+func TestNestedSuWithoutSudo(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "nosudo", "bash")
+	su := RunOptions{SuPassword: devicetest.AccountPassword}
+	runNested(t, h, "nosudo", []nestedStep{
+		{cmd: "cd /tmp", st: StatusCompleted, out: "", cwd: "/tmp"},
+		{cmd: "su - " + h.accounts["bash"].Name, opts: su, st: StatusCompleted, out: "*", note: "as mcpt-bash (depth 1)"},
+		{cmd: "whoami; cd /usr; false", st: StatusFailed, code: 1, out: "mcpt-bash\n", cwd: "/usr"},
+		{cmd: "exit 5", st: StatusFailed, code: 5, out: "*", cwd: "/tmp", note: "back in mcpt-nosudo's"},
+		{cmd: "whoami", st: StatusCompleted, out: "mcpt-nosudo\n", cwd: "/tmp"},
+	})
+	// a wrong password: su refuses, and the session stays where it was
+	bad := RunOptions{SuPassword: "not-the-password"}
+	info, _ := h.run(t, "nosudo", "su - "+h.accounts["bash"].Name, bad)
+	if info.Status != StatusFailed || info.Note != "" {
+		t.Errorf("su with a wrong password: status %s note %q; want failed, no nested shell", info.Status, info.Note)
+	}
+	runNested(t, h, "nosudo", []nestedStep{{cmd: "whoami", st: StatusCompleted, out: "mcpt-nosudo\n", cwd: "/tmp"}})
+}
+
+// TestNestedShells: a plain bash, sh or zsh started in the session nests;
+// exec replaces the session's shell with another, prepared the same way.
+func TestNestedShells(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash", "zsh")
+	runNested(t, h, "bash", []nestedStep{
+		{cmd: "cd /tmp", st: StatusCompleted, out: "", cwd: "/tmp"},
+		{cmd: "bash", st: StatusCompleted, out: "*", note: "depth 1"},
+		{cmd: "sh", st: StatusCompleted, out: "*", note: "depth 2"},
+		{cmd: "cd /usr && echo $((6*7)); false", st: StatusFailed, code: 1, out: "42\n", cwd: "/usr"},
+		{cmd: "exit 3", st: StatusFailed, code: 3, out: "*", cwd: "/tmp", note: "(depth 1)"},
+		{cmd: "true; exit", st: StatusCompleted, out: "*", cwd: "/tmp", note: "(depth 0)"},
+		// -f: the login user has no zsh startup files, and zsh would ask
+		// through its new-user menu first (awaiting_input)
+		{cmd: "exec zsh -f", st: StatusCompleted, out: "*", note: "replaced by zsh"},
+		{cmd: "echo ${ZSH_VERSION:+zsh}; cd /usr; false", st: StatusFailed, code: 1, out: "zsh\n", cwd: "/usr"},
+	})
+	if s := sessionShell(t, h, "bash"); s.Depth != 0 || s.Shell != "zsh" {
+		t.Errorf("after exec zsh: depth %d shell %q; want depth 0, zsh", s.Depth, s.Shell)
+	}
+	// from zsh to bash and back
+	runNested(t, h, "zsh", []nestedStep{
+		{cmd: "bash --norc", st: StatusCompleted, out: "*", note: "nested bash"},
+		{cmd: "echo $BASH_VERSION | cut -c1; exit 2", st: StatusFailed, code: 2, out: "5\nexit\n", note: "zsh shell (depth 0)"},
+	})
+}
+
+// TestParseShellLaunch: which command lines start an interactive POSIX
+// shell; anything else is never typed into.
+func TestParseShellLaunch(t *testing.T) {
+	yes := []string{"sudo -i", "sudo -s", "sudo su -", "sudo su", "sudo -iu postgres", "sudo -u postgres -i", "sudo -u postgres bash",
+		"sudo --login", "su", "su -", "su - postgres", "su -l admin", "bash", "bash -l", "sh", "zsh", "exec zsh", "exec bash --norc --noprofile",
+		"/bin/bash", "busybox sh", "exec sh", "sudo bash"}
+	no := []string{"sudo -i whoami", "sudo systemctl restart x", "su -c id", "su - postgres -c psql", "bash script.sh", "bash -c 'id'",
+		"sh -c id", "ssh router", "python3", "sudo", "exec", "echo bash", "bash; id", "sudo -u", "zsh $(x)", "fish", "vtysh", "sudo -s id"}
+	for _, c := range yes {
+		if _, ok := parseShellLaunch(c); !ok {
+			t.Errorf("%q: not recognized as starting a shell", c)
+		}
+	}
+	for _, c := range no {
+		if _, ok := parseShellLaunch(c); ok {
+			t.Errorf("%q: taken for starting an interactive shell", c)
+		}
+	}
+	if l, _ := parseShellLaunch("exec zsh"); !l.replace {
+		t.Error("exec zsh does not replace the shell")
+	}
+	if l, _ := parseShellLaunch("su - postgres"); !l.su {
+		t.Error("su - postgres is not su")
+	}
+}
