@@ -147,3 +147,22 @@ func TestParseShellLaunch(t *testing.T) {
 		t.Error("su - postgres is not su")
 	}
 }
+
+// TestMarkerNotInEnvironment: no program the session runs can read what
+// ends a command (the marker's random text) from its environment, so none
+// can forge "exit 0" or take the agent's next command as its input.
+func TestMarkerNotInEnvironment(t *testing.T) {
+	kinds := []string{"bash", "dash", "zsh", "busybox"}
+	h := newHarness(t, harnessOptions{}, kinds...)
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			info, out := h.run(t, kind, `env; sh -c 'printf "%s|%s\n" "$PS1" "$PROMPT_COMMAND"'`, RunOptions{})
+			if info.Status != StatusCompleted {
+				t.Fatalf("status %s, output %q", info.Status, out)
+			}
+			if strings.ContainsAny(out, "\x1e\x1f") || strings.Contains(out, "__mcpssh") {
+				t.Errorf("a child process sees the session's marker:\n%q", out)
+			}
+		})
+	}
+}
