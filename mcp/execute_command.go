@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -67,17 +68,20 @@ func checkSession(name string) error {
 	return nil
 }
 
-// checkTimeout rejects a negative timeout argument.
+// checkTimeout rejects a timeout below zero or above MaxCommandTimeout.
 func (a executeArgs) checkTimeout() error {
-	if a.Timeout != nil && *a.Timeout < 0 {
-		return &argError{field: "timeout", msg: fmt.Sprintf("is %g: give seconds to wait, 0 or more (0 returns at once with a command_id)", *a.Timeout)}
+	if a.Timeout == nil {
+		return nil
+	}
+	if t := *a.Timeout; t < 0 || t > MaxCommandTimeout.Seconds() {
+		return &argError{field: "timeout", msg: fmt.Sprintf("is %g: give seconds to wait, from 0 (return at once with a command_id) to %d (24 h); "+
+			"a command that runs longer goes on anyway, poll it with get_command_status", t, int(MaxCommandTimeout.Seconds()))}
 	}
 	return nil
 }
 
 // waitFor turns the timeout argument into how long to wait for c: absent
-// means the configured default for c's host, zero means not at all, more
-// than MaxCommandTimeout is capped.
+// means the configured default for c's host, zero means not at all.
 func (d *deps) waitFor(a executeArgs, c *devices.Command) time.Duration {
 	if a.Timeout == nil {
 		if t := c.HostTimeout(); t > 0 {
@@ -85,10 +89,18 @@ func (d *deps) waitFor(a executeArgs, c *devices.Command) time.Duration {
 		}
 		return d.timeout
 	}
-	if *a.Timeout >= MaxCommandTimeout.Seconds() {
-		return MaxCommandTimeout
-	}
 	return time.Duration(*a.Timeout * float64(time.Second))
+}
+
+// capWait bounds a wait by the server's max wait unless the caller asked
+// for progress: a client that hears nothing gives up on the request (the
+// TypeScript SDK after 60 s) and cancels it, while one that receives
+// progress every second keeps waiting. It reports whether it cut the wait.
+func (d *deps) capWait(req mcpgo.CallToolRequest, wait time.Duration) (time.Duration, bool) {
+	if wantsProgress(req) || wait <= d.maxWait {
+		return wait, false
+	}
+	return d.maxWait, true
 }
 
 func executeCommandExtra() []mcpgo.ToolOption {
@@ -115,8 +127,9 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 		connParams(),
 		executeCommandExtra(),
 		[]mcpgo.ToolOption{
-			mcpgo.WithNumber("timeout", mcpgo.Min(0),
-				mcpgo.Description("Seconds to wait before returning a command_id; default 30 (or the config's command_timeout), 0 returns at once, at most 86400. The command is never stopped by it.")),
+			mcpgo.WithNumber("timeout", mcpgo.Min(0), mcpgo.Max(MaxCommandTimeout.Seconds()),
+				mcpgo.Description("Seconds to wait before returning a command_id; default 30 (or the config's command_timeout), 0 returns at once. "+
+					"Without a progressToken one call waits at most the server's max wait (--max-wait, default 50 s) whatever the timeout; with one it gets progress every second and may wait the full timeout. The command is never stopped by it.")),
 			mcpgo.WithOutputSchema[commandResult](),
 		},
 		destructiveHints("Run a command", notIdempotent),
@@ -133,18 +146,41 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 		if fail != nil {
 			return fail, nil
 		}
-		wait := d.waitFor(a, c)
+		wait, capped := d.capWait(req, d.waitFor(a, c))
 		switch await(ctx, req, c, wait, d.log) {
 		case waitCancelled:
-			if err := interruptAndWait(ctx, c); err != nil {
-				d.log.Warn("interrupt after cancellation failed", "id", c.ID(), "err", err)
-			}
-			return d.report(c, "The call was cancelled; Ctrl+C was sent to the command."), nil
+			return d.cancelled(ctx, c), nil
 		case waitTimedOut:
-			return d.report(c, fmt.Sprintf("Command still %s after %s.", c.Info().Status, wait)), nil
+			lead := fmt.Sprintf("Command still %s after %s.", c.Info().Status, wait)
+			if capped {
+				lead = fmt.Sprintf("Command still %s after %s, the most one call waits without a progressToken (the server's --max-wait); it goes on.", c.Info().Status, wait)
+			}
+			return d.report(c, lead), nil
 		}
 		return d.report(c, ""), nil
 	}}
+}
+
+// cancelled ends a call whose context ended while it waited. A call the
+// client cancelled leaves its command running (detached: it stays in
+// list_running_commands and keeps its result) unless the server was
+// started with --interrupt-on-cancel. The result is what the log and a
+// server shutting down see; the client that cancelled gets no response.
+func (d *deps) cancelled(ctx context.Context, c *devices.Command) *mcpgo.CallToolResult {
+	if !errors.Is(context.Cause(ctx), errClientCancelled) {
+		d.log.Info("call ended while its command runs: the server is stopping", "id", c.ID())
+		return d.report(c, "The server is stopping; the command was left as it was.")
+	}
+	if !d.interrupt {
+		d.log.Info("call cancelled by the client: command detached, still running", "id", c.ID())
+		return d.report(c, "The call was cancelled; the command goes on.")
+	}
+	if err := interruptAndWait(ctx, c); err != nil {
+		d.log.Warn("call cancelled by the client: Ctrl+C failed", "id", c.ID(), "err", err)
+	} else {
+		d.log.Info("call cancelled by the client: Ctrl+C sent (--interrupt-on-cancel)", "id", c.ID())
+	}
+	return d.report(c, "The call was cancelled; Ctrl+C was sent to the command.")
 }
 
 // start starts a command and registers it, or explains why it could not.

@@ -1,12 +1,9 @@
 package mcp
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
 	"time"
 
@@ -25,13 +22,10 @@ const (
 	// MaxCommandTimeout caps execute_command's timeout: a call that waits
 	// longer than a day is a mistake, and the command goes on anyway.
 	MaxCommandTimeout = 24 * time.Hour
+	// DefaultMaxWait is Options.MaxWait's default: under the 60 s after
+	// which the TypeScript SDK, and clients built on it, give up.
+	DefaultMaxWait = 50 * time.Second
 )
-
-// workers is how many tool calls the stdio server runs at once. A call
-// such as execute_command holds its worker while it waits for the command
-// (up to its timeout), so the pool is sized for many concurrent waits:
-// mcp-go allows at most 100.
-const workers = 100
 
 // Options configure a Server. Only Manager is required; a zero field means
 // the default named beside it.
@@ -43,6 +37,15 @@ type Options struct {
 	FileCap        int64            // largest read_file / write_file; zero: 2 MiB
 	History        int              // finished commands kept for list_command_history; zero: 1,000
 	CommandTimeout time.Duration    // execute_command's default timeout; zero: 30 s
+	// MaxWait caps how long one execute_command call waits when the
+	// caller sent no progressToken: clients give up on a silent request
+	// (the TypeScript SDK after 60 s). Zero: 50 s.
+	MaxWait time.Duration
+	// InterruptOnCancel makes a cancelled execute_command send Ctrl+C to
+	// its command. False: the command goes on, detached from the call.
+	InterruptOnCancel bool
+	MaxMessage        int // bytes of one JSON-RPC message read from stdin; zero: 8 MiB
+	MaxPending        int // requests in flight at once; zero: 1,024
 }
 
 // Server is the MCP server with every tool registered. Its methods are
@@ -50,6 +53,7 @@ type Options struct {
 type Server struct {
 	mcp  *mcpserver.MCPServer
 	deps *deps
+	opts Options
 }
 
 // deps is what the tool handlers share.
@@ -60,6 +64,8 @@ type deps struct {
 	outputLimit int
 	fileCap     int64
 	timeout     time.Duration
+	maxWait     time.Duration
+	interrupt   bool // InterruptOnCancel
 }
 
 // NewServer builds the MCP server and registers the tools.
@@ -74,6 +80,8 @@ func NewServer(opts Options) (*Server, error) {
 		outputLimit: orDefault(opts.OutputLimit, DefaultOutputLimit),
 		fileCap:     orDefault(opts.FileCap, DefaultFileCap),
 		timeout:     orDefault(opts.CommandTimeout, DefaultCommandTimeout),
+		maxWait:     orDefault(opts.MaxWait, DefaultMaxWait),
+		interrupt:   opts.InterruptOnCancel,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
@@ -95,7 +103,7 @@ func NewServer(opts Options) (*Server, error) {
 		}
 		srv.AddTool(tool, redactSecrets(t.Handler))
 	}
-	return &Server{mcp: srv, deps: d}, nil
+	return &Server{mcp: srv, deps: d, opts: opts}, nil
 }
 
 // rawOutputSchema encodes a tool's output schema once: the server checks
@@ -140,25 +148,6 @@ func tools(d *deps) []mcpserver.ServerTool {
 	}
 }
 
-// Serve speaks MCP over in and out (the process's stdin and stdout) until
-// ctx ends or in reaches EOF. It blocks. Tool calls run concurrently, so
-// a long execute_command never holds up another call.
-func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
-	stdio := mcpserver.NewStdioServer(s.mcp)
-	stdio.SetErrorLogger(log.New(slogWriter{s.deps.log}, "", 0))
-	mcpserver.WithWorkerPoolSize(workers)(stdio)
-	mcpserver.WithQueueSize(1000)(stdio)
-	err := stdio.Listen(ctx, in, out)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("mcp: serving stdio: %w", err)
-	}
-	return nil
-}
-
-// slogWriter carries mcp-go's own error log into ours.
-type slogWriter struct{ log *slog.Logger }
-
-func (w slogWriter) Write(p []byte) (int, error) {
-	w.log.Warn("mcp transport", "msg", string(p))
-	return len(p), nil
-}
+// MaxWait is the longest one execute_command call waits without a
+// progress token.
+func (s *Server) MaxWait() time.Duration { return s.deps.maxWait }

@@ -1,0 +1,360 @@
+package mcp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+)
+
+// The stdio layer is ours, in front of mcp-go's MCPServer.HandleMessage,
+// instead of mcp-go's StdioServer. That server holds a whole line of any
+// length, gives every request a goroutine that may block on a stdout
+// nobody reads, runs tool calls on a fixed pool of at most 100 workers (so
+// waiting execute_command calls held up status calls), answers requests
+// before initialize, answers cancelled requests, answers malformed
+// messages with the wrong JSON-RPC codes, and cannot be stopped while a
+// write blocks. Here: one reader with a size cap, one writer that nothing
+// waits on, one goroutine per request up to a cap, and cancellation that
+// drops the response.
+
+// Defaults of the stdio limits.
+const (
+	// DefaultMaxPending bounds the requests in flight at once. Each
+	// waiting execute_command is one; a few are kept for the others.
+	DefaultMaxPending = 1024
+	// reservedPending are the places no execute_command may take, so
+	// that status, listing and file calls always find one.
+	reservedPending = 64
+	// maxPendingBytes bounds the bytes of the requests in flight.
+	maxPendingBytes = 64 << 20
+	// outboxCap is how many bytes of responses may wait for a client
+	// that does not read before the server stops reading its requests.
+	outboxCap = 16 << 20
+	// shutdownGrace bounds how long Serve waits for calls in flight once
+	// it is told to stop.
+	shutdownGrace = 2 * time.Second
+	// flushGrace bounds the wait for the last responses to be written.
+	flushGrace = time.Second
+)
+
+// errClientCancelled is the cause of a call's context when the client
+// sent notifications/cancelled for it; errShutdown when the server stops.
+var (
+	errClientCancelled = errors.New("cancelled by the client")
+	errShutdown        = errors.New("server shutting down")
+)
+
+// stdioSession is the one client of a stdio server, as mcp-go sees it.
+type stdioSession struct {
+	notes       chan mcpgo.JSONRPCNotification
+	initialized atomic.Bool
+}
+
+func (s *stdioSession) SessionID() string { return "stdio" }
+func (s *stdioSession) NotificationChannel() chan<- mcpgo.JSONRPCNotification {
+	return s.notes
+}
+func (s *stdioSession) Initialize()       { s.initialized.Store(true) }
+func (s *stdioSession) Initialized() bool { return s.initialized.Load() }
+
+// call is a request in flight.
+type call struct {
+	method    string
+	tool      string // for tools/call
+	size      int
+	cancel    context.CancelCauseFunc
+	cancelled bool // the client cancelled it: its response is dropped
+}
+
+// conn is one stdio connection: the requests in flight and the writer.
+type conn struct {
+	srv  *Server
+	log  *slog.Logger
+	out  *outbox
+	sess *stdioSession
+
+	maxMessage, maxPending int
+
+	mu           sync.Mutex
+	calls        map[string]*call // by idKey
+	pendingBytes int
+	waiting      int // execute_command calls in calls
+	wg           sync.WaitGroup
+}
+
+// Serve speaks MCP over in and out (the process's stdin and stdout) until
+// ctx ends, in reaches EOF or out fails. It blocks. Each request runs on
+// its own goroutine, so a long execute_command never holds up another
+// call. When it returns, calls still in flight have been told to stop and
+// given a short grace; a client that stopped reading cannot delay it.
+func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
+	c := &conn{srv: s, log: s.deps.log, out: newOutbox(out, outboxCap),
+		sess:       &stdioSession{notes: make(chan mcpgo.JSONRPCNotification, 64)},
+		maxMessage: orDefault(s.opts.MaxMessage, DefaultMaxMessage),
+		maxPending: orDefault(s.opts.MaxPending, DefaultMaxPending),
+		calls:      map[string]*call{}}
+	if err := s.mcp.RegisterSession(ctx, c.sess); err != nil {
+		return fmt.Errorf("mcp: register the stdio session: %w", err)
+	}
+	defer s.mcp.UnregisterSession(context.WithoutCancel(ctx), c.sess.SessionID())
+	callCtx, stopCalls := context.WithCancelCause(s.mcp.WithContext(ctx, c.sess))
+	defer stopCalls(errShutdown)
+	go c.forwardNotifications(callCtx)
+
+	readDone := make(chan error, 1)
+	go func() { readDone <- c.readLoop(callCtx, in) }()
+	var err error
+	select {
+	case err = <-readDone:
+	case <-ctx.Done():
+	}
+	stopCalls(errShutdown)
+	c.waitCalls(shutdownGrace)
+	c.out.close(flushGrace)
+	return err
+}
+
+// readLoop reads and dispatches messages until EOF, a read error, or the
+// writer failing (the client is gone).
+func (c *conn) readLoop(ctx context.Context, in io.Reader) error {
+	lr := newLineReader(in, c.maxMessage)
+	for {
+		if !c.out.waitRoom(ctx.Done()) {
+			return nil
+		}
+		line, err := lr.next()
+		var long *tooLongError
+		switch {
+		case errors.As(err, &long):
+			c.log.Warn("message refused: too long", "bytes", long.size, "max", c.maxMessage)
+			c.reply(&rpcError{id: lr.lastID, code: codeInvalidRequest, msg: fmt.Sprintf(
+				"Invalid Request: the message is %d bytes, more than the %d bytes (%d MiB) this server reads in one message; it was discarded. "+
+					"Send less per call: write_file takes at most %d bytes, and a long script is better uploaded with write_file in parts (append=true) and run.",
+				long.size, c.maxMessage, c.maxMessage>>20, c.srv.deps.fileCap)})
+			continue
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return fmt.Errorf("mcp: reading stdin: %w", err)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		c.dispatch(ctx, line)
+	}
+}
+
+// reply sends an error the stdio layer answers itself.
+func (c *conn) reply(e *rpcError) {
+	c.out.send(encodeError(e), false)
+}
+
+// dispatch routes one message. It never blocks on a handler.
+func (c *conn) dispatch(ctx context.Context, line []byte) {
+	env, bad := parseEnvelope(line)
+	if bad != nil {
+		if env.Method != nil && !env.hasID {
+			c.log.Warn("notification dropped", "method", *env.Method, "err", bad.msg)
+			return // a notification never gets a response
+		}
+		c.reply(bad)
+		return
+	}
+	if env.Method == nil {
+		c.log.Debug("response from the client dropped: the server sends no requests")
+		return
+	}
+	if !env.hasID {
+		c.notify(ctx, env, line)
+		return
+	}
+	method := *env.Method
+	if !c.sess.Initialized() && method != string(mcpgo.MethodInitialize) && method != string(mcpgo.MethodPing) && !modernRequest(env) {
+		c.reply(&rpcError{id: env.ID, code: codeInvalidRequest, msg: fmt.Sprintf(
+			"Invalid Request: %s before initialize. Send initialize first (then notifications/initialized); only ping is answered before it.", method)})
+		return
+	}
+	if method == string(mcpgo.MethodInitialize) {
+		// Served in line, so that the requests after it see the session
+		// initialized.
+		c.send(c.handle(ctx, env.ID, line))
+		return
+	}
+	c.start(ctx, env, line)
+}
+
+// start registers a request in flight and serves it on its own goroutine,
+// or refuses it when the server holds too many.
+func (c *conn) start(ctx context.Context, env envelope, line []byte) {
+	key := idKey(env.ID)
+	cl := &call{method: *env.Method, size: len(line)}
+	if cl.method == string(mcpgo.MethodToolsCall) {
+		var p struct {
+			Name string `json:"name"`
+		}
+		_ = json.Unmarshal(env.Params, &p)
+		cl.tool = p.Name
+	}
+	waits := cl.tool == "execute_command"
+	c.mu.Lock()
+	if _, dup := c.calls[key]; dup {
+		c.mu.Unlock()
+		c.reply(&rpcError{id: env.ID, code: codeInvalidRequest, msg: fmt.Sprintf(
+			"Invalid Request: id %s is already used by a request in flight; give each request an id of its own.", env.ID)})
+		return
+	}
+	busy := len(c.calls) >= c.maxPending || c.pendingBytes+len(line) > maxPendingBytes ||
+		(waits && c.waiting >= c.maxPending-reservedPending)
+	if busy {
+		n := len(c.calls)
+		c.mu.Unlock()
+		c.log.Warn("request refused: too many in flight", "method", cl.method, "tool", cl.tool, "in_flight", n)
+		c.reply(&rpcError{id: env.ID, code: codeServerBusy, msg: fmt.Sprintf(
+			"Server busy: %d requests are in flight, the most it holds. Wait for some to be answered, or use execute_command_async and poll with get_command_status instead of many waiting execute_command calls.", n)})
+		return
+	}
+	callCtx, cancel := context.WithCancelCause(ctx)
+	cl.cancel = cancel
+	c.calls[key] = cl
+	c.pendingBytes += len(line)
+	if waits {
+		c.waiting++
+	}
+	c.wg.Add(1)
+	c.mu.Unlock()
+	msg := append([]byte(nil), line...) // the reader reuses line
+	id := env.ID
+	go func() {
+		defer c.wg.Done()
+		resp := c.handle(callCtx, id, msg)
+		cancel(nil)
+		c.finish(key, cl, waits, resp)
+	}()
+}
+
+// finish sends a call's response unless the client cancelled the call:
+// the protocol says a cancelled request gets no response.
+func (c *conn) finish(key string, cl *call, waits bool, resp []byte) {
+	c.mu.Lock()
+	delete(c.calls, key)
+	c.pendingBytes -= cl.size
+	if waits {
+		c.waiting--
+	}
+	cancelled := cl.cancelled
+	c.mu.Unlock()
+	if cancelled {
+		c.log.Info("response dropped: the client cancelled the request", "method", cl.method, "tool", cl.tool)
+		return
+	}
+	c.send(resp)
+}
+
+func (c *conn) send(resp []byte) {
+	if resp != nil {
+		c.out.send(resp, false)
+	}
+}
+
+// notify handles a notification from the client. notifications/cancelled
+// is handled here, not by mcp-go, which would let the handler's response
+// through.
+func (c *conn) notify(ctx context.Context, env envelope, line []byte) {
+	if *env.Method == string(mcpgo.MethodNotificationCancelled) {
+		var p struct {
+			RequestID json.RawMessage `json:"requestId"`
+			Reason    string          `json:"reason"`
+		}
+		if json.Unmarshal(env.Params, &p) != nil || !isIDValue(p.RequestID) {
+			c.log.Warn("notifications/cancelled without a valid requestId dropped")
+			return
+		}
+		c.mu.Lock()
+		cl, ok := c.calls[idKey(p.RequestID)]
+		if ok {
+			cl.cancelled = true
+		}
+		c.mu.Unlock()
+		if !ok {
+			c.log.Debug("cancellation of a request not in flight ignored", "id", string(p.RequestID))
+			return
+		}
+		c.log.Info("request cancelled by the client", "id", string(p.RequestID), "method", cl.method, "tool", cl.tool, "reason", p.Reason)
+		cl.cancel(errClientCancelled)
+		return
+	}
+	c.handle(ctx, nil, line) // mcp-go returns nothing for a notification
+}
+
+// handle runs one message through mcp-go and encodes the response (nil for
+// none). A panic becomes an internal error, never the end of the process.
+func (c *conn) handle(ctx context.Context, id json.RawMessage, msg []byte) (out []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Error("panic serving a request", "panic", fmt.Sprint(r))
+			if id != nil {
+				out = encodeError(&rpcError{id: id, code: codeInternalError, msg: "Internal error: the server failed on this request; it is logged. Retry, or report it with the server log."})
+			}
+		}
+	}()
+	resp := c.srv.mcp.HandleMessage(ctx, msg)
+	if resp == nil {
+		return nil
+	}
+	b, err := json.Marshal(resp)
+	if err != nil {
+		c.log.Error("encoding a response", "err", err)
+		return encodeError(&rpcError{id: id, code: codeInternalError, msg: "Internal error: the response could not be encoded: " + err.Error()})
+	}
+	return b
+}
+
+// forwardNotifications writes what handlers send to the client (progress).
+// They may be dropped when the client does not read.
+func (c *conn) forwardNotifications(ctx context.Context) {
+	for {
+		select {
+		case n := <-c.sess.notes:
+			b, err := json.Marshal(n)
+			if err == nil && !c.out.send(b, true) {
+				c.log.Debug("notification dropped: the client is not reading", "method", n.Method)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// waitCalls waits up to grace for the calls in flight to return.
+func (c *conn) waitCalls(grace time.Duration) {
+	done := make(chan struct{})
+	go func() { c.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		c.mu.Lock()
+		n := len(c.calls)
+		c.mu.Unlock()
+		c.log.Warn("calls still in flight at shutdown", "count", n)
+	}
+}
+
+// modernRequest says whether a request carries its protocol version in
+// _meta (protocol 2026-07-28 and later), which replaces initialize.
+func modernRequest(env envelope) bool {
+	var p struct {
+		Meta *mcpgo.Meta `json:"_meta"`
+	}
+	if json.Unmarshal(env.Params, &p) != nil {
+		return false
+	}
+	return mcpgo.IsModernProtocol(p.Meta.ProtocolVersion())
+}
