@@ -103,33 +103,33 @@ func (d *deps) capWait(req mcpgo.CallToolRequest, wait time.Duration) (time.Dura
 	return d.maxWait, true
 }
 
-func executeCommandExtra() []mcpgo.ToolOption {
+func executeCommandExtra(docs paramDocs) []mcpgo.ToolOption {
 	return []mcpgo.ToolOption{
 		mcpgo.WithString("command", mcpgo.Required(),
-			mcpgo.Description("Command line to run in the session's shell (or on the device). Several lines run as typed.")),
-		sessionParam("Named shell on the host; default \"default\". Working directory, environment and device mode persist per session; a command sent to a busy session queues behind the running one."),
+			doc(docs, "Command line for the shell or device; several lines run as typed.")),
+		mcpgo.WithString("session",
+			doc(docs, "Named shell on the host (default \"default\"); keeps cwd, environment and device mode. A busy session queues commands.")),
 		mcpgo.WithString("sudo_password",
-			mcpgo.Description("Answers this command's sudo password prompts (only sudo's own prompt). Never shown or logged.")),
+			doc(docs, "Answers only sudo's own password prompt. Never shown or logged.")),
 		mcpgo.WithString("enable_password",
-			mcpgo.Description("Enable secret of a network device; privileged mode is entered automatically.")),
+			doc(docs, "Network device's enable secret; privileged mode is entered as needed.")),
 		mcpgo.WithString("enable_command",
-			mcpgo.Description("Command that enters privileged mode; default \"enable\".")),
+			doc(docs, "Command that enters privileged mode; default \"enable\".")),
 	}
 }
 
 func executeCommand(d *deps) mcpserver.ServerTool {
 	const name = "execute_command"
 	tool := newTool(name,
-		[]mcpgo.ToolOption{mcpgo.WithDescription("Run a command on a host in a persistent shell and wait for it up to timeout seconds. " +
-			"Returns the exit status and output. A command still running at the timeout goes on: the result carries its command_id " +
-			"and the output so far; poll with get_command_status, answer prompts with send_input, stop with interrupt_command_by_id. " +
-			"Output longer than the response limit keeps head and tail and says how to page the rest.")},
-		connParams(),
-		executeCommandExtra(),
+		[]mcpgo.ToolOption{mcpgo.WithDescription("Run a command in a persistent shell on a host; return exit status and output. " +
+			"A command still running when the wait ends goes on: the result has its command_id and output so far; " +
+			"poll with get_command_status, answer prompts with send_input, stop with interrupt_command_by_id. Long output keeps head and tail.")},
+		connParams(describeParams),
+		executeCommandExtra(describeParams),
 		[]mcpgo.ToolOption{
 			mcpgo.WithNumber("timeout", mcpgo.Min(0), mcpgo.Max(MaxCommandTimeout.Seconds()),
-				mcpgo.Description("Seconds to wait before returning a command_id; default 30 (or the config's command_timeout), 0 returns at once. "+
-					"Without a progressToken one call waits at most the server's max wait (--max-wait, default 50 s) whatever the timeout; with one it gets progress every second and may wait the full timeout. The command is never stopped by it.")),
+				mcpgo.Description("Seconds to wait for the command; default 30 (config: command_timeout), 0 returns at once. "+
+					"Without a progressToken a call waits at most the server's --max-wait (default 50 s); with one it gets progress every second and may wait the full timeout. Never stops the command.")),
 			mcpgo.WithOutputSchema[commandResult](),
 		},
 		destructiveHints("Run a command", notIdempotent),

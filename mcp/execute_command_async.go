@@ -10,13 +10,13 @@ import (
 func executeCommandAsync(d *deps) mcpserver.ServerTool {
 	const name = "execute_command_async"
 	tool := newTool(name,
-		[]mcpgo.ToolOption{mcpgo.WithDescription("Start a command on a host in a persistent shell and return its command_id at once. " +
-			"Poll it with get_command_status (live output, paged by offset), answer prompts with send_input, stop it with interrupt_command_by_id.")},
-		connParams(),
-		executeCommandExtra(),
+		[]mcpgo.ToolOption{mcpgo.WithDescription("Start a command in a persistent shell on a host; return its command_id at once. " +
+			"Poll with get_command_status, answer prompts with send_input, stop with interrupt_command_by_id." + asInExecuteCommand2)},
+		connParams(describedInExecute),
+		executeCommandExtra(describedInExecute),
 		[]mcpgo.ToolOption{
-			mcpgo.WithNumber("timeout", mcpgo.Min(0),
-				mcpgo.Description("Accepted for compatibility and ignored: the server never stops a command on its own; use interrupt_command_by_id.")),
+			mcpgo.WithNumber("timeout", mcpgo.Min(0), mcpgo.Max(MaxCommandTimeout.Seconds()),
+				mcpgo.Description("Ignored (compatibility): commands are stopped only by interrupt_command_by_id.")),
 			mcpgo.WithOutputSchema[commandResult](),
 		},
 		destructiveHints("Start a command", notIdempotent),

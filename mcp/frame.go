@@ -62,6 +62,7 @@ func (l *lineReader) one() ([]byte, error) {
 		if !over && len(l.buf)+len(chunk) > l.max+2 { // +2: the line ending
 			over = true
 			head = append(head, l.buf[:min(len(l.buf), sniffLen)]...)
+			head = append(head, chunk[:min(len(chunk), sniffLen-len(head))]...)
 			l.buf = l.buf[:0]
 		}
 		if !over {

@@ -55,7 +55,7 @@ func listSessions(d *deps) mcpserver.ServerTool {
 	const name = "list_sessions"
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
-			mcpgo.WithDescription("List the open shells: host alias, user@host:port, session name, profile, device mode or prompt, working directory, connected since, reconnects, and the running and queued command IDs."),
+			mcpgo.WithDescription("List the open shells with their target (user@host:port), profile, device mode or prompt, cwd, time connected, reconnects, and running and queued command IDs."),
 			mcpgo.WithOutputSchema[sessionList](),
 		},
 		readOnlyHints("Open sessions", local),

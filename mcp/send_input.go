@@ -29,10 +29,9 @@ func sendInput(d *deps) mcpserver.ServerTool {
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
 			mcpgo.WithDescription("Type text into a running command (a prompt, python3, read, a [confirm] question). Escapes: \\n Enter, \\r, \\t, \\\\, \\e Escape, \\xNN any byte (\\x03 Ctrl+C, \\x04 Ctrl+D). " +
-				"No newline is added: end with \\n to press Enter. Returns what the command printed next: until it finished, asked for input again, or was quiet for 2 s."),
+				"No newline is added: end with \\n to press Enter. Returns what it printed next, until it finished, asked again, or was quiet 2 s."),
 			commandIDParam(),
-			mcpgo.WithString("input_text", mcpgo.Required(),
-				mcpgo.Description("Text to send, with escapes decoded.")),
+			mcpgo.WithString("input_text", mcpgo.Required()),
 			mcpgo.WithOutputSchema[commandResult](),
 		},
 		destructiveHints("Send input to a command", notIdempotent),

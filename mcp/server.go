@@ -101,13 +101,17 @@ func NewServer(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		srv.AddTool(tool, redactSecrets(t.Handler))
+		srv.AddTool(tool, redactSecrets(checkNumbers(tool, t.Handler)))
 	}
 	return &Server{mcp: srv, deps: d, opts: opts}, nil
 }
 
 // rawOutputSchema encodes a tool's output schema once: the server checks
 // every result against it, and would otherwise encode it again per call.
+// The schema keeps its fields and their types but not their descriptions
+// nor the list of required fields: five tools share the command result,
+// and the fields' meaning, and that every field is always present, told
+// once in the server's instructions, made up half of tools/list.
 func rawOutputSchema(t mcpgo.Tool) (mcpgo.Tool, error) {
 	if t.OutputSchema.Type == "" {
 		return t, nil
@@ -116,12 +120,37 @@ func rawOutputSchema(t mcpgo.Tool) (mcpgo.Tool, error) {
 	if err != nil {
 		return t, fmt.Errorf("tool %s: encode its output schema: %w", t.Name, err)
 	}
+	var schema map[string]any
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		return t, fmt.Errorf("tool %s: decode its output schema: %w", t.Name, err)
+	}
+	leanSchema(schema)
+	if raw, err = json.Marshal(schema); err != nil {
+		return t, fmt.Errorf("tool %s: encode its output schema: %w", t.Name, err)
+	}
 	t.RawOutputSchema, t.OutputSchema = raw, mcpgo.ToolOutputSchema{}
 	return t, nil
 }
 
+// leanSchema removes the descriptions of a schema's properties and the
+// required lists, at every depth.
+func leanSchema(schema map[string]any) {
+	delete(schema, "required")
+	props, _ := schema["properties"].(map[string]any)
+	for _, p := range props {
+		if prop, ok := p.(map[string]any); ok {
+			delete(prop, "description")
+			leanSchema(prop)
+		}
+	}
+	if items, ok := schema["items"].(map[string]any); ok {
+		leanSchema(items)
+	}
+}
+
 const instructions = `Persistent SSH sessions to Linux hosts and network devices (Cisco IOS, Junos).
-execute_command waits up to its timeout; a command still running then returns a command_id and goes on: poll it with get_command_status, answer prompts with send_input, stop it with interrupt_command_by_id. Each host keeps named shells (session, default "default"): working directory, environment and device mode persist between calls. Commands sent to a busy session queue behind the running one.`
+execute_command waits up to its timeout (one call at most the server's max wait, 50 s by default, unless it sends a progressToken); a command still running then returns a command_id and goes on: poll it with get_command_status, answer prompts with send_input, stop it with interrupt_command_by_id. Cancelling a call does not stop its command. Each host keeps named shells (session, default "default"): working directory, environment and device mode persist between calls. Commands sent to a busy session queue behind the running one.
+Every field of a tool's structured content is always present. In command results status is queued, running, awaiting_input, completed, failed, interrupted or lost; exit_code is null while running or when unknown; output has no echo or prompt, and when truncated keeps head and tail: page with get_command_status offset and max_bytes; output_offset is where output starts in the whole output, next_offset the offset to ask for next; output_bytes and lines count all output so far; target is user@host:port; cwd (shells), mode and prompt (devices) are the state after the command; started_at and ended_at are RFC 3339, empty while queued or not finished; reconnected and restored say the connection was re-established and what was restored; error is a failure of the machinery (sudo rejected, connection lost), error_line the device error line that marked the command failed; input_prompt is the prompt awaiting send_input; partial_line is the unfinished line being printed (a REPL prompt, a progress bar); fallback says why completion fell back to prompt matching.`
 
 func orDefault[T int | int64 | time.Duration](v, def T) T {
 	if v <= 0 {
