@@ -82,6 +82,13 @@ func (o *outbox) waitRoom(done <-chan struct{}) bool {
 	return !o.closed && o.err == nil
 }
 
+// full says whether the queue is at its cap, or the outbox cannot write.
+func (o *outbox) full() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.bytes >= o.cap || o.closed || o.err != nil
+}
+
 // close stops accepting messages and waits up to grace for the queued ones
 // to be written. A write blocked on a client that does not read is left
 // behind: the process is about to exit.

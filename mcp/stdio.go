@@ -43,6 +43,8 @@ const (
 	// responses.
 	readAheadBytes = 16 << 20
 	readAheadLines = 4096
+	// admitPoll is how often a full read-ahead is looked at again.
+	admitPoll = 5 * time.Millisecond
 	// shutdownGrace bounds how long Serve waits for calls in flight once
 	// it is told to stop.
 	shutdownGrace = 2 * time.Second
@@ -93,7 +95,8 @@ type conn struct {
 	mu           sync.Mutex
 	calls        map[string]*call // by idKey
 	pendingBytes int
-	waiting      int // execute_command calls in calls
+	waiting      int           // execute_command calls in calls
+	freed        chan struct{} // signalled when a call ends
 	wg           sync.WaitGroup
 }
 
@@ -107,7 +110,7 @@ func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 		sess:       &stdioSession{notes: make(chan mcpgo.JSONRPCNotification, 64)},
 		maxMessage: orDefault(s.opts.MaxMessage, DefaultMaxMessage),
 		maxPending: orDefault(s.opts.MaxPending, DefaultMaxPending),
-		calls:      map[string]*call{}}
+		calls:      map[string]*call{}, freed: make(chan struct{}, 1)}
 	if err := s.mcp.RegisterSession(ctx, c.sess); err != nil {
 		return fmt.Errorf("mcp: register the stdio session: %w", err)
 	}
@@ -203,14 +206,33 @@ func (c *conn) readAhead(in io.Reader, lines chan<- inLine) error {
 		default:
 			l = inLine{msg: append([]byte(nil), line...)}
 		}
-		if len(lines) == cap(lines) || c.readAheadBytes.Load()+int64(len(l.msg)) > readAheadBytes {
+		if !c.admit(l, lines) {
 			if dropped++; dropped == 1 || dropped%1000 == 0 {
 				c.log.Warn("message dropped: the client reads no responses and has sent more than the server holds", "dropped", dropped)
 			}
-			continue
 		}
-		c.readAheadBytes.Add(int64(len(l.msg)))
-		lines <- l
+	}
+}
+
+// admit hands l to the dispatcher, waiting while the read-ahead is full
+// and the dispatcher works. It drops l (false) when the read-ahead is full
+// because the output is: then the client reads nothing, and waiting would
+// keep the server from seeing stdin end.
+func (c *conn) admit(l inLine, lines chan<- inLine) bool {
+	for {
+		if c.readAheadBytes.Load()+int64(len(l.msg)) <= readAheadBytes {
+			c.readAheadBytes.Add(int64(len(l.msg)))
+			select {
+			case lines <- l:
+				return true
+			default:
+			}
+			c.readAheadBytes.Add(-int64(len(l.msg)))
+		}
+		if c.out.full() {
+			return false
+		}
+		time.Sleep(admitPoll)
 	}
 }
 
@@ -252,9 +274,10 @@ func (c *conn) dispatch(ctx context.Context, line []byte) {
 			"Invalid Request: %s before initialize. Send initialize first (then notifications/initialized); only ping is answered before it.", method)})
 		return
 	}
-	if method == string(mcpgo.MethodInitialize) {
-		// Served in line, so that the requests after it see the session
-		// initialized.
+	if method == string(mcpgo.MethodInitialize) || method == string(mcpgo.MethodPing) {
+		// Served in line: initialize so that the requests after it see
+		// the session initialized, ping because it costs less than a
+		// goroutine.
 		c.send(c.handle(ctx, env.ID, line))
 		return
 	}
@@ -275,21 +298,36 @@ func (c *conn) start(ctx context.Context, env envelope, line []byte) {
 	}
 	waits := cl.tool == "execute_command"
 	c.mu.Lock()
-	if _, dup := c.calls[key]; dup {
+	for {
+		if _, dup := c.calls[key]; dup {
+			c.mu.Unlock()
+			c.reply(&rpcError{id: env.ID, code: codeInvalidRequest, msg: fmt.Sprintf(
+				"Invalid Request: id %s is already used by a request in flight; give each request an id of its own.", env.ID)})
+			return
+		}
+		full := len(c.calls) >= c.maxPending || c.pendingBytes+len(line) > maxPendingBytes
+		if waits && (full || c.waiting >= c.maxPending-reservedPending) {
+			// A waiting call holds its place for up to --max-wait: refuse
+			// it rather than hold up the calls behind it.
+			n := c.waiting
+			c.mu.Unlock()
+			c.log.Warn("request refused: too many execute_command calls waiting", "waiting", n)
+			c.reply(&rpcError{id: env.ID, code: codeServerBusy, msg: fmt.Sprintf(
+				"Server busy: %d execute_command calls are waiting, the most it holds. Wait for some to return, or start commands with execute_command_async and poll them with get_command_status.", n)})
+			return
+		}
+		if !full {
+			break
+		}
+		// Any other call ends soon: wait for a place, which slows the
+		// client down instead of failing its request.
 		c.mu.Unlock()
-		c.reply(&rpcError{id: env.ID, code: codeInvalidRequest, msg: fmt.Sprintf(
-			"Invalid Request: id %s is already used by a request in flight; give each request an id of its own.", env.ID)})
-		return
-	}
-	busy := len(c.calls) >= c.maxPending || c.pendingBytes+len(line) > maxPendingBytes ||
-		(waits && c.waiting >= c.maxPending-reservedPending)
-	if busy {
-		n := len(c.calls)
-		c.mu.Unlock()
-		c.log.Warn("request refused: too many in flight", "method", cl.method, "tool", cl.tool, "in_flight", n)
-		c.reply(&rpcError{id: env.ID, code: codeServerBusy, msg: fmt.Sprintf(
-			"Server busy: %d requests are in flight, the most it holds. Wait for some to be answered, or use execute_command_async and poll with get_command_status instead of many waiting execute_command calls.", n)})
-		return
+		select {
+		case <-c.freed:
+		case <-ctx.Done():
+			return
+		}
+		c.mu.Lock()
 	}
 	callCtx, cancel := context.WithCancelCause(ctx)
 	cl.cancel = cancel
@@ -321,6 +359,10 @@ func (c *conn) finish(key string, cl *call, waits bool, resp []byte) {
 	}
 	cancelled := cl.cancelled
 	c.mu.Unlock()
+	select {
+	case c.freed <- struct{}{}:
+	default:
+	}
 	if cancelled {
 		c.log.Info("response dropped: the client cancelled the request", "method", cl.method, "tool", cl.tool)
 		return
