@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -236,5 +237,21 @@ func TestE2EHostsRunInParallel(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the call on host a never returned")
+	}
+}
+
+// TestE2EAsyncOnIdleSessionIsNotQueued: a command given to an idle session
+// is reported as started, never as waiting behind a command that is not
+// there (the session's worker takes it up a moment after Start returns).
+func TestE2EAsyncOnIdleSessionIsNotQueued(t *testing.T) {
+	s, _ := linuxServer(t)
+	ctx := testContext(t, 2*time.Minute)
+	for i := 0; i < 40; i++ {
+		session := fmt.Sprintf("idle%d", i%5)
+		r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": "true", "session": session})
+		if r.IsError || r.str("status") == "queued" || strings.Contains(r.Text, "waits behind") {
+			t.Fatalf("async %d on idle session %q: status %q:\n%s", i, session, r.str("status"), r.Text)
+		}
+		s.waitStatus(t, ctx, r.str("command_id"), finished)
 	}
 }
