@@ -2,6 +2,8 @@ package mcp
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -201,4 +203,22 @@ func fillStdout(t *testing.T, s *rawServer) {
 		// is the state to test.
 	}
 	time.Sleep(500 * time.Millisecond)
+}
+
+// TestE2EMaxWaitFromConfig: defaults.max_wait in the config file sets the
+// wait as --max-wait does.
+func TestE2EMaxWaitFromConfig(t *testing.T) {
+	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("defaults:\n  max_wait: 1s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startRaw(t, raceEnabled, []mcptest.Host{sshdHost("lab", sshd, sshd.User)}, "--config", cfg)
+	s.initialize()
+	start := time.Now()
+	s.request(1, "tools/call", toolCall("execute_command", map[string]any{"host": "lab", "command": "sleep 5", "timeout": 60}, ""))
+	m := s.next(60 * time.Second)
+	if sc := m.structured(t); sc["status"] != "running" || time.Since(start) > 4*time.Second {
+		t.Errorf("max_wait: 1s in the config: %s after %s, want running after about 1 s", sc["status"], time.Since(start))
+	}
 }

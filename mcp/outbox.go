@@ -35,12 +35,21 @@ func newOutbox(w io.Writer, capBytes int) *outbox {
 	return o
 }
 
+// delivery says whether a message may be dropped when the client does not
+// read: a response may not, a progress notification may.
+type delivery int
+
+const (
+	mustDeliver delivery = iota
+	mayDrop
+)
+
 // send queues msg (one JSON message, without newline). It never blocks.
-// A droppable message is dropped when the queue is over its cap.
-func (o *outbox) send(msg []byte, droppable bool) bool {
+// A mayDrop message is dropped when the queue is over its cap.
+func (o *outbox) send(msg []byte, d delivery) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.closed || o.err != nil || (droppable && o.bytes >= o.cap) {
+	if o.closed || o.err != nil || (d == mayDrop && o.bytes >= o.cap) {
 		return false
 	}
 	o.queue = append(o.queue, append(msg, '\n'))

@@ -81,6 +81,10 @@ type call struct {
 	cancelled bool // the client cancelled it: its response is dropped
 }
 
+// waits says whether the call may hold its place for long: an
+// execute_command waits up to --max-wait for its command.
+func (cl *call) waits() bool { return cl.tool == "execute_command" }
+
 // conn is one stdio connection: the requests in flight and the writer.
 type conn struct {
 	srv  *Server
@@ -132,121 +136,9 @@ func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 	return err
 }
 
-// readLoop dispatches messages until EOF, a read error, or the writer
-// failing (the client is gone).
-func (c *conn) readLoop(ctx context.Context, in io.Reader) error {
-	lines := make(chan inLine, readAheadLines)
-	// stop ends a wait for room in the output: at shutdown, and at the
-	// end of stdin, when a client that reads nothing more would keep the
-	// server waiting for ever.
-	stop, eof := make(chan struct{}), make(chan struct{})
-	var readErr error
-	go func() {
-		readErr = c.readAhead(in, lines)
-		close(eof)
-		close(lines)
-	}()
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-eof:
-		}
-		close(stop)
-	}()
-	for {
-		var l inLine
-		var ok bool
-		select {
-		case l, ok = <-lines:
-		case <-ctx.Done():
-			return nil
-		}
-		if !ok {
-			return readErr // the channel's close orders the write before this read
-		}
-		room := c.out.waitRoom(stop)
-		c.readAheadBytes.Add(-int64(len(l.msg)))
-		if !room {
-			return nil
-		}
-		if l.tooLong != nil {
-			c.refuseLong(l)
-			continue
-		}
-		c.dispatch(ctx, l.msg)
-	}
-}
-
-// inLine is one message read ahead of its dispatch.
-type inLine struct {
-	msg     []byte
-	tooLong *tooLongError
-	id      json.RawMessage // of a line too long, when it could be found
-}
-
-// readAhead reads stdin into lines until EOF, always: a client that
-// closes stdin must end the server even while its responses wait for it
-// to read them. What cannot be held (the read-ahead is full because
-// the client reads no responses) is dropped and logged.
-func (c *conn) readAhead(in io.Reader, lines chan<- inLine) error {
-	lr := newLineReader(in, c.maxMessage)
-	dropped := 0
-	for {
-		line, err := lr.next()
-		var long *tooLongError
-		var l inLine
-		switch {
-		case errors.As(err, &long):
-			c.log.Warn("message refused: too long", "bytes", long.size, "max", c.maxMessage)
-			l = inLine{tooLong: long, id: lr.lastID}
-		case errors.Is(err, io.EOF):
-			return nil
-		case err != nil:
-			return fmt.Errorf("mcp: reading stdin: %w", err)
-		default:
-			l = inLine{msg: append([]byte(nil), line...)}
-		}
-		if !c.admit(l, lines) {
-			if dropped++; dropped == 1 || dropped%1000 == 0 {
-				c.log.Warn("message dropped: the client reads no responses and has sent more than the server holds", "dropped", dropped)
-			}
-		}
-	}
-}
-
-// admit hands l to the dispatcher, waiting while the read-ahead is full
-// and the dispatcher works. It drops l (false) when the read-ahead is full
-// because the output is: then the client reads nothing, and waiting would
-// keep the server from seeing stdin end.
-func (c *conn) admit(l inLine, lines chan<- inLine) bool {
-	for {
-		if c.readAheadBytes.Load()+int64(len(l.msg)) <= readAheadBytes {
-			c.readAheadBytes.Add(int64(len(l.msg)))
-			select {
-			case lines <- l:
-				return true
-			default:
-			}
-			c.readAheadBytes.Add(-int64(len(l.msg)))
-		}
-		if c.out.full() {
-			return false
-		}
-		time.Sleep(admitPoll)
-	}
-}
-
-// refuseLong answers a message over the size cap.
-func (c *conn) refuseLong(l inLine) {
-	c.reply(&rpcError{id: l.id, code: codeInvalidRequest, msg: fmt.Sprintf(
-		"Invalid Request: the message is %d bytes, more than the %d bytes (%d MiB) this server reads in one message; it was discarded. "+
-			"Send less per call: write_file takes at most %d bytes, and a long script is better uploaded with write_file in parts (append=true) and run.",
-		l.tooLong.size, c.maxMessage, c.maxMessage>>20, c.srv.deps.fileCap)})
-}
-
 // reply sends an error the stdio layer answers itself.
 func (c *conn) reply(e *rpcError) {
-	c.out.send(encodeError(e), false)
+	c.out.send(encodeError(e), mustDeliver)
 }
 
 // dispatch routes one message. It never blocks on a handler.
@@ -296,44 +188,14 @@ func (c *conn) start(ctx context.Context, env envelope, line []byte) {
 		_ = json.Unmarshal(env.Params, &p)
 		cl.tool = p.Name
 	}
-	waits := cl.tool == "execute_command"
-	c.mu.Lock()
-	for {
-		if _, dup := c.calls[key]; dup {
-			c.mu.Unlock()
-			c.reply(&rpcError{id: env.ID, code: codeInvalidRequest, msg: fmt.Sprintf(
-				"Invalid Request: id %s is already used by a request in flight; give each request an id of its own.", env.ID)})
-			return
-		}
-		full := len(c.calls) >= c.maxPending || c.pendingBytes+len(line) > maxPendingBytes
-		if waits && (full || c.waiting >= c.maxPending-reservedPending) {
-			// A waiting call holds its place for up to --max-wait: refuse
-			// it rather than hold up the calls behind it.
-			n := c.waiting
-			c.mu.Unlock()
-			c.log.Warn("request refused: too many execute_command calls waiting", "waiting", n)
-			c.reply(&rpcError{id: env.ID, code: codeServerBusy, msg: fmt.Sprintf(
-				"Server busy: %d execute_command calls are waiting, the most it holds. Wait for some to return, or start commands with execute_command_async and poll them with get_command_status.", n)})
-			return
-		}
-		if !full {
-			break
-		}
-		// Any other call ends soon: wait for a place, which slows the
-		// client down instead of failing its request.
-		c.mu.Unlock()
-		select {
-		case <-c.freed:
-		case <-ctx.Done():
-			return
-		}
-		c.mu.Lock()
+	if !c.reserve(ctx, env.ID, key, cl) {
+		return
 	}
 	callCtx, cancel := context.WithCancelCause(ctx)
 	cl.cancel = cancel
 	c.calls[key] = cl
 	c.pendingBytes += len(line)
-	if waits {
+	if cl.waits() {
 		c.waiting++
 	}
 	c.wg.Add(1)
@@ -344,17 +206,57 @@ func (c *conn) start(ctx context.Context, env envelope, line []byte) {
 		defer c.wg.Done()
 		resp := c.handle(callCtx, id, msg)
 		cancel(nil)
-		c.finish(key, cl, waits, resp)
+		c.finish(key, cl, resp)
 	}()
+}
+
+// reserve waits for a place for a request in flight and returns with c.mu
+// held, or answers the request itself (busy, duplicate id) and returns
+// false without it.
+func (c *conn) reserve(ctx context.Context, id json.RawMessage, key string, cl *call) bool {
+	waits, size := cl.waits(), cl.size
+	c.mu.Lock()
+	for {
+		if _, dup := c.calls[key]; dup {
+			c.mu.Unlock()
+			c.reply(&rpcError{id: id, code: codeInvalidRequest, msg: fmt.Sprintf(
+				"Invalid Request: id %s is already used by a request in flight; give each request an id of its own.", id)})
+			return false
+		}
+		full := len(c.calls) >= c.maxPending || c.pendingBytes+size > maxPendingBytes
+		if waits && (full || c.waiting >= c.maxPending-reservedPending) {
+			// A waiting call holds its place for up to --max-wait: refuse
+			// it rather than hold up the calls behind it.
+			n := c.waiting
+			c.mu.Unlock()
+			c.log.Warn("request refused: too many execute_command calls waiting", "waiting", n)
+			c.reply(&rpcError{id: id, code: codeServerBusy, msg: fmt.Sprintf(
+				"Server busy: %d execute_command calls are waiting, the most it holds. Wait for some to return, or start commands with execute_command_async and poll them with get_command_status.", n)})
+			return false
+		}
+		if !full {
+			break
+		}
+		// Any other call ends soon: wait for a place, which slows the
+		// client down instead of failing its request.
+		c.mu.Unlock()
+		select {
+		case <-c.freed:
+		case <-ctx.Done():
+			return false
+		}
+		c.mu.Lock()
+	}
+	return true
 }
 
 // finish sends a call's response unless the client cancelled the call:
 // the protocol says a cancelled request gets no response.
-func (c *conn) finish(key string, cl *call, waits bool, resp []byte) {
+func (c *conn) finish(key string, cl *call, resp []byte) {
 	c.mu.Lock()
 	delete(c.calls, key)
 	c.pendingBytes -= cl.size
-	if waits {
+	if cl.waits() {
 		c.waiting--
 	}
 	cancelled := cl.cancelled
@@ -372,7 +274,7 @@ func (c *conn) finish(key string, cl *call, waits bool, resp []byte) {
 
 func (c *conn) send(resp []byte) {
 	if resp != nil {
-		c.out.send(resp, false)
+		c.out.send(resp, mustDeliver)
 	}
 }
 
@@ -436,7 +338,7 @@ func (c *conn) forwardNotifications(ctx context.Context) {
 		select {
 		case n := <-c.sess.notes:
 			b, err := json.Marshal(n)
-			if err == nil && !c.out.send(b, true) {
+			if err == nil && !c.out.send(b, mayDrop) {
 				c.log.Debug("notification dropped: the client is not reading", "method", n.Method)
 			}
 		case <-ctx.Done():
