@@ -53,6 +53,15 @@ func TestE2EProtocolErrors(t *testing.T) {
 			t.Errorf("%.80s: the message quotes Go types: %s", tc.line, m.Error.Message)
 		}
 	}
+	// An id above 2^53 comes back exactly as sent.
+	s.send(`{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}`)
+	if m := s.next(10 * time.Second); string(m.ID) != "9007199254740993" {
+		t.Errorf("a large integer id came back as %s", m.ID)
+	}
+	s.send(`{"jsonrpc":"2.0","id":"9007199254740993","method":"tools/list"}`)
+	if m := s.next(10 * time.Second); string(m.ID) != `"9007199254740993"` {
+		t.Errorf("a string id came back as %s", m.ID)
+	}
 	s.request(7, "tools/call", toolCall("list_sessions", map[string]any{}, ""))
 	if m := s.next(30 * time.Second); !m.idIs(7) || m.Error != nil {
 		t.Errorf("a good call after the bad ones: %s", m.raw)

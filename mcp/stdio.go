@@ -323,12 +323,31 @@ func (c *conn) handle(ctx context.Context, id json.RawMessage, msg []byte) (out 
 	if resp == nil {
 		return nil
 	}
+	resp = withID(resp, id)
 	b, err := json.Marshal(resp)
 	if err != nil {
 		c.log.Error("encoding a response", "err", err)
 		return encodeError(&rpcError{id: id, code: codeInternalError, msg: "Internal error: the response could not be encoded: " + err.Error()})
 	}
 	return b
+}
+
+// withID gives a response the request's id exactly as the client wrote
+// it: mcp-go decodes ids into float64, so an integer above 2^53 came back
+// as another number and the client could not match it.
+func withID(resp mcpgo.JSONRPCMessage, id json.RawMessage) mcpgo.JSONRPCMessage {
+	if id == nil {
+		return resp
+	}
+	switch r := resp.(type) {
+	case mcpgo.JSONRPCResponse:
+		r.ID = mcpgo.NewRequestId(id)
+		return r
+	case mcpgo.JSONRPCError:
+		r.ID = mcpgo.NewRequestId(id)
+		return r
+	}
+	return resp
 }
 
 // forwardNotifications writes what handlers send to the client (progress).
