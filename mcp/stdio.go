@@ -224,7 +224,7 @@ func (c *conn) reserve(ctx context.Context, id json.RawMessage, key string, cl *
 			return false
 		}
 		full := len(c.calls) >= c.maxPending || c.pendingBytes+size > maxPendingBytes
-		if waits && (full || c.waiting >= c.maxPending-reservedPending) {
+		if waits && (full || c.waiting >= c.maxPending-min(reservedPending, c.maxPending/2)) {
 			// A waiting call holds its place for up to --max-wait: refuse
 			// it rather than hold up the calls behind it.
 			n := c.waiting
