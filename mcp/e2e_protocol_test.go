@@ -42,6 +42,8 @@ func TestE2EProtocolErrors(t *testing.T) {
 		{`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":["list_sessions"]}`, "3", -32602, "object of named parameters"},
 		{`{"jsonrpc":"2.0","id":4,"method":"tools/list","params":"x"}`, "4", -32602, "object"},
 		{`{"jsonrpc":"1.0","id":5,"method":"ping"}`, "5", -32600, "2.0"},
+		{`{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"list_sessions","arguments":{"x":1e400}}}`, "8", -32602, "out of range"},
+		{`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":7}}`, "9", -32602, "name is a string"},
 		{`{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"x","arguments":{}},"pad":"` + strings.Repeat("y", 9<<20) + `"}`, "6", -32600, "8 MiB"},
 	} {
 		s.send(tc.line)
@@ -49,7 +51,7 @@ func TestE2EProtocolErrors(t *testing.T) {
 		if m.Error == nil || m.Error.Code != tc.code || string(m.ID) != tc.id || !strings.Contains(m.Error.Message, tc.want) {
 			t.Errorf("%.80s: got %.300s, want error %d with id %s mentioning %q", tc.line, m.raw, tc.code, tc.id, tc.want)
 		}
-		if m.Error != nil && (strings.Contains(m.Error.Message, "[]interface") || strings.Contains(m.Error.Message, "Go value")) {
+		if m.Error != nil && (strings.Contains(m.Error.Message, "[]interface") || strings.Contains(m.Error.Message, "Go ") || strings.Contains(m.Error.Message, "float64")) {
 			t.Errorf("%.80s: the message quotes Go types: %s", tc.line, m.Error.Message)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -324,6 +326,7 @@ func (c *conn) handle(ctx context.Context, id json.RawMessage, msg []byte) (out 
 		return nil
 	}
 	resp = withID(resp, id)
+	resp = paramsError(resp, msg)
 	b, err := json.Marshal(resp)
 	if err != nil {
 		c.log.Error("encoding a response", "err", err)
@@ -349,6 +352,33 @@ func withID(resp mcpgo.JSONRPCMessage, id json.RawMessage) mcpgo.JSONRPCMessage 
 	}
 	return resp
 }
+
+// paramsError turns mcp-go's answer to params it could not decode into
+// -32602 with a message for the agent. mcp-go answers -32600 quoting Go's
+// decoder ("cannot unmarshal number 1e400 into Go struct field
+// CallToolRequest.params of type float64"); the envelope was checked
+// before, so what it could not read is always the params.
+func paramsError(resp mcpgo.JSONRPCMessage, msg []byte) mcpgo.JSONRPCMessage {
+	e, ok := resp.(mcpgo.JSONRPCError)
+	if !ok || e.Error.Code != mcpgo.INVALID_REQUEST {
+		return resp
+	}
+	var env struct {
+		Method string `json:"method"`
+	}
+	_ = json.Unmarshal(msg, &env)
+	where := "a member of params"
+	if m := goField.FindStringSubmatch(e.Error.Message); m != nil {
+		where = strings.ToLower(m[1][:1]) + m[1][1:]
+	}
+	e.Error = mcpgo.JSONRPCErrorDetails{Code: mcpgo.INVALID_PARAMS, Message: fmt.Sprintf(
+		"Invalid params: %s of %s has the wrong JSON type or a number out of range. "+
+			"For tools/call, name is a string and arguments an object of the tool's parameters (numbers within about ±1.8e308).", where, env.Method)}
+	return e
+}
+
+// goField finds the member Go's decoder names in its errors.
+var goField = regexp.MustCompile(`Go struct field [A-Za-z]+\.([A-Za-z_.]+)`)
 
 // forwardNotifications writes what handlers send to the client (progress).
 // They may be dropped when the client does not read.
