@@ -24,6 +24,9 @@ type Command struct {
 	// hostTimeout is set by Manager.Start before it returns the command
 	// and never changes after.
 	hostTimeout time.Duration
+	// ahead is how many commands were running or queued in the session
+	// when this one was submitted; set by submit, never changed after.
+	ahead int
 
 	// ctx is cancelled when the session closes; it carries the values of
 	// the context Start was called with but not its deadline.
@@ -80,6 +83,11 @@ func (c *Command) ID() string { return c.id }
 // command's host (or as the default), zero when it sets none: how long a
 // caller that named no wait of its own should wait.
 func (c *Command) HostTimeout() time.Duration { return c.hostTimeout }
+
+// Ahead is how many commands were running or queued in the command's
+// session when it was submitted: zero means it was queued only until the
+// session's worker took it up, which follows at once.
+func (c *Command) Ahead() int { return c.ahead }
 
 // Info returns a snapshot. It does not block on the command.
 func (c *Command) Info() CommandInfo {

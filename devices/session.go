@@ -107,6 +107,10 @@ func (s *session) submit(ctx context.Context, text string, o RunOptions) (*Comma
 		c.cancel()
 		return nil, errSessionClosed
 	}
+	c.ahead = len(s.queue)
+	if s.running != nil {
+		c.ahead++
+	}
 	s.queue = append(s.queue, c)
 	select {
 	case s.wake <- struct{}{}:

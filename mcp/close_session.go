@@ -22,8 +22,8 @@ type closeResult struct {
 func closeSession(d *deps) mcpserver.ServerTool {
 	const name = "close_session"
 	tool := newTool(name,
-		[]mcpgo.ToolOption{mcpgo.WithDescription("Close a host's shells and connection (or only one named session). Commands still running there end as interrupted; command history is kept. The next command on the host connects afresh.")},
-		connParams(),
+		[]mcpgo.ToolOption{mcpgo.WithDescription("Close a host's shells and connection, or one named session. Its running commands end interrupted; history is kept." + asInExecuteCommand)},
+		connParams(describedInExecute),
 		[]mcpgo.ToolOption{
 			sessionParam("Close only this named shell; default: every shell of the host and its connection."),
 			mcpgo.WithOutputSchema[closeResult](),

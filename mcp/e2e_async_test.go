@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,13 +87,54 @@ func TestE2EParallelCommandsQueue(t *testing.T) {
 	}
 }
 
-func TestE2ECancellationInterrupts(t *testing.T) {
+// TestE2ECancellationDetaches: a client that gives up on execute_command
+// (its own request timeout) cancels the call; the command goes on, stays
+// listed and keeps its result.
+func TestE2ECancellationDetaches(t *testing.T) {
 	s, _ := linuxServer(t)
 	ctx := testContext(t, 2*time.Minute)
+	flag := filepath.Join(userDir(t, s.user), "go")
+	id := cancelWaitingCall(t, ctx, s, "echo started; while [ ! -e "+flag+" ]; do sleep 0.1; done; echo finished")
+	r := s.call(t, ctx, "list_running_commands", nil)
+	if !strings.Contains(r.Text, id) {
+		t.Errorf("after cancellation the command is not in list_running_commands:\n%s", r.Text)
+	}
+	if err := os.WriteFile(flag, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = s.waitStatus(t, ctx, id, finished)
+	if r.str("status") != "completed" || r.str("output") != "started\nfinished\n" {
+		t.Errorf("after cancellation the command ended %q with output %q, want completed and both lines", r.str("status"), r.str("output"))
+	}
+	if log := s.Log(); !strings.Contains(log, "detached") {
+		t.Errorf("the log does not say the cancelled call's command was detached:\n%s", log)
+	}
+}
+
+// TestE2ECancellationInterruptsWhenAsked: --interrupt-on-cancel keeps the
+// old behaviour, Ctrl+C on cancellation.
+func TestE2ECancellationInterruptsWhenAsked(t *testing.T) {
+	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
+	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, sshd.User)}, "--interrupt-on-cancel")
+	ctx := testContext(t, 2*time.Minute)
+	id := cancelWaitingCall(t, ctx, s, "sleep 300")
+	r := s.waitStatus(t, ctx, id, finished)
+	if r.str("status") != "interrupted" {
+		t.Errorf("after cancellation with --interrupt-on-cancel the command is %q, want interrupted", r.str("status"))
+	}
+	if log := s.Log(); !strings.Contains(log, "Ctrl+C sent (--interrupt-on-cancel)") {
+		t.Errorf("the log does not say Ctrl+C was sent on cancellation:\n%s", log)
+	}
+}
+
+// cancelWaitingCall starts execute_command with command on host lab,
+// cancels the call once the command runs, and returns the command's ID.
+func cancelWaitingCall(t *testing.T, ctx context.Context, s *e2eServer, command string) string {
+	t.Helper()
 	callCtx, cancel := context.WithCancel(ctx)
 	errc := make(chan error, 1)
 	go func() {
-		_, err := s.callErr(callCtx, "execute_command", map[string]any{"host": "lab", "command": "sleep 300"}, nil)
+		_, err := s.callErr(callCtx, "execute_command", map[string]any{"host": "lab", "command": command, "timeout": 600}, nil)
 		errc <- err
 	}()
 	var id string
@@ -113,10 +155,7 @@ func TestE2ECancellationInterrupts(t *testing.T) {
 	if err := <-errc; err == nil {
 		t.Error("the cancelled call returned no error")
 	}
-	r := s.waitStatus(t, ctx, id, finished)
-	if r.str("status") != "interrupted" {
-		t.Errorf("after cancellation the command is %q, want interrupted", r.str("status"))
-	}
+	return id
 }
 
 func TestE2EProgressNotifications(t *testing.T) {
@@ -198,5 +237,21 @@ func TestE2EHostsRunInParallel(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the call on host a never returned")
+	}
+}
+
+// TestE2EAsyncOnIdleSessionIsNotQueued: a command given to an idle session
+// is reported as started, never as waiting behind a command that is not
+// there (the session's worker takes it up a moment after Start returns).
+func TestE2EAsyncOnIdleSessionIsNotQueued(t *testing.T) {
+	s, _ := linuxServer(t)
+	ctx := testContext(t, 2*time.Minute)
+	for i := 0; i < 40; i++ {
+		session := fmt.Sprintf("idle%d", i%5)
+		r := s.call(t, ctx, "execute_command_async", map[string]any{"host": "lab", "command": "true", "session": session})
+		if r.IsError || r.str("status") == "queued" || strings.Contains(r.Text, "waits behind") {
+			t.Fatalf("async %d on idle session %q: status %q:\n%s", i, session, r.str("status"), r.Text)
+		}
+		s.waitStatus(t, ctx, r.str("command_id"), finished)
 	}
 }

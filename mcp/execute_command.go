@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -69,17 +70,20 @@ func checkSession(name string) error {
 	return nil
 }
 
-// checkTimeout rejects a negative timeout argument.
+// checkTimeout rejects a timeout below zero or above MaxCommandTimeout.
 func (a executeArgs) checkTimeout() error {
-	if a.Timeout != nil && *a.Timeout < 0 {
-		return &argError{field: "timeout", msg: fmt.Sprintf("is %g: give seconds to wait, 0 or more (0 returns at once with a command_id)", *a.Timeout)}
+	if a.Timeout == nil {
+		return nil
+	}
+	if t := *a.Timeout; t < 0 || t > MaxCommandTimeout.Seconds() {
+		return &argError{field: "timeout", msg: fmt.Sprintf("is %g: give seconds to wait, from 0 (return at once with a command_id) to %d (24 h); "+
+			"a command that runs longer goes on anyway, poll it with get_command_status", t, int(MaxCommandTimeout.Seconds()))}
 	}
 	return nil
 }
 
 // waitFor turns the timeout argument into how long to wait for c: absent
-// means the configured default for c's host, zero means not at all, more
-// than MaxCommandTimeout is capped.
+// means the configured default for c's host, zero means not at all.
 func (d *deps) waitFor(a executeArgs, c *devices.Command) time.Duration {
 	if a.Timeout == nil {
 		if t := c.HostTimeout(); t > 0 {
@@ -87,40 +91,49 @@ func (d *deps) waitFor(a executeArgs, c *devices.Command) time.Duration {
 		}
 		return d.timeout
 	}
-	if *a.Timeout >= MaxCommandTimeout.Seconds() {
-		return MaxCommandTimeout
-	}
 	return time.Duration(*a.Timeout * float64(time.Second))
 }
 
-func executeCommandExtra() []mcpgo.ToolOption {
+// capWait bounds a wait by the server's max wait unless the caller asked
+// for progress: a client that hears nothing gives up on the request (the
+// TypeScript SDK after 60 s) and cancels it, while one that receives
+// progress every second keeps waiting. It reports whether it cut the wait.
+func (d *deps) capWait(req mcpgo.CallToolRequest, wait time.Duration) (time.Duration, bool) {
+	if wantsProgress(req) || wait <= d.maxWait {
+		return wait, false
+	}
+	return d.maxWait, true
+}
+
+func executeCommandExtra(docs paramDocs) []mcpgo.ToolOption {
 	return []mcpgo.ToolOption{
 		mcpgo.WithString("command", mcpgo.Required(),
-			mcpgo.Description("Command line to run in the session's shell (or on the device). Several lines run as typed.")),
-		sessionParam("Named shell on the host; default \"default\". Working directory, environment and device mode persist per session; a command sent to a busy session queues behind the running one."),
+			doc(docs, "Command line for the shell or device; several lines run as typed.")),
+		mcpgo.WithString("session",
+			doc(docs, "Named shell on the host (default \"default\"); keeps cwd, environment, device mode. A busy one queues commands.")),
 		mcpgo.WithString("sudo_password",
-			mcpgo.Description("Answers this command's sudo password prompts (only sudo's own prompt). Never shown or logged.")),
+			doc(docs, "Answers only sudo's own password prompt. Never shown or logged.")),
 		mcpgo.WithString("su_password",
-			mcpgo.Description("Answers su's password prompt, once, when the command is su itself (su -, su USER, sudo su). Never shown or logged.")),
+			doc(docs, "Answers su's own password prompt, once. Never shown or logged.")),
 		mcpgo.WithString("enable_password",
-			mcpgo.Description("Enable secret of a network device; privileged mode is entered automatically.")),
+			doc(docs, "Network device's enable secret; privileged mode is entered as needed.")),
 		mcpgo.WithString("enable_command",
-			mcpgo.Description("Command that enters privileged mode; default \"enable\".")),
+			doc(docs, "Command that enters privileged mode; default \"enable\".")),
 	}
 }
 
 func executeCommand(d *deps) mcpserver.ServerTool {
 	const name = "execute_command"
 	tool := newTool(name,
-		[]mcpgo.ToolOption{mcpgo.WithDescription("Run a command on a host in a persistent shell and wait for it up to timeout seconds. " +
-			"Returns the exit status and output. A command still running at the timeout goes on: the result carries its command_id " +
-			"and the output so far; poll with get_command_status, answer prompts with send_input, stop with interrupt_command_by_id. " +
-			"Output longer than the response limit keeps head and tail and says how to page the rest.")},
-		connParams(),
-		executeCommandExtra(),
+		[]mcpgo.ToolOption{mcpgo.WithDescription("Run a command in a persistent shell on a host; return exit status and output. " +
+			"One still running when the wait ends goes on: the result has its command_id and output so far; " +
+			"poll with get_command_status, answer prompts with send_input, stop with interrupt_command_by_id. Long output keeps head and tail.")},
+		connParams(describeParams),
+		executeCommandExtra(describeParams),
 		[]mcpgo.ToolOption{
-			mcpgo.WithNumber("timeout", mcpgo.Min(0),
-				mcpgo.Description("Seconds to wait before returning a command_id; default 30 (or the config's command_timeout), 0 returns at once, at most 86400. The command is never stopped by it.")),
+			mcpgo.WithNumber("timeout", mcpgo.Min(0), mcpgo.Max(MaxCommandTimeout.Seconds()),
+				mcpgo.Description("Seconds to wait; default 30 (config: command_timeout), 0 returns at once. "+
+					"Without a progressToken one call waits at most --max-wait (50 s); with one it gets progress each second and may wait it all. Never stops the command.")),
 			mcpgo.WithOutputSchema[commandResult](),
 		},
 		destructiveHints("Run a command", notIdempotent),
@@ -137,18 +150,41 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 		if fail != nil {
 			return fail, nil
 		}
-		wait := d.waitFor(a, c)
+		wait, capped := d.capWait(req, d.waitFor(a, c))
 		switch await(ctx, req, c, wait, d.log) {
 		case waitCancelled:
-			if err := interruptAndWait(ctx, c); err != nil {
-				d.log.Warn("interrupt after cancellation failed", "id", c.ID(), "err", err)
-			}
-			return d.report(c, "The call was cancelled; Ctrl+C was sent to the command."), nil
+			return d.cancelled(ctx, c), nil
 		case waitTimedOut:
-			return d.report(c, fmt.Sprintf("Command still %s after %s.", c.Info().Status, wait)), nil
+			lead := fmt.Sprintf("Command still %s after %s.", c.Info().Status, wait)
+			if capped {
+				lead = fmt.Sprintf("Command still %s after %s, the most one call waits without a progressToken (the server's --max-wait); it goes on.", c.Info().Status, wait)
+			}
+			return d.report(c, lead), nil
 		}
 		return d.report(c, ""), nil
 	}}
+}
+
+// cancelled ends a call whose context ended while it waited. A call the
+// client cancelled leaves its command running (detached: it stays in
+// list_running_commands and keeps its result) unless the server was
+// started with --interrupt-on-cancel. The result is what the log and a
+// server shutting down see; the client that cancelled gets no response.
+func (d *deps) cancelled(ctx context.Context, c *devices.Command) *mcpgo.CallToolResult {
+	if !errors.Is(context.Cause(ctx), errClientCancelled) {
+		d.log.Info("call ended while its command runs: the server is stopping", "id", c.ID())
+		return d.report(c, "The server is stopping; the command was left as it was.")
+	}
+	if !d.interrupt {
+		d.log.Info("call cancelled by the client: command detached, still running", "id", c.ID())
+		return d.report(c, "The call was cancelled; the command goes on.")
+	}
+	if err := interruptAndWait(ctx, c); err != nil {
+		d.log.Warn("call cancelled by the client: Ctrl+C failed", "id", c.ID(), "err", err)
+	} else {
+		d.log.Info("call cancelled by the client: Ctrl+C sent (--interrupt-on-cancel)", "id", c.ID())
+	}
+	return d.report(c, "The call was cancelled; Ctrl+C was sent to the command.")
 }
 
 // start starts a command and registers it, or explains why it could not.

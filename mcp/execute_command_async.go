@@ -2,21 +2,24 @@ package mcp
 
 import (
 	"context"
+	"time"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
 )
 
 func executeCommandAsync(d *deps) mcpserver.ServerTool {
 	const name = "execute_command_async"
 	tool := newTool(name,
-		[]mcpgo.ToolOption{mcpgo.WithDescription("Start a command on a host in a persistent shell and return its command_id at once. " +
-			"Poll it with get_command_status (live output, paged by offset), answer prompts with send_input, stop it with interrupt_command_by_id.")},
-		connParams(),
-		executeCommandExtra(),
+		[]mcpgo.ToolOption{mcpgo.WithDescription("Start a command in a persistent shell on a host; return its command_id at once. " +
+			"Poll with get_command_status, answer prompts with send_input, stop with interrupt_command_by_id." + asInExecuteCommand2)},
+		connParams(describedInExecute),
+		executeCommandExtra(describedInExecute),
 		[]mcpgo.ToolOption{
-			mcpgo.WithNumber("timeout", mcpgo.Min(0),
-				mcpgo.Description("Accepted for compatibility and ignored: the server never stops a command on its own; use interrupt_command_by_id.")),
+			mcpgo.WithNumber("timeout", mcpgo.Min(0), mcpgo.Max(MaxCommandTimeout.Seconds()),
+				mcpgo.Description("Ignored (compatibility): commands are stopped only by interrupt_command_by_id.")),
 			mcpgo.WithOutputSchema[commandResult](),
 		},
 		destructiveHints("Start a command", notIdempotent),
@@ -33,6 +36,7 @@ func executeCommandAsync(d *deps) mcpserver.ServerTool {
 		if fail != nil {
 			return fail, nil
 		}
+		leftQueue(ctx, c)
 		return d.report(c, "Command started with ID: "+c.ID()), nil
 	}}
 }
@@ -48,4 +52,34 @@ func bindExecute(name string, req mcpgo.CallToolRequest) (executeArgs, *mcpgo.Ca
 		return a, badArgs(name, err)
 	}
 	return a, nil
+}
+
+// startWait bounds how long execute_command_async waits for a command
+// given to an idle session to leave the queue.
+const startWait = 2 * time.Second
+
+// leftQueue waits, briefly, until a command that nothing is ahead of has
+// been taken up by its session: right after Start it is still queued, and
+// reporting it queued "behind the command running" was untrue.
+func leftQueue(ctx context.Context, c *devices.Command) {
+	if c.Ahead() > 0 {
+		return
+	}
+	timer := time.NewTimer(startWait)
+	defer timer.Stop()
+	for {
+		changed := c.Changed() // asked for first, so no change is missed
+		if c.Info().Status != devices.StatusQueued {
+			return
+		}
+		select {
+		case <-changed:
+		case <-c.Done():
+			return
+		case <-timer.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
 }

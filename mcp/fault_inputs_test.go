@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,7 @@ type faultBed struct {
 	dir      string // a local directory the sshd's user can read and write
 	finished string // command_id of a command that completed
 	closed   int    // a loopback port nothing listens on
+	labPort  int    // the port of host "lab"
 	badUTF8  string // a file whose bytes are not UTF-8
 }
 
@@ -72,7 +74,7 @@ func newFaultBed(t *testing.T) *faultBed {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{AuthorizedKeys: []ssh.PublicKey{encKey.Public}})
 	dev := devicetest.StartDevice(t, devsim.Options{Platform: "ios"})
 
-	b := &faultBed{closed: closedPort(t), dir: userDir(t, sshd.User)}
+	b := &faultBed{closed: closedPort(t), dir: userDir(t, sshd.User), labPort: sshd.Port}
 	// Each broken alias reaches sshd through a proxy port of its own: the
 	// server shares one connection per user@host:port, so on lab's port
 	// these aliases would ride on lab's authenticated connection.
@@ -187,7 +189,8 @@ func connectionCases() []faultCase {
 		}, want: []string{"refused"}, bound: connectBound},
 		{name: "wrong password", tool: "execute_command", args: cmd("r1", map[string]any{"password": faultWrongPassword, "profile": "cisco_ios"}), want: []string{"password"}, bound: connectBound},
 		{name: "wrong key", tool: "execute_command", args: cmd("wrongkey", nil), want: []string{"publickey"}, bound: connectBound},
-		{name: "missing key file", tool: "execute_command", args: cmd("wrongkey", map[string]any{"key_filename": "/nonexistent/id_ed25519"}), want: []string{"key"}, bound: connectBound},
+		{name: "missing key file", tool: "execute_command", args: cmd("wrongkey", map[string]any{"key_filename": "/nonexistent/id_ed25519"}), want: []string{"/nonexistent/id_ed25519", "key_filename"}, bound: connectBound},
+		{name: "missing key file beside a key that works", tool: "execute_command", args: lab(map[string]any{"key_filename": "/nonexistent/id_rsa"}), want: []string{"/nonexistent/id_rsa", "does not exist", "key_filename"}, bound: connectBound},
 		{name: "encrypted key without passphrase", tool: "execute_command", args: cmd("enckey", nil), want: []string{"passphrase"}, bound: connectBound},
 		{name: "changed host key", tool: "execute_command", args: cmd("changedkey", nil), want: []string{"known_hosts", "SHA256:"}, bound: connectBound},
 		{name: "unknown user", tool: "execute_command", args: cmd("lab", map[string]any{"username": "mcpt-nosuchuser"}), want: []string{"username"}, bound: connectBound},
@@ -207,10 +210,15 @@ func executeCases() []faultCase {
 		{name: "blank command", tool: "execute_command", args: lab(map[string]any{"command": "  \n "}), want: []string{"command", "empty"}},
 		{name: "command as a list", tool: "execute_command", args: lab(map[string]any{"command": []string{"ls", "-l"}}), want: []string{"command"}},
 		{name: "NUL byte in the command", tool: "execute_command", args: lab(map[string]any{"command": "printf 'a\x00b'"}), want: []string{"NUL"}},
-		{name: "10 MiB command", tool: "execute_command", args: lab(map[string]any{"command": "echo " + strings.Repeat("x", 10<<20)}), want: []string{"command", "write_file"}, bound: payloadBound},
+		{name: "4 MiB command", tool: "execute_command", args: lab(map[string]any{"command": "echo " + strings.Repeat("x", 4<<20)}), want: []string{"command", "write_file"}, bound: payloadBound},
 		{name: "negative timeout", tool: "execute_command", args: lab(map[string]any{"timeout": -5}), want: []string{"timeout"}},
 		{name: "timeout as a word", tool: "execute_command", args: lab(map[string]any{"timeout": "soon"}), want: []string{"timeout"}},
-		{name: "huge timeout is capped", tool: "execute_command", args: lab(map[string]any{"command": "echo capped", "timeout": 1e12}), want: []string{"capped"}, ok: true},
+		{name: "huge timeout", tool: "execute_command", args: lab(map[string]any{"command": "echo capped", "timeout": 1e12}), want: []string{"timeout", "86400"}},
+		{name: "timeout just above a day", tool: "execute_command", args: lab(map[string]any{"command": "echo capped", "timeout": 86401}), want: []string{"timeout", "86400"}},
+		{name: "timeout with a fraction of a second", tool: "execute_command", args: lab(map[string]any{"command": "echo half", "timeout": 10.5}), want: []string{"half"}, ok: true},
+		{name: "port as an integral float", tool: "execute_command", args: func(b *faultBed) any {
+			return json.RawMessage(fmt.Sprintf(`{"host":"lab","command":"echo float-port","port":%d.0}`, b.labPort))
+		}, want: []string{"float-port"}, ok: true},
 		{name: "overlong session name", tool: "execute_command", args: lab(map[string]any{"session": strings.Repeat("s", 100)}), want: []string{"session"}},
 		{name: "control character in the session name", tool: "execute_command", args: lab(map[string]any{"session": "a\x01b"}), want: []string{"session"}},
 		{name: "unknown parameter", tool: "execute_command", args: lab(map[string]any{"bogus_flag": true}), want: []string{"bogus_flag"}},
@@ -250,6 +258,8 @@ func commandCases() []faultCase {
 		{name: "interrupt of a finished command", tool: "interrupt_command_by_id", args: byID(nil), want: []string{"already finished", "get_command_status"}},
 		{name: "interrupt of an unknown command", tool: "interrupt_command_by_id", args: fixed(map[string]any{"command_id": unknownID}), want: []string{unknownID}},
 		{name: "history limit zero", tool: "list_command_history", args: fixed(map[string]any{"limit": 0}), want: []string{"limit"}},
+		{name: "history limit as an integral float", tool: "list_command_history", args: func(*faultBed) any { return json.RawMessage(`{"limit":5.0}`) }, ok: true},
+		{name: "history limit with a fraction", tool: "list_command_history", args: func(*faultBed) any { return json.RawMessage(`{"limit":5.5}`) }, want: []string{"limit", "whole number"}},
 		{name: "history limit as a word", tool: "list_command_history", args: fixed(map[string]any{"limit": "ten"}), want: []string{"limit"}},
 		{name: "close_session without host", tool: "close_session", args: fixed(map[string]any{"session": "default"}), want: []string{"host"}},
 	}
@@ -279,6 +289,7 @@ func fileCases() []faultCase {
 		{name: "write over the cap", tool: "write_file", args: write(map[string]any{"content": strings.Repeat("x", DefaultFileCap+1)}), want: []string{"content", "append"}, bound: payloadBound},
 		{name: "write with octal digits out of range", tool: "write_file", args: write(map[string]any{"permissions": "0999"}), want: []string{"permissions"}},
 		{name: "write with symbolic permissions", tool: "write_file", args: write(map[string]any{"permissions": "rwxr-xr-x"}), want: []string{"permissions"}},
+		{name: "write with permissions as an integral float", tool: "write_file", args: write(map[string]any{"permissions": json.RawMessage("420.0")}), ok: true},
 		{name: "write with negative permissions", tool: "write_file", args: write(map[string]any{"permissions": -1}), want: []string{"permissions"}},
 		{name: "write with permissions above 07777", tool: "write_file", args: write(map[string]any{"permissions": 99999}), want: []string{"permissions"}},
 		{name: "write with an unknown encoding", tool: "write_file", args: write(map[string]any{"encoding": "utf-16"}), want: []string{"encoding"}},

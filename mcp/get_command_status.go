@@ -21,13 +21,13 @@ func getCommandStatus(d *deps) mcpserver.ServerTool {
 	const name = "get_command_status"
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
-			mcpgo.WithDescription("Status and output of a command by its command_id: running, awaiting_input (with the prompt), completed, failed, interrupted or lost; exit status, timing and live output. " +
-				"Without offset the output is shown whole, or as head and tail when it is longer than max_bytes; with offset, max_bytes of output from there (pass next_offset to follow a running command)."),
+			mcpgo.WithDescription("Status, exit status, timing and live output of a command. " +
+				"Without offset: all output, or head and tail past max_bytes; with offset: max_bytes from there (next_offset follows a running command)."),
 			commandIDParam(),
 			mcpgo.WithInteger("offset", mcpgo.Min(0),
-				mcpgo.Description("Byte offset in the command's output to start from; next_offset of the previous result continues where it ended.")),
+				mcpgo.Description("Byte offset in the output.")),
 			mcpgo.WithInteger("max_bytes", mcpgo.Min(16), mcpgo.Max(maxPage),
-				mcpgo.Description("Most bytes of output to return; default 65536.")),
+				mcpgo.Description("Default 65536.")),
 			mcpgo.WithOutputSchema[commandResult](),
 		},
 		readOnlyHints("Command status", local),

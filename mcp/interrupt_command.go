@@ -19,7 +19,7 @@ func interruptCommand(d *deps) mcpserver.ServerTool {
 	const name = "interrupt_command_by_id"
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
-			mcpgo.WithDescription("Stop a command: send Ctrl+C to it when running or waiting for input, or remove it from its session's queue. Waits up to 5 s for the shell to come back and reports the final status and output."),
+			mcpgo.WithDescription("Stop a command: Ctrl+C when running or waiting for input, or removal from its session's queue. Waits up to 5 s for the shell to come back; reports the final status and output."),
 			commandIDParam(),
 			mcpgo.WithOutputSchema[commandResult](),
 		},

@@ -16,8 +16,8 @@ func listCommandHistory(d *deps) mcpserver.ServerTool {
 	const name = "list_command_history"
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
-			mcpgo.WithDescription("List finished commands, the most recently finished first, with status and exit code. Kept across close_session; get_command_status shows one's output."),
-			mcpgo.WithInteger("limit", mcpgo.Min(1), mcpgo.Description("Most commands to list; default 50.")),
+			mcpgo.WithDescription("List finished commands, newest first, with status and exit code. Kept across close_session; get_command_status shows one's output."),
+			mcpgo.WithInteger("limit", mcpgo.Min(1), mcpgo.Max(d.historyCap()), mcpgo.Description("Default 50.")),
 			mcpgo.WithOutputSchema[commandList](),
 		},
 		readOnlyHints("Command history", local),
@@ -37,4 +37,12 @@ func listCommandHistory(d *deps) mcpserver.ServerTool {
 		l := summarize(d.reg.history(limit))
 		return textResult(l.text("No finished commands yet."), l), nil
 	}}
+}
+
+// historyCap is how many finished commands the history keeps.
+func (d *deps) historyCap() int {
+	if d == nil {
+		return DefaultHistory
+	}
+	return d.reg.limit
 }

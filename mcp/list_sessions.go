@@ -61,7 +61,7 @@ func listSessions(d *deps) mcpserver.ServerTool {
 	const name = "list_sessions"
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
-			mcpgo.WithDescription("List the open shells: host alias, user@host:port, session name, profile, device mode or prompt, working directory, the shell and its user and nesting depth, connected since, reconnects, and the running and queued command IDs."),
+			mcpgo.WithDescription("List the open shells: target (user@host:port), profile, mode or prompt, cwd, shell, its user and nesting depth, time connected, reconnects, running and queued command IDs."),
 			mcpgo.WithOutputSchema[sessionList](),
 		},
 		readOnlyHints("Open sessions", local),

@@ -16,6 +16,8 @@ func TestParseMode(t *testing.T) {
 		{`null`, 0, false},
 		{`420`, 0o644, true},
 		{`384`, 0o600, true},
+		{`420.0`, 0o644, true},
+		{`4.2e2`, 0o644, true},
 		{`"0644"`, 0o644, true},
 		{`"755"`, 0o755, true},
 		{`"0o600"`, 0o600, true},
@@ -27,7 +29,7 @@ func TestParseMode(t *testing.T) {
 			t.Errorf("parseMode(%s) = %v, %v, %v; want %v, %v", tt.raw, got, set, err, tt.want, tt.set)
 		}
 	}
-	for _, bad := range []string{`"0999"`, `-1`, `4096`, `1.5`, `"rw-r--r--"`, `true`} {
+	for _, bad := range []string{`"0999"`, `-1`, `4096`, `1.5`, `420.5`, `1e400`, `"rw-r--r--"`, `true`} {
 		if got, _, err := parseMode(json.RawMessage(bad)); err == nil {
 			t.Errorf("parseMode(%s) = %v, want an error", bad, got)
 		}

@@ -34,16 +34,16 @@ type readResult struct {
 func readFile(d *deps) mcpserver.ServerTool {
 	const name = "read_file"
 	tool := newTool(name,
-		[]mcpgo.ToolOption{mcpgo.WithDescription(fmt.Sprintf("Read a file on a host over SFTP (~ is expanded). Text as UTF-8, binary with encoding=base64; at most %d bytes, with a notice and the total size when the file is longer. "+
-			"With use_sudo or sudo_password a file the login user may not read is read through sudo.", d.capOr()))},
-		connParams(),
+		[]mcpgo.ToolOption{mcpgo.WithDescription(fmt.Sprintf("Read a file on a host over SFTP (~ expanded): text as UTF-8 (default), binary with encoding=base64; at most %d bytes, with the total size when longer. "+
+			"With use_sudo or sudo_password an unreadable file is read through sudo."+asInExecuteCommand, d.capOr()))},
+		connParams(describedInExecute),
 		[]mcpgo.ToolOption{
-			mcpgo.WithString("remote_path", mcpgo.Required(), mcpgo.Description("Path of the file on the host.")),
-			mcpgo.WithInteger("max_bytes", mcpgo.Min(1), mcpgo.Description(fmt.Sprintf("Most bytes to read; default and cap %d.", d.capOr()))),
-			mcpgo.WithString("encoding", mcpgo.Enum(encUTF8, encBase64), mcpgo.Description("utf-8 (default) or base64 for binary files.")),
-			mcpgo.WithString("errors", mcpgo.Enum("replace", "ignore", "strict"), mcpgo.Description("For utf-8: what to do with bytes that are not UTF-8, as in Python; default replace.")),
-			mcpgo.WithBoolean("use_sudo", mcpgo.Description("Read through sudo from the start (suits sudo rules without a password).")),
-			mcpgo.WithString("sudo_password", mcpgo.Description("sudo password of the login user: a read refused for permission is retried through sudo with it. Never shown or logged.")),
+			mcpgo.WithString("remote_path", mcpgo.Required()),
+			mcpgo.WithInteger("max_bytes", mcpgo.Min(1), mcpgo.Max(d.capOr()), mcpgo.Description("Default: the maximum.")),
+			mcpgo.WithString("encoding", mcpgo.Enum(encUTF8, encBase64)),
+			mcpgo.WithString("errors", mcpgo.Enum("replace", "ignore", "strict"), mcpgo.Description("For bytes that are not UTF-8, as in Python; default replace.")),
+			mcpgo.WithBoolean("use_sudo", mcpgo.Description("Read through sudo at once (sudo rules without a password).")),
+			mcpgo.WithString("sudo_password", mcpgo.Description("The login user's sudo password: a read refused for permission is retried through sudo. Never shown or logged.")),
 			mcpgo.WithOutputSchema[readResult](),
 		},
 		readOnlyHints("Read a file", remote),

@@ -4,22 +4,41 @@ import (
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 )
 
+// paramDocs says whether a tool describes its shared parameters itself or
+// leaves that to execute_command, whose schema describes them once: the
+// same words in every tool made tools/list half again as long.
+type paramDocs bool
+
+const (
+	describeParams      paramDocs = true
+	describedInExecute  paramDocs = false
+	asInExecuteCommand            = " Host parameters as in execute_command."
+	asInExecuteCommand2           = " Parameters as in execute_command."
+)
+
+// doc is a description option, or none when docs says execute_command
+// carries it.
+func doc(docs paramDocs, text string) mcpgo.PropertyOption {
+	if docs == describedInExecute {
+		return func(map[string]any) {}
+	}
+	return mcpgo.Description(text)
+}
+
 // connParams are the input schema options for the connection parameters
 // (connArgs), worded the same in every tool.
-func connParams() []mcpgo.ToolOption {
+func connParams(docs paramDocs) []mcpgo.ToolOption {
 	return []mcpgo.ToolOption{
 		mcpgo.WithString("host", mcpgo.Required(),
-			mcpgo.Description("Host to connect to: an ~/.ssh/config alias, a hostname or an IP address.")),
-		mcpgo.WithString("username",
-			mcpgo.Description("Login user; default from ~/.ssh/config, else the local user.")),
+			mcpgo.Description("~/.ssh/config alias, hostname or IP. Unset username, port and keys come from ssh_config.")),
+		mcpgo.WithString("username"),
 		mcpgo.WithString("password",
-			mcpgo.Description("Login password; keys and the SSH agent are still tried first. Prefer configuring secrets in the config file.")),
+			doc(docs, "Login password, tried after keys and the agent. Better kept in the config file.")),
 		mcpgo.WithString("key_filename",
-			mcpgo.Description("Private key file (~ is expanded), tried before the ones from ~/.ssh/config.")),
-		mcpgo.WithInteger("port", mcpgo.Min(1), mcpgo.Max(65535),
-			mcpgo.Description("SSH port; default from ~/.ssh/config, else 22.")),
+			doc(docs, "Private key file (~ expanded), tried before ssh_config's keys.")),
+		mcpgo.WithInteger("port", mcpgo.Min(1), mcpgo.Max(65535)),
 		mcpgo.WithString("profile",
-			mcpgo.Description("Force a device profile (linux, cisco_ios, junos or a user profile) instead of detecting it.")),
+			doc(docs, "Device profile (linux, cisco_ios, junos or a user's) instead of detection.")),
 	}
 }
 
@@ -31,8 +50,7 @@ func sessionParam(desc string) mcpgo.ToolOption {
 // commandIDParam is the command_id parameter of the tools that act on one
 // command.
 func commandIDParam() mcpgo.ToolOption {
-	return mcpgo.WithString("command_id", mcpgo.Required(),
-		mcpgo.Description("ID of the command, as returned by execute_command or execute_command_async."))
+	return mcpgo.WithString("command_id", mcpgo.Required())
 }
 
 // newTool builds a tool from the option groups given.

@@ -32,10 +32,9 @@ func sendInput(d *deps) mcpserver.ServerTool {
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
 			mcpgo.WithDescription("Type text into a running command (a prompt, python3, read, a [confirm] question). Escapes: \\n Enter, \\r, \\t, \\\\, \\e Escape, \\xNN any byte (\\x03 Ctrl+C, \\x04 Ctrl+D). " +
-				"No newline is added: end with \\n to press Enter. Returns what the command printed next: once it finished, waits for input again, or its output paused for 0.3 s (2 s when it printed nothing)."),
+				"No newline is added: end with \\n to press Enter. Returns what it printed next: once it ends, waits again, or pauses 0.3 s (2 s if silent)."),
 			commandIDParam(),
-			mcpgo.WithString("input_text", mcpgo.Required(),
-				mcpgo.Description("Text to send, with escapes decoded.")),
+			mcpgo.WithString("input_text", mcpgo.Required()),
 			mcpgo.WithOutputSchema[commandResult](),
 		},
 		destructiveHints("Send input to a command", notIdempotent),

@@ -1,12 +1,9 @@
 package mcp
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
 	"time"
 
@@ -25,13 +22,10 @@ const (
 	// MaxCommandTimeout caps execute_command's timeout: a call that waits
 	// longer than a day is a mistake, and the command goes on anyway.
 	MaxCommandTimeout = 24 * time.Hour
+	// DefaultMaxWait is Options.MaxWait's default: under the 60 s after
+	// which the TypeScript SDK, and clients built on it, give up.
+	DefaultMaxWait = 50 * time.Second
 )
-
-// workers is how many tool calls the stdio server runs at once. A call
-// such as execute_command holds its worker while it waits for the command
-// (up to its timeout), so the pool is sized for many concurrent waits:
-// mcp-go allows at most 100.
-const workers = 100
 
 // Options configure a Server. Only Manager is required; a zero field means
 // the default named beside it.
@@ -43,6 +37,15 @@ type Options struct {
 	FileCap        int64            // largest read_file / write_file; zero: 2 MiB
 	History        int              // finished commands kept for list_command_history; zero: 1,000
 	CommandTimeout time.Duration    // execute_command's default timeout; zero: 30 s
+	// MaxWait caps how long one execute_command call waits when the
+	// caller sent no progressToken: clients give up on a silent request
+	// (the TypeScript SDK after 60 s). Zero: 50 s.
+	MaxWait time.Duration
+	// InterruptOnCancel makes a cancelled execute_command send Ctrl+C to
+	// its command. False: the command goes on, detached from the call.
+	InterruptOnCancel bool
+	MaxMessage        int // bytes of one JSON-RPC message read from stdin; zero: 8 MiB
+	MaxPending        int // requests in flight at once; zero: 1,024
 }
 
 // Server is the MCP server with every tool registered. Its methods are
@@ -50,6 +53,7 @@ type Options struct {
 type Server struct {
 	mcp  *mcpserver.MCPServer
 	deps *deps
+	opts Options
 }
 
 // deps is what the tool handlers share.
@@ -60,6 +64,8 @@ type deps struct {
 	outputLimit int
 	fileCap     int64
 	timeout     time.Duration
+	maxWait     time.Duration
+	interrupt   bool // InterruptOnCancel
 }
 
 // NewServer builds the MCP server and registers the tools.
@@ -74,6 +80,8 @@ func NewServer(opts Options) (*Server, error) {
 		outputLimit: orDefault(opts.OutputLimit, DefaultOutputLimit),
 		fileCap:     orDefault(opts.FileCap, DefaultFileCap),
 		timeout:     orDefault(opts.CommandTimeout, DefaultCommandTimeout),
+		maxWait:     orDefault(opts.MaxWait, DefaultMaxWait),
+		interrupt:   opts.InterruptOnCancel,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
@@ -93,13 +101,17 @@ func NewServer(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		srv.AddTool(tool, redactSecrets(t.Handler))
+		srv.AddTool(tool, redactSecrets(checkNumbers(tool, t.Handler)))
 	}
-	return &Server{mcp: srv, deps: d}, nil
+	return &Server{mcp: srv, deps: d, opts: opts}, nil
 }
 
 // rawOutputSchema encodes a tool's output schema once: the server checks
 // every result against it, and would otherwise encode it again per call.
+// The schema keeps its fields and their types but not their descriptions
+// nor the list of required fields: five tools share the command result,
+// and the fields' meaning, and that every field is always present, told
+// once in the server's instructions, made up half of tools/list.
 func rawOutputSchema(t mcpgo.Tool) (mcpgo.Tool, error) {
 	if t.OutputSchema.Type == "" {
 		return t, nil
@@ -108,12 +120,37 @@ func rawOutputSchema(t mcpgo.Tool) (mcpgo.Tool, error) {
 	if err != nil {
 		return t, fmt.Errorf("tool %s: encode its output schema: %w", t.Name, err)
 	}
+	var schema map[string]any
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		return t, fmt.Errorf("tool %s: decode its output schema: %w", t.Name, err)
+	}
+	leanSchema(schema)
+	if raw, err = json.Marshal(schema); err != nil {
+		return t, fmt.Errorf("tool %s: encode its output schema: %w", t.Name, err)
+	}
 	t.RawOutputSchema, t.OutputSchema = raw, mcpgo.ToolOutputSchema{}
 	return t, nil
 }
 
+// leanSchema removes the descriptions of a schema's properties and the
+// required lists, at every depth.
+func leanSchema(schema map[string]any) {
+	delete(schema, "required")
+	props, _ := schema["properties"].(map[string]any)
+	for _, p := range props {
+		if prop, ok := p.(map[string]any); ok {
+			delete(prop, "description")
+			leanSchema(prop)
+		}
+	}
+	if items, ok := schema["items"].(map[string]any); ok {
+		leanSchema(items)
+	}
+}
+
 const instructions = `Persistent SSH sessions to Linux hosts and network devices (Cisco IOS, Junos).
-execute_command waits up to its timeout; a command still running then returns a command_id and goes on: poll it with get_command_status, answer prompts with send_input, stop it with interrupt_command_by_id. Each host keeps named shells (session, default "default"): working directory, environment and device mode persist between calls. Commands sent to a busy session queue behind the running one.`
+execute_command waits up to its timeout (one call at most the server's max wait, 50 s by default, unless it sends a progressToken); a command still running then returns a command_id and goes on: poll it with get_command_status, answer prompts with send_input, stop it with interrupt_command_by_id. Cancelling a call does not stop its command. Each host keeps named shells (session, default "default"): working directory, environment and device mode persist between calls. Commands sent to a busy session queue behind the running one.
+Every field of a tool's structured content is always present. In command results status is queued, running, awaiting_input, completed, failed, interrupted or lost; exit_code is null while running or when unknown; output has no echo or prompt, and when truncated keeps head and tail: page with get_command_status offset and max_bytes; output_offset is where output starts in the whole output, next_offset the offset to ask for next; output_bytes and lines count all output so far; target is user@host:port; cwd (shells), mode and prompt (devices) are the state after the command; started_at and ended_at are RFC 3339, empty while queued or not finished; reconnected and restored say the connection was re-established and what was restored; error is a failure of the machinery (sudo rejected, connection lost), error_line the device error line that marked the command failed; input_prompt is the prompt awaiting send_input; partial_line is the unfinished line being printed (a REPL prompt, a progress bar); fallback says why completion fell back to prompt matching; note says what the session did beside the command (entered or left a nested shell). In list_sessions, user, shell and depth are who runs the session's current shell, which shell, and how many shells of the session it runs inside of (sudo -i, su, bash; 0 is the login shell).`
 
 func orDefault[T int | int64 | time.Duration](v, def T) T {
 	if v <= 0 {
@@ -140,25 +177,6 @@ func tools(d *deps) []mcpserver.ServerTool {
 	}
 }
 
-// Serve speaks MCP over in and out (the process's stdin and stdout) until
-// ctx ends or in reaches EOF. It blocks. Tool calls run concurrently, so
-// a long execute_command never holds up another call.
-func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
-	stdio := mcpserver.NewStdioServer(s.mcp)
-	stdio.SetErrorLogger(log.New(slogWriter{s.deps.log}, "", 0))
-	mcpserver.WithWorkerPoolSize(workers)(stdio)
-	mcpserver.WithQueueSize(1000)(stdio)
-	err := stdio.Listen(ctx, in, out)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("mcp: serving stdio: %w", err)
-	}
-	return nil
-}
-
-// slogWriter carries mcp-go's own error log into ours.
-type slogWriter struct{ log *slog.Logger }
-
-func (w slogWriter) Write(p []byte) (int, error) {
-	w.log.Warn("mcp transport", "msg", string(p))
-	return len(p), nil
-}
+// MaxWait is the longest one execute_command call waits without a
+// progress token.
+func (s *Server) MaxWait() time.Duration { return s.deps.maxWait }

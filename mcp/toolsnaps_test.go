@@ -92,3 +92,47 @@ func TestToolAnnotations(t *testing.T) {
 		}
 	}
 }
+
+// maxToolsList bounds tools/list: every client sends it to the model with
+// each conversation, so its size is paid again and again.
+const maxToolsList = 18000
+
+func TestToolsListSize(t *testing.T) {
+	var list []any
+	for _, st := range tools(nil) {
+		tool, err := rawOutputSchema(st.Tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, tool)
+	}
+	b, err := json.Marshal(map[string]any{"tools": list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > maxToolsList {
+		t.Errorf("tools/list is %d bytes, more than %d: say it once, in the server's instructions or in execute_command", len(b), maxToolsList)
+	}
+	t.Logf("tools/list: %d bytes", len(b))
+}
+
+// TestSchemasHaveOneType: clients generate forms and validators from the
+// input schemas, and several of them cannot handle a parameter of more
+// than one JSON type; every number also declares its bounds.
+func TestSchemasHaveOneType(t *testing.T) {
+	for _, st := range tools(nil) {
+		for name, p := range st.Tool.InputSchema.Properties {
+			prop, _ := p.(map[string]any)
+			typ, ok := prop["type"].(string)
+			if !ok {
+				t.Errorf("%s.%s: type %v, want one JSON type", st.Tool.Name, name, prop["type"])
+				continue
+			}
+			if typ == "integer" || typ == "number" {
+				if _, ok := prop["minimum"]; !ok {
+					t.Errorf("%s.%s: a %s without a minimum", st.Tool.Name, name, typ)
+				}
+			}
+		}
+	}
+}

@@ -91,8 +91,13 @@ type progress struct {
 	log   *slog.Logger
 }
 
+// wantsProgress says whether the caller sent a progress token.
+func wantsProgress(req mcpgo.CallToolRequest) bool {
+	return req.Params.Meta != nil && req.Params.Meta.ProgressToken != nil
+}
+
 func newProgress(ctx context.Context, req mcpgo.CallToolRequest, log *slog.Logger) *progress {
-	if req.Params.Meta == nil || req.Params.Meta.ProgressToken == nil {
+	if !wantsProgress(req) {
 		return nil
 	}
 	srv := mcpserver.ServerFromContext(ctx)

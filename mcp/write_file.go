@@ -35,22 +35,20 @@ type writeResult struct {
 func writeFile(d *deps) mcpserver.ServerTool {
 	const name = "write_file"
 	tool := newTool(name,
-		[]mcpgo.ToolOption{mcpgo.WithDescription(fmt.Sprintf("Write a file on a host over SFTP (~ is expanded), at most %d bytes. A replace is atomic (temporary file, then rename) and keeps an existing file's mode and owner; "+
-			"a failed write leaves the old file intact. With use_sudo or sudo_password the file is moved into place with sudo; the content never travels on a command line.", d.capOr()))},
-		connParams(),
+		[]mcpgo.ToolOption{mcpgo.WithDescription(fmt.Sprintf("Write a file on a host over SFTP (~ expanded), at most %d bytes: atomically (temporary file, rename), keeping the old file's mode and owner; "+
+			"a failed write leaves the old file. With use_sudo or sudo_password it is moved into place with sudo; content never goes on a command line."+asInExecuteCommand, d.capOr()))},
+		connParams(describedInExecute),
 		[]mcpgo.ToolOption{
-			mcpgo.WithString("remote_path", mcpgo.Required(), mcpgo.Description("Path of the file on the host.")),
-			mcpgo.WithString("content", mcpgo.Required(), mcpgo.Description("What to write: text, or base64 with encoding=base64.")),
-			mcpgo.WithString("encoding", mcpgo.Enum(encUTF8, encBase64), mcpgo.Description("utf-8 (default) or base64 for binary content.")),
-			mcpgo.WithBoolean("append", mcpgo.Description("Append instead of replacing; default false.")),
-			mcpgo.WithBoolean("make_dirs", mcpgo.Description("Create missing parent directories; default false.")),
-			mcpgo.WithAny("permissions", func(m map[string]any) {
-				m["type"] = []string{"integer", "string"}
-				m["description"] = "Mode of the file: a decimal number as in the Python version (420 is 0644) or an octal string such as \"0644\". Default: keep the existing mode, 0644 for a new file."
-			}),
-			mcpgo.WithInteger("max_bytes", mcpgo.Min(1), mcpgo.Description(fmt.Sprintf("Refuse content longer than this; default and cap %d.", d.capOr()))),
-			mcpgo.WithBoolean("use_sudo", mcpgo.Description("Write through sudo from the start (suits sudo rules without a password).")),
-			mcpgo.WithString("sudo_password", mcpgo.Description("sudo password of the login user: a write refused for permission is retried through sudo with it. Never shown or logged.")),
+			mcpgo.WithString("remote_path", mcpgo.Required()),
+			mcpgo.WithString("content", mcpgo.Required(), mcpgo.Description("Text, or base64 with encoding=base64.")),
+			mcpgo.WithString("encoding", mcpgo.Enum(encUTF8, encBase64)),
+			mcpgo.WithBoolean("append"),
+			mcpgo.WithBoolean("make_dirs", mcpgo.Description("Create missing parent directories.")),
+			mcpgo.WithString("permissions", mcpgo.Pattern(`^(0[oO]?)?[0-7]{1,4}$`),
+				mcpgo.Description("Octal mode such as \"0755\" (decimal 420 is read as 0644). Default: the existing mode, or 0644.")),
+			mcpgo.WithInteger("max_bytes", mcpgo.Min(1), mcpgo.Max(d.capOr()), mcpgo.Description("Refuse longer content; default: the maximum.")),
+			mcpgo.WithBoolean("use_sudo", mcpgo.Description("Write through sudo at once (sudo rules without a password).")),
+			mcpgo.WithString("sudo_password", mcpgo.Description("The login user's sudo password: a write refused for permission is retried through sudo. Never shown or logged.")),
 			mcpgo.WithOutputSchema[writeResult](),
 		},
 		destructiveHints("Write a file", notIdempotent),

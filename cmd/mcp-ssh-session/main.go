@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -37,10 +38,42 @@ type stdio struct {
 var subcommands = map[string]subcommand{}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 	stop()
 	os.Exit(code)
+}
+
+// signalError is the cause of a context ended by a signal.
+type signalError struct{ Signal os.Signal }
+
+func (e signalError) Error() string { return "received " + e.Signal.String() }
+
+// notifyContext is signal.NotifyContext with the signal as the context's
+// cause, so that the log can say which one ended the process. After the
+// first signal the default behaviour returns: a second one ends the
+// process at once, should shutdown hang.
+func notifyContext(parent context.Context, sigs ...os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-ch:
+			signal.Stop(ch)
+			cancel(signalError{Signal: sig})
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+			cancel(context.Canceled)
+		})
+	}
 }
 
 func run(ctx context.Context, args []string, s stdio) int {

@@ -120,9 +120,10 @@ func openLogFile(path string) (*os.File, error) {
 }
 
 // shutdown closes the manager, bounded so that a hung host cannot keep the
-// process alive.
+// process alive: a client or a supervisor that asked it to stop expects it
+// gone within seconds.
 func (e *engine) shutdown(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 	defer cancel()
 	if err := e.manager.Close(ctx); err != nil {
 		e.log.Warn("closing sessions", "err", err)
@@ -145,6 +146,8 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	var f engineFlags
 	f.register(fs)
 	outputLimit := fs.Int("output-limit", 0, "bytes of command output per tool response (default 65536, or defaults.output_limit in the config)")
+	maxWait := fs.Duration("max-wait", 0, "longest one execute_command call waits when the client sent no progressToken; it then returns the command_id (default 50s, or defaults.max_wait in the config)")
+	interruptOnCancel := fs.Bool("interrupt-on-cancel", false, "send Ctrl+C to a command whose execute_command call the client cancels (default: the command goes on, detached)")
 	fs.Usage = func() {
 		fmt.Fprint(s.err, "Usage: mcp-ssh-session [serve] [flags]\n\nServes MCP on stdin and stdout until stdin closes or a signal arrives. Logs go to stderr or --log-file, never stdout.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -161,6 +164,10 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	}
 	if *outputLimit < 0 {
 		fmt.Fprintln(s.err, "mcp-ssh-session serve: --output-limit must be positive")
+		return 2
+	}
+	if *maxWait < 0 || *maxWait > mcp.MaxCommandTimeout {
+		fmt.Fprintf(s.err, "mcp-ssh-session serve: --max-wait %s: give a duration from 1s to 24h, such as 50s\n", *maxWait)
 		return 2
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
@@ -181,17 +188,39 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	if limit == 0 {
 		limit = int(d.OutputLimit)
 	}
+	wait := *maxWait
+	if wait == 0 {
+		wait = d.MaxWait
+	}
 	srv, err := mcp.NewServer(mcp.Options{Manager: e.manager, Logger: e.log, Version: version,
-		OutputLimit: limit, History: d.History, CommandTimeout: d.CommandTimeout})
+		OutputLimit: limit, History: d.History, CommandTimeout: d.CommandTimeout,
+		MaxWait: wait, InterruptOnCancel: *interruptOnCancel})
 	if err != nil {
 		fmt.Fprintf(s.err, "mcp-ssh-session serve: %v\n", err)
 		return 1
 	}
-	e.log.Info("serving MCP on stdio", "version", version, "config", e.config.Path)
-	if err := srv.Serve(ctx, s.in, s.out); err != nil {
+	e.log.Info("serving MCP on stdio", "version", version, "config", e.config.Path,
+		"max_wait", srv.MaxWait(), "interrupt_on_cancel", *interruptOnCancel)
+	err = srv.Serve(ctx, s.in, s.out)
+	switch {
+	case err != nil:
 		e.log.Error("serve", "err", err)
+	case ctx.Err() != nil:
+		e.log.Info("shutting down: " + stopReason(ctx))
+	default:
+		e.log.Info("shutting down: stdin closed")
+	}
+	if err != nil {
 		return 1
 	}
-	e.log.Info("stdin closed; shutting down")
 	return 0
+}
+
+// stopReason says why ctx ended: the signal received, when that is why.
+func stopReason(ctx context.Context) string {
+	var sig signalError
+	if errors.As(context.Cause(ctx), &sig) {
+		return "received " + sig.Signal.String()
+	}
+	return context.Cause(ctx).Error()
 }

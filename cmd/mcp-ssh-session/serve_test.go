@@ -1,20 +1,26 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
 func TestServeFlags(t *testing.T) {
 	code, _, errOut := runArgs(t, "serve", "--help")
-	if code != 0 || !strings.Contains(errOut, "-log-file") || !strings.Contains(errOut, "-wire-log") {
+	if code != 0 || !strings.Contains(errOut, "-log-file") || !strings.Contains(errOut, "-wire-log") ||
+		!strings.Contains(errOut, "-max-wait") || !strings.Contains(errOut, "-interrupt-on-cancel") {
 		t.Errorf("serve --help: code %d, stderr %q", code, errOut)
 	}
 	for _, args := range [][]string{
 		{"serve", "--log-level", "loud"},
 		{"serve", "--output-limit", "-5"},
+		{"serve", "--max-wait", "-5s"},
+		{"serve", "--max-wait", "48h"},
+		{"serve", "--max-wait", "soon"},
 		{"serve", "extra-arg"},
 		{"--no-such-flag"},
 	} {
@@ -47,5 +53,13 @@ func TestServeLogFileIsPrivate(t *testing.T) {
 	b, _ := os.ReadFile(path)
 	if !strings.HasPrefix(string(b), "old line\n") || !strings.Contains(string(b), "serving MCP") {
 		t.Errorf("log file = %q, want the old line kept and the server's start logged", b)
+	}
+}
+
+func TestStopReasonNamesTheSignal(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(signalError{Signal: syscall.SIGHUP})
+	if got := stopReason(ctx); got != "received hangup" {
+		t.Errorf("stopReason after SIGHUP = %q, want %q", got, "received hangup")
 	}
 }

@@ -20,6 +20,7 @@ import (
 //
 //	defaults:
 //	  command_timeout: 30s
+//	  max_wait: 50s
 //	  output_limit: 64KiB
 //	  history: 1000
 //	  strict_host_key_checking: accept-new
@@ -42,6 +43,7 @@ type Config struct {
 // Defaults apply to every host. A zero field means the tool's own default.
 type Defaults struct {
 	CommandTimeout        time.Duration // zero means the execute_command default (30 s)
+	MaxWait               time.Duration // longest wait of one call without progress; zero means the server's default (50 s)
 	OutputLimit           int64         // bytes per response; zero means the tool's default
 	History               int           // finished commands kept; zero means the tool's default
 	StrictHostKeyChecking string        // "yes", "no" or "accept-new"; "" means accept-new
@@ -206,6 +208,7 @@ func (d *decoder) scalar(n *yaml.Node, field string) string {
 func (d *decoder) defaults(n *yaml.Node, where string, df *Defaults) {
 	d.mapping(n, where, map[string]func(*yaml.Node, string){
 		"command_timeout": func(v *yaml.Node, f string) { df.CommandTimeout = d.duration(v, f) },
+		"max_wait":        func(v *yaml.Node, f string) { df.MaxWait = d.duration(v, f) },
 		"output_limit":    func(v *yaml.Node, f string) { df.OutputLimit = d.size(v, f) },
 		"history":         func(v *yaml.Node, f string) { df.History = int(d.count(v, f)) },
 		"strict_host_key_checking": func(v *yaml.Node, f string) {

@@ -202,3 +202,13 @@ func TestResolverDefaultConfigPath(t *testing.T) {
 		}
 	}
 }
+
+func TestParseConfigMaxWait(t *testing.T) {
+	c, err := ParseConfig("config.yaml", []byte("defaults:\n  max_wait: 20s\n"))
+	if err != nil || c.Defaults.MaxWait != 20*time.Second {
+		t.Fatalf("max_wait: 20s: got %v, %v; want 20s", c.Defaults.MaxWait, err)
+	}
+	if _, err := ParseConfig("config.yaml", []byte("defaults:\n  max_wait: 0s\n")); err == nil || !strings.Contains(err.Error(), "max_wait") {
+		t.Errorf("max_wait: 0s: error %v, want one naming max_wait", err)
+	}
+}

@@ -1,7 +1,9 @@
 package hosts
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -101,4 +103,29 @@ func layerInput(alias string, req Request, ov overrides, hc hostMatch) layer {
 		}
 	}
 	return in
+}
+
+// checkKeyFile refuses a key file the caller named that cannot be read.
+// OpenSSH skips a missing identity file silently, which suits the default
+// list; a file the caller named is meant to be used, and when another key
+// logged in instead nobody would learn that theirs was never tried.
+func (r *Resolver) checkKeyFile(req Request) error {
+	if req.KeyFilename == "" {
+		return nil
+	}
+	path := expandTilde(req.KeyFilename, r.home)
+	fi, err := os.Stat(path)
+	msg := ""
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		msg = fmt.Sprintf("%s does not exist", path)
+	case err != nil:
+		msg = fmt.Sprintf("%s cannot be read: %v", path, err)
+	case fi.IsDir():
+		msg = fmt.Sprintf("%s is a directory", path)
+	default:
+		return nil
+	}
+	return &ResolveError{Alias: req.Host, Setting: "key_filename", Msg: msg,
+		Hint: "give the path of a private key file on the machine this server runs on (~ is expanded), or leave key_filename out to use the keys from ~/.ssh/config"}
 }

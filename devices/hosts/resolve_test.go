@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -149,6 +150,10 @@ func TestResolvePrecedence(t *testing.T) {
 			if tg.Sources["User"] != "OVRD_web1_USER" || tg.Sources["Port"] != "OVRD_WEB1_PORT" {
 				t.Errorf("Sources = %q, want User from OVRD_web1_USER and Port from OVRD_WEB1_PORT", tg.Sources)
 			}
+			if re := resolveErr(t, r, Request{Host: "web1", KeyFilename: "~/req_key"}); re.Setting != "key_filename" || !strings.Contains(re.Msg, "req_key does not exist") {
+				t.Errorf("a key_filename that does not exist: %v, want an error naming it", re)
+			}
+			b.write(t, "req_key", "not a key, but a file")
 			tg = resolveOK(t, r, Request{Host: "web1", Username: "fromreq", Port: 2203, KeyFilename: "~/req_key", Profile: "junos"})
 			if tg.User != "fromreq" || tg.Port != 2203 || tg.Profile != "junos" || tg.Sources["User"] != "request" {
 				t.Errorf("request layer: got %q %d %q (%q)", tg.User, tg.Port, tg.Profile, tg.Sources["User"])
