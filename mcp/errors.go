@@ -86,6 +86,10 @@ func nextAction(tool, host string, err error) string {
 		return "the directory of remote_path does not exist: retry with make_dirs=true to create it, or check remote_path"
 	case errors.Is(err, devices.ErrNotFound):
 		return "check remote_path (list the directory with execute_command \"ls -la DIR\")"
+	case errors.Is(err, devices.ErrNotRegular):
+		return "remote_path is not a regular file (a FIFO, device or socket), which is never read or written: give the path of a regular file"
+	case errors.Is(err, devices.ErrForeignLink):
+		return "remote_path is (or passes through) a symbolic link another user owns, which is not followed: ask the user, then give the path the link points to (execute_command \"ls -l PATH\" shows it)"
 	case errors.Is(err, devices.ErrIsDir):
 		return "remote_path is a directory: give a file path, or list it with execute_command \"ls -la\""
 	case errors.Is(err, devices.ErrPermission):
