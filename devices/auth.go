@@ -182,7 +182,7 @@ func (p *authPlan) loadFiles() []fileKey {
 	for _, path := range p.t.IdentityFiles {
 		path = expandHome(path)
 		label := "key " + tildePath(path)
-		data, err := os.ReadFile(path)
+		data, err := readKeyFile(path)
 		if errors.Is(err, os.ErrNotExist) {
 			continue // OpenSSH skips its default identity files when absent
 		}
@@ -223,15 +223,6 @@ func (p *authPlan) parseKey(data []byte, path string) (ssh.Signer, string) {
 		return nil, "cannot parse the key: " + err.Error()
 	}
 	return signer, ""
-}
-
-func readPublicKey(path string) (ssh.PublicKey, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	pub, _, _, _, err := ssh.ParseAuthorizedKey(data)
-	return pub, err
 }
 
 // loadAgent returns the agent's keys, limited to the identity files' keys

@@ -235,6 +235,9 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 	if err := validateRequest(req); err != nil {
 		return Target{}, err
 	}
+	if err := r.checkRequestKey(req); err != nil {
+		return Target{}, err
+	}
 	if err := ctx.Err(); err != nil {
 		return Target{}, &ResolveError{Alias: alias, Msg: "canceled before resolving", Err: err}
 	}

@@ -1,7 +1,9 @@
 package hosts
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -42,6 +44,43 @@ func validateRequest(req Request) error {
 		return bad("port", fmt.Sprintf("%d is out of range", req.Port), "use a port from 1 to 65535, or 0 for the configured one")
 	case strings.HasPrefix(req.Username, "-") || strings.ContainsFunc(req.Username, isSpaceOrControl):
 		return bad("username", fmt.Sprintf("%q is not a valid user name", req.Username), "give the remote login name")
+	}
+	return nil
+}
+
+// checkRequestKey refuses at once a key_filename that could never be a
+// key, before a dial would try to read it.
+func (r *Resolver) checkRequestKey(req Request) error {
+	if req.KeyFilename == "" {
+		return nil
+	}
+	if err := CheckKeyFile(expandTilde(req.KeyFilename, r.home)); err != nil {
+		return &ResolveError{Alias: req.Host, Setting: "key_filename", Msg: err.Error(),
+			Hint: "give the path of a private key file, such as ~/.ssh/id_ed25519", Err: err}
+	}
+	return nil
+}
+
+// MaxKeyFileBytes bounds a key file: the largest private keys (RSA 16384
+// bits, with comments) are a few tens of kilobytes.
+const MaxKeyFileBytes = 1 << 20
+
+// CheckKeyFile refuses a key file that is not a regular file (a device such
+// as /dev/zero never ends, a FIFO blocks whoever opens it) or that is
+// larger than MaxKeyFileBytes. A missing file is not refused here: OpenSSH
+// skips absent identity files, and the dial reports it. It never opens the
+// file.
+func CheckKeyFile(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("key file %s: %w", path, err)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("key file %s is not a regular file (%v)", path, fi.Mode().Type())
+	case fi.Size() > MaxKeyFileBytes:
+		return fmt.Errorf("key file %s is %d bytes, larger than any key (limit %d)", path, fi.Size(), MaxKeyFileBytes)
 	}
 	return nil
 }
