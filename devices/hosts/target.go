@@ -63,7 +63,17 @@ type Target struct {
 	// like a target of its own.
 	ProxyJump []Target
 
-	KnownHostsFiles []string // user files first (UserKnownHostsFile), then GlobalKnownHostsFile
+	// KnownHostsFiles are the user's files (UserKnownHostsFile); a new
+	// key is recorded in the first. Empty (UserKnownHostsFile none) means
+	// a new key cannot be recorded, so accept-new refuses it as OpenSSH
+	// does.
+	KnownHostsFiles []string
+	// GlobalKnownHostsFiles are consulted after KnownHostsFiles but never
+	// written (GlobalKnownHostsFile).
+	GlobalKnownHostsFiles []string
+	// HostKeyAlias is the name host keys are looked up and recorded under
+	// instead of HostName (and port); "" means HostName.
+	HostKeyAlias string
 	// StrictHostKeyChecking is "yes", "accept-new" or "no" ("ask" is
 	// treated as "yes": there is no person to ask). Default "accept-new".
 	StrictHostKeyChecking string
