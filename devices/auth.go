@@ -210,6 +210,9 @@ func (p *authPlan) parseKey(data []byte, path string) (ssh.Signer, string) {
 	signer, err := ssh.ParsePrivateKey(data)
 	var missing *ssh.PassphraseMissingError
 	if errors.As(err, &missing) {
+		if e := p.t.Secrets.Missing("key_passphrase"); e != nil && p.t.Secrets.KeyPassphrase == "" {
+			return nil, fmt.Sprintf("key %s is encrypted, and its %v", tildePath(path), e)
+		}
 		if p.t.Secrets.KeyPassphrase == "" {
 			return nil, fmt.Sprintf("key %s is encrypted: set key_passphrase in config.yaml (a secret reference)",
 				tildePath(path))
@@ -280,6 +283,9 @@ func (p *authPlan) failure(addr string, err error) *AuthError {
 		e.Methods = append(e.Methods, MethodResult{"keys", "not offered: server does not accept publickey"})
 	}
 	if p.t.Secrets.Password == "" {
+		if se := p.t.Secrets.Missing("password"); se != nil {
+			e.Methods = append(e.Methods, MethodResult{"password", "not offered: " + se.Error()})
+		}
 		return e
 	}
 	switch {

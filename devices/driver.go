@@ -116,6 +116,7 @@ type job struct {
 // target.
 type jobSecrets struct {
 	Sudo          string // "" means none: sudo's prompt becomes awaiting_input
+	SudoMissing   error  // why the configured sudo password is unavailable; nil when none was configured or it was found
 	Enable        string // "" means none
 	EnableCommand string // never "": defaults to "enable"
 }

@@ -183,20 +183,25 @@ func firstLine(s string) string {
 
 // secretsFor gathers a host's secrets: the caller's password first, then
 // the OVRD_ variables, then our config's references (run only if needed).
-// sources gets where each one came from, never its value.
+// sources gets where each one came from, never its value. A reference
+// that gives nothing (an unset variable, a failing command) does not fail
+// the host: it is logged and kept in Secrets.Unavailable, so that only
+// what needs that secret fails, saying why.
 func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov overrides, hc hostMatch, sources map[string]string) (Secrets, error) {
 	var s Secrets
-	var err error
 	pick := func(setting string, dst *string, given, givenSrc string, ref *SecretRef) {
 		switch {
-		case err != nil:
 		case given != "":
 			*dst, sources[setting] = given, givenSrc
 		case ref != nil:
-			v, gerr := r.secrets.get(ctx, ref)
-			if gerr != nil {
-				err = &ResolveError{Alias: alias, File: ref.File, Line: ref.Line, Setting: ref.Field,
-					Msg: gerr.Error(), Hint: "fix the reference or what it points to", Err: gerr}
+			v, err := r.secrets.get(ctx, ref)
+			if err != nil {
+				se := &SecretError{Ref: ref, Err: err}
+				if s.Unavailable == nil {
+					s.Unavailable = &SecretErrors{}
+				}
+				s.Unavailable.List = append(s.Unavailable.List, se)
+				r.log.Warn("a secret reference of the config file gives nothing", "host", alias, "error", se)
 				return
 			}
 			*dst, sources[setting] = v, fmt.Sprintf("%s:%d %s", ref.File, ref.Line, ref)
@@ -207,5 +212,5 @@ func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov
 	pick("KeyPassphrase", &s.KeyPassphrase, "", "", hc.KeyPassphrase)
 	pick("Sudo", &s.Sudo, ov.SudoPass, ov.src("SUDO_PASS"), hc.SudoPassword)
 	pick("Enable", &s.Enable, ov.EnablePw, ov.src("ENABLE_PASS"), hc.EnableSecret)
-	return s, err
+	return s, ctx.Err()
 }

@@ -1,8 +1,10 @@
 package hosts
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -28,6 +30,48 @@ type Secrets struct {
 	KeyPassphrase string // passphrase of encrypted identity files
 	Sudo          string // sudo password
 	Enable        string // enable secret of a network device
+
+	// Unavailable lists the config references that gave nothing (an
+	// unset variable, a failing command), for the calls that need them
+	// to report; the secret itself is then "". nil means none failed.
+	// A pointer keeps Secrets comparable.
+	Unavailable *SecretErrors
+}
+
+// SecretErrors are config references that gave no secret.
+type SecretErrors struct{ List []*SecretError }
+
+// ErrSecret means a secret the config file refers to could not be had;
+// a *SecretError says which and why.
+var ErrSecret = errors.New("hosts: a secret of the config file is unavailable")
+
+// SecretError is a config reference that gave no secret. It names the
+// reference (file, line, setting, variable or command), never a value.
+type SecretError struct {
+	Ref *SecretRef
+	Err error
+}
+
+func (e *SecretError) Error() string {
+	return fmt.Sprintf("%s (%s:%d %s) is unavailable: %v", e.Ref.Field, shortenHome(e.Ref.File), e.Ref.Line, e.Ref, e.Err)
+}
+
+// Unwrap exposes ErrSecret and the cause.
+func (e *SecretError) Unwrap() []error { return []error{ErrSecret, e.Err} }
+
+// Missing returns why the config's secret for field ("password",
+// "key_passphrase", "sudo_password", "enable_secret") is unavailable, or
+// nil when it was not referred to or was found.
+func (s Secrets) Missing(field string) *SecretError {
+	if s.Unavailable == nil {
+		return nil
+	}
+	for _, e := range s.Unavailable.List {
+		if e.Ref.Field == field || strings.HasSuffix(e.Ref.Field, "."+field) {
+			return e
+		}
+	}
+	return nil
 }
 
 // LogValue keeps secret values out of structured logs.
