@@ -72,6 +72,8 @@ func nextAction(tool, host string, err error) string {
 		return authAction(tool, err)
 	case errors.Is(err, devices.ErrSudo):
 		return "retry with the right sudo_password (the one of the login user), or without sudo"
+	case errors.Is(err, devices.ErrEnableCommand):
+		return "give one of the enable commands listed above as enable_command, or leave enable_command out for the default; another command needs its own profile entry (enable_commands) added by the user"
 	case errors.Is(err, devices.ErrPrivilege):
 		return "retry with the right enable_password (and enable_command if the device does not use \"enable\")"
 	case errors.Is(err, devices.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
