@@ -71,7 +71,7 @@ func (e *HostKeyError) Error() string {
 		return fmt.Sprintf("host key %s %s for %s is marked @revoked in known_hosts", e.KeyType, e.Got, e.Host)
 	}
 	if e.Err != nil {
-		return fmt.Sprintf("host key %s %s for %s cannot be recorded: %v", e.KeyType, e.Got, e.Host, e.Err)
+		return fmt.Sprintf("host key %s %s for %s is not accepted: %v", e.KeyType, e.Got, e.Host, e.Err)
 	}
 	return fmt.Sprintf("host key for %s is unknown (%s %s) and StrictHostKeyChecking is yes: "+
 		"after checking the fingerprint, add this line to %s: %s",
@@ -240,6 +240,11 @@ func (h *hostKeys) verify(hostname string, remote net.Addr, key ssh.PublicKey) e
 			"host", e.Host, "type", e.KeyType, "fingerprint", e.Got)
 		return nil
 	case "accept-new":
+		if h.t.Secrets.FromConfig {
+			e.Err = errors.New("this host would get secrets from the config file, which go only to a host whose key is already known, not one accepted as new; " +
+				"after checking the fingerprint, add the line " + e.AddLine + " to " + firstOr(h.t.KnownHostsFiles, "~/.ssh/known_hosts"))
+			return e
+		}
 		if err := h.learn(hostname, remote, key, e); err != nil {
 			return err
 		}

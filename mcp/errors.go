@@ -64,6 +64,8 @@ func hostFailure(tool, host, step string, err error) *mcpgo.CallToolResult {
 // and a parameter where one helps.
 func nextAction(tool, host string, err error) string {
 	switch {
+	case errors.Is(err, hosts.ErrResolve) && resolveHint(err) != "":
+		return resolveHint(err)
 	case errors.Is(err, hosts.ErrResolve):
 		return fmt.Sprintf("check the host name %q: use an alias from ~/.ssh/config, a hostname or an IP, or give username and port explicitly", host)
 	case errors.Is(err, devices.ErrHostKey):
@@ -102,6 +104,18 @@ func nextAction(tool, host string, err error) string {
 		return "the call was cancelled; call it again if that was not intended"
 	}
 	return "check the message above; list_sessions shows the open sessions and close_session starts a host afresh"
+}
+
+// resolveHint is the fix a resolution error names for a setting other
+// than the host itself (a refused ssh_config line, a config entry whose
+// secrets a port from the call may not redirect); "" when the host name is
+// what to check.
+func resolveHint(err error) string {
+	var re *hosts.ResolveError
+	if !errors.As(err, &re) || re.Hint == "" || re.Setting == "" || re.Setting == "host" {
+		return ""
+	}
+	return re.Hint
 }
 
 // hostKeyAction says how to proceed with a host key that is not trusted.

@@ -251,6 +251,9 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 		return Target{}, err
 	}
 	hc := r.cfg.match(alias)
+	if err := bindConfigSecrets(alias, req, ov, hc); err != nil {
+		return Target{}, err
+	}
 	in := layerInput(alias, req, ov, hc)
 	st, err := r.settings(ctx, in)
 	if err != nil {

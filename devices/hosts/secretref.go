@@ -205,6 +205,7 @@ func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov
 				return
 			}
 			*dst, sources[setting] = v, fmt.Sprintf("%s:%d %s", ref.File, ref.Line, ref)
+			s.FromConfig = true
 		}
 	}
 	pass, passSrc := firstString(req.Password, "request", ov.Pass, ov.src("PASS"))
@@ -213,4 +214,38 @@ func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov
 	pick("Sudo", &s.Sudo, ov.SudoPass, ov.src("SUDO_PASS"), hc.SudoPassword)
 	pick("Enable", &s.Enable, ov.EnablePw, ov.src("ENABLE_PASS"), hc.EnableSecret)
 	return s, ctx.Err()
+}
+
+// bindConfigSecrets refuses a port or user name from the caller for a host
+// whose config entry would supply a secret: the user wrote that secret for
+// the destinations the entry names, and a port or login of the caller's
+// choosing (a rogue server on another port of a matching name) would
+// receive it instead.
+func bindConfigSecrets(alias string, req Request, ov overrides, hc hostMatch) error {
+	if req.Port == 0 && req.Username == "" {
+		return nil
+	}
+	used := []struct {
+		key  string
+		ref  *SecretRef
+		over bool // given by the caller or an OVRD_ variable instead
+	}{
+		{"password", hc.Password, req.Password != "" || ov.Pass != ""},
+		{"key_passphrase", hc.KeyPassphrase, false},
+		{"sudo_password", hc.SudoPassword, ov.SudoPass != ""},
+		{"enable_secret", hc.EnableSecret, ov.EnablePw != ""},
+	}
+	for _, u := range used {
+		if u.ref == nil || u.over {
+			continue
+		}
+		what := "port"
+		if req.Port == 0 {
+			what = "username"
+		}
+		return &ResolveError{Alias: alias, File: u.ref.File, Line: u.ref.Line, Setting: u.ref.Field,
+			Msg:  fmt.Sprintf("this entry gives %s a secret, which is sent only to the destination the configuration names, so a %s from the call is refused", alias, what),
+			Hint: "leave port and username out of the call, or ask the user to add a Host entry for that destination to ~/.ssh/config"}
+	}
+	return nil
 }

@@ -31,6 +31,12 @@ type Secrets struct {
 	Sudo          string // sudo password
 	Enable        string // enable secret of a network device
 
+	// FromConfig says a secret came from a reference in the config file:
+	// the user bound it to the hosts that entry names, so it is only sent
+	// to a host whose key is already known (never to one accept-new
+	// would take on trust).
+	FromConfig bool
+
 	// Unavailable lists the config references that gave nothing (an
 	// unset variable, a failing command), for the calls that need them
 	// to report; the secret itself is then "". nil means none failed.
