@@ -66,15 +66,19 @@ func (c *Conn) sudoRead(ctx context.Context, p string, limit int64, password str
 // the file it names, which is written (the link stays), but only a link
 // root or the login user owns: root following another user's link would
 // write wherever that user points it. Anything but a regular file is
-// refused. A replace creates a temporary file beside the
-// target exclusively (set -C: never through a name someone else made)
-// and private (umask 077), then writes, chowns and chmods it only through
-// its open descriptor 3 (/proc/self/fd/3), so that a user who may write
-// the directory and swaps the name for a link gets none of root's writes,
-// and renames it over the target last: the target is either old or new,
-// never partial. $3 is the mode ("" keeps the old one, 644 for a new
-// file), $4=1 appends instead, $5=1 creates missing directories, $6 is a
-// random suffix for the temporary name.
+// refused. The existing file is opened once (fd 4) and checked to be the
+// file whose name was checked, and its owner and mode are read from that
+// descriptor, so a name swapped meanwhile is refused rather than used.
+//
+// A replace creates a temporary file beside the target exclusively (set
+// -C: never through a name someone else made; a name made anyway is
+// caught because the file must be root's and empty) and private (umask
+// 077), then writes, chowns and chmods it only through its descriptor 3
+// (/proc/self/fd/3), so that a user who may write the directory and swaps
+// the name for a link gets none of root's writes, and renames it over
+// the target last: the target is either old or new, never partial. $3 is
+// the mode ("" keeps the old one, 644 for a new file), $4=1 appends
+// instead (to the file opened as fd 4), $5=1 creates missing directories.
 const sudoWriteScript = `src=$1 dst=$2 mode=$3
 if [ "$5" = 1 ]; then mkdir -p -- "$(dirname -- "$dst")" || exit 23; fi
 n=0
@@ -91,24 +95,29 @@ dir=$(dirname -- "$dst")
 [ -d "$dir" ] || exit 21
 [ -e /proc/self/fd/0 ] || { echo "this host has no /proc/self/fd, which a safe sudo write needs" >&2; exit 23; }
 umask 077
-if [ "$4" = 1 ] && [ -e "$dst" ]; then
+ino() { stat -L -c %d:%i "$1"; }
+changed() { echo "$dst changed while it was being written: check who else may write $dir" >&2; exit 23; }
+if [ -e "$dst" ]; then
+  exec 4<"$dst" || exit 23
+  [ -f /proc/self/fd/4 ] && [ "$(ino /proc/self/fd/4)" = "$(stat -c %d:%i -- "$dst")" ] || changed
+  owner=$(stat -L -c %u:%g /proc/self/fd/4) && old=$(stat -L -c %a /proc/self/fd/4) || exit 23
+fi
+if [ "$4" = 1 ] && [ -n "$owner" ]; then
   exec 3>>"$dst" || exit 23
-  [ -f /proc/self/fd/3 ] || exit 24
+  [ "$(ino /proc/self/fd/3)" = "$(ino /proc/self/fd/4)" ] || changed
   cat -- "$src" >&3 || exit 23
   exit 0
 fi
-tmp="$dir/.mcpssh-$6.tmp"
+tmp=$(mktemp -u "$dir/.mcpssh-XXXXXXXXXXXX") || exit 23
 set -C
 exec 3>"$tmp" || exit 23
 set +C
 trap 'rm -f -- "$tmp"' EXIT
+[ -f /proc/self/fd/3 ] && [ "$(stat -L -c %u:%s /proc/self/fd/3)" = 0:0 ] || changed
 cat -- "$src" >&3 || exit 23
-if [ -e "$dst" ]; then
-  chown "$(stat -L -c %u:%g -- "$dst")" /proc/self/fd/3 || exit 23
-  [ -n "$mode" ] || mode=$(stat -L -c %a -- "$dst") || exit 23
-fi
-chmod "${mode:-644}" /proc/self/fd/3 || exit 23
-exec 3>&-
+if [ -n "$owner" ]; then chown "$owner" /proc/self/fd/3 || exit 23; fi
+chmod "${mode:-${old:-644}}" /proc/self/fd/3 || exit 23
+exec 3>&- 4<&-
 mv -f -- "$tmp" "$dst" || exit 23
 trap - EXIT`
 
@@ -137,7 +146,7 @@ func (c *Conn) sudoWrite(ctx context.Context, p string, data []byte, opts WriteO
 		mode = strconv.FormatUint(uint64(unixMode(opts.Mode)), 8)
 	}
 	cmd := sudoPrefix + "sh -c " + quoteSh(sudoWriteScript) + " sh " + quoteSh(up.file) + " " + quoteSh(p) +
-		" " + quoteSh(mode) + " " + flag(opts.Append) + " " + flag(opts.MakeDirs) + " " + tempSuffix()
+		" " + quoteSh(mode) + " " + flag(opts.Append) + " " + flag(opts.MakeDirs)
 	var errb bytes.Buffer
 	code, err := c.Exec(ctx, cmd, passwordLine(opts.SudoPassword), nil, &errb)
 	if err != nil {
