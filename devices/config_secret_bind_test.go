@@ -83,6 +83,12 @@ func TestConfigSecretBoundToDestination(t *testing.T) {
 	if got := readFile(t, fresh); got != "" {
 		t.Errorf("the new key was recorded: %q", got)
 	}
+	// Nor to one whose key StrictHostKeyChecking no would take unchecked.
+	m2 := secretManager(t, fmt.Sprintf("Host lab-no\n  HostName %s\n  Port %d\n  User %s\n  IdentityAgent none\n  IdentityFile none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking no\n",
+		rogue.Host, rogue.Port, acct.Name, fresh))
+	if _, err := m2.conn(ctx, hosts.Request{Host: "lab-no"}); !errors.As(err, &he) {
+		t.Errorf("a config secret for an unchecked key (StrictHostKeyChecking no): err = %v, want the key refused", err)
+	}
 	// With the password given in the call, the caller decides.
 	if _, err := m.conn(ctx, hosts.Request{Host: "lab-new", Password: acct.Password}); err != nil {
 		t.Errorf("the caller's own password to a new host: %v", err)

@@ -120,8 +120,13 @@ func newHostKeys(ctx context.Context, t hosts.Target, logger *slog.Logger) (*hos
 	}
 	for _, f := range slices.Concat(t.KnownHostsFiles, t.GlobalKnownHostsFiles) {
 		f = expandHome(f)
-		if _, err := os.Stat(f); err == nil {
+		switch fi, err := os.Stat(f); {
+		case err != nil:
+		case fi.Mode().IsRegular() || f == os.DevNull:
 			h.files = append(h.files, f)
+		default:
+			// A FIFO would block the dial for ever.
+			logger.Warn("skipping a known_hosts file that is not a regular file", "file", f, "type", fi.Mode().Type().String())
 		}
 	}
 	if len(h.files) > 0 {
@@ -236,6 +241,11 @@ func (h *hostKeys) verify(hostname string, remote net.Addr, key ssh.PublicKey) e
 	e.Kind = HostKeyUnknown
 	switch h.mode {
 	case "no":
+		if h.t.Secrets.FromConfig {
+			e.Err = errors.New("this host would get secrets from the config file, which go only to a host whose key is already known, " +
+				"and StrictHostKeyChecking is no; after checking the fingerprint, add the line " + e.AddLine + " to " + firstOr(h.t.KnownHostsFiles, "~/.ssh/known_hosts"))
+			return e
+		}
 		h.logger.Warn("accepting an unknown host key without recording it (StrictHostKeyChecking no)",
 			"host", e.Host, "type", e.KeyType, "fingerprint", e.Got)
 		return nil
@@ -276,12 +286,16 @@ func (h *hostKeys) learn(hostname string, remote net.Addr, key ssh.PublicKey, e 
 		e.Err = err
 		return e
 	}
-	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE|os.O_APPEND|syscall.O_NONBLOCK, 0o600)
 	if err != nil {
 		e.Err = err
 		return e
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		e.Err = fmt.Errorf("%s is not a regular file, so the key is not recorded there", file)
+		return e
+	}
 	if err := lockFile(h.ctx, f); err != nil {
 		e.Err = err
 		return e

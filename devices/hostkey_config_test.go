@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -107,6 +108,19 @@ func TestKnownHostsBadLineSkipped(t *testing.T) {
 	if got := logs.String(); !strings.Contains(got, kh) || !strings.Contains(got, "line=2") {
 		t.Errorf("log %q should warn about %s line 2", got, kh)
 	}
+	// A line too long for the scanner is skipped too, and a FIFO named as
+	// a known_hosts file is not opened at all.
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, kh, strings.Repeat("x", 70000)+"\n"+good+"\n")
+	tg.KnownHostsFiles = []string{fifo, kh}
+	p = newTestPool(t, PoolOptions{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if _, _, err := p.Conn(testCtx(t, 20*time.Second), tg); err != nil {
+		t.Fatalf("dial with a FIFO and a very long line among the known_hosts files: %v", err)
+	}
+	tg.KnownHostsFiles = []string{kh}
 	// A changed key is still reported with the user's file and line.
 	writeFile(t, kh, "broken.example ssh-ed25519 not-base64!!\n"+knownhosts.Line([]string{s.Addr}, randomHostKey(t))+"\n")
 	he := hostKeyErr(t, tg)

@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -75,13 +76,27 @@ func cleanKnownHosts(file string, logger *slog.Logger) (string, func(), error) {
 		return "", nothing, err
 	}
 	lines := bytes.Split(data, []byte("\n"))
+	for i, l := range lines {
+		// Longer lines stop knownhosts' scanner, and with it the file.
+		if len(l) >= bufio.MaxScanTokenSize {
+			logger.Warn("skipping a known_hosts line that is too long", "file", file, "line", i+1, "bytes", len(l))
+			lines[i] = nil
+		}
+	}
 	tmp, terr := os.CreateTemp("", "mcp-ssh-session-known_hosts-*")
 	if terr != nil {
 		return "", nothing, fmt.Errorf("%w (and no temporary copy without the bad line: %v)", err, terr)
 	}
 	tmp.Close()
 	cleanup := func() { os.Remove(tmp.Name()) }
-	for range len(lines) {
+	for range len(lines) + 1 {
+		if werr := os.WriteFile(tmp.Name(), bytes.Join(lines, []byte("\n")), 0o600); werr != nil {
+			cleanup()
+			return "", nothing, errors.Join(err, werr)
+		}
+		if _, err = knownhosts.New(tmp.Name()); err == nil {
+			return tmp.Name(), cleanup, nil
+		}
 		m := knownHostsLineErr.FindStringSubmatch(err.Error())
 		n := 0
 		if m != nil {
@@ -93,13 +108,6 @@ func cleanKnownHosts(file string, logger *slog.Logger) (string, func(), error) {
 		}
 		logger.Warn("skipping a known_hosts line that cannot be parsed", "file", file, "line", n, "reason", m[3])
 		lines[n-1] = nil
-		if werr := os.WriteFile(tmp.Name(), bytes.Join(lines, []byte("\n")), 0o600); werr != nil {
-			cleanup()
-			return "", nothing, errors.Join(err, werr)
-		}
-		if _, err = knownhosts.New(tmp.Name()); err == nil {
-			return tmp.Name(), cleanup, nil
-		}
 	}
 	cleanup()
 	return "", nothing, err

@@ -53,6 +53,15 @@ func TestLogFileRefusesLinksAndSpecialFiles(t *testing.T) {
 		t.Fatalf("openLogFile(a FIFO) blocked")
 	}
 
+	hard := filepath.Join(dir, "hard.log")
+	if err := os.Link(victim, hard); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := openLogFile(hard); err == nil {
+		f.Close()
+		t.Errorf("openLogFile(a second name of another file) succeeded; want it refused")
+	}
+
 	fresh := filepath.Join(dir, "new.log")
 	f, err := openLogFile(fresh)
 	if err != nil {

@@ -136,6 +136,8 @@ func checkLogFile(f *os.File) error {
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
 		return fmt.Errorf("belongs to uid %d, not to us: give a file of our own", st.Uid)
+	} else if ok && st.Nlink > 1 {
+		return fmt.Errorf("has %d hard links, so another name could lead elsewhere: give a file with one name", st.Nlink)
 	}
 	return f.Chmod(0o600)
 }

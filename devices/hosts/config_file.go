@@ -64,18 +64,27 @@ func checkConfigOwner(file string, fi os.FileInfo) error {
 	if err != nil {
 		return &ResolveError{File: file, Msg: "cannot resolve its path: " + err.Error(), Err: err}
 	}
-	for dir := filepath.Dir(real); ; dir = filepath.Dir(dir) {
-		di, err := os.Stat(dir)
-		if err != nil {
-			return &ResolveError{File: file, Msg: "cannot check directory " + dir + ": " + err.Error(), Err: err}
-		}
-		if !ownerOK(di) || (di.Mode().Perm()&0o022 != 0 && di.Mode()&os.ModeSticky == 0) {
-			return bad("the directory", dir)
-		}
-		if parent := filepath.Dir(dir); parent == dir {
-			return nil
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return &ResolveError{File: file, Msg: "cannot resolve its path: " + err.Error(), Err: err}
+	}
+	// Both the directories of the name (which could hold a link someone
+	// else may replace) and those of the file it leads to.
+	for _, p := range []string{abs, real} {
+		for dir := filepath.Dir(p); ; dir = filepath.Dir(dir) {
+			di, err := os.Stat(dir)
+			if err != nil {
+				return &ResolveError{File: file, Msg: "cannot check directory " + dir + ": " + err.Error(), Err: err}
+			}
+			if !ownerOK(di) || (di.Mode().Perm()&0o022 != 0 && di.Mode()&os.ModeSticky == 0) {
+				return bad("the directory", dir)
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
 		}
 	}
+	return nil
 }
 
 // ownerOK reports whether fi belongs to this user or to root.

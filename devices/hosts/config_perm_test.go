@@ -52,6 +52,21 @@ func TestConfigFileOwnerAndMode(t *testing.T) {
 			bad["file of another user"] = load(0o700, 0o600, uid)
 		}
 	}
+	// A link to a good file, sitting in a directory others may write:
+	// they could point it elsewhere.
+	good := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(good, []byte("hosts: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	open := filepath.Join(t.TempDir(), "open")
+	if err := os.Mkdir(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(open, 0o777)
+	if err := os.Symlink(good, filepath.Join(open, "config.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	_, bad["link in a world-writable directory"] = LoadConfig(filepath.Join(open, "config.yaml"))
 	for what, err := range bad {
 		if !errors.Is(err, ErrResolve) || !strings.Contains(err.Error(), "bad owner or permissions") {
 			t.Errorf("%s: LoadConfig = %v, want it refused for bad owner or permissions", what, err)
