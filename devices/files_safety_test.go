@@ -98,6 +98,18 @@ func TestWriteThroughSymlink(t *testing.T) {
 		if mode, _, _ := statOf(t, real); mode != 0o640 {
 			t.Fatalf("the link's target is now mode %v, want 0640", mode)
 		}
+		// Another user's link is not followed: it could lead anywhere.
+		foreign := filepath.Join(dir, "foreign.conf")
+		linkTo(t, "real.conf", foreign)
+		if err := os.Lchown(foreign, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.WriteFile(ctx, foreign, []byte("via foreign\n"), WriteOptions{}); !errors.Is(err, ErrForeignLink) {
+			t.Fatalf("write onto another user's link: err = %v, want ErrForeignLink", err)
+		}
+		if got := readFile(t, real); got != "new\n" {
+			t.Fatalf("the target of another user's link now holds %q", got)
+		}
 		noLeftovers(t, dir)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pkg/sftp"
 )
@@ -134,7 +135,12 @@ func (c *Conn) sudoWrite(ctx context.Context, p string, data []byte, opts WriteO
 	if err != nil {
 		return fmt.Errorf("write %s with sudo: %w", p, err)
 	}
-	defer c.withSFTP(context.WithoutCancel(ctx), up.remove)
+	defer func() {
+		// Removal outlives a cancelled call, but not a stuck server.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), uploadRemoveTimeout)
+		defer cancel()
+		c.withSFTP(rctx, up.remove)
+	}()
 
 	mode, flag := "", func(b bool) string {
 		if b {
@@ -157,6 +163,9 @@ func (c *Conn) sudoWrite(ctx context.Context, p string, data []byte, opts WriteO
 	}
 	return nil
 }
+
+// uploadRemoveTimeout bounds the removal of an upload after the write.
+const uploadRemoveTimeout = 10 * time.Second
 
 // upload is a file of ours in a private directory, for sudo to install.
 type upload struct{ dir, file string }
