@@ -36,7 +36,7 @@ func readKeyFile(path string) ([]byte, error) {
 	case err != nil:
 		return nil, err
 	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is not a regular file (%v)", tildePath(path), fi.Mode().Type())
+		return nil, fmt.Errorf("%s is %s, not a regular file", tildePath(path), hosts.FileKind(fi.Mode()))
 	case fi.Size() > hosts.MaxKeyFileBytes:
 		return nil, fmt.Errorf("%s is larger than any key (%d bytes, limit %d)", tildePath(path), fi.Size(), hosts.MaxKeyFileBytes)
 	}

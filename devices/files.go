@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/pkg/sftp"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // Errors of file operations; match them with errors.Is.
@@ -213,21 +215,9 @@ func regularFile(p string, st os.FileInfo) error {
 	case st.IsDir():
 		return fmt.Errorf("%s: %w", p, ErrIsDir)
 	case !st.Mode().IsRegular():
-		return fmt.Errorf("%s is a %s: %w", p, fileKind(st.Mode()), ErrNotRegular)
+		return fmt.Errorf("%s is %s: %w", p, hosts.FileKind(st.Mode()), ErrNotRegular)
 	}
 	return nil
-}
-
-func fileKind(m os.FileMode) string {
-	switch {
-	case m&os.ModeNamedPipe != 0:
-		return "FIFO"
-	case m&os.ModeSocket != 0:
-		return "socket"
-	case m&os.ModeDevice != 0:
-		return "device"
-	}
-	return "special file"
 }
 
 // sftpReplace writes data to a file in a fresh private directory beside p,

@@ -132,7 +132,7 @@ func checkLogFile(f *os.File) error {
 		return err
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("is not a regular file (%v): give the path of a plain file", fi.Mode().Type())
+		return fmt.Errorf("is %s, not a regular file: give the path of a plain file", hosts.FileKind(fi.Mode()))
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
 		return fmt.Errorf("belongs to uid %d, not to us: give a file of our own", st.Uid)

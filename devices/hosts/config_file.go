@@ -32,7 +32,7 @@ func readConfigFile(file string) ([]byte, error) {
 		return nil, fail("cannot read config: "+err.Error(), "", err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fail("cannot read config: not a regular file", "give the path of a plain file with --config", nil)
+		return nil, fail("cannot read config: it is "+FileKind(fi.Mode())+", not a regular file", "give the path of a plain file with --config", nil)
 	}
 	if err := checkConfigOwner(file, fi); err != nil {
 		return nil, err

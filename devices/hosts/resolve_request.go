@@ -61,6 +61,28 @@ func (r *Resolver) checkRequestKey(req Request) error {
 	return nil
 }
 
+// FileKind names the kind of file m describes, for messages: "a
+// directory", "a FIFO", "a character device"...
+func FileKind(m os.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return "a regular file"
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeCharDevice != 0:
+		return "a character device"
+	case m&os.ModeDevice != 0:
+		return "a block device"
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "a special file"
+}
+
 // MaxKeyFileBytes bounds a key file: the largest private keys (RSA 16384
 // bits, with comments) are a few tens of kilobytes.
 const MaxKeyFileBytes = 1 << 20
@@ -78,7 +100,7 @@ func CheckKeyFile(path string) error {
 	case err != nil:
 		return fmt.Errorf("key file %s: %w", path, err)
 	case !fi.Mode().IsRegular():
-		return fmt.Errorf("key file %s is not a regular file (%v)", path, fi.Mode().Type())
+		return fmt.Errorf("key file %s is %s, not a regular file", path, FileKind(fi.Mode()))
 	case fi.Size() > MaxKeyFileBytes:
 		return fmt.Errorf("key file %s is %d bytes, larger than any key (limit %d)", path, fi.Size(), MaxKeyFileBytes)
 	}
