@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
@@ -112,10 +113,24 @@ func startSFTP(client *ssh.Client) (*sftpConn, error) {
 	return &sftpConn{cl: cl, sess: sess, out: pr}, nil
 }
 
+// sftpCallLimit bounds a file call whose context has no deadline: the
+// SFTP server answers one request at a time, so a call it never answers
+// (a name swapped for a FIFO after it was checked, a hung file system)
+// would hold every file call to the host. It is long enough for the
+// largest transfer (DefaultMaxFileBytes) over a slow link.
+const sftpCallLimit = 5 * time.Minute
+
 // withSFTP runs fn with the SFTP client, aborting the client if ctx ends
-// first: pkg/sftp calls take no context, and aborting is the only way to
-// stop one. The next call starts a new client.
+// first (or sftpCallLimit passes, when ctx has no deadline): pkg/sftp calls
+// take no context, and aborting is the only way to stop one. The next call
+// starts a new client.
 func (c *Conn) withSFTP(ctx context.Context, fn func(cl *sftp.Client) error) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, sftpCallLimit,
+			fmt.Errorf("%w: no answer from the SFTP server within %s (a file that blocks, or a hung file system?)", ErrTimeout, sftpCallLimit))
+		defer cancel()
+	}
 	sc, err := c.sftpConn(ctx)
 	if err != nil {
 		return err
