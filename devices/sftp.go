@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/pkg/sftp"
@@ -26,9 +27,10 @@ func (c *Conn) SFTP(ctx context.Context) (*sftp.Client, error) {
 // sftpConn is an SFTP client with the channel it runs on and the pipe
 // that carries the channel's output to the client.
 type sftpConn struct {
-	cl   *sftp.Client
-	sess *ssh.Session
-	out  *io.PipeReader
+	cl      *sftp.Client
+	sess    *ssh.Session
+	out     *io.PipeReader
+	aborted atomic.Bool // the next call must not use it, even before Wait notices
 }
 
 // abort ends the client at once. Closing the client alone only closes its
@@ -40,6 +42,7 @@ type sftpConn struct {
 // fails whatever the server does, and then closes the channel and the
 // client.
 func (s *sftpConn) abort() {
+	s.aborted.Store(true)
 	s.sess.Signal(ssh.SIGKILL)
 	s.out.CloseWithError(ErrClosed)
 	s.sess.Close()
@@ -49,7 +52,7 @@ func (s *sftpConn) abort() {
 func (c *Conn) sftpConn(ctx context.Context) (*sftpConn, error) {
 	c.sftpMu.Lock()
 	defer c.sftpMu.Unlock()
-	if c.sftp != nil {
+	if c.sftp != nil && !c.sftp.aborted.Load() {
 		return c.sftp, nil
 	}
 	sc, err := await(ctx, c, func() (*sftpConn, error) { return startSFTP(c.client) }, (*sftpConn).abort)
