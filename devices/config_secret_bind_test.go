@@ -89,8 +89,12 @@ func TestConfigSecretBoundToDestination(t *testing.T) {
 	if _, err := m2.conn(ctx, hosts.Request{Host: "lab-no"}); !errors.As(err, &he) {
 		t.Errorf("a config secret for an unchecked key (StrictHostKeyChecking no): err = %v, want the key refused", err)
 	}
-	// With the password given in the call, the caller decides.
-	if _, err := m.conn(ctx, hosts.Request{Host: "lab-new", Password: acct.Password}); err != nil {
-		t.Errorf("the caller's own password to a new host: %v", err)
+	// Not even with a password of the call's own: the key recorded then
+	// would be trusted with the config's secret by the next call.
+	if _, err := m.conn(ctx, hosts.Request{Host: "lab-new", Password: acct.Password}); !errors.As(err, &he) {
+		t.Errorf("a new key for a host the config gives secrets, with the call's own password: err = %v, want the key refused", err)
+	}
+	if got := readFile(t, fresh); got != "" {
+		t.Errorf("the new key was recorded: %q", got)
 	}
 }

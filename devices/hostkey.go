@@ -241,8 +241,8 @@ func (h *hostKeys) verify(hostname string, remote net.Addr, key ssh.PublicKey) e
 	e.Kind = HostKeyUnknown
 	switch h.mode {
 	case "no":
-		if h.t.Secrets.FromConfig {
-			e.Err = errors.New("this host would get secrets from the config file, which go only to a host whose key is already known, " +
+		if h.t.Secrets.ConfigBound {
+			e.Err = errors.New("the config file gives this host secrets, which go only to a host whose key is already known, " +
 				"and StrictHostKeyChecking is no; after checking the fingerprint, add the line " + e.AddLine + " to " + firstOr(h.t.KnownHostsFiles, "~/.ssh/known_hosts"))
 			return e
 		}
@@ -250,8 +250,8 @@ func (h *hostKeys) verify(hostname string, remote net.Addr, key ssh.PublicKey) e
 			"host", e.Host, "type", e.KeyType, "fingerprint", e.Got)
 		return nil
 	case "accept-new":
-		if h.t.Secrets.FromConfig {
-			e.Err = errors.New("this host would get secrets from the config file, which go only to a host whose key is already known, not one accepted as new; " +
+		if h.t.Secrets.ConfigBound {
+			e.Err = errors.New("the config file gives this host secrets, which go only to a host whose key is already known, not one accepted as new; " +
 				"after checking the fingerprint, add the line " + e.AddLine + " to " + firstOr(h.t.KnownHostsFiles, "~/.ssh/known_hosts"))
 			return e
 		}

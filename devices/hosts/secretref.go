@@ -205,7 +205,6 @@ func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov
 				return
 			}
 			*dst, sources[setting] = v, fmt.Sprintf("%s:%d %s", ref.File, ref.Line, ref)
-			s.FromConfig = true
 		}
 	}
 	pass, passSrc := firstString(req.Password, "request", ov.Pass, ov.src("PASS"))
@@ -213,6 +212,7 @@ func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov
 	pick("KeyPassphrase", &s.KeyPassphrase, "", "", hc.KeyPassphrase)
 	pick("Sudo", &s.Sudo, ov.SudoPass, ov.src("SUDO_PASS"), hc.SudoPassword)
 	pick("Enable", &s.Enable, ov.EnablePw, ov.src("ENABLE_PASS"), hc.EnableSecret)
+	s.ConfigBound = hc.Password != nil || hc.KeyPassphrase != nil || hc.SudoPassword != nil || hc.EnableSecret != nil
 	return s, ctx.Err()
 }
 

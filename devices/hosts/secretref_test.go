@@ -55,7 +55,7 @@ func TestSecretRefsResolve(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	want := Secrets{Password: "login-pw", KeyPassphrase: "key phrase", Sudo: "sudo-pw\n", Enable: "en4ble", FromConfig: true}
+	want := Secrets{Password: "login-pw", KeyPassphrase: "key phrase", Sudo: "sudo-pw\n", Enable: "en4ble", ConfigBound: true}
 	for i := range results {
 		if errs[i] != nil || results[i] != want {
 			t.Fatalf("Resolve #%d: secrets %#v, %v; want %#v", i, results[i].Password+"|"+results[i].KeyPassphrase+"|"+results[i].Sudo+"|"+results[i].Enable, errs[i],

@@ -31,11 +31,13 @@ type Secrets struct {
 	Sudo          string // sudo password
 	Enable        string // enable secret of a network device
 
-	// FromConfig says a secret came from a reference in the config file:
-	// the user bound it to the hosts that entry names, so it is only sent
-	// to a host whose key is already known (never to one accept-new
-	// would take on trust).
-	FromConfig bool
+	// ConfigBound says the config file gives this host secrets (whether
+	// or not this call overrides them). The user bound them to the hosts
+	// that entry names, so such a host must have a known key: accept-new
+	// never takes one on trust, or a call with a password of its own
+	// could record a rogue key that a later call would then send the
+	// config's secrets to.
+	ConfigBound bool
 
 	// Unavailable lists the config references that gave nothing (an
 	// unset variable, a failing command), for the calls that need them
