@@ -282,6 +282,9 @@ func (h *hostKeys) learn(hostname string, remote net.Addr, key ssh.PublicKey, e 
 		return e
 	}
 	file := expandHome(h.t.KnownHostsFiles[0])
+	if file == os.DevNull {
+		return nil // recorded nowhere, on purpose, as with OpenSSH
+	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		e.Err = err
 		return e

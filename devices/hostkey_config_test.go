@@ -89,6 +89,12 @@ func TestUserKnownHostsNoneRecordsNothing(t *testing.T) {
 	if got := readFile(t, global); got != "# the administrator's\n" {
 		t.Errorf("the global known_hosts file became %q", got)
 	}
+	// UserKnownHostsFile /dev/null records nowhere on purpose, as with
+	// OpenSSH: accept-new goes on.
+	m = hostKeyManager(t, s, "  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile "+global+"\n  StrictHostKeyChecking accept-new\n")
+	if _, err := m.conn(testCtx(t, 30*time.Second), hosts.Request{Host: "h"}); err != nil {
+		t.Errorf("accept-new with UserKnownHostsFile /dev/null: %v", err)
+	}
 }
 
 // One line that cannot be parsed is skipped with a warning naming file and
