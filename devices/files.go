@@ -232,8 +232,11 @@ func sftpReplace(cl *sftp.Client, p string, data []byte, mode os.FileMode, owner
 		return err
 	}
 	tmp := path.Join(dir, "data")
+	renamed := false
 	defer func() {
-		cl.Remove(tmp)
+		if !renamed {
+			cl.Remove(tmp)
+		}
 		cl.RemoveDirectory(dir)
 	}()
 	f, err := cl.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
@@ -263,6 +266,7 @@ func sftpReplace(cl *sftp.Client, p string, data []byte, mode os.FileMode, owner
 	if err != nil {
 		return fileErr("rename into place", p, err)
 	}
+	renamed = true
 	return nil
 }
 
