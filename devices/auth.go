@@ -182,7 +182,7 @@ func (p *authPlan) loadFiles() []fileKey {
 	for _, path := range p.t.IdentityFiles {
 		path = expandHome(path)
 		label := "key " + tildePath(path)
-		data, err := os.ReadFile(path)
+		data, err := readKeyFile(path)
 		if errors.Is(err, os.ErrNotExist) {
 			continue // OpenSSH skips its default identity files when absent
 		}
@@ -210,6 +210,9 @@ func (p *authPlan) parseKey(data []byte, path string) (ssh.Signer, string) {
 	signer, err := ssh.ParsePrivateKey(data)
 	var missing *ssh.PassphraseMissingError
 	if errors.As(err, &missing) {
+		if e := p.t.Secrets.Missing("key_passphrase"); e != nil && p.t.Secrets.KeyPassphrase == "" {
+			return nil, fmt.Sprintf("key %s is encrypted, and its %v", tildePath(path), e)
+		}
 		if p.t.Secrets.KeyPassphrase == "" {
 			return nil, fmt.Sprintf("key %s is encrypted: set key_passphrase in config.yaml (a secret reference)",
 				tildePath(path))
@@ -223,15 +226,6 @@ func (p *authPlan) parseKey(data []byte, path string) (ssh.Signer, string) {
 		return nil, "cannot parse the key: " + err.Error()
 	}
 	return signer, ""
-}
-
-func readPublicKey(path string) (ssh.PublicKey, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	pub, _, _, _, err := ssh.ParseAuthorizedKey(data)
-	return pub, err
 }
 
 // loadAgent returns the agent's keys, limited to the identity files' keys
@@ -289,6 +283,9 @@ func (p *authPlan) failure(addr string, err error) *AuthError {
 		e.Methods = append(e.Methods, MethodResult{"keys", "not offered: server does not accept publickey"})
 	}
 	if p.t.Secrets.Password == "" {
+		if se := p.t.Secrets.Missing("password"); se != nil {
+			e.Methods = append(e.Methods, MethodResult{"password", "not offered: " + se.Error()})
+		}
 		return e
 	}
 	switch {

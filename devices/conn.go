@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
@@ -95,7 +94,7 @@ type Conn struct {
 	shells    map[*Shell]struct{} // open shells, whose output pipes Close must unblock
 
 	sftpMu sync.Mutex
-	sftp   *sftp.Client
+	sftp   *sftpConn // nil until first use and after the client ended
 }
 
 func newConn(t hosts.Target, client *ssh.Client, hops []*ssh.Client, logger *slog.Logger) *Conn {

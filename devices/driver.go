@@ -117,6 +117,7 @@ type job struct {
 type jobSecrets struct {
 	Sudo          string // "" means none: sudo's prompt becomes awaiting_input
 	Su            string // answers su's password prompt for a command that is su; "" means none
+	SudoMissing   error  // why the configured sudo password is unavailable; nil when none was configured or it was found
 	Enable        string // "" means none
 	EnableCommand string // never "": defaults to "enable"
 }

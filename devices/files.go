@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/pkg/sftp"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // Errors of file operations; match them with errors.Is.
@@ -22,6 +24,12 @@ var (
 	ErrPermission = errors.New("devices: permission denied")
 	ErrSudo       = errors.New("devices: sudo failed")
 	ErrTooLarge   = errors.New("devices: data too large")
+	// ErrNotRegular means the path is not a regular file (a FIFO, a
+	// device, a socket): reading one can block forever.
+	ErrNotRegular = errors.New("devices: not a regular file")
+	// ErrForeignLink means a symbolic link on the way is owned by a user
+	// other than root and the login user, who could point it anywhere.
+	ErrForeignLink = errors.New("devices: symbolic link owned by another user")
 )
 
 // DefaultMaxFileBytes is the size limit of reads and writes when the
@@ -104,8 +112,10 @@ func sftpRead(cl *sftp.Client, res *ReadResult, limit int64) error {
 	if err != nil {
 		return fileErr("stat", res.Path, err)
 	}
-	if st.IsDir() {
-		return fmt.Errorf("read %s: %w", res.Path, ErrIsDir)
+	// Opening a FIFO or a device would block the SFTP server, and with
+	// it every file call to the host.
+	if err := regularFile(res.Path, st); err != nil {
+		return fmt.Errorf("read %w", err)
 	}
 	f, err := cl.Open(res.Path)
 	if err != nil {
@@ -127,10 +137,12 @@ func sftpRead(cl *sftp.Client, res *ReadResult, limit int64) error {
 }
 
 // WriteFile writes data to a remote file over SFTP. A replace is atomic:
-// the data goes to a temporary file in the same directory, which gets the
-// old file's mode and (when we may) owner and is then renamed over the
-// target, so a failure leaves the old file as it was. See WriteOptions for
-// append and sudo.
+// the data goes to a temporary file in a private directory beside the
+// target, which gets the old file's mode and (when we may) owner and is
+// then renamed over the target, so a failure leaves the old file as it
+// was. A symbolic link is followed: the file it names is written and the
+// link stays. Only regular files are written (ErrNotRegular). See
+// WriteOptions for append and sudo.
 func (c *Conn) WriteFile(ctx context.Context, p string, data []byte, opts WriteOptions) (WriteResult, error) {
 	limit, err := sizeLimit(opts.MaxBytes)
 	if err != nil {
@@ -165,16 +177,24 @@ func sftpWrite(cl *sftp.Client, p string, data []byte, opts WriteOptions) error 
 			return fileErr("create directories for", p, err)
 		}
 	}
+	// A link (/etc/resolv.conf, sites-enabled/*) stays a link: the file
+	// it names is the one written.
+	p, err := followLinks(cl, p)
+	if err != nil {
+		return err
+	}
 	st, err := cl.Stat(p)
 	exists := err == nil
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fileErr("stat", p, err)
 	}
-	if exists && st.IsDir() {
-		return fmt.Errorf("write %s: %w", p, ErrIsDir)
+	if exists {
+		if err := regularFile(p, st); err != nil {
+			return fmt.Errorf("write %w", err)
+		}
 	}
-	if opts.Append {
-		return sftpAppend(cl, p, data, opts, exists)
+	if opts.Append && exists {
+		return sftpAppend(cl, p, data)
 	}
 	mode := os.FileMode(0o644)
 	var owner *sftp.FileStat
@@ -188,39 +208,55 @@ func sftpWrite(cl *sftp.Client, p string, data []byte, opts WriteOptions) error 
 	return sftpReplace(cl, p, data, mode, owner)
 }
 
-// sftpReplace writes data to a temporary file beside p, gives it mode and
-// owner (when not nil), and renames it over p. On failure the temporary
-// file is removed and p is left as it was.
+// regularFile refuses a directory (ErrIsDir) and anything else that is not
+// a regular file (ErrNotRegular).
+func regularFile(p string, st os.FileInfo) error {
+	switch {
+	case st.IsDir():
+		return fmt.Errorf("%s: %w", p, ErrIsDir)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("%s is %s: %w", p, hosts.FileKind(st.Mode()), ErrNotRegular)
+	}
+	return nil
+}
+
+// sftpReplace writes data to a file in a fresh private directory beside p,
+// gives it mode and owner (when not nil) through its open handle, and
+// renames it over p. Nobody else can open the file while it fills, and a
+// name swapped under us (for a link elsewhere) gets no write, mode or
+// owner of ours. On failure the temporary files are removed and p is left
+// as it was.
 func sftpReplace(cl *sftp.Client, p string, data []byte, mode os.FileMode, owner *sftp.FileStat) error {
-	tmp := path.Join(path.Dir(p), "."+path.Base(p)+".mcpssh-"+tempSuffix()+".tmp")
+	dir, err := privateDir(cl, path.Dir(p), "."+path.Base(p))
+	if err != nil {
+		return err
+	}
+	tmp := path.Join(dir, "data")
+	renamed := false
+	defer func() {
+		if !renamed {
+			cl.Remove(tmp)
+		}
+		cl.RemoveDirectory(dir)
+	}()
 	f, err := cl.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
 		return fileErr("create a temporary file for", p, err)
 	}
-	done := false
-	defer func() {
-		if !done {
-			cl.Remove(tmp)
-		}
-	}()
-	// Private while it fills: the old file may hold secrets.
-	err = cl.Chmod(tmp, 0o600)
+	_, err = f.Write(data)
+	if err == nil && owner != nil {
+		// Only root may give a file away; for others the file is
+		// already theirs, so a refusal changes nothing that could be kept.
+		f.Chown(int(owner.UID), int(owner.GID))
+	}
 	if err == nil {
-		_, err = f.Write(data)
+		err = f.Chmod(mode) // after chown, which clears set-id bits
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = cl.Chmod(tmp, mode)
-	}
 	if err != nil {
 		return fileErr("write", p, err)
-	}
-	if owner != nil {
-		// Only root may give a file away; for others the temp file is
-		// already theirs, so a refusal changes nothing that could be kept.
-		cl.Chown(tmp, int(owner.UID), int(owner.GID))
 	}
 	if _, ok := cl.HasExtension("posix-rename@openssh.com"); ok {
 		err = cl.PosixRename(tmp, p)
@@ -230,25 +266,21 @@ func sftpReplace(cl *sftp.Client, p string, data []byte, mode os.FileMode, owner
 	if err != nil {
 		return fileErr("rename into place", p, err)
 	}
-	done = true
+	renamed = true
 	return nil
 }
 
-func sftpAppend(cl *sftp.Client, p string, data []byte, opts WriteOptions, exists bool) error {
-	f, err := cl.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE)
+// sftpAppend appends to an existing regular file. A new file is written
+// as a replace instead, so that it is never readable by others before its
+// mode is set.
+func sftpAppend(cl *sftp.Client, p string, data []byte) error {
+	f, err := cl.OpenFile(p, os.O_WRONLY|os.O_APPEND)
 	if err != nil {
 		return fileErr("open for append", p, err)
 	}
 	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil && !exists {
-		mode := os.FileMode(0o644)
-		if opts.ModeSet {
-			mode = opts.Mode
-		}
-		err = cl.Chmod(p, mode)
 	}
 	if err != nil {
 		return fileErr("append to", p, err)

@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pkg/sftp"
 )
@@ -19,6 +20,8 @@ const (
 	exitNotFound = 21
 	exitNoAccess = 22
 	exitFailed   = 23
+	exitSpecial  = 24 // not a regular file
+	exitLink     = 25 // a link another user owns; stderr names it
 )
 
 // sudoPrefix runs a command under sudo that reads the password from the
@@ -29,10 +32,11 @@ const (
 const sudoPrefix = "LC_ALL=C sudo -S -k -p '' -- "
 
 // sudoReadScript prints the file's size on one line, then at most $2
-// bytes of it.
+// bytes of it. Only a regular file is read: a FIFO would block for ever.
 const sudoReadScript = `f=$1
 [ -d "$f" ] && exit 20
 [ -e "$f" ] || exit 21
+[ -f "$f" ] || exit 24
 [ -r "$f" ] || exit 22
 size=$(stat -c %s -- "$f") || exit 23
 printf '%s\n' "$size"
@@ -59,30 +63,62 @@ func (c *Conn) sudoRead(ctx context.Context, p string, limit int64, password str
 	return res, nil
 }
 
-// sudoWriteScript installs $1 (our upload) as $2. A replace copies into a
-// temporary file in the target's directory, gives it the old file's owner
-// and mode (or $3), and renames it over the target, so the target is
-// either old or new, never partial. $4=1 appends instead; $5=1 creates
-// missing directories.
+// sudoWriteScript installs $1 (our upload) as $2. A link is followed to
+// the file it names, which is written (the link stays), but only a link
+// root or the login user owns: root following another user's link would
+// write wherever that user points it. Anything but a regular file is
+// refused. The existing file is opened once (fd 4) and checked to be the
+// file whose name was checked, and its owner and mode are read from that
+// descriptor, so a name swapped meanwhile is refused rather than used.
+//
+// A replace creates a temporary file beside the target exclusively (set
+// -C: never through a name someone else made; a name made anyway is
+// caught because the file must be root's and empty) and private (umask
+// 077), then writes, chowns and chmods it only through its descriptor 3
+// (/proc/self/fd/3), so that a user who may write the directory and swaps
+// the name for a link gets none of root's writes, and renames it over
+// the target last: the target is either old or new, never partial. $3 is
+// the mode ("" keeps the old one, 644 for a new file), $4=1 appends
+// instead (to the file opened as fd 4), $5=1 creates missing directories.
 const sudoWriteScript = `src=$1 dst=$2 mode=$3
-dir=$(dirname -- "$dst")
-if [ "$5" = 1 ]; then mkdir -p -- "$dir" || exit 23; fi
+if [ "$5" = 1 ]; then mkdir -p -- "$(dirname -- "$dst")" || exit 23; fi
+n=0
+while [ -L "$dst" ]; do
+  o=$(stat -c %u -- "$dst") || exit 23
+  [ "$o" = 0 ] || [ "$o" = "$SUDO_UID" ] || { echo "$dst" >&2; exit 25; }
+  to=$(readlink -- "$dst") || exit 23
+  case $to in /*) dst=$to ;; *) dst=$(dirname -- "$dst")/$to ;; esac
+  n=$((n+1)); [ "$n" -lt 40 ] || { echo "too many links from $2" >&2; exit 23; }
+done
 [ -d "$dst" ] && exit 20
+[ -e "$dst" ] && { [ -f "$dst" ] || exit 24; }
+dir=$(dirname -- "$dst")
 [ -d "$dir" ] || exit 21
-if [ "$4" = 1 ]; then
-  [ -e "$dst" ] || new=1
-  cat -- "$src" >> "$dst" || exit 23
-  if [ -n "$new" ]; then chmod "${mode:-644}" "$dst" || exit 23; fi
+[ -e /proc/self/fd/0 ] || { echo "this host has no /proc/self/fd, which a safe sudo write needs" >&2; exit 23; }
+umask 077
+ino() { stat -L -c %d:%i "$1"; }
+changed() { echo "$dst changed while it was being written: check who else may write $dir" >&2; exit 23; }
+if [ -e "$dst" ]; then
+  exec 4<"$dst" || exit 23
+  [ -f /proc/self/fd/4 ] && [ "$(ino /proc/self/fd/4)" = "$(stat -c %d:%i -- "$dst")" ] || changed
+  owner=$(stat -L -c %u:%g /proc/self/fd/4) && old=$(stat -L -c %a /proc/self/fd/4) || exit 23
+fi
+if [ "$4" = 1 ] && [ -n "$owner" ]; then
+  exec 3>>"$dst" || exit 23
+  [ "$(ino /proc/self/fd/3)" = "$(ino /proc/self/fd/4)" ] || changed
+  cat -- "$src" >&3 || exit 23
   exit 0
 fi
-tmp=$(mktemp "$dir/.mcpssh-XXXXXXXX") || exit 23
+tmp=$(mktemp -u "$dir/.mcpssh-XXXXXXXXXXXX") || exit 23
+set -C
+exec 3>"$tmp" || exit 23
+set +C
 trap 'rm -f -- "$tmp"' EXIT
-cat -- "$src" > "$tmp" || exit 23
-if [ -e "$dst" ]; then
-  chown "$(stat -c %u:%g -- "$dst")" "$tmp" || exit 23
-  [ -n "$mode" ] || mode=$(stat -c %a -- "$dst") || exit 23
-fi
-chmod "${mode:-644}" "$tmp" || exit 23
+[ -f /proc/self/fd/3 ] && [ "$(stat -L -c %u:%s /proc/self/fd/3)" = 0:0 ] || changed
+cat -- "$src" >&3 || exit 23
+if [ -n "$owner" ]; then chown "$owner" /proc/self/fd/3 || exit 23; fi
+chmod "${mode:-${old:-644}}" /proc/self/fd/3 || exit 23
+exec 3>&- 4<&-
 mv -f -- "$tmp" "$dst" || exit 23
 trap - EXIT`
 
@@ -90,16 +126,21 @@ trap - EXIT`
 // it. The data never travels on a command line, and the password only on
 // stdin.
 func (c *Conn) sudoWrite(ctx context.Context, p string, data []byte, opts WriteOptions) error {
-	var upload string
+	var up upload
 	err := c.withSFTP(ctx, func(cl *sftp.Client) error {
 		var err error
-		upload, err = uploadPrivate(cl, data)
+		up, err = uploadPrivate(cl, data)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("write %s with sudo: %w", p, err)
 	}
-	defer c.withSFTP(context.WithoutCancel(ctx), func(cl *sftp.Client) error { return cl.Remove(upload) })
+	defer func() {
+		// Removal outlives a cancelled call, but not a stuck server.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), uploadRemoveTimeout)
+		defer cancel()
+		c.withSFTP(rctx, up.remove)
+	}()
 
 	mode, flag := "", func(b bool) string {
 		if b {
@@ -110,7 +151,7 @@ func (c *Conn) sudoWrite(ctx context.Context, p string, data []byte, opts WriteO
 	if opts.ModeSet {
 		mode = strconv.FormatUint(uint64(unixMode(opts.Mode)), 8)
 	}
-	cmd := sudoPrefix + "sh -c " + quoteSh(sudoWriteScript) + " sh " + quoteSh(upload) + " " + quoteSh(p) +
+	cmd := sudoPrefix + "sh -c " + quoteSh(sudoWriteScript) + " sh " + quoteSh(up.file) + " " + quoteSh(p) +
 		" " + quoteSh(mode) + " " + flag(opts.Append) + " " + flag(opts.MakeDirs)
 	var errb bytes.Buffer
 	code, err := c.Exec(ctx, cmd, passwordLine(opts.SudoPassword), nil, &errb)
@@ -123,37 +164,49 @@ func (c *Conn) sudoWrite(ctx context.Context, p string, data []byte, opts WriteO
 	return nil
 }
 
-// uploadPrivate writes data to a new 0600 file in the home directory, or in
-// /tmp when the home is not writable, and returns its path.
-func uploadPrivate(cl *sftp.Client, data []byte) (string, error) {
+// uploadRemoveTimeout bounds the removal of an upload after the write.
+const uploadRemoveTimeout = 10 * time.Second
+
+// upload is a file of ours in a private directory, for sudo to install.
+type upload struct{ dir, file string }
+
+func (u upload) remove(cl *sftp.Client) error {
+	cl.Remove(u.file)
+	return cl.RemoveDirectory(u.dir)
+}
+
+// uploadPrivate writes data to a new file in a fresh 0700 directory in the
+// home directory, or in /tmp when the home is not writable: nobody else
+// can open it while it fills.
+func uploadPrivate(cl *sftp.Client, data []byte) (upload, error) {
 	var firstErr error
-	for _, dir := range []string{"~", "/tmp"} {
-		dir, err := absRemote(cl, dir)
+	for _, parent := range []string{"~", "/tmp"} {
+		parent, err := absRemote(cl, parent)
 		if err != nil {
-			return "", err
+			return upload{}, err
 		}
-		name := path.Join(dir, ".mcpssh-"+tempSuffix()+".upload")
-		f, err := cl.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+		dir, err := privateDir(cl, parent, "")
 		if err != nil {
 			if firstErr == nil {
-				firstErr = fileErr("create", name, err)
+				firstErr = err
 			}
 			continue
 		}
-		err = cl.Chmod(name, 0o600)
+		up := upload{dir: dir, file: path.Join(dir, "upload")}
+		f, err := cl.OpenFile(up.file, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 		if err == nil {
 			_, err = f.Write(data)
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
 		}
 		if err != nil {
-			cl.Remove(name)
-			return "", fileErr("upload to", name, err)
+			up.remove(cl)
+			return upload{}, fileErr("upload to", up.file, err)
 		}
-		return name, nil
+		return up, nil
 	}
-	return "", firstErr
+	return upload{}, firstErr
 }
 
 // sudoFailure explains a non-zero exit of a sudo script. The texts matched
@@ -164,6 +217,11 @@ func sudoFailure(op, p string, code int, stderr string) error {
 		return fmt.Errorf("%s %s: %w", op, p, ErrIsDir)
 	case exitNotFound:
 		return fmt.Errorf("%s %s: %w", op, p, ErrNotFound)
+	case exitSpecial:
+		return fmt.Errorf("%s %s: not a regular file (a FIFO, device or socket): %w", op, p, ErrNotRegular)
+	case exitLink:
+		return fmt.Errorf("%s %s: %s is a symbolic link owned by another user, which sudo does not follow: %w",
+			op, p, lastBytes([]byte(stderr), 200), ErrForeignLink)
 	case exitNoAccess:
 		return fmt.Errorf("%s %s (even with sudo): %w", op, p, ErrPermission)
 	case exitFailed:

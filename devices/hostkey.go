@@ -71,7 +71,7 @@ func (e *HostKeyError) Error() string {
 		return fmt.Sprintf("host key %s %s for %s is marked @revoked in known_hosts", e.KeyType, e.Got, e.Host)
 	}
 	if e.Err != nil {
-		return fmt.Sprintf("host key %s %s for %s cannot be recorded: %v", e.KeyType, e.Got, e.Host, e.Err)
+		return fmt.Sprintf("host key %s %s for %s is not accepted: %v", e.KeyType, e.Got, e.Host, e.Err)
 	}
 	return fmt.Sprintf("host key for %s is unknown (%s %s) and StrictHostKeyChecking is yes: "+
 		"after checking the fingerprint, add this line to %s: %s",
@@ -98,8 +98,8 @@ func firstOr(s []string, def string) string {
 type hostKeys struct {
 	ctx    context.Context
 	t      hosts.Target
-	files  []string // the KnownHostsFiles that exist
-	db     ssh.HostKeyCallback
+	files  []string // the known_hosts files (user's, then global) that exist
+	db     *knownHostsDB
 	mode   string
 	logger *slog.Logger
 	ok     atomic.Bool
@@ -118,20 +118,35 @@ func newHostKeys(ctx context.Context, t hosts.Target, logger *slog.Logger) (*hos
 		return nil, fmt.Errorf("StrictHostKeyChecking %q for %s is not one of yes, accept-new, no",
 			t.StrictHostKeyChecking, t.Alias)
 	}
-	for _, f := range t.KnownHostsFiles {
+	for _, f := range slices.Concat(t.KnownHostsFiles, t.GlobalKnownHostsFiles) {
 		f = expandHome(f)
-		if _, err := os.Stat(f); err == nil {
+		switch fi, err := os.Stat(f); {
+		case err != nil:
+		case fi.Mode().IsRegular() || f == os.DevNull:
 			h.files = append(h.files, f)
+		default:
+			// A FIFO would block the dial for ever.
+			logger.Warn("skipping a known_hosts file that is not a regular file", "file", f, "type", fi.Mode().Type().String())
 		}
 	}
 	if len(h.files) > 0 {
-		db, err := knownhosts.New(h.files...)
+		db, err := loadKnownHosts(h.files, logger)
 		if err != nil {
 			return nil, fmt.Errorf("%w: cannot read known_hosts: %v", ErrHostKey, err)
 		}
 		h.db = db
 	}
 	return h, nil
+}
+
+// keyName is the address host keys are looked up and recorded under:
+// addr (host:port, written [host]:port unless the port is 22), or, with
+// HostKeyAlias, the alias alone, as OpenSSH does.
+func (h *hostKeys) keyName(addr string) string {
+	if h.t.HostKeyAlias != "" {
+		return net.JoinHostPort(h.t.HostKeyAlias, "22")
+	}
+	return addr
 }
 
 // accepted reports whether the host key was verified, which tells a
@@ -155,7 +170,7 @@ func (h *hostKeys) known(addr string) []knownhosts.KnownKey {
 		return nil
 	}
 	var ke *knownhosts.KeyError
-	if errors.As(h.db(addr, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, probeKey()), &ke) {
+	if errors.As(h.db.check(h.keyName(addr), &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, probeKey()), &ke) {
 		return ke.Want
 	}
 	return nil
@@ -193,16 +208,17 @@ func (h *hostKeys) check(hostname string, remote net.Addr, key ssh.PublicKey) er
 }
 
 func (h *hostKeys) verify(hostname string, remote net.Addr, key ssh.PublicKey) error {
+	hostname = h.keyName(hostname)
 	e := &HostKeyError{
 		Host:    knownhosts.Normalize(hostname),
 		KeyType: key.Type(),
 		Got:     ssh.FingerprintSHA256(key),
-		Files:   h.t.KnownHostsFiles,
+		Files:   slices.Concat(h.t.KnownHostsFiles, h.t.GlobalKnownHostsFiles),
 		AddLine: knownhosts.Line([]string{hostname}, key),
 	}
 	err := errors.New("no known_hosts file") // an unknown host when no file exists
 	if h.db != nil {
-		err = h.db(hostname, remote, key)
+		err = h.db.check(hostname, remote, key)
 	}
 	var ke *knownhosts.KeyError
 	var re *knownhosts.RevokedError
@@ -211,12 +227,12 @@ func (h *hostKeys) verify(hostname string, remote net.Addr, key ssh.PublicKey) e
 		return nil
 	case errors.As(err, &re):
 		e.Kind = HostKeyRevoked
-		e.Want = []KnownKey{toKnownKey(re.Revoked)}
+		e.Want = []KnownKey{h.db.knownKey(re.Revoked)}
 		return e
 	case errors.As(err, &ke) && len(ke.Want) > 0:
 		e.Kind = HostKeyChanged
 		for _, k := range ke.Want {
-			e.Want = append(e.Want, toKnownKey(k))
+			e.Want = append(e.Want, h.db.knownKey(k))
 		}
 		return e
 	case h.db != nil && !errors.As(err, &ke):
@@ -225,10 +241,20 @@ func (h *hostKeys) verify(hostname string, remote net.Addr, key ssh.PublicKey) e
 	e.Kind = HostKeyUnknown
 	switch h.mode {
 	case "no":
+		if h.t.Secrets.ConfigBound {
+			e.Err = errors.New("the config file gives this host secrets, which go only to a host whose key is already known, " +
+				"and StrictHostKeyChecking is no; after checking the fingerprint, add the line " + e.AddLine + " to " + firstOr(h.t.KnownHostsFiles, "~/.ssh/known_hosts"))
+			return e
+		}
 		h.logger.Warn("accepting an unknown host key without recording it (StrictHostKeyChecking no)",
 			"host", e.Host, "type", e.KeyType, "fingerprint", e.Got)
 		return nil
 	case "accept-new":
+		if h.t.Secrets.ConfigBound {
+			e.Err = errors.New("the config file gives this host secrets, which go only to a host whose key is already known, not one accepted as new; " +
+				"after checking the fingerprint, add the line " + e.AddLine + " to " + firstOr(h.t.KnownHostsFiles, "~/.ssh/known_hosts"))
+			return e
+		}
 		if err := h.learn(hostname, remote, key, e); err != nil {
 			return err
 		}
@@ -239,8 +265,9 @@ func (h *hostKeys) verify(hostname string, remote net.Addr, key ssh.PublicKey) e
 	return e
 }
 
-func toKnownKey(k knownhosts.KnownKey) KnownKey {
-	return KnownKey{File: k.Filename, Line: k.Line, Type: k.Key.Type(), Fingerprint: ssh.FingerprintSHA256(k.Key)}
+// knownKey describes k with the name of the user's file it is in.
+func (db *knownHostsDB) knownKey(k knownhosts.KnownKey) KnownKey {
+	return KnownKey{File: db.name(k.Filename), Line: k.Line, Type: k.Key.Type(), Fingerprint: ssh.FingerprintSHA256(k.Key)}
 }
 
 // learn appends the key to the first known_hosts file. An exclusive flock
@@ -249,37 +276,46 @@ func toKnownKey(k knownhosts.KnownKey) KnownKey {
 // duplicated nor silently replaced.
 func (h *hostKeys) learn(hostname string, remote net.Addr, key ssh.PublicKey, e *HostKeyError) error {
 	if len(h.t.KnownHostsFiles) == 0 {
-		e.Err = errors.New("no known_hosts file is configured (UserKnownHostsFile)")
+		// Never the global files: they are the administrator's.
+		e.Err = errors.New("UserKnownHostsFile is none, so there is no file to record it in; " +
+			"add the line " + e.AddLine + " to a known_hosts file, or set UserKnownHostsFile")
 		return e
 	}
 	file := expandHome(h.t.KnownHostsFiles[0])
+	if file == os.DevNull {
+		return nil // recorded nowhere, on purpose, as with OpenSSH
+	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		e.Err = err
 		return e
 	}
-	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE|os.O_APPEND|syscall.O_NONBLOCK, 0o600)
 	if err != nil {
 		e.Err = err
 		return e
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		e.Err = fmt.Errorf("%s is not a regular file, so the key is not recorded there", file)
+		return e
+	}
 	if err := lockFile(h.ctx, f); err != nil {
 		e.Err = err
 		return e
 	}
-	db, err := knownhosts.New(file)
+	db, err := loadKnownHosts([]string{file}, h.logger)
 	if err != nil {
 		e.Err = err
 		return e
 	}
 	var ke *knownhosts.KeyError
-	switch err := db(hostname, remote, key); {
+	switch err := db.check(hostname, remote, key); {
 	case err == nil:
 		return nil // another process recorded the same key meanwhile
 	case errors.As(err, &ke) && len(ke.Want) > 0:
 		e.Kind = HostKeyChanged
 		for _, k := range ke.Want {
-			e.Want = append(e.Want, toKnownKey(k))
+			e.Want = append(e.Want, db.knownKey(k))
 		}
 		return e
 	}

@@ -119,6 +119,9 @@ func (m *Manager) Start(ctx context.Context, req hosts.Request, session string, 
 			return nil, err
 		}
 	}
+	if err := m.checkEnableCommand(t, opts.EnableCommand); err != nil {
+		return nil, err
+	}
 	id := sessionID{t.Key(), cmp.Or(session, DefaultSession)}
 	s, err := m.acquire(id, t)
 	if err != nil {
@@ -131,6 +134,40 @@ func (m *Manager) Start(ctx context.Context, req hosts.Request, session string, 
 	}
 	c.hostTimeout = t.CommandTimeout
 	return c, nil
+}
+
+// ErrEnableCommand means an enable_command the device profile does not
+// declare (see profiles.Profile.EnableCommands).
+var ErrEnableCommand = errors.New("devices: enable_command not declared by the profile")
+
+// checkEnableCommand refuses an enable_command that the target's profile
+// does not declare, or, while the profile is still to be detected, that
+// no profile declares: the command is answered with the enable secret,
+// which may come from the config file, so free text could send that
+// secret wherever the command leads.
+func (m *Manager) checkEnableCommand(t hosts.Target, cmd string) error {
+	if cmd == "" {
+		return nil
+	}
+	names := m.profiles.Names()
+	if t.Profile != "" {
+		names = []string{t.Profile}
+	}
+	var allowed []string
+	for _, n := range names {
+		if p, ok := m.profiles.Profile(n); ok {
+			for _, c := range p.EnableCommands {
+				if c == cmd {
+					return nil
+				}
+				if !slices.Contains(allowed, c) {
+					allowed = append(allowed, c)
+				}
+			}
+		}
+	}
+	return fmt.Errorf("%w: %q is not one of the enable commands the profile declares (%s); the enable secret is only ever sent after one of those",
+		ErrEnableCommand, cmd, strings.Join(allowed, ", "))
 }
 
 // profile returns the named profile if this build can drive it.

@@ -128,6 +128,9 @@ func (s *session) secretsFor(o RunOptions) jobSecrets {
 	if js.Sudo == "" {
 		js.Sudo = s.target.Secrets.Sudo
 	}
+	if e := s.target.Secrets.Missing("sudo_password"); js.Sudo == "" && e != nil {
+		js.SudoMissing = e
+	}
 	if js.Enable == "" {
 		js.Enable = s.target.Secrets.Enable
 	}

@@ -45,7 +45,11 @@ func (s *sudoAnswer) prompted(ctx context.Context, e *expect.Expecter, j *job, a
 		if who == "" {
 			who = s.user
 		}
-		j.Report(StatusAwaitingInput, fmt.Sprintf("[sudo] password for %s:", who))
+		prompt := fmt.Sprintf("[sudo] password for %s:", who)
+		if j.Secrets.SudoMissing != nil {
+			prompt += fmt.Sprintf(" (not answered: %v)", j.Secrets.SudoMissing)
+		}
+		j.Report(StatusAwaitingInput, prompt)
 		return nil
 	}
 	s.answered, s.answeredAt = true, j.Output.Len()

@@ -64,6 +64,8 @@ func hostFailure(tool, host, step string, err error) *mcpgo.CallToolResult {
 // and a parameter where one helps.
 func nextAction(tool, host string, err error) string {
 	switch {
+	case errors.Is(err, hosts.ErrResolve) && resolveHint(err) != "":
+		return resolveHint(err)
 	case errors.Is(err, hosts.ErrResolve):
 		return fmt.Sprintf("check the host name %q: use an alias from ~/.ssh/config, a hostname or an IP, or give username and port explicitly", host)
 	case errors.Is(err, devices.ErrHostKey):
@@ -72,6 +74,8 @@ func nextAction(tool, host string, err error) string {
 		return authAction(tool, err)
 	case errors.Is(err, devices.ErrSudo):
 		return "retry with the right sudo_password (the one of the login user), or without sudo"
+	case errors.Is(err, devices.ErrEnableCommand):
+		return "give one of the enable commands listed above as enable_command, or leave enable_command out for the default; another command needs its own profile entry (enable_commands) added by the user"
 	case errors.Is(err, devices.ErrPrivilege):
 		return "retry with the right enable_password (and enable_command if the device does not use \"enable\")"
 	case errors.Is(err, devices.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
@@ -86,6 +90,10 @@ func nextAction(tool, host string, err error) string {
 		return "the directory of remote_path does not exist: retry with make_dirs=true to create it, or check remote_path"
 	case errors.Is(err, devices.ErrNotFound):
 		return "check remote_path (list the directory with execute_command \"ls -la DIR\")"
+	case errors.Is(err, devices.ErrNotRegular):
+		return "remote_path is not a regular file (a FIFO, device or socket), which is never read or written: give the path of a regular file"
+	case errors.Is(err, devices.ErrForeignLink):
+		return "remote_path is (or passes through) a symbolic link another user owns, which is not followed: ask the user, then give the path the link points to (execute_command \"ls -l PATH\" shows it)"
 	case errors.Is(err, devices.ErrIsDir):
 		return "remote_path is a directory: give a file path, or list it with execute_command \"ls -la\""
 	case errors.Is(err, devices.ErrPermission):
@@ -96,6 +104,18 @@ func nextAction(tool, host string, err error) string {
 		return "the call was cancelled; call it again if that was not intended"
 	}
 	return "check the message above; list_sessions shows the open sessions and close_session starts a host afresh"
+}
+
+// resolveHint is the fix a resolution error names for a setting other
+// than the host itself (a refused ssh_config line, a config entry whose
+// secrets a port from the call may not redirect); "" when the host name is
+// what to check.
+func resolveHint(err error) string {
+	var re *hosts.ResolveError
+	if !errors.As(err, &re) || re.Hint == "" || re.Setting == "" || re.Setting == "host" {
+		return ""
+	}
+	return re.Hint
 }
 
 // hostKeyAction says how to proceed with a host key that is not trusted.

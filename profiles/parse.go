@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -19,7 +20,7 @@ import (
 // explains them.
 var topKeys = []string{
 	"name", "description", "completion", "term", "width", "settle", "host_patterns", "login_patterns",
-	"env", "on_open", "modes", "pagers", "input_prompts", "errors", "strip_lines", "hostname_change",
+	"env", "on_open", "modes", "enable_commands", "pagers", "input_prompts", "errors", "strip_lines", "hostname_change",
 }
 
 var (
@@ -147,6 +148,28 @@ func (d *decoder) header(root *yaml.Node, f map[string]*yaml.Node, p *Profile, f
 		}
 	}
 	d.env(f["env"], p)
+	d.enableCommands(f["enable_commands"], p)
+}
+
+// enableCommands decodes enable_commands: the exact commands a caller may
+// choose as {{enable_command}}. Each is one line of printable text.
+func (d *decoder) enableCommands(n *yaml.Node, p *Profile) {
+	p.EnableCommands = []string{DefaultEnableCommand}
+	if n == nil {
+		return
+	}
+	var cmds []string
+	for i, item := range d.list(n, "enable_commands") {
+		c, ok := d.str(item, index("enable_commands", i))
+		if ok && (strings.TrimSpace(c) == "" || strings.ContainsFunc(c, unicode.IsControl)) {
+			d.fail(item, index("enable_commands", i), fmt.Sprintf("%q is not a one-line command", c),
+				`write each command as the device takes it, for example "enable 15"`)
+		}
+		cmds = append(cmds, c)
+	}
+	if len(cmds) > 0 {
+		p.EnableCommands = cmds
+	}
 }
 
 // settle decodes settle: a duration from 0s to MaxSettle, for prompt

@@ -92,6 +92,12 @@ type Profile struct {
 	// one; marker profiles may have a fallback shell mode.
 	Modes []Mode
 
+	// EnableCommands are the commands a caller may choose for
+	// {{enable_command}}, exactly as written; the enable secret answers
+	// whatever the command prompts, so no other text is ever sent in
+	// its place. Loaded profiles have at least DefaultEnableCommand.
+	EnableCommands []string
+
 	// Pagers are tail-anchored "more" prompts and the key that advances
 	// them.
 	Pagers []Pager

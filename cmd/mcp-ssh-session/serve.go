@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
@@ -106,17 +107,39 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 // openLogFile opens path for appending, readable by its owner only: logs
-// hold host names and commands.
+// hold host names and commands. A link is not followed (whoever may write
+// the directory could point it at any file of ours), and only a regular
+// file of our own is used: O_NONBLOCK keeps a FIFO from blocking the open.
 func openLogFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o600)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("--log-file %s is a symbolic link, which is not followed: give the file's real path", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--log-file: %w", err)
 	}
-	if err := f.Chmod(0o600); err != nil {
+	if err := checkLogFile(f); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("--log-file: %w", err)
+		return nil, fmt.Errorf("--log-file %s: %w", path, err)
 	}
 	return f, nil
+}
+
+// checkLogFile accepts a regular file we own, and makes it private.
+func checkLogFile(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("is %s, not a regular file: give the path of a plain file", hosts.FileKind(fi.Mode()))
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
+		return fmt.Errorf("belongs to uid %d, not to us: give a file of our own", st.Uid)
+	} else if ok && st.Nlink > 1 {
+		return fmt.Errorf("has %d hard links, so another name could lead elsewhere: give a file with one name", st.Nlink)
+	}
+	return f.Chmod(0o600)
 }
 
 // shutdown closes the manager, bounded so that a hung host cannot keep the

@@ -93,14 +93,17 @@ func configPathUnder(env func(string) (string, bool), home string) string {
 // LoadConfig reads and validates our config file. A missing file gives an
 // empty Config; any other problem is a *ResolveError naming file, line and
 // field.
+//
+// The file runs its {command: ...} references, so, as ssh does with
+// ssh_config, it is refused when anyone but its user (or root) could have
+// changed it: see checkConfigOwner.
 func LoadConfig(file string) (*Config, error) {
-	data, err := os.ReadFile(file)
+	data, err := readConfigFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Config{}, nil
 	}
 	if err != nil {
-		return nil, &ResolveError{File: file, Msg: "cannot read config: " + err.Error(),
-			Hint: "fix its permissions or choose another file with --config", Err: err}
+		return nil, err
 	}
 	return ParseConfig(file, data)
 }

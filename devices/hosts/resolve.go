@@ -238,6 +238,9 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 	if err := r.checkKeyFile(req); err != nil {
 		return Target{}, err
 	}
+	if err := r.checkRequestKey(req); err != nil {
+		return Target{}, err
+	}
 	if err := ctx.Err(); err != nil {
 		return Target{}, &ResolveError{Alias: alias, Msg: "canceled before resolving", Err: err}
 	}
@@ -251,6 +254,9 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 		return Target{}, err
 	}
 	hc := r.cfg.match(alias)
+	if err := bindConfigSecrets(alias, req, ov, hc); err != nil {
+		return Target{}, err
+	}
 	in := layerInput(alias, req, ov, hc)
 	st, err := r.settings(ctx, in)
 	if err != nil {

@@ -123,8 +123,8 @@ func TestResolveSSHGAndLibraryAgree(t *testing.T) {
 		!strings.Contains(tok.KnownHostsFiles[0], "_bob_2222_tok.example_tok_tok_%") {
 		t.Errorf("tok known hosts = %q, want tokens and ${MCPSSH_TEST_KH} expanded", tok.KnownHostsFiles)
 	}
-	if late := resolveOK(t, viaLib, Request{Host: "latebox"}); late.KnownHostsFiles[len(late.KnownHostsFiles)-1] != "/etc/ssh/late_known_hosts" {
-		t.Errorf("latebox known hosts = %q, want the Match final file last", late.KnownHostsFiles)
+	if late := resolveOK(t, viaLib, Request{Host: "latebox"}); late.GlobalKnownHostsFiles[len(late.GlobalKnownHostsFiles)-1] != "/etc/ssh/late_known_hosts" {
+		t.Errorf("latebox global known hosts = %q, want the Match final file last", late.GlobalKnownHostsFiles)
 	}
 	if late := resolveOK(t, viaLib, Request{Host: "latebox"}); late.ServerAliveCountMax != 4 {
 		t.Errorf("latebox ServerAliveCountMax = %d, want 4: Match canonical holds in the final pass", late.ServerAliveCountMax)

@@ -48,6 +48,65 @@ func validateRequest(req Request) error {
 	return nil
 }
 
+// checkRequestKey refuses at once a key_filename that could never be a
+// key, before a dial would try to read it.
+func (r *Resolver) checkRequestKey(req Request) error {
+	if req.KeyFilename == "" {
+		return nil
+	}
+	if err := CheckKeyFile(expandTilde(req.KeyFilename, r.home)); err != nil {
+		return &ResolveError{Alias: req.Host, Setting: "key_filename", Msg: err.Error(),
+			Hint: "give the path of a private key file, such as ~/.ssh/id_ed25519", Err: err}
+	}
+	return nil
+}
+
+// FileKind names the kind of file m describes, for messages: "a
+// directory", "a FIFO", "a character device"...
+func FileKind(m os.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return "a regular file"
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeCharDevice != 0:
+		return "a character device"
+	case m&os.ModeDevice != 0:
+		return "a block device"
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "a special file"
+}
+
+// MaxKeyFileBytes bounds a key file: the largest private keys (RSA 16384
+// bits, with comments) are a few tens of kilobytes.
+const MaxKeyFileBytes = 1 << 20
+
+// CheckKeyFile refuses a key file that is not a regular file (a device such
+// as /dev/zero never ends, a FIFO blocks whoever opens it) or that is
+// larger than MaxKeyFileBytes. A missing file is not refused here: OpenSSH
+// skips absent identity files, and the dial reports it. It never opens the
+// file.
+func CheckKeyFile(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("key file %s: %w", path, err)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("key file %s is %s, not a regular file", path, FileKind(fi.Mode()))
+	case fi.Size() > MaxKeyFileBytes:
+		return fmt.Errorf("key file %s is %d bytes, larger than any key (limit %d)", path, fi.Size(), MaxKeyFileBytes)
+	}
+	return nil
+}
+
 func isSpaceOrControl(r rune) bool {
 	return r <= ' ' || r == 0x7f
 }

@@ -25,6 +25,10 @@ type sshSettings struct {
 	IdentityAgent  string // "" means SSH_AUTH_SOCK
 	ProxyJump      string // raw chain after token expansion; "" or "none" for none
 	ProxyCommand   string // set only to refuse it: we cannot run one
+	HostKeyAlias   string
+	// KnownHostsCommand is set only to refuse it: the keys it would
+	// print cannot be checked here.
+	KnownHostsCommand string
 
 	UserKnownHosts   []string
 	GlobalKnownHosts []string
@@ -43,6 +47,9 @@ type sshSettings struct {
 // OpenSSH's defaults where both are silent.
 func (r *Resolver) buildTarget(in layer, st sshSettings) (Target, error) {
 	if err := refuseProxyCommand(in, st); err != nil {
+		return Target{}, err
+	}
+	if err := refuseKnownHostsCommand(in, st); err != nil {
 		return Target{}, err
 	}
 	t := Target{Alias: in.alias, Sources: map[string]string{}}
@@ -66,7 +73,8 @@ func (r *Resolver) buildTarget(in layer, st sshSettings) (Target, error) {
 	}
 	t.IdentityFiles = r.identityFiles(in, st, t.Sources)
 	t.IdentitiesOnly, t.IdentityAgent = st.IdentitiesOnly, st.IdentityAgent
-	t.KnownHostsFiles = r.knownHostsFiles(st)
+	t.KnownHostsFiles, t.GlobalKnownHostsFiles = r.knownHostsFiles(st)
+	t.HostKeyAlias = st.HostKeyAlias
 	t.StrictHostKeyChecking = st.Strict
 	if t.StrictHostKeyChecking == "" {
 		t.StrictHostKeyChecking, t.Sources["StrictHostKeyChecking"] = r.cfg.Defaults.StrictHostKeyChecking, r.cfg.Defaults.strictSource
@@ -95,6 +103,19 @@ func refuseProxyCommand(in layer, st sshSettings) error {
 	return &ResolveError{Alias: in.alias, File: file, Line: line, Setting: "ProxyCommand",
 		Msg:  fmt.Sprintf("ProxyCommand %q is not supported", st.ProxyCommand),
 		Hint: "use ProxyJump instead (`ProxyCommand ssh -W %h:%p jump` is `ProxyJump jump`), or set `ProxyCommand none` for this host"}
+}
+
+// refuseKnownHostsCommand: the keys such a command prints are the ones
+// OpenSSH would trust, and without running it a host could only be
+// checked against a part of what the user set up.
+func refuseKnownHostsCommand(in layer, st sshSettings) error {
+	if st.KnownHostsCommand == "" {
+		return nil
+	}
+	file, line := sourceLoc(st.Sources["KnownHostsCommand"])
+	return &ResolveError{Alias: in.alias, File: file, Line: line, Setting: "KnownHostsCommand",
+		Msg:  fmt.Sprintf("KnownHostsCommand %q is not supported", st.KnownHostsCommand),
+		Hint: "put the host's keys in a known_hosts file (UserKnownHostsFile), or set `KnownHostsCommand none` for this host"}
 }
 
 func orDuration(d, def time.Duration) time.Duration {
@@ -143,22 +164,29 @@ func (r *Resolver) defaultIdentityFiles() []string {
 	return out
 }
 
-func (r *Resolver) knownHostsFiles(st sshSettings) []string {
-	user := st.UserKnownHosts
-	if user == nil {
-		user = []string{filepath.Join(r.home, ".ssh", "known_hosts"), filepath.Join(r.home, ".ssh", "known_hosts2")}
+// knownHostsFiles returns the user's files (where new keys go) and the
+// global ones (read only). "none" in either list means no file, so that
+// `UserKnownHostsFile none` leaves nowhere to record a key.
+func (r *Resolver) knownHostsFiles(st sshSettings) (user, global []string) {
+	u := st.UserKnownHosts
+	if u == nil {
+		u = []string{filepath.Join(r.home, ".ssh", "known_hosts"), filepath.Join(r.home, ".ssh", "known_hosts2")}
 	}
-	global := st.GlobalKnownHosts
-	if global == nil {
-		global = []string{"/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"}
+	g := st.GlobalKnownHosts
+	if g == nil {
+		g = []string{"/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"}
 	}
-	var out []string
-	for _, f := range slices.Concat(user, global) {
+	for _, f := range u {
 		if f != "none" {
-			out = appendUnique(out, f)
+			user = appendUnique(user, f)
 		}
 	}
-	return out
+	for _, f := range g {
+		if f != "none" && !slices.Contains(user, f) {
+			global = appendUnique(global, f)
+		}
+	}
+	return user, global
 }
 
 // expandTilde expands a leading "~" or "~/" to home. "~user" is left alone:

@@ -15,6 +15,7 @@ var settingNames = map[string]string{
 	"stricthostkeychecking": "StrictHostKeyChecking", "connecttimeout": "ConnectTimeout",
 	"serveraliveinterval": "ServerAliveInterval", "serveralivecountmax": "ServerAliveCountMax",
 	"ciphers": "Ciphers", "kexalgorithms": "KexAlgorithms", "macs": "MACs", "hostkeyalgorithms": "HostKeyAlgorithms",
+	"hostkeyalias": "HostKeyAlias", "knownhostscommand": "KnownHostsCommand",
 }
 
 // valueHints say how to write each value that can be refused.
@@ -44,6 +45,12 @@ func (st *sshSettings) setScalar(key, value string) (bool, error) {
 		st.IdentitiesOnly, err = sshBool(value)
 	case "globalknownhostsfile":
 		st.GlobalKnownHosts = splitArgs(value)
+	case "hostkeyalias":
+		st.HostKeyAlias = strings.ToLower(value) // as ssh itself does
+	case "knownhostscommand":
+		if !strings.EqualFold(value, "none") {
+			st.KnownHostsCommand = value
+		}
 	case "stricthostkeychecking":
 		st.Strict, err = normalizeStrict(value)
 	case "connecttimeout":

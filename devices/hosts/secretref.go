@@ -183,20 +183,25 @@ func firstLine(s string) string {
 
 // secretsFor gathers a host's secrets: the caller's password first, then
 // the OVRD_ variables, then our config's references (run only if needed).
-// sources gets where each one came from, never its value.
+// sources gets where each one came from, never its value. A reference
+// that gives nothing (an unset variable, a failing command) does not fail
+// the host: it is logged and kept in Secrets.Unavailable, so that only
+// what needs that secret fails, saying why.
 func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov overrides, hc hostMatch, sources map[string]string) (Secrets, error) {
 	var s Secrets
-	var err error
 	pick := func(setting string, dst *string, given, givenSrc string, ref *SecretRef) {
 		switch {
-		case err != nil:
 		case given != "":
 			*dst, sources[setting] = given, givenSrc
 		case ref != nil:
-			v, gerr := r.secrets.get(ctx, ref)
-			if gerr != nil {
-				err = &ResolveError{Alias: alias, File: ref.File, Line: ref.Line, Setting: ref.Field,
-					Msg: gerr.Error(), Hint: "fix the reference or what it points to", Err: gerr}
+			v, err := r.secrets.get(ctx, ref)
+			if err != nil {
+				se := &SecretError{Ref: ref, Err: err}
+				if s.Unavailable == nil {
+					s.Unavailable = &SecretErrors{}
+				}
+				s.Unavailable.List = append(s.Unavailable.List, se)
+				r.log.Warn("a secret reference of the config file gives nothing", "host", alias, "error", se)
 				return
 			}
 			*dst, sources[setting] = v, fmt.Sprintf("%s:%d %s", ref.File, ref.Line, ref)
@@ -208,5 +213,41 @@ func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov
 	pick("Sudo", &s.Sudo, ov.SudoPass, ov.src("SUDO_PASS"), hc.SudoPassword)
 	pick("Enable", &s.Enable, ov.EnablePw, ov.src("ENABLE_PASS"), hc.EnableSecret)
 	pick("Su", &s.Su, "", "", hc.SuPassword)
-	return s, err
+	s.ConfigBound = hc.Password != nil || hc.KeyPassphrase != nil || hc.SudoPassword != nil || hc.EnableSecret != nil || hc.SuPassword != nil
+	return s, ctx.Err()
+}
+
+// bindConfigSecrets refuses a port or user name from the caller for a host
+// whose config entry would supply a secret: the user wrote that secret for
+// the destinations the entry names, and a port or login of the caller's
+// choosing (a rogue server on another port of a matching name) would
+// receive it instead.
+func bindConfigSecrets(alias string, req Request, ov overrides, hc hostMatch) error {
+	if req.Port == 0 && req.Username == "" {
+		return nil
+	}
+	used := []struct {
+		key  string
+		ref  *SecretRef
+		over bool // given by the caller or an OVRD_ variable instead
+	}{
+		{"password", hc.Password, req.Password != "" || ov.Pass != ""},
+		{"key_passphrase", hc.KeyPassphrase, false},
+		{"sudo_password", hc.SudoPassword, ov.SudoPass != ""},
+		{"enable_secret", hc.EnableSecret, ov.EnablePw != ""},
+		{"su_password", hc.SuPassword, false},
+	}
+	for _, u := range used {
+		if u.ref == nil || u.over {
+			continue
+		}
+		what := "port"
+		if req.Port == 0 {
+			what = "username"
+		}
+		return &ResolveError{Alias: alias, File: u.ref.File, Line: u.ref.Line, Setting: u.ref.Field,
+			Msg:  fmt.Sprintf("this entry gives %s a secret, which is sent only to the destination the configuration names, so a %s from the call is refused", alias, what),
+			Hint: "leave port and username out of the call, or ask the user to add a Host entry for that destination to ~/.ssh/config"}
+	}
+	return nil
 }

@@ -55,7 +55,7 @@ func TestSecretRefsResolve(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	want := Secrets{Password: "login-pw", KeyPassphrase: "key phrase", Sudo: "sudo-pw\n", Enable: "en4ble"}
+	want := Secrets{Password: "login-pw", KeyPassphrase: "key phrase", Sudo: "sudo-pw\n", Enable: "en4ble", ConfigBound: true}
 	for i := range results {
 		if errs[i] != nil || results[i] != want {
 			t.Fatalf("Resolve #%d: secrets %#v, %v; want %#v", i, results[i].Password+"|"+results[i].KeyPassphrase+"|"+results[i].Sudo+"|"+results[i].Enable, errs[i],
@@ -109,7 +109,12 @@ func TestSecretRefErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			b, _ := secretBed(t, "    enable_secret: "+c.ref+"\n")
 			b.env["EMPTY_VAR"] = ""
-			e := resolveErr(t, b.resolver(t, "lib"), Request{Host: "lab-1"})
+			// The host resolves; only the secret is missing, and says why.
+			tg := resolveOK(t, b.resolver(t, "lib"), Request{Host: "lab-1"})
+			e := tg.Secrets.Missing("enable_secret")
+			if e == nil || !errors.Is(e, ErrSecret) || tg.Secrets.Enable != "" {
+				t.Fatalf("Missing(enable_secret) = %v with enable %t; want a SecretError and no secret", e, tg.Secrets.Enable != "")
+			}
 			for _, w := range c.want {
 				if !strings.Contains(e.Error(), w) {
 					t.Errorf("error %q lacks %q", e, w)
@@ -128,7 +133,9 @@ func TestSecretCommandFailureNotCached(t *testing.T) {
 	b.write(t, ".config/mcp-ssh-session/config.yaml",
 		fmt.Sprintf("hosts:\n  - match: '*'\n    password: {command: \"test -e %s && echo pw\"}\n", flag))
 	r := b.resolver(t, "lib")
-	resolveErr(t, r, Request{Host: "h"})
+	if tg := resolveOK(t, r, Request{Host: "h"}); tg.Secrets.Missing("password") == nil {
+		t.Fatalf("a failing password command: Missing(password) = nil, want why")
+	}
 	b.write(t, "unlocked", "")
 	if tg := resolveOK(t, r, Request{Host: "h"}); tg.Secrets.Password != "pw" {
 		t.Errorf("after the store was unlocked, password = %q, want pw", tg.Secrets.Password)

@@ -1,8 +1,10 @@
 package hosts
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -29,6 +31,56 @@ type Secrets struct {
 	Sudo          string // sudo password
 	Enable        string // enable secret of a network device
 	Su            string // the password su asks for (config su_password)
+
+	// ConfigBound says the config file gives this host secrets (whether
+	// or not this call overrides them). The user bound them to the hosts
+	// that entry names, so such a host must have a known key: accept-new
+	// never takes one on trust, or a call with a password of its own
+	// could record a rogue key that a later call would then send the
+	// config's secrets to.
+	ConfigBound bool
+
+	// Unavailable lists the config references that gave nothing (an
+	// unset variable, a failing command), for the calls that need them
+	// to report; the secret itself is then "". nil means none failed.
+	// A pointer keeps Secrets comparable.
+	Unavailable *SecretErrors
+}
+
+// SecretErrors are config references that gave no secret.
+type SecretErrors struct{ List []*SecretError }
+
+// ErrSecret means a secret the config file refers to could not be had;
+// a *SecretError says which and why.
+var ErrSecret = errors.New("hosts: a secret of the config file is unavailable")
+
+// SecretError is a config reference that gave no secret. It names the
+// reference (file, line, setting, variable or command), never a value.
+type SecretError struct {
+	Ref *SecretRef
+	Err error
+}
+
+func (e *SecretError) Error() string {
+	return fmt.Sprintf("%s (%s:%d %s) is unavailable: %v", e.Ref.Field, shortenHome(e.Ref.File), e.Ref.Line, e.Ref, e.Err)
+}
+
+// Unwrap exposes ErrSecret and the cause.
+func (e *SecretError) Unwrap() []error { return []error{ErrSecret, e.Err} }
+
+// Missing returns why the config's secret for field ("password",
+// "key_passphrase", "sudo_password", "enable_secret") is unavailable, or
+// nil when it was not referred to or was found.
+func (s Secrets) Missing(field string) *SecretError {
+	if s.Unavailable == nil {
+		return nil
+	}
+	for _, e := range s.Unavailable.List {
+		if e.Ref.Field == field || strings.HasSuffix(e.Ref.Field, "."+field) {
+			return e
+		}
+	}
+	return nil
 }
 
 // LogValue keeps secret values out of structured logs.
@@ -65,7 +117,17 @@ type Target struct {
 	// like a target of its own.
 	ProxyJump []Target
 
-	KnownHostsFiles []string // user files first (UserKnownHostsFile), then GlobalKnownHostsFile
+	// KnownHostsFiles are the user's files (UserKnownHostsFile); a new
+	// key is recorded in the first. Empty (UserKnownHostsFile none) means
+	// a new key cannot be recorded, so accept-new refuses it as OpenSSH
+	// does.
+	KnownHostsFiles []string
+	// GlobalKnownHostsFiles are consulted after KnownHostsFiles but never
+	// written (GlobalKnownHostsFile).
+	GlobalKnownHostsFiles []string
+	// HostKeyAlias is the name host keys are looked up and recorded under
+	// instead of HostName (and port); "" means HostName.
+	HostKeyAlias string
 	// StrictHostKeyChecking is "yes", "accept-new" or "no" ("ask" is
 	// treated as "yes": there is no person to ask). Default "accept-new".
 	StrictHostKeyChecking string
