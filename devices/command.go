@@ -40,6 +40,7 @@ type Command struct {
 	inputSent   bool        // SendInput wrote something
 	inputs      int         // how many times SendInput wrote
 	ending      bool        // the driver saw the command end: no more keys for it
+	hungUp      bool        // its shell was hung up because its input was stuck
 	changed     chan struct{}
 	done        chan struct{}
 	prog        progress
@@ -225,8 +226,14 @@ func (c *Command) Interrupt(ctx context.Context) error {
 		c.mu.Lock()
 		c.interrupted = true
 		c.mu.Unlock()
+		if e.WriteBlocked() {
+			return expect.ErrWriteBlocked // a Ctrl+C would queue behind it
+		}
 		return e.Interrupt(ctx)
 	})
+	if errors.Is(err, expect.ErrWriteBlocked) {
+		return c.session.hangUpFor(ctx, c)
+	}
 	if err == nil {
 		go c.repeatInterrupt(mark, inputs, st, prompt)
 	}
@@ -329,6 +336,19 @@ func (c *Command) markEnding() {
 	c.mu.Lock()
 	c.ending = true
 	c.mu.Unlock()
+}
+
+// markHungUp records that c's shell is being hung up.
+func (c *Command) markHungUp() {
+	c.mu.Lock()
+	c.hungUp = true
+	c.mu.Unlock()
+}
+
+func (c *Command) wasHungUp() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hungUp
 }
 
 // over reports whether c has finished or is about to: keys sent now would

@@ -149,6 +149,9 @@ type driverState struct {
 	// shell, or what replaced it).
 	User, Shell string
 	Depth       int
+	// PID is the process ID of the session's login shell on the host, for
+	// hanging it up out of band; 0 when unknown.
+	PID int
 	// Fallback is non-empty when the driver could not prepare the shell
 	// and completes commands by matching a generic prompt; it says why.
 	Fallback string

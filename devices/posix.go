@@ -64,6 +64,7 @@ type posixDriver struct {
 	cwd     string
 	reason  string // non-empty: fallback to prompt matching, and why
 	attempt int    // the attempts the login shell's preparation took
+	pid     int    // the login shell's process ID on the host; 0 when unknown
 
 	shellUser, shellName string       // as the current prepared shell reported them
 	outer                []posixLevel // the shells below the current one, outermost first
@@ -113,6 +114,7 @@ func (d *posixDriver) open(ctx context.Context, env driverEnv) (string, error) {
 		return "", fmt.Errorf("prepare shell: %w", expectErr(err))
 	}
 	d.shellUser, d.shellName = m.Groups[1], m.Groups[2]
+	d.pid, _ = strconv.Atoi(m.Groups[3])
 	first, err := d.e.Expect(ctx, []expect.Pattern{d.donePattern()}, expect.ExpectOptions{Timeout: posixReadyTimeout})
 	if err != nil {
 		return "", fmt.Errorf("prepare shell: first prompt: %w", expectErr(err))
@@ -184,7 +186,7 @@ func (d *posixDriver) donePattern() expect.Pattern {
 }
 
 func (d *posixDriver) state() driverState {
-	return driverState{Cwd: d.cwd, Fallback: d.reason, User: d.shellUser, Shell: d.shellName, Depth: len(d.outer)}
+	return driverState{Cwd: d.cwd, Fallback: d.reason, User: d.shellUser, Shell: d.shellName, Depth: len(d.outer), PID: d.pid}
 }
 
 // run sends the command alone, so that a program reading stdin sees

@@ -43,11 +43,11 @@ func newPosixMarkers() posixMarkers {
 }
 
 // ready returns the pattern of the marker that ends attempt n of the
-// preparation: groups user and shell name. Each attempt has its own, so
+// preparation: groups user, shell name and the shell's process ID. Each attempt has its own, so
 // that a late marker of an earlier attempt is never taken for the last.
 func (m posixMarkers) ready(n int) expect.Pattern {
 	return expect.Pattern{Name: "ready marker", Regexp: regexp.MustCompile(string(markerStart) + m.token +
-		":ready" + strconv.Itoa(n) + `:([^\x1e\x1f:\n]*):-?([^\x1e\x1f:\n]*)\x1f`)}
+		":ready" + strconv.Itoa(n) + `:([^\x1e\x1f:\n]*):-?([^\x1e\x1f:\n]*):(\d+)\x1f`)}
 }
 
 // randomHex returns n random bytes as hex. crypto/rand does not fail on
@@ -125,8 +125,8 @@ func posixPreparation(m posixMarkers, env map[string]string, attempt int) string
 		`unfunction precmd 2>/dev/null; precmd_functions=(__mcpssh_precmd); typeset -r precmd_functions; ` +
 		`unsetopt PROMPT_SP PROMPT_CR; PROMPT_EOL_MARK=""; RPROMPT=""; RPS1=""; PS1=""'; ` +
 		`else PS1="$(printf '\036')$__mcpssh_t:\$?:\$PWD$(printf '\037')"; readonly PS1; fi; ` + guard + ` && __mcpssh_p=$__mcpssh_t` + "\n")
-	b.WriteString(` ` + prepared + ` && printf '\036%s:ready%s:%s:%s\037' "$__mcpssh_t" ` + strconv.Itoa(attempt) +
-		` "$(id -un 2>/dev/null)" "${0##*/}"` + "\n")
+	b.WriteString(` ` + prepared + ` && printf '\036%s:ready%s:%s:%s:%s\037' "$__mcpssh_t" ` + strconv.Itoa(attempt) +
+		` "$(id -un 2>/dev/null)" "${0##*/}" "$$"` + "\n")
 	return b.String()
 }
 

@@ -1,9 +1,12 @@
 package devices
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -59,6 +62,7 @@ type shell struct {
 	ch   *Shell
 	e    *expect.Expecter
 	drv  driver
+	pid  int // the login shell's process ID on the host; 0 when unknown
 }
 
 // alive reports whether neither the channel nor its connection ended.
@@ -237,7 +241,11 @@ func (s *session) runOne(c *Command) {
 		if status == StatusInterrupted {
 			err = errSessionClosed // closing the shell is what ended the wait
 		}
-		finish(status, jobResult{}, lostErr(err, sh.conn), st)
+		err = lostErr(err, sh.conn)
+		if c.wasHungUp() {
+			err = errHungUp
+		}
+		finish(status, jobResult{}, err, st)
 		return
 	}
 	finish(c.outcome(res), res, nil, st)
@@ -259,7 +267,7 @@ func (s *session) unlockInput() { <-s.input }
 func (s *session) lostStatus(c *Command) Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed || c.ctx.Err() != nil {
+	if s.closed || c.ctx.Err() != nil || c.wasHungUp() {
 		return StatusInterrupted
 	}
 	return StatusLost
@@ -351,6 +359,47 @@ func (s *session) toRunning(ctx context.Context, c *Command, fn func(*expect.Exp
 	return fn(sh.e)
 }
 
+// hangUpTimeout bounds the side channel that hangs a shell up.
+const hangUpTimeout = 10 * time.Second
+
+// hangUp ends the shell's process on the host over a second channel of the
+// same connection. It is for a shell whose input is stuck: a program that
+// reads none of what was typed fills the terminal, sshd's buffer and the
+// channel's window, and then neither a Ctrl+C (it queues behind the input)
+// nor closing the channel (sshd keeps it open until it delivered the
+// input) reaches it. Killing the login shell hangs up the terminal, which
+// ends the programs in the foreground and drops the undelivered input, so
+// it is never run as commands. The shell is closed either way.
+func (s *session) hangUp(ctx context.Context, sh *shell) {
+	if sh.pid > 0 {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hangUpTimeout)
+		var errb bytes.Buffer
+		code, err := sh.conn.Exec(ctx, "kill -KILL "+strconv.Itoa(sh.pid), nil, io.Discard, &errb)
+		cancel()
+		if err != nil || code != 0 {
+			s.m.logger.Warn("could not hang up a shell with stuck input", "host", s.alias, "session", s.name,
+				"pid", sh.pid, "code", code, "err", err, "stderr", tail(errb.String(), 200))
+		}
+	}
+	sh.close()
+}
+
+// hangUpFor ends c by hanging its shell up (see hangUp), when c is the
+// running command. The worker then sees the shell end, and c ends
+// interrupted with errHungUp; the next command opens a new shell.
+func (s *session) hangUpFor(ctx context.Context, c *Command) error {
+	s.mu.Lock()
+	running, sh := s.running, s.sh
+	s.mu.Unlock()
+	if running != c || sh == nil {
+		return ErrFinished
+	}
+	c.markHungUp()
+	s.m.logger.Info("hanging up a shell whose input is stuck", "host", s.alias, "session", s.name, "id", c.id)
+	s.hangUp(ctx, sh)
+	return nil
+}
+
 // close ends the session: queued commands end interrupted, the running one
 // is cancelled (interrupted, Err session closed), the shell closes, and the
 // worker is waited for (bounded by ctx).
@@ -375,6 +424,9 @@ func (s *session) close(ctx context.Context) error {
 		running.cancel()
 	}
 	if sh != nil {
+		if sh.e.WriteBlocked() {
+			s.hangUp(ctx, sh) // input nobody reads would hold the channel open
+		}
 		sh.close()
 	}
 	return s.wait(ctx)

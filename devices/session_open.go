@@ -160,7 +160,7 @@ func (m *Manager) openShell(ctx context.Context, t hosts.Target, p *profiles.Pro
 		return nil, nil, fmt.Errorf("open shell on %s with profile %s: %w", t.Key(), p.Name, err)
 	}
 	m.logger.Debug("shell ready", "host", t.Alias, "key", t.Key(), "profile", p.Name, "login_bytes", len(login))
-	return &shell{conn: conn, ch: ch, e: e, drv: drv}, p, nil
+	return &shell{conn: conn, ch: ch, e: e, drv: drv, pid: drv.state().PID}, p, nil
 }
 
 // detectFromLogin waits (bounded) for the first prompt of any profile, or

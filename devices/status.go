@@ -2,6 +2,7 @@ package devices
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -163,3 +164,7 @@ var (
 	// build has no driver for its completion strategy.
 	ErrProfile = errors.New("devices: unusable device profile")
 )
+
+// errHungUp is the Err of a command whose shell was hung up because input
+// sent to it could not be delivered.
+var errHungUp = fmt.Errorf("%w: the shell was hung up: the program read none of the input sent to it, so neither Ctrl+C nor more input could reach it; the undelivered input was dropped, and the next command opens a new shell", ErrClosed)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"sync"
+	"time"
 )
 
 // DefaultWindow is the match window used when Options.Window is zero.
@@ -15,6 +16,9 @@ const DefaultWindow = 4096
 // idleKeep bounds the text kept while no Expect waits, so that a prompt
 // arriving between two calls is still there for the next one.
 const idleKeep = 64 << 10
+
+// closeWriteWait bounds how long Close waits for a write in progress.
+const closeWriteWait = 3 * time.Second
 
 // readBuf is the size of the reader goroutine's buffer.
 const readBuf = 32 << 10
@@ -244,7 +248,16 @@ func (e *Expecter) Close() error {
 			err = errors.Join(err, wc.Close())
 		}
 		if wCloses || rCloses && sameObject(e.r, e.w) {
-			e.writes.Wait()
+			// a write the far side never takes (an SSH channel whose
+			// peer stopped reading) may not return even now: it is not
+			// waited for beyond closeWriteWait, and its goroutine ends
+			// when the transport under the stream does
+			written := make(chan struct{})
+			go func() { e.writes.Wait(); close(written) }()
+			select {
+			case <-written:
+			case <-time.After(closeWriteWait):
+			}
 		}
 		if rCloses {
 			<-e.readerDone

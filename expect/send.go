@@ -51,7 +51,7 @@ func (e *Expecter) write(ctx context.Context, s, logged string) error {
 	case e.wsem <- struct{}{}:
 	case <-ctx.Done():
 		e.writes.Done()
-		return fmt.Errorf("expect: not sent, an earlier write is still blocked: %w", ctx.Err())
+		return fmt.Errorf("%w, so this was not sent: %w", ErrWriteBlocked, ctx.Err())
 	}
 	res := make(chan error, 1)
 	go func() {
@@ -71,6 +71,10 @@ func (e *Expecter) write(ctx context.Context, s, logged string) error {
 		return fmt.Errorf("expect: write did not complete: %w", ctx.Err())
 	}
 }
+
+// WriteBlocked reports whether a write is in progress: a Send whose bytes
+// the stream has not taken yet. It does not block.
+func (e *Expecter) WriteBlocked() bool { return len(e.wsem) > 0 }
 
 // wireLog writes the raw traffic for debugging a device, with secrets
 // replaced. A nil *wireLog logs nothing.

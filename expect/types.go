@@ -16,6 +16,10 @@ var (
 	// ErrDialogue: a batch case with Action Fail matched, or a case matched
 	// more often than its Limit allows.
 	ErrDialogue = errors.New("expect: dialogue failed")
+	// ErrWriteBlocked: an earlier write has not completed (the remote side
+	// reads nothing and every buffer on the way is full), so nothing more
+	// can be written, a Ctrl+C included.
+	ErrWriteBlocked = errors.New("expect: an earlier write is still blocked")
 )
 
 // Pattern is something to wait for at the tail of the normalized stream.

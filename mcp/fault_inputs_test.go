@@ -254,6 +254,7 @@ func commandCases() []faultCase {
 		{name: "input to a finished command", tool: "send_input", args: byID(map[string]any{"input_text": `y\n`}), want: []string{"already finished", "execute_command"}},
 		{name: "input to an unknown command", tool: "send_input", args: fixed(map[string]any{"command_id": unknownID, "input_text": `y\n`}), want: []string{unknownID}},
 		{name: "bad escape in input", tool: "send_input", args: byID(map[string]any{"input_text": `\xZZ`}), want: []string{"input_text"}},
+		{name: "input over 64 KiB", tool: "send_input", args: byID(map[string]any{"input_text": strings.Repeat("y", 70000)}), want: []string{"input_text", "65536", "write_file"}},
 		{name: "input without input_text", tool: "send_input", args: byID(nil), want: []string{"input_text"}},
 		{name: "interrupt of a finished command", tool: "interrupt_command_by_id", args: byID(nil), want: []string{"already finished", "get_command_status"}},
 		{name: "interrupt of an unknown command", tool: "interrupt_command_by_id", args: fixed(map[string]any{"command_id": unknownID}), want: []string{unknownID}},

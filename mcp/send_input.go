@@ -12,6 +12,11 @@ import (
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
 )
 
+// maxInputBytes bounds one send_input: text a person could type. More
+// than the terminal and sshd buffer for a program that is not reading
+// blocks the session until the shell is hung up.
+const maxInputBytes = 64 << 10
+
 // Bounds of send_input's wait for what the program prints next: it
 // returns once output that came has been quiet for quietFor, after
 // silentFor when nothing came at all (a program working before it
@@ -47,6 +52,10 @@ func sendInput(d *deps) mcpserver.ServerTool {
 		text, err := decodeEscapes(a.InputText)
 		if err != nil {
 			return badArgs(name, err), nil
+		}
+		if len(text) > maxInputBytes {
+			return badArgs(name, &argError{field: "input_text", msg: fmt.Sprintf("is %d bytes, more than %d: it is typed as keys, and a program that reads it slowly would hold the session; "+
+				"upload data with write_file and let the program read the file instead", len(text), maxInputBytes)}), nil
 		}
 		c, ok := d.reg.lookup(a.CommandID)
 		if !ok {
