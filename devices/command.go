@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"regexp"
 	"sync"
 	"time"
 
@@ -281,13 +282,25 @@ func (c *Command) repeatInterrupt(mark int64, inputs int, st Status, prompt stri
 	}
 }
 
+// secretPrompt is a prompt line that asks for a password, a passphrase or
+// a PIN.
+var secretPrompt = regexp.MustCompile(`(?i)(pass(word|phrase|code)?|secret|\bpin\b|kennwort|mot de passe|contraseña|senha)[^\n]{0,40}[:?]\s*$`)
+
 // SendInput writes text to the running command's terminal as is (escapes
 // are the caller's business). It returns ErrFinished for a finished command
 // and ErrNotRunning for a queued one. Blocks at most until ctx ends.
+//
+// Text typed at a prompt that asks for a password (as the prompt line
+// reads) is sent as a secret: the wire log shows it redacted.
 func (c *Command) SendInput(ctx context.Context, text string) error {
+	asked := c.Info()
 	c.mu.Lock()
 	st := c.info.Status
 	c.mu.Unlock()
+	send := (*expect.Expecter).Send
+	if secretPrompt.MatchString(asked.InputPrompt) || secretPrompt.MatchString(asked.PartialLine) {
+		send = (*expect.Expecter).SendSecret
+	}
 	switch {
 	case st.Finished():
 		return ErrFinished
@@ -304,7 +317,7 @@ func (c *Command) SendInput(ctx context.Context, text string) error {
 		// question of a dialogue) may be reported as soon as they are sent,
 		// and must not be overwritten.
 		c.report(StatusRunning, "")
-		err := e.Send(ctx, text)
+		err := send(e, ctx, text)
 		if err != nil && prev == StatusAwaitingInput {
 			// nothing was answered: the question still stands
 			c.report(prev, prompt)

@@ -123,3 +123,22 @@ func TestSudoShells(t *testing.T) {
 		})
 	}
 }
+
+// TestInputAtPasswordPromptRedacted: what is typed with SendInput at a
+// prompt asking for a password is redacted in the wire log, as sudo's
+// answer is.
+func TestInputAtPasswordPromptRedacted(t *testing.T) {
+	wire := &syncBuffer{}
+	h := newHarness(t, harnessOptions{WireLog: wire}, "bash")
+	const typed = "typed-Secret-42"
+	c := h.start(t, "bash", "", `read -rs -p 'Password: ' pw; echo; echo "got ${#pw} bytes"`, RunOptions{})
+	waitInputPrompt(t, c, "Password:")
+	if err := c.SendInput(t.Context(), typed+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	info := waitDone(t, c)
+	wantDone(t, info, output(t, c), StatusCompleted, 0, "Password: \ngot 15 bytes\n")
+	if log := wire.String(); strings.Contains(log, typed) || !strings.Contains(log, "<redacted>") {
+		t.Errorf("wire log: want the typed password redacted; present=%v", strings.Contains(log, typed))
+	}
+}
