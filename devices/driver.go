@@ -78,6 +78,10 @@ type driverEnv struct {
 	Target hosts.Target
 	// Logger is never nil.
 	Logger *slog.Logger
+	// Probe runs a command on a second channel of the same connection
+	// and returns its standard output: a look at the host that the shell
+	// and its programs cannot see or answer. Nil when there is none.
+	Probe func(ctx context.Context, cmd string) (string, error)
 }
 
 // job is one command as a driver sees it.

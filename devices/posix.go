@@ -65,6 +65,7 @@ type posixDriver struct {
 	reason  string // non-empty: fallback to prompt matching, and why
 	attempt int    // the attempts the login shell's preparation took
 	pid     int    // the login shell's process ID on the host; 0 when unknown
+	probe   func(context.Context, string) (string, error)
 
 	shellUser, shellName string       // as the current prepared shell reported them
 	outer                []posixLevel // the shells below the current one, outermost first
@@ -102,7 +103,7 @@ func anyOf(name string, ps []expect.Pattern) expect.Pattern {
 // when it is ready) and waits for the ready marker and the first prompt
 // marker after it.
 func (d *posixDriver) open(ctx context.Context, env driverEnv) (string, error) {
-	d.e, d.user, d.log = env.Expecter, env.Target.User, env.Logger
+	d.e, d.user, d.log, d.probe = env.Expecter, env.Target.User, env.Logger, env.Probe
 	login, m, attempts, err := d.prepare(ctx, d.m)
 	d.attempt = attempts
 	switch {
@@ -240,7 +241,8 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 	outerAt := len(patterns)
 	patterns = append(patterns, d.outerPatterns()...)
 	launch, launches := parseShellLaunch(j.Command)
-	s := sudoAnswer{secret: j.Secrets.Sudo, user: d.user}
+	s := sudoAnswer{secret: j.Secrets.Sudo, user: d.user,
+		verify: func(ctx context.Context) error { return verifySudo(ctx, d.probe, d.pid) }}
 	su := suAnswer{secret: j.Secrets.Su}
 	for {
 		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output, Idle: posixAwaitIdle})

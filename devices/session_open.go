@@ -1,9 +1,11 @@
 package devices
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
@@ -154,7 +156,15 @@ func (m *Manager) openShell(ctx context.Context, t hosts.Target, p *profiles.Pro
 		}
 	}
 	drv := drivers[p.Completion](p)
-	login, err := drv.open(ctx, driverEnv{Expecter: e, Profile: p, Target: t, Logger: m.logger})
+	probe := func(ctx context.Context, cmd string) (string, error) {
+		var out bytes.Buffer
+		code, err := conn.Exec(ctx, cmd, nil, &out, io.Discard)
+		if err == nil && code != 0 {
+			err = fmt.Errorf("exit status %d", code)
+		}
+		return out.String(), err
+	}
+	login, err := drv.open(ctx, driverEnv{Expecter: e, Profile: p, Target: t, Logger: m.logger, Probe: probe})
 	if err != nil {
 		_ = e.Close()
 		return nil, nil, fmt.Errorf("open shell on %s with profile %s: %w", t.Key(), p.Name, err)

@@ -20,6 +20,9 @@ var errSudoRejected = fmt.Errorf("%w: sudo rejected the password", ErrSudo)
 type sudoAnswer struct {
 	secret string // "" means none: the prompt becomes awaiting_input
 	user   string // the login user, for the prompt shown to people
+	// verify returns nil when sudo itself asks, from the terminal; an
+	// error says why the prompt is left to the caller instead.
+	verify func(context.Context) error
 
 	answered   bool
 	answeredAt int64 // Output length when the password was sent
@@ -40,16 +43,20 @@ func (s *sudoAnswer) prompted(ctx context.Context, e *expect.Expecter, j *job, a
 		s.err = errSudoRejected
 		return e.Interrupt(ctx)
 	}
+	who := asked
+	if who == "" {
+		who = s.user
+	}
+	prompt := fmt.Sprintf("[sudo] password for %s:", who)
 	if s.secret == "" {
-		who := asked
-		if who == "" {
-			who = s.user
-		}
-		prompt := fmt.Sprintf("[sudo] password for %s:", who)
 		if j.Secrets.SudoMissing != nil {
 			prompt += fmt.Sprintf(" (not answered: %v)", j.Secrets.SudoMissing)
 		}
 		j.Report(StatusAwaitingInput, prompt)
+		return nil
+	}
+	if err := s.verify(ctx); err != nil {
+		j.Report(StatusAwaitingInput, fmt.Sprintf("%s (%v)", prompt, err))
 		return nil
 	}
 	s.answered, s.answeredAt = true, j.Output.Len()

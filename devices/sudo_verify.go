@@ -1,0 +1,106 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The session's sudo prompt is private text (SUDO_PROMPT with a random
+// part), but it is in the environment of every program the session runs,
+// so any of them can print it and wait for what is typed next. Before the
+// password goes out, a second channel on the same connection looks at the
+// terminal: the password is typed only when a sudo process is in the
+// terminal's foreground process group, and that sudo reads its password
+// from the terminal (no -S, which reads standard input and would leave
+// the password in the terminal for the shell to run as a command).
+
+// sudoVerifyTimeout bounds the look at the terminal.
+const sudoVerifyTimeout = 10 * time.Second
+
+// errSudoUnverified: the prompt could not be shown to come from sudo
+// itself reading the terminal; the password was not typed.
+var errSudoUnverified = errors.New("not answered")
+
+// foregroundScript prints, for each process in the foreground process
+// group of the terminal of the shell $1, its name, a tab and its
+// arguments separated by spaces. It reads /proc only (Linux).
+const foregroundScript = `read -r l < /proc/$1/stat || exit 3
+set -- ${l##*) }
+fg=$6
+for d in /proc/[0-9]*; do
+  read -r l < "$d/stat" 2>/dev/null || continue
+  set -- ${l##*) }
+  [ "$3" = "$fg" ] || continue
+  c=${l#*\(}; printf '%s\t' "${c%)*}"
+  tr '\0' ' ' < "$d/cmdline" 2>/dev/null; echo
+done`
+
+// verifySudo returns nil when sudo itself, reading the terminal, is in
+// the foreground of the shell pid's terminal; otherwise an error that
+// says why the prompt is not answered.
+func verifySudo(ctx context.Context, probe func(context.Context, string) (string, error), pid int) error {
+	if probe == nil || pid <= 0 {
+		return fmt.Errorf("%w: the session cannot tell whether sudo itself asks (its shell's process is unknown)", errSudoUnverified)
+	}
+	ctx, cancel := context.WithTimeout(ctx, sudoVerifyTimeout)
+	defer cancel()
+	out, err := probe(ctx, "sh -c "+shellQuote(foregroundScript)+" sh "+strconv.Itoa(pid))
+	if err != nil {
+		return fmt.Errorf("%w: the session could not check that sudo itself asks (%v)", errSudoUnverified, err)
+	}
+	sudo := false
+	for _, line := range strings.Split(out, "\n") {
+		name, args, ok := strings.Cut(line, "\t")
+		if !ok || name != "sudo" {
+			continue
+		}
+		if sudoReadsStdin(strings.Fields(args)) {
+			return fmt.Errorf("%w: this sudo reads its password from standard input (-S), not from the terminal; run it without -S", errSudoUnverified)
+		}
+		sudo = true
+	}
+	if !sudo {
+		return fmt.Errorf("%w: the prompt did not come from sudo (no sudo process is in the terminal's foreground)", errSudoUnverified)
+	}
+	return nil
+}
+
+// sudoArgTaking are sudo's one-letter options that take an argument.
+const sudoArgTaking = "CDghpRrTtUu"
+
+// sudoReadsStdin reports whether sudo's argument list (args[0] is sudo)
+// asks it to read the password from standard input.
+func sudoReadsStdin(args []string) bool {
+	for i := 1; i < len(args); i++ {
+		w := args[i]
+		switch {
+		case w == "--":
+			return false
+		case w == "--stdin":
+			return true
+		case strings.HasPrefix(w, "--"):
+			if !strings.Contains(w, "=") && (w == "--user" || w == "--group" || w == "--prompt" || w == "--host" || w == "--chdir" || w == "--chroot" || w == "--close-from" || w == "--role" || w == "--type" || w == "--command-timeout" || w == "--other-user") {
+				i++
+			}
+		case strings.HasPrefix(w, "-") && len(w) > 1:
+			for j := 1; j < len(w); j++ {
+				if w[j] == 'S' {
+					return true
+				}
+				if strings.IndexByte(sudoArgTaking, w[j]) >= 0 {
+					if j == len(w)-1 {
+						i++ // the argument is the next word
+					}
+					break // the rest of the word is the argument
+				}
+			}
+		default:
+			return false // the command sudo runs
+		}
+	}
+	return false
+}
