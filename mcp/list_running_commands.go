@@ -36,12 +36,17 @@ type commandList struct {
 	Commands []commandSummary `json:"commands"`
 }
 
+// commandPreview bounds each command's text in a listing: forty queued
+// scripts of 250 KiB would otherwise make a 10 MB answer.
+// get_command_status shows the whole text.
+const commandPreview = 200
+
 func summarize(infos []devices.CommandInfo) commandList {
 	list := commandList{Commands: make([]commandSummary, 0, len(infos))}
 	for _, i := range infos {
 		list.Commands = append(list.Commands, commandSummary{
 			CommandID:   i.ID,
-			Command:     i.Command,
+			Command:     clipLine(i.Command, commandPreview),
 			Host:        i.Host,
 			Target:      i.Key,
 			Session:     i.Session,
