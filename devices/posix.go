@@ -243,7 +243,7 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 	launch, launches := parseShellLaunch(j.Command)
 	s := sudoAnswer{secret: j.Secrets.Sudo, user: d.user,
 		verify: func(ctx context.Context) error { return verifySudo(ctx, d.probe, d.pid) }}
-	su := suAnswer{secret: j.Secrets.Su}
+	su := suAnswer{secret: j.Secrets.Su, verify: func(ctx context.Context) error { return verifyAsker(ctx, d.probe, d.pid, "su") }}
 	for {
 		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output, Idle: posixAwaitIdle})
 		if errors.Is(err, expect.ErrTimeout) {

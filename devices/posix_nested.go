@@ -233,22 +233,37 @@ func (d *posixDriver) leaveTo(k int, m expect.Match) (int, string) {
 // unfinished line of a command that is su and printed nothing else. su
 // cannot be given a private prompt as sudo can, so the rest of the
 // protection is that it is answered once, only for a command that is su,
-// and only before anything else was printed.
+// only before anything else was printed, and only when a second channel
+// shows su in the terminal's foreground.
 var suPrompt = regexp.MustCompile(`(?i)^(?:password|passwort|mot de passe|contraseña|senha|密码)[^\n]{0,20}: ?$`)
 
 // suAnswer answers su's password prompt during one command.
 type suAnswer struct {
 	secret   string
 	answered bool
+	refused  bool // the prompt failed verification: left to the caller
+	// verify returns nil when su itself asks from the terminal.
+	verify func(context.Context) error
 }
 
 // prompted answers line if it is su's prompt and it may be answered. It
 // reports whether it answered.
 func (s *suAnswer) prompted(ctx context.Context, e *expect.Expecter, j *job, line string) bool {
-	if s.secret == "" || s.answered || j.Output.Len() != 0 || !suPrompt.MatchString(strings.TrimSpace(line)+" ") {
+	if s.secret == "" || !suPrompt.MatchString(strings.TrimSpace(line)+" ") {
+		return false
+	}
+	if s.refused {
+		return true // still the prompt it was not answered at: reported already
+	}
+	if s.answered || j.Output.Len() != 0 {
 		return false
 	}
 	s.answered = true
+	if err := s.verify(ctx); err != nil {
+		s.refused = true
+		j.Report(StatusAwaitingInput, strings.TrimSpace(line)+" ("+err.Error()+")")
+		return true
+	}
 	e.Discard() // the prompt line: it is no output of the command
 	if e.SendSecret(ctx, s.secret+"\n") != nil {
 		return false

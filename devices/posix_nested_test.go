@@ -166,3 +166,24 @@ func TestMarkerNotInEnvironment(t *testing.T) {
 		})
 	}
 }
+
+// TestSuPromptSpoofNotAnswered: a command that is su by its text but
+// whose "Password:" comes from something else in the foreground (here a
+// function named su) does not get su_password.
+func TestSuPromptSpoofNotAnswered(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash")
+	const pw = "su-Secret-91"
+	h.run(t, "bash", `su() { printf 'Password: '; read -r got; echo "stolen:$got" | rev; }`, RunOptions{})
+	c := h.start(t, "bash", "", "su -", RunOptions{SuPassword: pw})
+	info := waitInputPrompt(t, c, "not answered")
+	if !strings.Contains(info.InputPrompt, "did not come from su") {
+		t.Errorf("input prompt %q; want it to say the prompt did not come from su", info.InputPrompt)
+	}
+	if err := c.SendInput(t.Context(), "x\n"); err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, c)
+	if out := output(t, c); strings.Contains(out, pw) || strings.Contains(out, "19-terceS-us") {
+		t.Errorf("the imitation got su_password: %q", out)
+	}
+}

@@ -43,28 +43,35 @@ done`
 // the foreground of the shell pid's terminal; otherwise an error that
 // says why the prompt is not answered.
 func verifySudo(ctx context.Context, probe func(context.Context, string) (string, error), pid int) error {
+	return verifyAsker(ctx, probe, pid, "sudo")
+}
+
+// verifyAsker returns nil when a process named name (sudo, su) is in the
+// foreground of the shell pid's terminal, and, for sudo, reads the
+// terminal; otherwise an error that says why the prompt is not answered.
+func verifyAsker(ctx context.Context, probe func(context.Context, string) (string, error), pid int, asker string) error {
 	if probe == nil || pid <= 0 {
-		return fmt.Errorf("%w: the session cannot tell whether sudo itself asks (its shell's process is unknown)", errSudoUnverified)
+		return fmt.Errorf("%w: the session cannot tell whether %s itself asks (its shell's process is unknown)", errSudoUnverified, asker)
 	}
 	ctx, cancel := context.WithTimeout(ctx, sudoVerifyTimeout)
 	defer cancel()
 	out, err := probe(ctx, "sh -c "+shellQuote(foregroundScript)+" sh "+strconv.Itoa(pid))
 	if err != nil {
-		return fmt.Errorf("%w: the session could not check that sudo itself asks (%v)", errSudoUnverified, err)
+		return fmt.Errorf("%w: the session could not check that %s itself asks (%v)", errSudoUnverified, asker, err)
 	}
-	sudo := false
+	found := false
 	for _, line := range strings.Split(out, "\n") {
 		name, args, ok := strings.Cut(line, "\t")
-		if !ok || name != "sudo" {
+		if !ok || name != asker {
 			continue
 		}
-		if sudoReadsStdin(strings.Fields(args)) {
+		if asker == "sudo" && sudoReadsStdin(strings.Fields(args)) {
 			return fmt.Errorf("%w: this sudo reads its password from standard input (-S), not from the terminal; run it without -S", errSudoUnverified)
 		}
-		sudo = true
+		found = true
 	}
-	if !sudo {
-		return fmt.Errorf("%w: the prompt did not come from sudo (no sudo process is in the terminal's foreground)", errSudoUnverified)
+	if !found {
+		return fmt.Errorf("%w: the prompt did not come from %s (no %s process is in the terminal's foreground)", errSudoUnverified, asker, asker)
 	}
 	return nil
 }
