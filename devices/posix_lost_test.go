@@ -40,6 +40,10 @@ func TestPosixPreparationLost(t *testing.T) {
 			force := fmt.Sprintf(`ForceCommand /usr/bin/python3 %s %s; exec "$SHELL" -l`, script, how)
 			kinds := []string{"bash", "dash", "zsh", "busybox"}
 			h := newHarness(t, harnessOptions{SSHD: force}, kinds...)
+			// the history check below reads what this test's shells add
+			if err := os.Remove(filepath.Join(h.accounts["bash"].Home, ".bash_history")); err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
 			for _, kind := range kinds {
 				t.Run(kind, func(t *testing.T) {
 					info, out := h.run(t, kind, "cd /tmp && echo in-$PWD; false", RunOptions{})
@@ -49,6 +53,11 @@ func TestPosixPreparationLost(t *testing.T) {
 					wantDone(t, info, out, StatusFailed, 1, "in-/tmp\n")
 					if info.Cwd != "/tmp" {
 						t.Errorf("cwd %q, want /tmp", info.Cwd)
+					}
+					if kind == "bash" {
+						// nothing of the preparation stays in the history
+						info, out := h.run(t, kind, "history | grep -e 'mcp[s]sh' -e 'ignore[s]pace' -e '_VER[S]ION'; echo done", RunOptions{})
+						wantDone(t, info, out, StatusCompleted, 0, "done\n")
 					}
 				})
 			}

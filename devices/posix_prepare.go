@@ -103,10 +103,17 @@ func randomHex(n int) string {
 // over, runs once; the ready marker comes only once it has.
 func posixPreparation(m posixMarkers, env map[string]string, attempt int) string {
 	var b strings.Builder
+	// an earlier attempt that lost bytes left its garbled lines in bash's
+	// history (they no longer start with a space): drop them
+	forget := ""
+	if attempt > 1 {
+		forget = `for __mcpssh_i in 1 2 3 4 5 6 7 8; do case $(history 1) in *mcpssh*|*ignorespace*|*_VERSION*|*PAGER*) ` +
+			`history -d -1 2>/dev/null || break;; *) break;; esac; done; `
+	}
 	b.WriteString(" stty -echo 2>/dev/null; __mcpssh_t=" + m.token + "; PS2=''; " +
 		`if [ -n "$BASH_VERSION" ]; then case $HISTCONTROL in *ignorespace*|*ignoreboth*) ;; ` +
 		`*) history -d -1 2>/dev/null; HISTCONTROL="${HISTCONTROL:+$HISTCONTROL:}ignorespace";; esac; ` +
-		`set +o emacs +o vi 2>/dev/null; ` +
+		forget + `set +o emacs +o vi 2>/dev/null; ` +
 		`elif [ -n "$ZSH_VERSION" ]; then eval 'unsetopt ZLE; setopt HIST_IGNORE_SPACE INTERACTIVE_COMMENTS'; fi` + "\n")
 	// the later lines act only if the first one ran: a login that
 	// swallows it (a menu reading a line) is then left as it was, for the

@@ -63,7 +63,7 @@ func TestSudoStdinNotAnswered(t *testing.T) {
 		}
 	}
 	waitDone(t, c)
-	info, out := h.run(t, "bash", "echo after; fc -ln 1 2>/dev/null | grep -c -- "+shellQuote(pw), RunOptions{})
+	info, out := h.run(t, "bash", "echo after; fc -ln -3 2>/dev/null | grep -c -- "+shellQuote(pw), RunOptions{})
 	wantDone(t, info, out, StatusFailed, 1, "after\n0\n")
 	if strings.Contains(wire.String(), "<redacted>") {
 		t.Error("the password was typed for sudo -S")
