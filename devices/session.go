@@ -138,6 +138,9 @@ func (s *session) secretsFor(o RunOptions) jobSecrets {
 	if js.Enable == "" {
 		js.Enable = s.target.Secrets.Enable
 	}
+	if e := s.target.Secrets.Missing("enable_secret"); js.Enable == "" && e != nil {
+		js.EnableMissing = e
+	}
 	if js.EnableCommand == "" {
 		js.EnableCommand = "enable"
 	}
