@@ -390,13 +390,17 @@ func (c *Command) wasGivenInput() bool {
 // while queued: then it reports false and must not be sent.
 func (c *Command) begin(reconnected bool, restored []string, fallback string) bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.interrupted || c.info.Status.Finished() {
+		c.mu.Unlock()
 		return false
 	}
 	c.info.Status, c.info.StartedAt = StatusRunning, time.Now()
 	c.info.Reconnected, c.info.Restored, c.info.Fallback = reconnected, restored, fallback
 	c.notifyLocked()
+	c.mu.Unlock()
+	if c.session != nil && c.session.m != nil {
+		c.session.m.running.track(c.out) // before the driver writes to it
+	}
 	return true
 }
 
@@ -419,6 +423,7 @@ func (c *Command) finish(st Status, res jobResult, err error, state driverState)
 	c.cancel()
 	if c.session != nil && c.session.m != nil {
 		// before done: whoever sees c end sees the retention budget kept
+		c.session.m.running.untrack(c.out)
 		c.session.m.retained.add(c.out)
 	}
 	close(c.done)
