@@ -42,6 +42,7 @@ type Command struct {
 	inputs      int         // how many times SendInput wrote
 	ending      bool        // the driver saw the command end: no more keys for it
 	hungUp      bool        // its shell was hung up because its input was stuck
+	typed       []string    // secrets typed by SendSecret, masked wherever they show
 	changed     chan struct{}
 	done        chan struct{}
 	prog        progress
@@ -108,6 +109,10 @@ func (c *Command) Info() CommandInfo {
 	if i.Status == StatusRunning || i.Status == StatusAwaitingInput {
 		i.PartialLine = partial
 	}
+	if len(c.typed) > 0 {
+		i.PartialLine, i.LastLine = maskLine(c.typed, i.PartialLine), maskLine(c.typed, i.LastLine)
+		i.InputPrompt = maskLine(c.typed, i.InputPrompt)
+	}
 	return i
 }
 
@@ -160,7 +165,8 @@ func (c *Command) Output(offset int64, max int) (string, int64, error) {
 	if max <= 0 {
 		max = 64 << 10
 	}
-	return c.out.ReadAt(offset, max)
+	text, next, err := c.out.ReadAt(offset, max)
+	return c.maskTyped(offset, text), next, err
 }
 
 // Done is closed when the command finished.
