@@ -42,7 +42,6 @@ type Command struct {
 	inputs      int         // how many times SendInput wrote
 	ending      bool        // the driver saw the command end: no more keys for it
 	hungUp      bool        // its shell was hung up because its input was stuck
-	typed       []string    // secrets typed by SendSecret, masked wherever they show
 	changed     chan struct{}
 	done        chan struct{}
 	prog        progress
@@ -95,6 +94,7 @@ func (c *Command) Ahead() int { return c.ahead }
 // Info returns a snapshot. It does not block on the command.
 func (c *Command) Info() CommandInfo {
 	partial := c.session.partialLine(c)
+	typed := c.typedSecrets()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.scanLocked()
@@ -109,9 +109,9 @@ func (c *Command) Info() CommandInfo {
 	if i.Status == StatusRunning || i.Status == StatusAwaitingInput {
 		i.PartialLine = partial
 	}
-	if len(c.typed) > 0 {
-		i.PartialLine, i.LastLine = maskLine(c.typed, i.PartialLine), maskLine(c.typed, i.LastLine)
-		i.InputPrompt = maskLine(c.typed, i.InputPrompt)
+	if len(typed) > 0 {
+		i.PartialLine, i.LastLine = maskLine(typed, i.PartialLine), maskLine(typed, i.LastLine)
+		i.InputPrompt = maskLine(typed, i.InputPrompt)
 	}
 	return i
 }

@@ -2,6 +2,7 @@ package devices
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 )
@@ -27,6 +28,11 @@ const (
 type runningBudget struct {
 	budget int64
 
+	// held is a running estimate of the bytes the outputs hold, so that
+	// a write under budget costs an atomic add and no lock; check sets it
+	// to the exact sum whenever it goes over.
+	held atomic.Int64
+
 	mu   sync.Mutex
 	outs map[*expect.Output]struct{}
 }
@@ -40,8 +46,16 @@ func (b *runningBudget) track(o *expect.Output) {
 	b.mu.Lock()
 	b.outs[o] = struct{}{}
 	b.mu.Unlock()
-	o.OnGrow(b.check)
-	b.check()
+	o.OnGrow(b.grew)
+	b.grew(o.Stored())
+}
+
+// grew is each tracked output's OnGrow: it checks the budget once the
+// estimate passes it.
+func (b *runningBudget) grew(n int) {
+	if b.held.Add(int64(n)) > b.budget {
+		b.check()
+	}
 }
 
 // untrack stops counting o (its command finished).
@@ -50,27 +64,26 @@ func (b *runningBudget) untrack(o *expect.Output) {
 	b.mu.Lock()
 	delete(b.outs, o)
 	b.mu.Unlock()
+	b.held.Add(-int64(o.Stored()))
 }
 
 // check cuts the largest outputs to a fair share of the budget while
 // together they hold more than it. It runs on the writer's goroutine
-// after each Write that grew an output, so the budget is kept as output
-// arrives; once an output is full at its cap, its writes call nothing.
+// after a Write that took the estimate over the budget, so the budget is
+// kept as output arrives; once an output is full at its cap, its writes
+// call nothing.
 func (b *runningBudget) check() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var total int64
-	for o := range b.outs {
-		total += int64(o.Stored())
-	}
-	if total <= b.budget {
-		return
-	}
 	sizes := make(map[*expect.Output]int64, len(b.outs))
-	total = 0
+	var total int64
 	for o := range b.outs {
 		n := int64(o.Stored())
 		sizes[o], total = n, total+n
+	}
+	defer func() { b.held.Store(total) }() // the estimate made exact again
+	if total <= b.budget {
+		return
 	}
 	share := max(b.budget/int64(len(b.outs)), runningFloor)
 	for total > b.budget {

@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
@@ -10,9 +11,9 @@ import (
 // SendSecret types the secret called name from the config entry of the
 // command's host (secrets:), followed by Enter, at the running command's
 // terminal: the caller names it and never sees it. The wire log shows it
-// redacted, and wherever the terminal echoes it, the command's output,
-// last line and prompt show it masked as '*' (one per byte, so offsets
-// keep their meaning). An unknown name gives an error wrapping
+// redacted, and wherever the terminal echoes it (or a later command of the
+// same session prints it), the output, last line and prompt show it
+// masked as '*' (one per byte, so offsets keep their meaning). An unknown name gives an error wrapping
 // hosts.ErrUnknownSecret that lists the host's names; a reference that
 // gives nothing, one wrapping hosts.ErrSecret. Like SendInput, it returns
 // ErrFinished or ErrNotRunning, and blocks at most until ctx ends.
@@ -28,9 +29,7 @@ func (c *Command) SendSecret(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	c.typed = append(c.typed, v) // masked from now on, before any echo
-	c.mu.Unlock()
+	c.session.addTyped(v) // masked from now on, before any echo
 	return c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
 		c.mu.Lock()
 		c.inputSent = true
@@ -50,15 +49,29 @@ func (c *Command) SendSecret(ctx context.Context, name string) error {
 // in its config entry, sorted; never a value.
 func (c *Command) SecretNames() []string { return c.session.target.Secrets.Named.Names() }
 
-// typedSecrets returns the secrets typed into c so far.
+// typedSecrets returns the secrets typed so far into any command of c's
+// session: the shell may keep one (in a variable, a file) and print it in a
+// later command.
 func (c *Command) typedSecrets() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.typed
+	if c.session == nil {
+		return nil
+	}
+	c.session.mu.Lock()
+	defer c.session.mu.Unlock()
+	return c.session.typed
+}
+
+// addTyped records a secret typed into the session, once.
+func (s *session) addTyped(v string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.Contains(s.typed, v) {
+		s.typed = append(s.typed, v)
+	}
 }
 
 // maskTyped masks, in text read at offset from c's output, every byte of
-// a secret typed into c, including one that the window cuts: the bytes on
+// a secret typed into c's session, including one that the window cuts: the bytes on
 // either side of the window are read to see it whole.
 func (c *Command) maskTyped(offset int64, text string) string {
 	secrets := c.typedSecrets()
@@ -85,7 +98,7 @@ func (c *Command) maskTyped(offset int64, text string) string {
 	return string(whole[len(before) : len(before)+len(text)])
 }
 
-// maskLine masks the secrets typed into c in a line of its info.
+// maskLine masks secrets in a line of a command's info.
 func maskLine(secrets []string, line string) string {
 	if line == "" {
 		return line

@@ -69,6 +69,14 @@ func TestSendSecretFromConfig(t *testing.T) {
 			}
 		}
 	}
+	later, err := m.Start(ctx, hosts.Request{Host: "lab"}, "", `echo "later:$k"`, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, later)
+	if out := output(t, later); out != "later:"+stars+"\n" {
+		t.Errorf("a later command printing the secret: %q; want it masked", out)
+	}
 	if strings.Contains(info.LastLine, value) || strings.Contains(wire.String(), value) || !strings.Contains(wire.String(), "<redacted>") {
 		t.Errorf("secret visible: last line %q, wire log has it %v, wire log redacted %v",
 			info.LastLine, strings.Contains(wire.String(), value), strings.Contains(wire.String(), "<redacted>"))

@@ -34,7 +34,7 @@ type Output struct {
 	total    int64
 	changed  chan struct{}
 	tailFull bool
-	grew     func() // called after a Write that added to Stored; nil means none
+	grew     func(n int) // called with the bytes a Write added to Stored; nil means none
 }
 
 // NewOutput returns an Output that holds at most capBytes bytes; zero or a
@@ -67,23 +67,21 @@ func (o *Output) Write(p []byte) (int, error) {
 		close(o.changed)
 		o.changed = nil
 	}
-	grew := o.grew
-	if o.head.len()+o.tail.len() == before {
-		grew = nil // full: the memory held did not change
-	}
+	grew, added := o.grew, o.head.len()+o.tail.len()-before
 	o.mu.Unlock()
-	if grew != nil {
-		grew() // unlocked: it may Shrink this Output or others
+	if grew != nil && added > 0 { // none once full: the memory held did not change
+		grew(added) // unlocked: it may Shrink this Output or others
 	}
 	return n, nil
 }
 
-// OnGrow makes every later Write that adds to Stored call fn once it
-// returned the Output's lock, from the writer's goroutine; fn may call
+// OnGrow makes every later Write that adds to Stored call fn with the
+// bytes it added, once it returned the Output's lock, from the writer's
+// goroutine; fn may call
 // the Output, Shrink included. nil stops the calls, though a Write under
 // way may still make one. An owner uses it to keep many Outputs within
 // one memory budget. Safe for concurrent use.
-func (o *Output) OnGrow(fn func()) {
+func (o *Output) OnGrow(fn func(n int)) {
 	o.mu.Lock()
 	o.grew = fn
 	o.mu.Unlock()

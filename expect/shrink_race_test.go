@@ -21,7 +21,10 @@ func TestOutputShrinkWhileWriting(t *testing.T) {
 	o := NewOutput(8 << 20)
 	const final = 10_000
 	var calls atomic.Int64
-	o.OnGrow(func() {
+	o.OnGrow(func(n int) {
+		if n <= 0 {
+			t.Errorf("OnGrow's function called with %d bytes", n)
+		}
 		if calls.Add(1)%50 == 0 {
 			o.Shrink(int(1 << 20)) // from the writer's goroutine, as a budget does
 		}
