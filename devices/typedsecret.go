@@ -82,14 +82,15 @@ func (c *Command) maskTyped(offset int64, text string) string {
 	for _, s := range secrets {
 		span = max(span, len(s)-1)
 	}
-	from := max(offset-int64(span), 0)
-	before, _, err := c.out.ReadAt(from, int(offset-from))
-	if err != nil || int64(len(before)) != offset-from {
-		before = ""
+	var before, after string
+	if from := max(offset-int64(span), 0); from < offset { // ReadAt's limit 0 would mean all
+		b, _, err := c.out.ReadAt(from, int(offset-from))
+		if err == nil && int64(len(b)) == offset-from {
+			before = b
+		}
 	}
-	after, _, err := c.out.ReadAt(offset+int64(len(text)), span)
-	if err != nil {
-		after = ""
+	if span > 0 {
+		after, _, _ = c.out.ReadAt(offset+int64(len(text)), span)
 	}
 	whole := []byte(before + text + after)
 	for _, s := range secrets {
