@@ -109,6 +109,7 @@ func (c *Command) Info() CommandInfo {
 	if i.Status == StatusRunning || i.Status == StatusAwaitingInput {
 		i.PartialLine = partial
 	}
+	i.SecretNames = c.SecretNames()
 	if len(typed) > 0 {
 		i.PartialLine, i.LastLine = maskLine(typed, i.PartialLine), maskLine(typed, i.LastLine)
 		i.InputPrompt = maskLine(typed, i.InputPrompt)

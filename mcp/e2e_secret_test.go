@@ -32,7 +32,10 @@ func TestE2ESendInputSecret(t *testing.T) {
 
 	r := run(t, ctx, s, `read -rs -p 'Password: ' pw; echo "len=${#pw}"`, map[string]any{"timeout": 0})
 	id := r.str("command_id")
-	s.waitStatus(t, ctx, id, func(st string) bool { return st == "awaiting_input" })
+	r = s.waitStatus(t, ctx, id, func(st string) bool { return st == "awaiting_input" })
+	if !strings.Contains(r.Text, "secret=NAME (tacacs_password)") {
+		t.Errorf("a prompt on a host with secrets should name them; result:\n%s", r.Text)
+	}
 
 	r = s.call(t, ctx, "send_input", map[string]any{"command_id": id, "secret": "nope"})
 	if !r.IsError || !strings.Contains(r.Text, "tacacs_password") || !strings.Contains(r.Text, "nothing was typed") {
