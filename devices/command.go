@@ -94,6 +94,7 @@ func (c *Command) Ahead() int { return c.ahead }
 // Info returns a snapshot. It does not block on the command.
 func (c *Command) Info() CommandInfo {
 	partial := c.session.partialLine(c)
+	typed := c.typedSecrets()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.scanLocked()
@@ -107,6 +108,11 @@ func (c *Command) Info() CommandInfo {
 	}
 	if i.Status == StatusRunning || i.Status == StatusAwaitingInput {
 		i.PartialLine = partial
+	}
+	i.SecretNames = c.SecretNames()
+	if len(typed) > 0 {
+		i.PartialLine, i.LastLine = maskLine(typed, i.PartialLine), maskLine(typed, i.LastLine)
+		i.InputPrompt = maskLine(typed, i.InputPrompt)
 	}
 	return i
 }
@@ -160,7 +166,8 @@ func (c *Command) Output(offset int64, max int) (string, int64, error) {
 	if max <= 0 {
 		max = 64 << 10
 	}
-	return c.out.ReadAt(offset, max)
+	text, next, err := c.out.ReadAt(offset, max)
+	return c.maskTyped(offset, text), next, err
 }
 
 // Done is closed when the command finished.
@@ -390,13 +397,17 @@ func (c *Command) wasGivenInput() bool {
 // while queued: then it reports false and must not be sent.
 func (c *Command) begin(reconnected bool, restored []string, fallback string) bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.interrupted || c.info.Status.Finished() {
+		c.mu.Unlock()
 		return false
 	}
 	c.info.Status, c.info.StartedAt = StatusRunning, time.Now()
 	c.info.Reconnected, c.info.Restored, c.info.Fallback = reconnected, restored, fallback
 	c.notifyLocked()
+	c.mu.Unlock()
+	if c.session != nil && c.session.m != nil {
+		c.session.m.running.track(c.out) // before the driver writes to it
+	}
 	return true
 }
 
@@ -419,6 +430,7 @@ func (c *Command) finish(st Status, res jobResult, err error, state driverState)
 	c.cancel()
 	if c.session != nil && c.session.m != nil {
 		// before done: whoever sees c end sees the retention budget kept
+		c.session.m.running.untrack(c.out)
 		c.session.m.retained.add(c.out)
 	}
 	close(c.done)

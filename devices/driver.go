@@ -123,6 +123,7 @@ type jobSecrets struct {
 	Su            string // answers su's password prompt for a command that is su; "" means none
 	SudoMissing   error  // why the configured sudo password is unavailable; nil when none was configured or it was found
 	Enable        string // "" means none
+	EnableMissing error  // why the configured enable secret is unavailable; nil when none was configured or it was found
 	EnableCommand string // never "": defaults to "enable"
 }
 

@@ -37,6 +37,8 @@ type harnessOptions struct {
 	OutputCap int       // ManagerOptions.OutputCap
 	SSHD      string    // extra sshd_config lines
 	WireLog   io.Writer // ManagerOptions.WireLog
+	// RunningOutput is ManagerOptions.RunningOutput.
+	RunningOutput int64
 }
 
 // newHarness starts sshd and a Manager for the given account kinds (each
@@ -64,7 +66,7 @@ func newHarness(t testing.TB, opts harnessOptions, kinds ...string) *harness {
 	if opts.WireLog != nil {
 		wireLog = io.MultiWriter(wire, opts.WireLog)
 	}
-	h.m = newTestManager(t, cfg.String(), nil, ManagerOptions{OutputCap: opts.OutputCap, WireLog: wireLog})
+	h.m = newTestManager(t, cfg.String(), nil, ManagerOptions{OutputCap: opts.OutputCap, WireLog: wireLog, RunningOutput: opts.RunningOutput})
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("last bytes of the shells' wire log:\n%s", wire.String())

@@ -41,6 +41,10 @@ type ManagerOptions struct {
 	// commands; past it the oldest are cut to their first and last 32 KiB.
 	// Zero means DefaultRetainedOutput (16 MiB).
 	RetainedOutput int64
+	// RunningOutput bounds, in bytes, the outputs of running commands
+	// together; past it the largest are cut to their first and last bytes.
+	// Zero means DefaultRunningOutput (64 MiB).
+	RunningOutput int64
 }
 
 // Manager runs commands in named, persistent shells on hosts and network
@@ -56,6 +60,7 @@ type Manager struct {
 	outputCap int
 	wireLog   io.Writer
 	retained  *retainer
+	running   *runningBudget
 
 	mu       sync.Mutex
 	sessions map[sessionID]*session
@@ -79,12 +84,15 @@ func NewManager(opts ManagerOptions) (*Manager, error) {
 		return nil, fmt.Errorf("devices: ManagerOptions.OutputCap is %d: give a positive size in bytes, or zero for the default", opts.OutputCap)
 	case opts.RetainedOutput < 0:
 		return nil, fmt.Errorf("devices: ManagerOptions.RetainedOutput is %d: give a positive size in bytes, or zero for the default", opts.RetainedOutput)
+	case opts.RunningOutput < 0:
+		return nil, fmt.Errorf("devices: ManagerOptions.RunningOutput is %d: give a positive size in bytes, or zero for the default", opts.RunningOutput)
 	}
 	m := &Manager{
 		resolver: opts.Resolver, pool: opts.Pool, profiles: opts.Profiles,
 		logger: opts.Logger, outputCap: cmp.Or(opts.OutputCap, DefaultOutputCap), wireLog: opts.WireLog,
 		sessions: map[sessionID]*session{}, pending: map[sessionID]int{},
 		retained: &retainer{budget: cmp.Or(opts.RetainedOutput, DefaultRetainedOutput)},
+		running:  newRunningBudget(cmp.Or(opts.RunningOutput, DefaultRunningOutput)),
 	}
 	if m.logger == nil {
 		m.logger = slog.New(slog.DiscardHandler)

@@ -195,14 +195,22 @@ func (d *promptDriver) privilegedMode() ([]profiles.Transition, bool) {
 }
 
 // escalate walks to a privileged mode with the enable secret. It is a no-op
-// when the current mode is privileged or no secret was given.
+// when the current mode is privileged or no secret was given. When the
+// config file's enable secret gave nothing, a command that would have been
+// raised fails saying which reference, rather than run unprivileged.
 func (d *promptDriver) escalate(ctx context.Context, s jobSecrets) error {
-	if len(d.profile.Modes) == 0 || d.profile.Modes[d.mode].Privileged || s.Enable == "" {
+	if len(d.profile.Modes) == 0 || d.profile.Modes[d.mode].Privileged {
+		return nil
+	}
+	if s.Enable == "" && s.EnableMissing == nil {
 		return nil
 	}
 	path, ok := d.privilegedMode()
 	if !ok {
 		return nil // the platform has no privileged mode to reach (Junos)
+	}
+	if s.Enable == "" {
+		return fmt.Errorf("%w: the command was not run, rather than run unprivileged in %s mode: %w", ErrPrivilege, d.profile.Modes[d.mode].Name, s.EnableMissing)
 	}
 	d.e.Discard()
 	for _, tr := range path {

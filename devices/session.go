@@ -51,6 +51,7 @@ type session struct {
 	restored   []string    // what the replacement restored, for that command
 	queue      []*Command
 	running    *Command
+	typed      []string // secrets typed by SendSecret into any of its commands; never shrinks
 	closed     bool
 	wake       chan struct{} // capacity 1: the queue grew or the session closed
 	workerDone chan struct{}
@@ -137,6 +138,9 @@ func (s *session) secretsFor(o RunOptions) jobSecrets {
 	}
 	if js.Enable == "" {
 		js.Enable = s.target.Secrets.Enable
+	}
+	if e := s.target.Secrets.Missing("enable_secret"); js.Enable == "" && e != nil {
+		js.EnableMissing = e
 	}
 	if js.EnableCommand == "" {
 		js.EnableCommand = "enable"

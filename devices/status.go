@@ -115,6 +115,9 @@ type CommandInfo struct {
 	// profile's generic prompt because the shell could not be prepared; it
 	// says why. Exit statuses are unknown then.
 	Fallback string
+	// SecretNames are the names of the secrets the host's config entry
+	// offers to Command.SendSecret, sorted; never a value. nil means none.
+	SecretNames []string
 }
 
 // Duration is how long the command ran (so far, while running); zero while

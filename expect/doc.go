@@ -35,7 +35,9 @@
 // command's output within a cap) or is dropped; between calls up to 64 KiB
 // of unconsumed text is kept, so a prompt that arrives between two calls is
 // not lost. An Expecter's memory is bounded by its window and one read, not
-// by the size of the output.
+// by the size of the output. An Output's capacity can be lowered while it
+// is written (Shrink), and OnGrow tells its owner how much each write added,
+// so that many Outputs can share one budget.
 //
 // # Echo
 //

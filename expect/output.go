@@ -34,6 +34,7 @@ type Output struct {
 	total    int64
 	changed  chan struct{}
 	tailFull bool
+	grew     func(n int) // called with the bytes a Write added to Stored; nil means none
 }
 
 // NewOutput returns an Output that holds at most capBytes bytes; zero or a
@@ -54,7 +55,7 @@ func (o *Output) Write(p []byte) (int, error) {
 		return 0, nil
 	}
 	o.mu.Lock()
-	defer o.mu.Unlock()
+	before := o.head.len() + o.tail.len()
 	o.total += int64(n)
 	if room := o.headCap - o.head.len(); room > 0 && o.total-int64(n) == int64(o.head.len()) {
 		k := min(room, len(p))
@@ -66,7 +67,24 @@ func (o *Output) Write(p []byte) (int, error) {
 		close(o.changed)
 		o.changed = nil
 	}
+	grew, added := o.grew, o.head.len()+o.tail.len()-before
+	o.mu.Unlock()
+	if grew != nil && added > 0 { // none once full: the memory held did not change
+		grew(added) // unlocked: it may Shrink this Output or others
+	}
 	return n, nil
+}
+
+// OnGrow makes every later Write that adds to Stored call fn with the
+// bytes it added, once it returned the Output's lock, from the writer's
+// goroutine; fn may call
+// the Output, Shrink included. nil stops the calls, though a Write under
+// way may still make one. An owner uses it to keep many Outputs within
+// one memory budget. Safe for concurrent use.
+func (o *Output) OnGrow(fn func(n int)) {
+	o.mu.Lock()
+	o.grew = fn
+	o.mu.Unlock()
 }
 
 // WriteString appends s; see Write.
@@ -309,9 +327,11 @@ func (o *Output) Stored() int {
 // Shrink lowers the capacity to capBytes, keeping the first half and the
 // most recent half of what it holds and dropping the middle, as if it had
 // been created with that capacity; offsets keep their meaning. A capacity
-// at or above the current one changes nothing. It is for outputs nobody
-// writes to any more (a finished command kept in a history): memory is
-// returned to the runtime at once.
+// at or above the current one changes nothing. Memory is returned to the
+// runtime at once. It is safe while a writer writes: a Write lands wholly
+// before or after the cut, and the Output then goes on as one created with
+// the smaller capacity (a finished command kept in a history, or a
+// running one cut to keep many within a budget).
 func (o *Output) Shrink(capBytes int) {
 	o.mu.Lock()
 	defer o.mu.Unlock()

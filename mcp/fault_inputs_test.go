@@ -256,6 +256,8 @@ func commandCases() []faultCase {
 		{name: "bad escape in input", tool: "send_input", args: byID(map[string]any{"input_text": `\xZZ`}), want: []string{"input_text"}},
 		{name: "input over 64 KiB", tool: "send_input", args: byID(map[string]any{"input_text": strings.Repeat("y", 70000)}), want: []string{"input_text", "65536", "write_file"}},
 		{name: "input without input_text", tool: "send_input", args: byID(nil), want: []string{"input_text"}},
+		{name: "input_text and secret together", tool: "send_input", args: byID(map[string]any{"input_text": `y\n`, "secret": "pw"}), want: []string{"secret", "cannot be combined"}},
+		{name: "secret to a finished command", tool: "send_input", args: byID(map[string]any{"secret": "pw"}), want: []string{"already finished", "execute_command"}},
 		{name: "interrupt of a finished command", tool: "interrupt_command_by_id", args: byID(nil), want: []string{"already finished", "get_command_status"}},
 		{name: "interrupt of an unknown command", tool: "interrupt_command_by_id", args: fixed(map[string]any{"command_id": unknownID}), want: []string{unknownID}},
 		{name: "history limit zero", tool: "list_command_history", args: fixed(map[string]any{"limit": 0}), want: []string{"limit"}},

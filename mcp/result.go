@@ -41,6 +41,8 @@ type commandResult struct {
 	PartialLine string   `json:"partial_line" jsonschema:"while running: the line being printed that no newline has ended yet (not in output until it is), such as a REPL prompt waiting for send_input or a progress bar; empty otherwise"`
 	Fallback    string   `json:"fallback" jsonschema:"why completion fell back to prompt matching, or empty"`
 	Note        string   `json:"note" jsonschema:"what the session did beside running the command (entered or left a nested shell), or empty"`
+
+	secrets []string // names send_input's secret may give, for the next step
 }
 
 // newCommandResult describes info with the output window w.
@@ -72,6 +74,7 @@ func newCommandResult(info devices.CommandInfo, w outputWindow) commandResult {
 		PartialLine: info.PartialLine,
 		Fallback:    info.Fallback,
 		Note:        info.Note,
+		secrets:     info.SecretNames,
 	}
 	if info.Err != nil {
 		r.Error = info.Err.Error()
@@ -156,7 +159,7 @@ func (r commandResult) nextStep() string {
 	case devices.StatusRunning:
 		hint := fmt.Sprintf("It goes on in the background. Poll it with get_command_status command_id=%q offset=%d for new output; stop it with interrupt_command_by_id.", id, r.NextOffset)
 		if r.PartialLine != "" {
-			hint += fmt.Sprintf(" If the unfinished last line is a prompt waiting for you, answer with send_input command_id=%q input_text=\"...\\n\".", id)
+			hint += fmt.Sprintf(" If the unfinished last line is a prompt waiting for you, answer with send_input command_id=%q input_text=\"...\\n\".", id) + r.secretHint()
 		}
 		return hint
 	case devices.StatusAwaitingInput:
@@ -164,11 +167,20 @@ func (r commandResult) nextStep() string {
 		if strings.HasPrefix(r.InputPrompt, "[sudo]") {
 			hint += " For sudo, interrupt it and run the command again with sudo_password."
 		}
-		return hint
+		return hint + r.secretHint()
 	case devices.StatusLost:
 		return "The connection or the shell died under it. Check whether it took effect, then run it again: the next call connects afresh and restores the working directory and device mode."
 	}
 	return ""
+}
+
+// secretHint tells how to answer a password prompt with a secret of the
+// host's config entry, when it has any.
+func (r commandResult) secretHint() string {
+	if len(r.secrets) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" A secret of this host's config entry is typed unseen with send_input secret=NAME (%s).", strings.Join(r.secrets, ", "))
 }
 
 // textResult is a successful result with both a text layout and

@@ -29,8 +29,7 @@ func doc(docs paramDocs, text string) mcpgo.PropertyOption {
 // (connArgs), worded the same in every tool.
 func connParams(docs paramDocs) []mcpgo.ToolOption {
 	return []mcpgo.ToolOption{
-		mcpgo.WithString("host", mcpgo.Required(),
-			mcpgo.Description("~/.ssh/config alias, hostname or IP. Unset username, port and keys come from ssh_config.")),
+		mcpgo.WithString("host", mcpgo.Required(), mcpgo.Description(hostDoc(docs))),
 		mcpgo.WithString("username"),
 		mcpgo.WithString("password",
 			doc(docs, "Login password, tried after keys and the agent. Better kept in the config file.")),
@@ -40,6 +39,15 @@ func connParams(docs paramDocs) []mcpgo.ToolOption {
 		mcpgo.WithString("profile",
 			doc(docs, "Device profile (linux, cisco_ios, junos or a user's) instead of detection.")),
 	}
+}
+
+// hostDoc describes host: in full where the other connection parameters
+// are described too, and in short where execute_command carries them.
+func hostDoc(docs paramDocs) string {
+	if docs == describedInExecute {
+		return "~/.ssh/config alias, hostname or IP."
+	}
+	return "~/.ssh/config alias, hostname or IP. Unset username, port and keys come from ssh_config."
 }
 
 // sessionParam is the named-shell parameter.

@@ -10,6 +10,7 @@ import (
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 )
 
 // maxInputBytes bounds one send_input: text a person could type. More
@@ -28,8 +29,21 @@ const (
 )
 
 type sendInputArgs struct {
-	CommandID string `json:"command_id"`
-	InputText string `json:"input_text"`
+	CommandID string  `json:"command_id"`
+	InputText *string `json:"input_text"`
+	Secret    string  `json:"secret"`
+}
+
+// check says what is wrong with a call that gives neither input_text nor
+// secret, or both.
+func (a sendInputArgs) check() error {
+	switch {
+	case a.InputText == nil && a.Secret == "":
+		return &argError{field: "input_text", msg: "is required, unless secret names a secret of the host's config entry to type instead"}
+	case a.InputText != nil && a.Secret != "":
+		return &argError{field: "secret", msg: "cannot be combined with input_text: type the text with one send_input call and the secret with another"}
+	}
+	return nil
 }
 
 func sendInput(d *deps) mcpserver.ServerTool {
@@ -37,32 +51,42 @@ func sendInput(d *deps) mcpserver.ServerTool {
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
 			mcpgo.WithDescription("Type text into a running command (a prompt, python3, read, a [confirm] question). Escapes: \\n Enter, \\r, \\t, \\\\, \\e Escape, \\xNN any byte (\\x03 Ctrl+C, \\x04 Ctrl+D). " +
-				"No newline is added: end with \\n to press Enter. Returns what it printed next: once it ends, waits again, or pauses 0.3 s (2 s if silent)."),
+				"No newline is added: end with \\n to press Enter. Or, instead, secret: the name of a secret in the host's config entry, typed with Enter, never shown. " +
+				"Returns what it printed next: once it ends, waits again, or pauses 0.3 s (2 s if silent)."),
 			commandIDParam(),
-			mcpgo.WithString("input_text", mcpgo.Required()),
+			mcpgo.WithString("input_text"),
+			mcpgo.WithString("secret"),
 			mcpgo.WithOutputSchema[commandResult](),
 		},
 		destructiveHints("Send input to a command", notIdempotent),
 	)
 	return mcpserver.ServerTool{Tool: tool, Handler: func(ctx context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
 		var a sendInputArgs
-		if err := bind(req, &a, "command_id", "input_text"); err != nil {
+		if err := bind(req, &a, "command_id"); err != nil {
 			return badArgs(name, err), nil
 		}
-		text, err := decodeEscapes(a.InputText)
-		if err != nil {
+		if err := a.check(); err != nil {
 			return badArgs(name, err), nil
 		}
-		if len(text) > maxInputBytes {
-			return badArgs(name, &argError{field: "input_text", msg: fmt.Sprintf("is %d bytes, more than %d: it is typed as keys, and a program that reads it slowly would hold the session; "+
-				"upload data with write_file and let the program read the file instead", len(text), maxInputBytes)}), nil
+		var text string
+		if a.InputText != nil {
+			var err error
+			if text, err = inputText(*a.InputText); err != nil {
+				return badArgs(name, err), nil
+			}
 		}
 		c, ok := d.reg.lookup(a.CommandID)
 		if !ok {
 			return unknownCommand(name, a.CommandID), nil
 		}
 		before := c.Info()
-		if err := c.SendInput(ctx, text); err != nil {
+		lead := fmt.Sprintf("Input sent (%d bytes). Output since then:", len(text))
+		if a.Secret != "" {
+			if err := c.SendSecret(ctx, a.Secret); err != nil {
+				return secretFailure(name, before, a.Secret, err), nil
+			}
+			lead = fmt.Sprintf("Secret %q typed, then Enter. Output since then:", a.Secret)
+		} else if err := c.SendInput(ctx, text); err != nil {
 			return inputFailure(name, before, err), nil
 		}
 		waitAfterInput(ctx, c, before.OutputBytes)
@@ -72,8 +96,35 @@ func sendInput(d *deps) mcpserver.ServerTool {
 			d.log.Warn("reading output failed", "id", info.ID, "err", err)
 		}
 		r := newCommandResult(info, w)
-		return textResult(r.text(fmt.Sprintf("Input sent (%d bytes). Output since then:", len(text))), r), nil
+		return textResult(r.text(lead), r), nil
 	}}
+}
+
+// inputText decodes input_text's escapes and checks its size.
+func inputText(raw string) (string, error) {
+	text, err := decodeEscapes(raw)
+	if err != nil {
+		return "", err
+	}
+	if len(text) > maxInputBytes {
+		return "", &argError{field: "input_text", msg: fmt.Sprintf("is %d bytes, more than %d: it is typed as keys, and a program that reads it slowly would hold the session; "+
+			"upload data with write_file and let the program read the file instead", len(text), maxInputBytes)}
+	}
+	return text, nil
+}
+
+// secretFailure explains why a named secret was not typed. The errors
+// name secrets and references, never a value.
+func secretFailure(tool string, info devices.CommandInfo, secret string, err error) *mcpgo.CallToolResult {
+	switch {
+	case errors.Is(err, hosts.ErrUnknownSecret):
+		return failure(fmt.Sprintf("%s: host %q has no secret %q in its config entry; nothing was typed", tool, info.Host, secret), err.Error(),
+			"give one of the names listed above as secret, or ask the user to add this one under secrets: in the host's entry of config.yaml")
+	case errors.Is(err, hosts.ErrSecret):
+		return failure(fmt.Sprintf("%s: secret %q of host %q gave nothing; nothing was typed", tool, secret, info.Host), err.Error(),
+			"ask the user to set that variable for the server (or fix that command), then call send_input again")
+	}
+	return inputFailure(tool, info, err)
 }
 
 // inputFailure explains why input could not be sent.

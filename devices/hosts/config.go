@@ -30,6 +30,7 @@ import (
 //	    user: netops
 //	    password: {env: LAB_SSH_PASS}
 //	    enable_secret: {command: "pass show lab/enable"}
+//	    secrets: {tacacs_password: {env: TACACS_PASS}}
 //	    command_timeout: 60s
 //
 // Secrets are references only: a literal secret in the file is refused so
@@ -64,6 +65,9 @@ type HostConfig struct {
 	SuPassword     *SecretRef // answers su's prompt for a command that is su
 	EnableSecret   *SecretRef
 	CommandTimeout time.Duration // zero means Defaults.CommandTimeout
+	// Secrets are extra secrets by name (secrets:), typed at a prompt on
+	// request (send_input's secret); nil means none.
+	Secrets map[string]*SecretRef
 
 	lines map[string]int // YAML key → line, for Sources and errors
 }
@@ -234,6 +238,7 @@ func (d *decoder) host(n *yaml.Node, where string) HostConfig {
 		"su_password":     func(v *yaml.Node, f string) { set("su_password"); h.SuPassword = d.secret(v, f) },
 		"enable_secret":   func(v *yaml.Node, f string) { set("enable_secret"); h.EnableSecret = d.secret(v, f) },
 		"command_timeout": func(v *yaml.Node, f string) { set("command_timeout"); h.CommandTimeout = d.duration(v, f) },
+		"secrets":         func(v *yaml.Node, f string) { h.Secrets = d.namedSecrets(v, f) },
 	})
 	if d.err == nil && len(h.Match) == 0 {
 		d.fail(n, where+".match", "missing", `every host entry needs match: "<glob on the alias>"`)
@@ -361,6 +366,7 @@ func (c *Config) match(alias string) hostMatch {
 		take("su_password", h.SuPassword == nil, func() { m.SuPassword = h.SuPassword })
 		take("enable_secret", h.EnableSecret == nil, func() { m.EnableSecret = h.EnableSecret })
 		take("command_timeout", h.CommandTimeout == 0, func() { m.CommandTimeout = h.CommandTimeout })
+		m.Secrets = mergeNamed(m.Secrets, h.Secrets)
 	}
 	return m
 }

@@ -213,7 +213,8 @@ func (r *Resolver) secretsFor(ctx context.Context, alias string, req Request, ov
 	pick("Sudo", &s.Sudo, ov.SudoPass, ov.src("SUDO_PASS"), hc.SudoPassword)
 	pick("Enable", &s.Enable, ov.EnablePw, ov.src("ENABLE_PASS"), hc.EnableSecret)
 	pick("Su", &s.Su, "", "", hc.SuPassword)
-	s.ConfigBound = hc.Password != nil || hc.KeyPassphrase != nil || hc.SudoPassword != nil || hc.EnableSecret != nil || hc.SuPassword != nil
+	s.Named = r.named(hc)
+	s.ConfigBound = hc.Password != nil || hc.KeyPassphrase != nil || hc.SudoPassword != nil || hc.EnableSecret != nil || hc.SuPassword != nil || s.Named != nil
 	return s, ctx.Err()
 }
 
@@ -236,6 +237,7 @@ func bindConfigSecrets(alias string, req Request, ov overrides, hc hostMatch) er
 		{"sudo_password", hc.SudoPassword, ov.SudoPass != ""},
 		{"enable_secret", hc.EnableSecret, ov.EnablePw != ""},
 		{"su_password", hc.SuPassword, false},
+		{"secrets", firstNamed(hc.Secrets), false},
 	}
 	for _, u := range used {
 		if u.ref == nil || u.over {

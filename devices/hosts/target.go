@@ -31,6 +31,9 @@ type Secrets struct {
 	Sudo          string // sudo password
 	Enable        string // enable secret of a network device
 	Su            string // the password su asks for (config su_password)
+	// Named are the extra secrets of the host's config entry (secrets:),
+	// fetched only when typed; nil means none.
+	Named *NamedSecrets
 
 	// ConfigBound says the config file gives this host secrets (whether
 	// or not this call overrides them). The user bound them to the hosts

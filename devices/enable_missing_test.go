@@ -1,0 +1,81 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
+	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
+)
+
+// newConfigManager returns a Manager whose resolver reads sshConfig and
+// the config.yaml text config (both written to a fresh directory that is
+// also HOME) and sees env as its whole environment. Closed by t.Cleanup.
+func newConfigManager(t testing.TB, sshConfig, config string, env map[string]string, opts ManagerOptions) *Manager {
+	t.Helper()
+	dir := t.TempDir()
+	sshPath, cfgPath := filepath.Join(dir, "ssh_config"), filepath.Join(dir, "config.yaml")
+	writeFile(t, sshPath, sshConfig)
+	writeFile(t, cfgPath, config)
+	res, err := hosts.NewResolver(hosts.ResolverOptions{SSHConfigPath: sshPath, ConfigPath: cfgPath, Home: dir, SSHBinary: "none",
+		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+	if err != nil {
+		t.Fatalf("NewResolver: %v", err)
+	}
+	set, errs := profiles.Load("")
+	if len(errs) > 0 {
+		t.Fatalf("profiles.Load: %v", errs)
+	}
+	opts.Resolver, opts.Pool, opts.Profiles = res, NewPool(PoolOptions{}), set
+	m, err := NewManager(opts)
+	if err != nil {
+		t.Fatalf("NewManager: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
+		defer cancel()
+		if err := m.Close(ctx); err != nil {
+			t.Errorf("Manager.Close: %v", err)
+		}
+	})
+	return m
+}
+
+// An enable secret whose config reference gives nothing (an unset
+// variable) fails a device command that would have raised the privilege
+// level, naming the reference and the variable, instead of running it
+// unprivileged. A password given in the call still works.
+func TestUnsetEnableSecretNamesItsVariable(t *testing.T) {
+	d := devicetest.StartDevice(t, devsim.Options{Platform: "ios"})
+	sshConfig := fmt.Sprintf("Host r1\n  HostName %s\n  Port %d\n  User %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
+		d.Host, d.Port, d.Options.Username, d.KnownHostsPath)
+	config := "hosts:\n  - match: [r1]\n    profile: cisco_ios\n    password: {env: MCPT_DEV_PASS}\n    enable_secret: {env: MCPT_UNSET_ENABLE}\n"
+	m := newConfigManager(t, sshConfig, config, map[string]string{"MCPT_DEV_PASS": d.Options.Password}, ManagerOptions{})
+	h := &deviceHarness{dev: d, m: m, req: hosts.Request{Host: "r1"}}
+
+	info, out := h.run(t, "show privilege", RunOptions{})
+	if info.Status != StatusFailed || !errors.Is(info.Err, ErrPrivilege) || !errors.Is(info.Err, hosts.ErrSecret) {
+		t.Fatalf("show privilege with an unset enable secret: status %s err %v output %q; want failed, ErrPrivilege and hosts.ErrSecret", info.Status, info.Err, out)
+	}
+	t.Logf("error: %v", info.Err)
+	for _, want := range []string{"MCPT_UNSET_ENABLE", "config.yaml:5", "enable_secret"} {
+		if !strings.Contains(info.Err.Error(), want) {
+			t.Errorf("error %q should name %q", info.Err, want)
+		}
+	}
+	if strings.Contains(out, "privilege level is 1") {
+		t.Errorf("the command ran unprivileged: %q", out)
+	}
+
+	info, out = h.run(t, "show privilege", RunOptions{EnablePassword: d.Options.EnableSecret})
+	wantStatus(t, info, StatusCompleted, 0)
+	if !strings.Contains(out, "Current privilege level is 15") {
+		t.Errorf("with enable_password: output %q, want privilege level 15", out)
+	}
+}
