@@ -64,3 +64,36 @@ func TestPosixPreparationLost(t *testing.T) {
 		})
 	}
 }
+
+// TestPosixStartupFilesInTheWay: start-up files that make PROMPT_COMMAND
+// read-only (audit logging) or export every variable (set -a) still give
+// a prepared shell with exact exit statuses, and no program the session
+// runs sees the marker's text in its environment.
+func TestPosixStartupFilesInTheWay(t *testing.T) {
+	dir := t.TempDir()
+	rcs := map[string]string{
+		"readonly": "readonly PROMPT_COMMAND='history -a'\nPS1='audit$ '\n",
+		"allexport": "set -a\nPS1='all$ '\n",
+	}
+	for name, rc := range rcs {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(rc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for d := dir; d != os.TempDir(); d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name := range rcs {
+		t.Run(name, func(t *testing.T) {
+			force := fmt.Sprintf("ForceCommand exec bash --rcfile %s -i", filepath.Join(dir, name))
+			h := newHarness(t, harnessOptions{SSHD: force}, "nosudo")
+			info, out := h.run(t, "nosudo", "cd /tmp; env | grep -e __mcpssh -e $'\\036'; sh -c 'exit 3'", RunOptions{})
+			wantDone(t, info, out, StatusFailed, 3, "")
+			if info.Fallback != "" || info.Cwd != "/tmp" {
+				t.Errorf("fallback %q cwd %q; want a prepared shell in /tmp", info.Fallback, info.Cwd)
+			}
+		})
+	}
+}

@@ -110,7 +110,9 @@ func posixPreparation(m posixMarkers, env map[string]string, attempt int) string
 		forget = `for __mcpssh_i in 1 2 3 4 5 6 7 8; do case $(history 1) in *mcpssh*|*ignorespace*|*_VERSION*|*PAGER*) ` +
 			`history -d -1 2>/dev/null || break;; *) break;; esac; done; `
 	}
-	b.WriteString(" stty -echo 2>/dev/null; __mcpssh_t=" + m.token + "; PS2=''; " +
+	// allexport (set -a in a startup file) would put the marker's text
+	// into every program's environment: off while preparing, back after
+	b.WriteString(" case $- in *a*) set +a; __mcpssh_a=1;; esac; stty -echo 2>/dev/null; __mcpssh_t=" + m.token + "; PS2=''; " +
 		`if [ -n "$BASH_VERSION" ]; then case $HISTCONTROL in *ignorespace*|*ignoreboth*) ;; ` +
 		`*) history -d -1 2>/dev/null; HISTCONTROL="${HISTCONTROL:+$HISTCONTROL:}ignorespace";; esac; ` +
 		forget + `set +o emacs +o vi 2>/dev/null; ` +
@@ -123,17 +125,18 @@ func posixPreparation(m posixMarkers, env map[string]string, attempt int) string
 		b.WriteString(" " + guard + " &&" + line + "\n")
 	}
 	prepared := `[ "$__mcpssh_p" = ` + m.token + ` ]`
-	b.WriteString(` if ! ` + guard + `; then :; elif ` + prepared + `; then :; elif [ -n "$BASH_VERSION" ]; then unset PROMPT_COMMAND; ` +
-		`__mcpssh_ps1=$'\036'"$__mcpssh_t:\${__mcpssh_s:-\$?}:\$PWD"$'\037'; PS1=$__mcpssh_ps1; ` +
-		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=$__mcpssh_ps1'; ` +
-		`export -n __mcpssh_ps1 PS1 PROMPT_COMMAND 2>/dev/null; readonly PROMPT_COMMAND; ` +
-		`elif [ -n "$ZSH_VERSION" ]; then ` +
+	b.WriteString(` if ! ` + guard + `; then :; elif ` + prepared + `; then :; elif [ -n "$BASH_VERSION" ]; then ` +
+		`__mcpssh_ps1=$'\036'"$__mcpssh_t:\${__mcpssh_s:-\$?}:\$PWD"$'\037'; PS1=$__mcpssh_ps1; __mcpssh_p=$__mcpssh_t; ` +
+		`export -n __mcpssh_ps1 PS1 2>/dev/null; unset PROMPT_COMMAND 2>/dev/null; ` +
+		`PROMPT_COMMAND='__mcpssh_s=$?; PS1=$__mcpssh_ps1; export -n __mcpssh_s PS1'; export -n PROMPT_COMMAND; readonly PROMPT_COMMAND; fi` + "\n")
+	// one line per family of shells: each stays under posixLineMax
+	b.WriteString(` if ! ` + guard + `; then :; elif ` + prepared + `; then :; elif [ -n "$ZSH_VERSION" ]; then ` +
 		`eval '__mcpssh_precmd() { printf "\036%s:%s:%s\037" "$__mcpssh_t" "$?" "$PWD"; PS1=""; RPROMPT=""; }; ` +
-		`unfunction precmd 2>/dev/null; precmd_functions=(__mcpssh_precmd); typeset -r precmd_functions; ` +
+		`unfunction precmd 2>/dev/null; precmd_functions=(__mcpssh_precmd); __mcpssh_p=$__mcpssh_t; typeset -r precmd_functions; ` +
 		`unsetopt PROMPT_SP PROMPT_CR; PROMPT_EOL_MARK=""; RPROMPT=""; RPS1=""; PS1=""'; ` +
-		`else PS1="$(printf '\036')$__mcpssh_t:\$?:\$PWD$(printf '\037')"; readonly PS1; fi; ` + guard + ` && __mcpssh_p=$__mcpssh_t` + "\n")
+		`else PS1="$(printf '\036')$__mcpssh_t:\$?:\$PWD$(printf '\037')"; __mcpssh_p=$__mcpssh_t; readonly PS1; fi` + "\n")
 	b.WriteString(` ` + prepared + ` && printf '\036%s:ready%s:%s:%s:%s\037' "$__mcpssh_t" ` + strconv.Itoa(attempt) +
-		` "$(id -un 2>/dev/null)" "${0##*/}" "$$"` + "\n")
+		` "$(id -un 2>/dev/null)" "${0##*/}" "$$"; [ "$__mcpssh_a" != 1 ] || set -a` + "\n")
 	return b.String()
 }
 
