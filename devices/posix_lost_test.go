@@ -72,7 +72,7 @@ func TestPosixPreparationLost(t *testing.T) {
 func TestPosixStartupFilesInTheWay(t *testing.T) {
 	dir := t.TempDir()
 	rcs := map[string]string{
-		"readonly": "readonly PROMPT_COMMAND='history -a'\nPS1='audit$ '\n",
+		"readonly":  "readonly PROMPT_COMMAND='history -a'\nPS1='audit$ '\n",
 		"allexport": "set -a\nPS1='all$ '\n",
 	}
 	for name, rc := range rcs {
