@@ -65,6 +65,7 @@ type posixDriver struct {
 	reason  string // non-empty: fallback to prompt matching, and why
 	attempt int    // the attempts the login shell's preparation took
 	pid     int    // the login shell's process ID on the host; 0 when unknown
+	curPID  int    // the current (possibly nested) shell's process ID; 0 when unknown
 	probe   func(context.Context, string) (string, error)
 
 	shellUser, shellName string       // as the current prepared shell reported them
@@ -116,6 +117,7 @@ func (d *posixDriver) open(ctx context.Context, env driverEnv) (string, error) {
 	}
 	d.shellUser, d.shellName = m.Groups[1], m.Groups[2]
 	d.pid, _ = strconv.Atoi(m.Groups[3])
+	d.curPID = d.pid
 	first, err := d.e.Expect(ctx, []expect.Pattern{d.donePattern()}, expect.ExpectOptions{Timeout: posixReadyTimeout})
 	if err != nil {
 		return "", fmt.Errorf("prepare shell: first prompt: %w", expectErr(err))
@@ -242,8 +244,8 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 	patterns = append(patterns, d.outerPatterns()...)
 	launch, launches := parseShellLaunch(j.Command)
 	s := sudoAnswer{secret: j.Secrets.Sudo, user: d.user,
-		verify: func(ctx context.Context) error { return verifySudo(ctx, d.probe, d.pid) }}
-	su := suAnswer{secret: j.Secrets.Su, verify: func(ctx context.Context) error { return verifyAsker(ctx, d.probe, d.pid, "su") }}
+		verify: func(ctx context.Context) error { return verifySudo(ctx, d.probe, d.curPID) }}
+	su := suAnswer{secret: j.Secrets.Su, verify: func(ctx context.Context) error { return verifyAsker(ctx, d.probe, d.curPID, "su") }}
 	for {
 		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output, Idle: posixAwaitIdle})
 		if errors.Is(err, expect.ErrTimeout) {

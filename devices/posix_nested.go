@@ -31,6 +31,7 @@ type posixLevel struct {
 	m           posixMarkers
 	cwd         string
 	user, shell string
+	pid         int
 }
 
 // shellLaunch is what a command that starts an interactive shell does.
@@ -198,9 +199,10 @@ func (d *posixDriver) enterNested(ctx context.Context, l shellLaunch) (string, b
 	}
 	from := d.shellUser
 	if !l.replace {
-		d.outer = append(d.outer, posixLevel{m: d.m, cwd: d.cwd, user: d.shellUser, shell: d.shellName})
+		d.outer = append(d.outer, posixLevel{m: d.m, cwd: d.cwd, user: d.shellUser, shell: d.shellName, pid: d.curPID})
 	}
 	d.m, d.cwd, d.shellUser, d.shellName = m, first.Groups[2], ready.Groups[1], ready.Groups[2]
+	d.curPID, _ = strconv.Atoi(ready.Groups[3])
 	if l.replace {
 		return fmt.Sprintf("the shell was replaced by %s, running as %s; exit ends the session's shell", d.shellName, d.shellUser), true, nil
 	}
@@ -224,7 +226,7 @@ func (d *posixDriver) leaveTo(k int, m expect.Match) (int, string) {
 	left := d.shellUser
 	l := d.outer[k]
 	d.outer = d.outer[:k]
-	d.m, d.shellUser, d.shellName, d.cwd = l.m, l.user, l.shell, m.Groups[2]
+	d.m, d.shellUser, d.shellName, d.cwd, d.curPID = l.m, l.user, l.shell, m.Groups[2], l.pid
 	code, _ := strconv.Atoi(m.Groups[1])
 	return code, fmt.Sprintf("left the nested shell of %s; back in %s's %s shell (depth %d)", left, d.shellUser, d.shellName, k)
 }

@@ -55,6 +55,12 @@ func (s *sudoAnswer) prompted(ctx context.Context, e *expect.Expecter, j *job, a
 		j.Report(StatusAwaitingInput, prompt)
 		return nil
 	}
+	if asked != "" && asked != s.user {
+		// the password at hand is the login user's; sudo wants another's
+		// (a nested shell as another user, or a forged prompt)
+		j.Report(StatusAwaitingInput, fmt.Sprintf("%s (%v: sudo asks for %s's password, and the one given is %s's)", prompt, errSudoUnverified, asked, s.user))
+		return nil
+	}
 	if err := s.verify(ctx); err != nil {
 		j.Report(StatusAwaitingInput, fmt.Sprintf("%s (%v)", prompt, err))
 		return nil

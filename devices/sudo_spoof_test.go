@@ -84,3 +84,54 @@ func TestSudoReadsStdin(t *testing.T) {
 		}
 	}
 }
+
+// TestSudoPromptSpoofNamedSudo: a program that names itself sudo (anyone
+// can) and prints the session's sudo prompt does not get the password:
+// only the real, set-user-ID sudo runs as root while it asks.
+func TestSudoPromptSpoofNamedSudo(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash")
+	pw := h.accounts["bash"].Password
+	spoof := `perl -e '$0="sudo"; ($p=$ENV{SUDO_PROMPT})=~s/%p/mcpt-bash/; $|=1; print $p; $l=<STDIN>; chomp $l; print "stolen:", scalar reverse($l), "\n"'`
+	c := h.start(t, "bash", "", spoof, RunOptions{SudoPassword: pw})
+	info := waitInputPrompt(t, c, "not answered")
+	if err := c.SendInput(t.Context(), "nothing\n"); err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, c)
+	if out := output(t, c); strings.Contains(out, pw) || strings.Contains(out, reverse(pw)) {
+		t.Errorf("a process named sudo got the password (prompt %q): %q", info.InputPrompt, out)
+	}
+}
+
+// TestSudoPromptSpoofInNestedShell: in a shell nested as another user
+// (sudo -u other bash, where sudo keeps the outer terminal's foreground
+// for as long as the nested shell lives), a program printing the sudo
+// prompt does not get the login user's password.
+func TestSudoPromptSpoofInNestedShell(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash", "nosudo")
+	pw := h.accounts["bash"].Password
+	info, _ := h.run(t, "bash", "sudo -u "+h.accounts["nosudo"].Name+" bash", RunOptions{SudoPassword: pw})
+	if info.Status != StatusCompleted || !strings.Contains(info.Note, "as mcpt-nosudo") {
+		t.Fatalf("sudo -u ... bash: status %s note %q err %v; want a nested shell", info.Status, info.Note, info.Err)
+	}
+	for _, who := range []string{"mcpt-bash", "mcpt-nosudo"} {
+		spoof := `printf '%s' "${SUDO_PROMPT%'%p] '}` + who + `] "; read -r got; echo "stolen:$got" | rev`
+		c := h.start(t, "bash", "", spoof, RunOptions{SudoPassword: pw})
+		waitInputPrompt(t, c, "not answered")
+		if err := c.SendInput(t.Context(), "nothing\n"); err != nil {
+			t.Fatal(err)
+		}
+		waitDone(t, c)
+		if out := output(t, c); strings.Contains(out, reverse("stolen:"+pw)) {
+			t.Errorf("prompt naming %s: a program of the nested shell got the login user's password", who)
+		}
+	}
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}

@@ -26,8 +26,9 @@ const sudoVerifyTimeout = 10 * time.Second
 var errSudoUnverified = errors.New("not answered")
 
 // foregroundScript prints, for each process in the foreground process
-// group of the terminal of the shell $1, its name, a tab and its
-// arguments separated by spaces. It reads /proc only (Linux).
+// group of the terminal of the shell $1, its name, its effective user ID
+// and its arguments separated by spaces, with tabs between. It reads /proc
+// only (Linux).
 const foregroundScript = `read -r l < /proc/$1/stat || exit 3
 set -- ${l##*) }
 fg=$6
@@ -35,7 +36,8 @@ for d in /proc/[0-9]*; do
   read -r l < "$d/stat" 2>/dev/null || continue
   set -- ${l##*) }
   [ "$3" = "$fg" ] || continue
-  c=${l#*\(}; printf '%s\t' "${c%)*}"
+  u=; while read -r k r e x; do [ "$k" = Uid: ] && { u=$e; break; }; done < "$d/status"
+  c=${l#*\(}; printf '%s\t%s\t' "${c%)*}" "$u"
   tr '\0' ' ' < "$d/cmdline" 2>/dev/null; echo
 done`
 
@@ -61,10 +63,16 @@ func verifyAsker(ctx context.Context, probe func(context.Context, string) (strin
 	}
 	found := false
 	for _, line := range strings.Split(out, "\n") {
-		name, args, ok := strings.Cut(line, "\t")
-		if !ok || name != asker {
+		f := strings.SplitN(line, "\t", 3)
+		if len(f) != 3 || f[0] != asker {
 			continue
 		}
+		// anyone can name a process "sudo"; only the real, set-user-ID
+		// program runs as root while it asks
+		if f[1] != "0" {
+			continue
+		}
+		args := f[2]
 		if asker == "sudo" && sudoReadsStdin(strings.Fields(args)) {
 			return fmt.Errorf("%w: this sudo reads its password from standard input (-S), not from the terminal; run it without -S", errSudoUnverified)
 		}
