@@ -3,6 +3,7 @@ package expect
 import (
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,5 +63,28 @@ func TestExpectIdleWaitsForQuiet(t *testing.T) {
 	}
 	if el := time.Since(start); el < 200*time.Millisecond {
 		t.Errorf("idle after %v, before the dots stopped", el)
+	}
+}
+
+// TestExpectIdleLongLine: an unfinished line too long to hold was partly
+// delivered to Capture before the stream went quiet; it is delivered once.
+func TestExpectIdleLongLine(t *testing.T) {
+	e, r := newPiped(t, Options{})
+	out := NewOutput(0)
+	long := strings.Repeat("x", 20000)
+	feed(t, r.Remote, long)
+	done := regexp.MustCompile(`DONE`)
+	m, err := e.Expect(context.Background(), []Pattern{{Name: "done", Regexp: done}},
+		ExpectOptions{Timeout: 5 * time.Second, Capture: out, Idle: 50 * time.Millisecond})
+	if err != nil || m.Index != IdleIndex {
+		t.Fatalf("Expect = %+v, %v; want idle", m, err)
+	}
+	feed(t, r.Remote, "\nDONE")
+	if _, err := e.Expect(context.Background(), []Pattern{{Name: "done", Regexp: done}},
+		ExpectOptions{Timeout: 5 * time.Second, Capture: out}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != long+"\n" {
+		t.Errorf("captured %d bytes, want %d (the line once)", len(got), len(long)+1)
 	}
 }

@@ -49,8 +49,9 @@ const IdleIndex = -1
 // Match is what a successful Expect found.
 type Match struct {
 	// Index is the position of the matched pattern in the list given, or
-	// IdleIndex: then Text is the unfinished last line, which stays
-	// unconsumed, and Before is empty.
+	// IdleIndex: then Text is the unfinished last line (what of it was not
+	// already delivered to Capture), which stays unconsumed, and Before
+	// holds the complete lines before it when there is no Capture.
 	Index int
 	// Before is the normalized text between the previous match (or the
 	// last consumed point) and the start of this match. When the call had

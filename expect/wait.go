@@ -223,8 +223,14 @@ func (e *Expecter) idleFired(w *waiter) {
 	if len(text)-len(line) < w.from || strings.TrimSpace(line) == "" {
 		return
 	}
-	// deliver the complete lines, keep the unfinished one for the next call
+	// deliver the complete lines, keep the unfinished one for the next
+	// call; a line too long to hold was already delivered in part, and
+	// that part is consumed too
 	end := len(text) - len(line)
+	if w.capture != nil && w.captured > end {
+		end = min(w.captured, len(text))
+		line = text[end:]
+	}
 	w.m = Match{Index: IdleIndex, Text: line}
 	switch {
 	case w.capture == nil:
