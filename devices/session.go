@@ -374,16 +374,27 @@ const hangUpTimeout = 10 * time.Second
 // input) reaches it. Killing the login shell hangs up the terminal, which
 // ends the programs in the foreground and drops the undelivered input, so
 // it is never run as commands. The shell is closed either way.
+//
+// When the shell cannot be killed (its process is unknown, or it became a
+// process of another user through exec sudo -i), the whole connection is
+// closed instead: sshd then ends every session on it, and the other
+// sessions of the host reconnect at their next command. That is the only
+// other way to stop sshd from delivering the input later.
 func (s *session) hangUp(ctx context.Context, sh *shell) {
+	killed := false
 	if sh.pid > 0 {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hangUpTimeout)
 		var errb bytes.Buffer
 		code, err := sh.conn.Exec(ctx, "kill -KILL "+strconv.Itoa(sh.pid), nil, io.Discard, &errb)
 		cancel()
-		if err != nil || code != 0 {
-			s.m.logger.Warn("could not hang up a shell with stuck input", "host", s.alias, "session", s.name,
+		killed = err == nil && code == 0
+		if !killed {
+			s.m.logger.Warn("could not hang up a shell with stuck input; closing its connection", "host", s.alias, "session", s.name,
 				"pid", sh.pid, "code", code, "err", err, "stderr", tail(errb.String(), 200))
 		}
+	}
+	if !killed {
+		_ = sh.conn.Close()
 	}
 	sh.close()
 }

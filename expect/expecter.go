@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,6 +66,7 @@ type Expecter struct {
 	readerDone chan struct{} // closed when the reader goroutine returned
 	wsem       chan struct{} // one write at a time, acquirable with a context
 	writes     sync.WaitGroup
+	writeSince atomic.Int64 // UnixNano when the write in progress began; 0 when none
 	closeOnce  sync.Once
 	closed     bool // Close was called; guarded by mu
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 )
 
 // redacted stands for a secret wherever the wire log would show it.
@@ -57,6 +58,8 @@ func (e *Expecter) write(ctx context.Context, s, logged string) error {
 	go func() {
 		defer e.writes.Done()
 		defer func() { <-e.wsem }()
+		e.writeSince.Store(time.Now().UnixNano())
+		defer e.writeSince.Store(0)
 		e.wire.sent(logged)
 		_, err := io.WriteString(e.w, s)
 		res <- err
@@ -72,9 +75,18 @@ func (e *Expecter) write(ctx context.Context, s, logged string) error {
 	}
 }
 
-// WriteBlocked reports whether a write is in progress: a Send whose bytes
-// the stream has not taken yet. It does not block.
-func (e *Expecter) WriteBlocked() bool { return len(e.wsem) > 0 }
+// writeBlockedAfter is how long a write must have been in progress to
+// count as blocked rather than merely under way.
+const writeBlockedAfter = time.Second
+
+// WriteBlocked reports whether a write has been in progress for more than
+// a second: a Send whose bytes the far side does not take (a program that
+// reads none of its input, with every buffer on the way full). It does
+// not block.
+func (e *Expecter) WriteBlocked() bool {
+	since := e.writeSince.Load()
+	return since != 0 && time.Since(time.Unix(0, since)) > writeBlockedAfter
+}
 
 // wireLog writes the raw traffic for debugging a device, with secrets
 // replaced. A nil *wireLog logs nothing.
