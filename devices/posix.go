@@ -242,6 +242,8 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 	}
 	outerAt := len(patterns)
 	patterns = append(patterns, d.outerPatterns()...)
+	lateAt := len(patterns) // ready markers of a nested preparation given up on
+	var pending nestedPrep
 	launch, launches := parseShellLaunch(j.Command)
 	s := sudoAnswer{secret: j.Secrets.Sudo, user: d.user,
 		verify: func(ctx context.Context) error { return verifySudo(ctx, d.probe, d.curPID) }}
@@ -261,7 +263,7 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 			}
 			if launches && atTail(genericPrompt, m.Text) {
 				launches = false // typed into it once, never again
-				note, ok, err := d.enterNested(ctx, launch)
+				note, ok, err := d.enterNested(ctx, launch, &pending)
 				if err != nil {
 					return jobResult{}, expectErr(err)
 				}
@@ -269,6 +271,7 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 					zero := 0
 					return jobResult{ExitCode: &zero, Note: note}, nil
 				}
+				patterns = append(patterns[:lateAt], pending.readyPatterns()...)
 			}
 			// the line stays unconsumed: it is the prompt's start if a
 			// pattern completes it, and shown as the partial line
@@ -282,6 +285,16 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 			j.Output.WriteString(m.Before)
 			if err := s.prompted(ctx, d.e, j, m.Groups[1]); err != nil {
 				return jobResult{}, expectErr(err)
+			}
+		case m.Index >= lateAt:
+			// the nested shell ran the preparation after all
+			note, ok, err := d.adoptNested(ctx, pending.launch, pending.m, m)
+			if err != nil {
+				return jobResult{}, expectErr(err)
+			}
+			if ok {
+				zero := 0
+				return jobResult{ExitCode: &zero, Note: note}, nil
 			}
 		case m.Index >= outerAt:
 			j.Output.WriteString(m.Before)

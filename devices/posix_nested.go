@@ -183,16 +183,45 @@ func nestedMarkers(outer posixMarkers) posixMarkers {
 // its prompt. It reports false, with the shell left as it is, when no
 // ready marker came (the program was no POSIX shell after all): the
 // command then goes on as any other.
-func (d *posixDriver) enterNested(ctx context.Context, l shellLaunch) (string, bool, error) {
+//
+// A shell merely slow to read what was typed (a loaded host) may still run
+// the preparation after it was given up on: pending then holds the
+// markers, and the command's wait adopts the shell when one of their ready
+// markers comes (adoptNested).
+func (d *posixDriver) enterNested(ctx context.Context, l shellLaunch, pending *nestedPrep) (string, bool, error) {
 	m := nestedMarkers(d.m)
 	_, ready, attempts, err := d.prepare(ctx, m)
 	if errors.Is(err, errNotPOSIX) {
 		d.log.Warn("the started program did not take the shell preparation", "attempts", attempts, "tail", tail(d.e.Pending(), 200))
+		*pending = nestedPrep{m: m, attempts: attempts, launch: l}
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, err
 	}
+	return d.adoptNested(ctx, l, m, ready)
+}
+
+// nestedPrep is a nested preparation given up on that may still run.
+type nestedPrep struct {
+	m        posixMarkers
+	attempts int // 0: none pending
+	launch   shellLaunch
+}
+
+// readyPatterns is the ready marker of the last attempt made: the shell
+// reads the attempts in the order they were typed, so that marker is the
+// last of them, and the completion marker after it the shell's prompt.
+func (p nestedPrep) readyPatterns() []expect.Pattern {
+	if p.attempts == 0 {
+		return nil
+	}
+	return []expect.Pattern{p.m.ready(p.attempts)}
+}
+
+// adoptNested makes the shell whose ready marker ready (of markers m) came
+// the current one, once its first prompt's marker came too.
+func (d *posixDriver) adoptNested(ctx context.Context, l shellLaunch, m posixMarkers, ready expect.Match) (string, bool, error) {
 	first, err := d.e.Expect(ctx, []expect.Pattern{{Name: "completion marker", Regexp: m.done}}, expect.ExpectOptions{Timeout: posixReadyTimeout})
 	if err != nil {
 		return "", false, fmt.Errorf("prepare the nested shell: first prompt: %w", err)

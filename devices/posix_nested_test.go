@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -186,4 +187,19 @@ func TestSuPromptSpoofNotAnswered(t *testing.T) {
 	if out := output(t, c); strings.Contains(out, pw) || strings.Contains(out, "19-terceS-us") {
 		t.Errorf("the imitation got su_password: %q", out)
 	}
+}
+
+// TestNestedShellSlowToRead: a nested shell that shows a prompt-like line
+// and then reads nothing for seconds (a loaded host, slow start-up files)
+// is given up on at first, and adopted once it runs the preparation late.
+func TestNestedShellSlowToRead(t *testing.T) {
+	h := newHarness(t, harnessOptions{}, "bash")
+	rc := "/tmp/mcpssh-slowrc-" + strings.ReplaceAll(t.Name(), "/", "-")
+	t.Cleanup(func() { os.Remove(rc) })
+	runNested(t, h, "bash", []nestedStep{
+		{cmd: "printf '%s\\n' \"printf 'slow$ '; sleep 3\" > " + rc + "; export ENV=" + rc, st: StatusCompleted, out: ""},
+		{cmd: "sh", st: StatusCompleted, out: "*", note: "nested sh shell"},
+		{cmd: "unset ENV; cd /usr; false", st: StatusFailed, code: 1, out: "", cwd: "/usr"},
+		{cmd: "exit 6", st: StatusFailed, code: 6, out: "*", note: "(depth 0)"},
+	})
 }
