@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,7 @@ type Command struct {
 	inputs      int         // how many times SendInput wrote
 	ending      bool        // the driver saw the command end: no more keys for it
 	hungUp      bool        // its shell was hung up because its input was stuck
+	waitLine    string      // the unfinished line it waits at (job.Waiting); "" otherwise
 	changed     chan struct{}
 	done        chan struct{}
 	prog        progress
@@ -108,6 +110,11 @@ func (c *Command) Info() CommandInfo {
 	}
 	if i.Status == StatusRunning || i.Status == StatusAwaitingInput {
 		i.PartialLine = partial
+	}
+	if i.Status == StatusAwaitingInput && i.PartialLine == "" {
+		// between two waits of the driver the line is not pending in a
+		// wait, but it is still what the program shows
+		i.PartialLine = c.waitLine
 	}
 	i.SecretNames = c.SecretNames()
 	if len(typed) > 0 {
@@ -333,6 +340,14 @@ func (c *Command) SendInput(ctx context.Context, text string) error {
 	})
 }
 
+// waiting is job.Waiting: the program waits at an unfinished line.
+func (c *Command) waiting(line string) {
+	c.report(StatusAwaitingInput, strings.TrimSpace(line))
+	c.mu.Lock()
+	c.waitLine = line
+	c.mu.Unlock()
+}
+
 // report is job.Report: the live status from the driver.
 func (c *Command) report(st Status, prompt string) {
 	c.mu.Lock()
@@ -344,6 +359,7 @@ func (c *Command) report(st Status, prompt string) {
 		return // nothing new: the same prompt, and no output after it
 	}
 	c.info.Status, c.info.InputPrompt = st, prompt
+	c.waitLine = ""
 	if st == StatusAwaitingInput {
 		c.awaitLen = c.out.Len()
 	}

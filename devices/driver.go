@@ -101,6 +101,10 @@ type job struct {
 	// command does (an enable dialogue before the command is not delayed
 	// by them either way).
 	Report func(st Status, prompt string)
+	// Waiting reports that the program waits at line, an unfinished line
+	// no pattern knows, which stays unconsumed (and so out of the output):
+	// awaiting_input, with line as the prompt and the partial line.
+	Waiting func(line string)
 	// Interrupted reports whether Ctrl+C was sent on the caller's request,
 	// so that a driver can tell a requested interrupt from a wrong secret.
 	Interrupted func() bool

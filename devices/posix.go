@@ -278,7 +278,7 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 			}
 			// the line stays unconsumed: it is the prompt's start if a
 			// pattern completes it, and shown as the partial line
-			j.Report(StatusAwaitingInput, strings.TrimSpace(m.Text))
+			j.Waiting(m.Text)
 		case m.Index == 0:
 			j.Output.WriteString(m.Before)
 			code, _ := strconv.Atoi(m.Groups[1])

@@ -228,7 +228,8 @@ func (s *session) runOne(c *Command) {
 				release() // the command text is out: input may follow
 			}
 			c.report(st, prompt)
-		}}
+		},
+		Waiting: c.waiting}
 	res, err := sh.drv.run(c.ctx, j)
 	release()
 	st := sh.drv.state()
