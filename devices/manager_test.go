@@ -182,21 +182,3 @@ func TestManagerLoginSlowerThanReadyTimeout(t *testing.T) {
 		t.Errorf("slow login: Fallback %q, want none", info.Fallback)
 	}
 }
-
-// TestManagerLatePreparation: a login that shows a prompt-like line and
-// then reads nothing for seconds is given up on and falls back; when the
-// shell runs the preparation late, its markers are not taken for the
-// commands' ends, and from then on commands complete exactly.
-func TestManagerLatePreparation(t *testing.T) {
-	h := newHarness(t, harnessOptions{SSHD: "Match User mcpt-nosudo\n  ForceCommand stty -echo; sleep 1; printf 'instant$ '; sleep 3; stty echo; exec bash --norc --noprofile -i\n"}, "nosudo")
-	info, out := h.run(t, "nosudo", "echo first", RunOptions{})
-	if info.Status != StatusCompleted || !strings.Contains(out, "first") || strings.Contains(out, "\x1e") {
-		t.Errorf("first command: status %s output %q; want completed with its own output", info.Status, out)
-	}
-	info, out = h.run(t, "nosudo", "sh -c 'exit 4'", RunOptions{})
-	if info.Status != StatusFailed || info.ExitCode == nil || *info.ExitCode != 4 || strings.Contains(out, "\x1e") {
-		t.Errorf("second command: status %s exit %v output %q; want failed, exit 4", info.Status, info.ExitCode, out)
-	}
-	info, out = h.run(t, "nosudo", "echo third", RunOptions{})
-	wantDone(t, info, out, StatusCompleted, 0, "third\n")
-}

@@ -64,12 +64,9 @@ type posixDriver struct {
 	cwd     string
 	reason  string // non-empty: fallback to prompt matching, and why
 	attempt int    // the attempts the login shell's preparation took
-	// lateReady: after a fallback, the last attempt's ready marker came
-	// after all; completion markers before it belong to the preparation
-	lateReady bool
-	pid       int // the login shell's process ID on the host; 0 when unknown
-	curPID    int // the current (possibly nested) shell's process ID; 0 when unknown
-	probe     func(context.Context, string) (string, error)
+	pid     int    // the login shell's process ID on the host; 0 when unknown
+	curPID  int    // the current (possibly nested) shell's process ID; 0 when unknown
+	probe   func(context.Context, string) (string, error)
 
 	shellUser, shellName string       // as the current prepared shell reported them
 	outer                []posixLevel // the shells below the current one, outermost first
@@ -343,11 +340,6 @@ func (d *posixDriver) runFallback(ctx context.Context, j *job) (jobResult, error
 			j.Output.WriteString(strings.TrimSuffix(m.Before, "\n"))
 			return jobResult{}, nil
 		case 1:
-			if !d.lateReady {
-				// a prompt between the lines of a preparation the shell
-				// runs late: the ready marker is still to come
-				continue
-			}
 			d.reason, d.cwd = "", m.Groups[2]
 			if prepMarker {
 				prepMarker = false
@@ -357,7 +349,7 @@ func (d *posixDriver) runFallback(ctx context.Context, j *job) (jobResult, error
 			code, _ := strconv.Atoi(m.Groups[1])
 			return jobResult{ExitCode: &code}, nil
 		case 2:
-			d.lateReady, prepMarker = true, true
+			prepMarker = true
 			continue
 		}
 		j.Output.WriteString(m.Before + m.Text)
