@@ -1,51 +1,15 @@
 package devices
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
-	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
-
-// newConfigManager returns a Manager whose resolver reads sshConfig and
-// the config.yaml text config (both written to a fresh directory that is
-// also HOME) and sees env as its whole environment. Closed by t.Cleanup.
-func newConfigManager(t testing.TB, sshConfig, config string, env map[string]string, opts ManagerOptions) *Manager {
-	t.Helper()
-	dir := t.TempDir()
-	sshPath, cfgPath := filepath.Join(dir, "ssh_config"), filepath.Join(dir, "config.yaml")
-	writeFile(t, sshPath, sshConfig)
-	writeFile(t, cfgPath, config)
-	res, err := hosts.NewResolver(hosts.ResolverOptions{SSHConfigPath: sshPath, ConfigPath: cfgPath, Home: dir, SSHBinary: "none",
-		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
-	if err != nil {
-		t.Fatalf("NewResolver: %v", err)
-	}
-	set, errs := profiles.Load("")
-	if len(errs) > 0 {
-		t.Fatalf("profiles.Load: %v", errs)
-	}
-	opts.Resolver, opts.Pool, opts.Profiles = res, NewPool(PoolOptions{}), set
-	m, err := NewManager(opts)
-	if err != nil {
-		t.Fatalf("NewManager: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
-		defer cancel()
-		if err := m.Close(ctx); err != nil {
-			t.Errorf("Manager.Close: %v", err)
-		}
-	})
-	return m
-}
 
 // An enable secret whose config reference gives nothing (an unset
 // variable) fails a device command that would have raised the privilege

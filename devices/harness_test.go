@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -217,15 +216,21 @@ func (b *tailBuffer) String() string {
 // the rest (Resolver, Pool and Profiles are filled in). Closed by t.Cleanup.
 func newTestManager(t testing.TB, sshConfig string, env map[string]string, opts ManagerOptions) *Manager {
 	t.Helper()
+	return newConfigManager(t, sshConfig, "", env, opts)
+}
+
+// newConfigManager is newTestManager with config as the text of
+// config.yaml ("" writes none).
+func newConfigManager(t testing.TB, sshConfig, config string, env map[string]string, opts ManagerOptions) *Manager {
+	t.Helper()
 	dir := t.TempDir()
-	path := filepath.Join(dir, "ssh_config")
-	if err := os.WriteFile(path, []byte(sshConfig), 0o600); err != nil {
-		t.Fatal(err)
+	sshPath, cfgPath := filepath.Join(dir, "ssh_config"), filepath.Join(dir, "config.yaml")
+	writeFile(t, sshPath, sshConfig)
+	if config != "" {
+		writeFile(t, cfgPath, config)
 	}
-	res, err := hosts.NewResolver(hosts.ResolverOptions{
-		SSHConfigPath: path, ConfigPath: filepath.Join(dir, "config.yaml"), Home: dir, SSHBinary: "none",
-		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-	})
+	res, err := hosts.NewResolver(hosts.ResolverOptions{SSHConfigPath: sshPath, ConfigPath: cfgPath, Home: dir, SSHBinary: "none",
+		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
 	if err != nil {
 		t.Fatalf("NewResolver: %v", err)
 	}
