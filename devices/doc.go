@@ -14,6 +14,7 @@
 // interrupts a command on its own initiative.
 //
 // Layout: cmd → mcp → devices → profiles → expect. Below devices, hosts
-// resolves names (and imports nothing else of this module), devsim serves
-// simulated devices, and devicetest is the test bed that only tests import.
+// resolves names and cmdline reads command lines (neither imports anything
+// else of this module), devsim serves simulated devices, and devicetest is
+// the test bed that only tests import.
 package devices

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/cmdline"
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
@@ -244,7 +245,7 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 	patterns = append(patterns, d.outerPatterns()...)
 	lateAt := len(patterns) // ready markers of a nested preparation given up on
 	var pending nestedPrep
-	launch, launches := parseShellLaunch(j.Command)
+	launch, launches := cmdline.ShellLaunch(j.Command)
 	s := sudoAnswer{secret: j.Secrets.Sudo, user: d.user,
 		verify: func(ctx context.Context) error { return verifySudo(ctx, d.probe, d.curPID) }}
 	su := suAnswer{secret: j.Secrets.Su, verify: func(ctx context.Context) error { return verifyAsker(ctx, d.probe, d.curPID, "su") }}
@@ -258,7 +259,7 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 		}
 		switch {
 		case m.Index == expect.IdleIndex:
-			if launches && launch.su && su.prompted(ctx, d.e, j, m.Text) {
+			if launches && launch.Su && su.prompted(ctx, d.e, j, m.Text) {
 				continue
 			}
 			if launches && atTail(genericPrompt, m.Text) {
@@ -301,7 +302,7 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 			code, note := d.leaveTo(m.Index-outerAt, m)
 			return jobResult{ExitCode: &code, Note: note}, nil
 		default:
-			if launches && launch.su && su.prompted(ctx, d.e, j, m.Before+m.Text) {
+			if launches && launch.Su && su.prompted(ctx, d.e, j, m.Before+m.Text) {
 				continue
 			}
 			j.Output.WriteString(m.Before + m.Text)

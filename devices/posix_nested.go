@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/cmdline"
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 )
 
@@ -34,143 +34,6 @@ type posixLevel struct {
 	pid         int
 }
 
-// shellLaunch is what a command that starts an interactive shell does.
-type shellLaunch struct {
-	replace bool // exec: the new shell replaces the current one
-	su      bool // su asks for the target user's password
-}
-
-// posixShells are the shells a nested session is prepared for, by the
-// name they are started with.
-var posixShells = map[string]bool{"bash": true, "sh": true, "zsh": true, "dash": true, "ash": true, "ksh": true, "mksh": true}
-
-// launchWord is a word of a command line that starts a shell: nothing a
-// shell would expand, redirect or chain.
-var launchWord = regexp.MustCompile(`^[A-Za-z0-9_./=@%+:,-]+$`)
-
-// parseShellLaunch recognizes a command line that starts an interactive
-// POSIX shell and does nothing else: `[exec] SHELL [flags]`, `sudo
-// [options] -i|-s`, `sudo [options] SHELL|su ...`, `su [-|-l] [user]`.
-// A shell given a script or -c is no interactive shell.
-func parseShellLaunch(cmd string) (shellLaunch, bool) {
-	words := strings.Fields(cmd)
-	for _, w := range words {
-		if !launchWord.MatchString(w) {
-			return shellLaunch{}, false
-		}
-	}
-	var l shellLaunch
-	if len(words) > 0 && words[0] == "exec" {
-		l.replace, words = true, words[1:]
-	}
-	if len(words) == 0 {
-		return l, false
-	}
-	switch path.Base(words[0]) {
-	case "sudo":
-		return l, sudoLaunch(words[1:])
-	case "su":
-		l.su = true
-		return l, suLaunch(words[1:])
-	}
-	return l, shellOnly(words)
-}
-
-// shellOnly: SHELL followed by flags that keep it interactive.
-func shellOnly(words []string) bool {
-	if len(words) == 0 {
-		return false
-	}
-	name := path.Base(words[0])
-	if name == "busybox" && len(words) > 1 {
-		name, words = words[1], words[1:]
-	}
-	if !posixShells[name] {
-		return false
-	}
-	for _, w := range words[1:] {
-		switch w {
-		case "-l", "--login", "-i", "--norc", "--noprofile", "-f", "-d", "--posix", "-il", "-li":
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// sudoLaunch: sudo's options, then nothing (with -i or -s), a shell, or su.
-func sudoLaunch(words []string) bool {
-	shell := false
-	for len(words) > 0 && strings.HasPrefix(words[0], "-") {
-		w := words[0]
-		words = words[1:]
-		switch {
-		case w == "--login" || w == "--shell":
-			shell = true
-		case strings.HasPrefix(w, "--user=") || w == "-H" || w == "-E" || w == "-n":
-		case w == "-u" || w == "--user":
-			if len(words) == 0 {
-				return false
-			}
-			words = words[1:]
-		case !strings.HasPrefix(w, "--"):
-			sh, more, ok := sudoCluster(w[1:], words)
-			if !ok {
-				return false
-			}
-			shell, words = shell || sh, more
-		default:
-			return false
-		}
-	}
-	switch {
-	case len(words) == 0:
-		return shell
-	case path.Base(words[0]) == "su":
-		return !shell && suLaunch(words[1:])
-	}
-	return !shell && shellOnly(words)
-}
-
-// sudoCluster reads a cluster of sudo's one-letter options (such as "iu"),
-// where a u ends the cluster and takes the rest, or the next word, as the
-// user. It returns the words left and whether a shell was asked for.
-func sudoCluster(flags string, words []string) (shell bool, rest []string, ok bool) {
-	for i := 0; i < len(flags); i++ {
-		switch flags[i] {
-		case 'i', 's':
-			shell = true
-		case 'H', 'E', 'n':
-		case 'u':
-			if i < len(flags)-1 {
-				return shell, words, true // -uUSER
-			}
-			if len(words) == 0 {
-				return false, nil, false
-			}
-			return shell, words[1:], true
-		default:
-			return false, nil, false
-		}
-	}
-	return shell, words, true
-}
-
-// suLaunch: su's login flag and at most one user.
-func suLaunch(words []string) bool {
-	users := 0
-	for _, w := range words {
-		switch {
-		case w == "-" || w == "-l" || w == "--login" || w == "-p" || w == "-m":
-		case strings.HasPrefix(w, "-"):
-			return false
-		default:
-			users++
-		}
-	}
-	return users <= 1
-}
-
 // nestedMarkers are markers for a shell started inside this one: a token
 // of its own, the session's sudo prompt.
 func nestedMarkers(outer posixMarkers) posixMarkers {
@@ -188,7 +51,7 @@ func nestedMarkers(outer posixMarkers) posixMarkers {
 // the preparation after it was given up on: pending then holds the
 // markers, and the command's wait adopts the shell when one of their ready
 // markers comes (adoptNested).
-func (d *posixDriver) enterNested(ctx context.Context, l shellLaunch, pending *nestedPrep) (string, bool, error) {
+func (d *posixDriver) enterNested(ctx context.Context, l cmdline.Launch, pending *nestedPrep) (string, bool, error) {
 	m := nestedMarkers(d.m)
 	_, ready, attempts, err := d.prepare(ctx, m)
 	if errors.Is(err, errNotPOSIX) {
@@ -206,7 +69,7 @@ func (d *posixDriver) enterNested(ctx context.Context, l shellLaunch, pending *n
 type nestedPrep struct {
 	m        posixMarkers
 	attempts int // 0: none pending
-	launch   shellLaunch
+	launch   cmdline.Launch
 }
 
 // readyPatterns is the ready marker of the last attempt made: the shell
@@ -221,18 +84,18 @@ func (p nestedPrep) readyPatterns() []expect.Pattern {
 
 // adoptNested makes the shell whose ready marker ready (of markers m) came
 // the current one, once its first prompt's marker came too.
-func (d *posixDriver) adoptNested(ctx context.Context, l shellLaunch, m posixMarkers, ready expect.Match) (string, bool, error) {
+func (d *posixDriver) adoptNested(ctx context.Context, l cmdline.Launch, m posixMarkers, ready expect.Match) (string, bool, error) {
 	first, err := d.e.Expect(ctx, []expect.Pattern{{Name: "completion marker", Regexp: m.done}}, expect.ExpectOptions{Timeout: posixReadyTimeout})
 	if err != nil {
 		return "", false, fmt.Errorf("prepare the nested shell: first prompt: %w", err)
 	}
 	from := d.shellUser
-	if !l.replace {
+	if !l.Replace {
 		d.outer = append(d.outer, posixLevel{m: d.m, cwd: d.cwd, user: d.shellUser, shell: d.shellName, pid: d.curPID})
 	}
 	d.m, d.cwd, d.shellUser, d.shellName = m, first.Groups[2], ready.Groups[1], ready.Groups[2]
 	d.curPID, _ = strconv.Atoi(ready.Groups[3])
-	if l.replace {
+	if l.Replace {
 		return fmt.Sprintf("the shell was replaced by %s, running as %s; exit ends the session's shell", d.shellName, d.shellUser), true, nil
 	}
 	return fmt.Sprintf("entered a nested %s shell as %s (depth %d); exit returns to %s's shell", d.shellName, d.shellUser, len(d.outer), from), true, nil

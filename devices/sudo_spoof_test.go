@@ -73,18 +73,6 @@ func TestSudoStdinNotAnswered(t *testing.T) {
 	}
 }
 
-func TestSudoReadsStdin(t *testing.T) {
-	for args, want := range map[string]bool{
-		"sudo -S true": true, "sudo -kS true": true, "sudo --stdin id": true, "sudo -u root -S id": true,
-		"sudo -u S id": false, "sudo -uS id": false, "sudo id -S": false, "sudo -k true": false, "sudo -- -S": false,
-		"sudo --user S id": false, "sudo -p x -S id": true,
-	} {
-		if got := sudoReadsStdin(strings.Fields(args)); got != want {
-			t.Errorf("%q: reads stdin %v, want %v", args, got, want)
-		}
-	}
-}
-
 // TestSudoPromptSpoofNamedSudo: a program that names itself sudo (anyone
 // can) and prints the session's sudo prompt does not get the password:
 // only the real, set-user-ID sudo runs as root while it asks.

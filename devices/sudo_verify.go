@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/cmdline"
 )
 
 // The session's sudo prompt is private text (SUDO_PROMPT with a random
@@ -73,7 +75,7 @@ func verifyAsker(ctx context.Context, probe func(context.Context, string) (strin
 			continue
 		}
 		args := f[2]
-		if asker == "sudo" && sudoReadsStdin(strings.Fields(args)) {
+		if asker == "sudo" && cmdline.SudoReadsStdin(strings.Fields(args)) {
 			return fmt.Errorf("%w: this sudo reads its password from standard input (-S), not from the terminal; run it without -S", errSudoUnverified)
 		}
 		found = true
@@ -82,40 +84,4 @@ func verifyAsker(ctx context.Context, probe func(context.Context, string) (strin
 		return fmt.Errorf("%w: the prompt did not come from %s (no %s process is in the terminal's foreground)", errSudoUnverified, asker, asker)
 	}
 	return nil
-}
-
-// sudoArgTaking are sudo's one-letter options that take an argument.
-const sudoArgTaking = "CDghpRrTtUu"
-
-// sudoReadsStdin reports whether sudo's argument list (args[0] is sudo)
-// asks it to read the password from standard input.
-func sudoReadsStdin(args []string) bool {
-	for i := 1; i < len(args); i++ {
-		w := args[i]
-		switch {
-		case w == "--":
-			return false
-		case w == "--stdin":
-			return true
-		case strings.HasPrefix(w, "--"):
-			if !strings.Contains(w, "=") && (w == "--user" || w == "--group" || w == "--prompt" || w == "--host" || w == "--chdir" || w == "--chroot" || w == "--close-from" || w == "--role" || w == "--type" || w == "--command-timeout" || w == "--other-user") {
-				i++
-			}
-		case strings.HasPrefix(w, "-") && len(w) > 1:
-			for j := 1; j < len(w); j++ {
-				if w[j] == 'S' {
-					return true
-				}
-				if strings.IndexByte(sudoArgTaking, w[j]) >= 0 {
-					if j == len(w)-1 {
-						i++ // the argument is the next word
-					}
-					break // the rest of the word is the argument
-				}
-			}
-		default:
-			return false // the command sudo runs
-		}
-	}
-	return false
 }
