@@ -321,6 +321,12 @@ func (c *Command) SendInput(ctx context.Context, text string) error {
 	case st == StatusQueued:
 		return ErrNotRunning
 	}
+	return c.typeKeys(ctx, text, send)
+}
+
+// typeKeys writes text with send to the running command's terminal, as
+// input the caller gave.
+func (c *Command) typeKeys(ctx context.Context, text string, send func(*expect.Expecter, context.Context, string) error) error {
 	return c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
 		c.mu.Lock()
 		c.inputSent = true

@@ -30,19 +30,7 @@ func (c *Command) SendSecret(ctx context.Context, name string) error {
 		return err
 	}
 	c.session.addTyped(v) // masked from now on, before any echo
-	return c.session.toRunning(ctx, c, func(e *expect.Expecter) error {
-		c.mu.Lock()
-		c.inputSent = true
-		c.inputs++
-		prev, prompt := c.info.Status, c.info.InputPrompt
-		c.mu.Unlock()
-		c.report(StatusRunning, "")
-		err := e.SendSecret(ctx, v+"\n")
-		if err != nil && prev == StatusAwaitingInput {
-			c.report(prev, prompt)
-		}
-		return err
-	})
+	return c.typeKeys(ctx, v+"\n", (*expect.Expecter).SendSecret)
 }
 
 // SecretNames are the names of the extra secrets the command's host has
