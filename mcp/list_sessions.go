@@ -88,7 +88,7 @@ func listSessions(d *deps) mcpserver.ServerTool {
 				ConnectedSince: timeText(s.ConnectedSince),
 				Reconnects:     s.Reconnects,
 				Running:        s.Running,
-				Queued:         s.Queued,
+				Queued:         nonNil(s.Queued),
 			})
 		}
 		return textResult(l.text(), l), nil

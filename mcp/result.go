@@ -68,7 +68,7 @@ func newCommandResult(info devices.CommandInfo, w outputWindow) commandResult {
 		EndedAt:     timeText(info.EndedAt),
 		DurationMS:  info.Duration().Milliseconds(),
 		Reconnected: info.Reconnected,
-		Restored:    info.Restored,
+		Restored:    nonNil(info.Restored),
 		ErrorLine:   info.ErrorLine,
 		InputPrompt: info.InputPrompt,
 		PartialLine: info.PartialLine,
@@ -190,4 +190,13 @@ func textResult(text string, structured any) *mcpgo.CallToolResult {
 		Content:           []mcpgo.Content{mcpgo.NewTextContent(text)},
 		StructuredContent: structured,
 	}
+}
+
+// nonNil is s, or an empty list for nil: a list in a result is always an
+// array, never null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -133,19 +133,38 @@ func rawOutputSchema(t mcpgo.Tool) (mcpgo.Tool, error) {
 }
 
 // leanSchema removes the descriptions of a schema's properties and the
-// required lists, at every depth.
+// required lists, at every depth. It also gives every property a single
+// type, as clients that map schemas onto a single-type dialect need: a
+// list is always an array (results never carry null for one), and a
+// nullable number becomes anyOf null or integer.
 func leanSchema(schema map[string]any) {
 	delete(schema, "required")
 	props, _ := schema["properties"].(map[string]any)
 	for _, p := range props {
 		if prop, ok := p.(map[string]any); ok {
 			delete(prop, "description")
+			singleType(prop)
 			leanSchema(prop)
 		}
 	}
 	if items, ok := schema["items"].(map[string]any); ok {
 		leanSchema(items)
 	}
+}
+
+// singleType rewrites a ["null", T] type list: T alone for an array,
+// anyOf null or T for anything else.
+func singleType(prop map[string]any) {
+	types, ok := prop["type"].([]any)
+	if !ok || len(types) != 2 || types[0] != "null" {
+		return
+	}
+	if types[1] == "array" {
+		prop["type"] = "array"
+		return
+	}
+	delete(prop, "type")
+	prop["anyOf"] = []any{map[string]any{"type": "null"}, map[string]any{"type": types[1]}}
 }
 
 const instructions = `Persistent SSH sessions to Linux hosts and network devices (Cisco IOS, Junos).

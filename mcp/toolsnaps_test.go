@@ -136,3 +136,38 @@ func TestSchemasHaveOneType(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputSchemasHaveOneType: no property of an output schema, at any
+// depth, lists several types (a single-type dialect cannot express that);
+// a nullable one says so with anyOf.
+func TestOutputSchemasHaveOneType(t *testing.T) {
+	var check func(tool, path string, s map[string]any)
+	check = func(tool, path string, s map[string]any) {
+		if _, many := s["type"].([]any); many {
+			t.Errorf("%s: %s has the type list %v", tool, path, s["type"])
+		}
+		props, _ := s["properties"].(map[string]any)
+		for name, p := range props {
+			if prop, ok := p.(map[string]any); ok {
+				check(tool, path+"."+name, prop)
+			}
+		}
+		if items, ok := s["items"].(map[string]any); ok {
+			check(tool, path+"[]", items)
+		}
+	}
+	for _, st := range tools(nil) {
+		tool, err := rawOutputSchema(st.Tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tool.RawOutputSchema == nil {
+			continue
+		}
+		var s map[string]any
+		if err := json.Unmarshal(tool.RawOutputSchema, &s); err != nil {
+			t.Fatal(err)
+		}
+		check(tool.Name, "outputSchema", s)
+	}
+}
