@@ -15,9 +15,9 @@ import (
 // cut), each keeping its first and last bytes readable.
 func TestRunningOutputBudget(t *testing.T) {
 	const (
-		budget   = 4 << 20
+		budget   = 1 << 20
 		sessions = 6
-		flood    = 6_000_000
+		flood    = 2_000_000
 		slack    = sessions * 128 << 10
 	)
 	h := newHarness(t, harnessOptions{RunningOutput: budget}, "bash")
