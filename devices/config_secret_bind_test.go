@@ -1,7 +1,6 @@
 package devices
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -11,38 +10,14 @@ import (
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
-	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
 // secretManager is a Manager with the given ssh_config, and a config.yaml
 // that gives every "lab-*" alias a login password from LAB_PASS.
 func secretManager(t *testing.T, sshConfig string) *Manager {
 	t.Helper()
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "ssh_config"), sshConfig)
-	writeFile(t, filepath.Join(dir, "config.yaml"), "hosts:\n  - match: [\"lab-*\"]\n    password: {env: LAB_PASS}\n")
-	res, err := hosts.NewResolver(hosts.ResolverOptions{SSHConfigPath: filepath.Join(dir, "ssh_config"),
-		ConfigPath: filepath.Join(dir, "config.yaml"), Home: dir, SSHBinary: "none",
-		Env: func(k string) (string, bool) {
-			if k == "LAB_PASS" {
-				return devicetest.AccountPassword, true
-			}
-			return "", false
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, _ := profiles.Load("")
-	m, err := NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
-		defer cancel()
-		m.Close(ctx)
-	})
-	return m
+	return newConfigManager(t, sshConfig, "hosts:\n  - match: [\"lab-*\"]\n    password: {env: LAB_PASS}\n",
+		map[string]string{"LAB_PASS": devicetest.AccountPassword}, ManagerOptions{})
 }
 
 // A config secret belongs to the destination the user configured: a port

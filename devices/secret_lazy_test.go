@@ -1,7 +1,6 @@
 package devices
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
-	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
 // A secret reference in config.yaml that gives nothing (an unset
@@ -20,27 +18,9 @@ import (
 func TestUnsetConfigSecretFailsOnlyItsUse(t *testing.T) {
 	acct := devicetest.TestAccount(t, "bash")
 	s := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
-	dir := t.TempDir()
-	sshConfig := filepath.Join(dir, "ssh_config")
-	writeFile(t, sshConfig, fmt.Sprintf("Host lab\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
-		s.Host, s.Port, acct.Name, s.ClientKey.Path, s.KnownHostsPath))
-	config := filepath.Join(dir, "config.yaml")
-	writeFile(t, config, "hosts:\n  - match: [lab]\n    sudo_password: {env: MCPT_UNSET_SUDO}\n    enable_secret: {env: MCPT_UNSET_ENABLE}\n")
-	res, err := hosts.NewResolver(hosts.ResolverOptions{SSHConfigPath: sshConfig, ConfigPath: config, Home: dir, SSHBinary: "none",
-		Env: func(string) (string, bool) { return "", false }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, _ := profiles.Load("")
-	m, err := NewManager(ManagerOptions{Resolver: res, Pool: NewPool(PoolOptions{}), Profiles: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
-		defer cancel()
-		m.Close(ctx)
-	})
+	sshConfig := fmt.Sprintf("Host lab\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
+		s.Host, s.Port, acct.Name, s.ClientKey.Path, s.KnownHostsPath)
+	m := newConfigManager(t, sshConfig, "hosts:\n  - match: [lab]\n    sudo_password: {env: MCPT_UNSET_SUDO}\n    enable_secret: {env: MCPT_UNSET_ENABLE}\n", nil, ManagerOptions{})
 	ctx := testCtx(t, 60*time.Second)
 	c, err := m.Start(ctx, hosts.Request{Host: "lab"}, "", "echo plain-$((6*7))", RunOptions{})
 	if err != nil {

@@ -1,9 +1,9 @@
 package devices
 
 import (
+	"bytes"
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 )
@@ -105,7 +105,7 @@ func maskAll(b []byte, s string) {
 		return
 	}
 	for i := 0; i <= len(b)-len(s); {
-		k := strings.Index(string(b[i:]), s)
+		k := bytes.Index(b[i:], []byte(s))
 		if k < 0 {
 			return
 		}
