@@ -462,6 +462,8 @@ func (c *Command) finish(st Status, res jobResult, err error, state driverState)
 func (c *Command) outcome(res jobResult) Status {
 	failed := res.Err != nil || res.ErrorLine != "" || (res.ExitCode != nil && *res.ExitCode != 0)
 	switch {
+	case res.Interrupted && res.Err == nil:
+		return StatusInterrupted
 	case failed && c.wasInterrupted() && res.Err == nil:
 		return StatusInterrupted
 	case failed:

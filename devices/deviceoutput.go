@@ -1,33 +1,34 @@
 package devices
 
 import (
+	"io"
 	"strings"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
-// deviceHeldLines is how many complete lines a device command's output
-// holds back from the live output, so that context lines printed before
-// the prompt (Junos "[edit]", "{master:0}") can still be removed when the
-// command ends.
-const deviceHeldLines = 3
-
 // deviceOutput sits between the expecter and a command's output: it looks
-// for the profile's error lines as lines pass, and holds the last few lines
-// back until the command ends, when the profile's strip_lines are removed
-// from the end.
+// for the profile's error lines as lines pass, and writes each line at once
+// except blank lines and strip_lines (context lines such as Junos "[edit]"
+// or "{master:0}"), which wait for the next line: when the command ends,
+// those at its end are removed.
 type deviceOutput struct {
 	dst       *expect.Output
 	profile   *profiles.Profile
 	partial   string   // an incomplete line
-	held      []string // complete lines, each with its newline
+	held      []string // strippable complete lines, each with its newline
 	errorLine string   // the first line matching an error pattern
+	printed   bool     // a line that is not blank was written
 }
 
 func newDeviceOutput(dst *expect.Output, p *profiles.Profile) *deviceOutput {
 	return &deviceOutput{dst: dst, profile: p}
 }
+
+// Unwrap is the output the command's owner reads, so that the expecter
+// knows its unfinished line belongs to this command.
+func (o *deviceOutput) Unwrap() io.Writer { return o.dst }
 
 // Write takes normalized text from the expecter. It never fails.
 func (o *deviceOutput) Write(p []byte) (int, error) {
@@ -51,8 +52,8 @@ func (o *deviceOutput) WriteString(s string) {
 }
 
 func (o *deviceOutput) line(l string) {
+	text := strings.TrimRight(l, "\n")
 	if o.errorLine == "" {
-		text := strings.TrimRight(l, "\n")
 		for _, p := range o.profile.Errors {
 			if p.Regexp != nil && p.Regexp.MatchString(text) {
 				o.errorLine = strings.TrimSpace(text)
@@ -60,28 +61,27 @@ func (o *deviceOutput) line(l string) {
 			}
 		}
 	}
-	o.held = append(o.held, l)
-	if len(o.held) > deviceHeldLines {
-		o.dst.WriteString(o.held[0])
-		o.held = o.held[1:]
+	if o.strippable(text) {
+		o.held = append(o.held, l)
+		return
 	}
+	o.printed = true
+	for _, h := range o.held {
+		o.dst.WriteString(h)
+	}
+	o.held = o.held[:0]
+	o.dst.WriteString(l)
 }
 
-// finish strips context lines from the end and writes what is left.
+// finish writes an unfinished last line and drops the context lines held
+// at the end.
 func (o *deviceOutput) finish() {
 	if strings.TrimSpace(o.partial) != "" {
 		o.line(o.partial + "\n")
 	}
 	o.partial = ""
-	for len(o.held) > 0 && o.strippable(strings.TrimRight(o.held[len(o.held)-1], "\n")) {
-		o.held = o.held[:len(o.held)-1]
-	}
-	for _, l := range o.held {
-		o.dst.WriteString(l)
-	}
 	o.held = nil
 }
-
 func (o *deviceOutput) strippable(line string) bool {
 	if strings.TrimSpace(line) == "" {
 		return true

@@ -141,6 +141,9 @@ type jobResult struct {
 	// shell usable (ErrSudo, ErrPrivilege); the command then counts as
 	// failed.
 	Err error
+	// Interrupted says the command was cut short by Ctrl+C and did not
+	// report an exit status of its own: it ends as interrupted.
+	Interrupted bool
 	// Note tells people something the session did beside running the
 	// command ("entered a nested bash shell as root"); "" means nothing.
 	Note string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -239,6 +240,13 @@ func (d *promptDriver) run(ctx context.Context, j *job) (jobResult, error) {
 	}
 	j.Ending() // a key typed now would be a command line for the device
 	out.finish()
+	if j.Interrupted() {
+		// A CLI drops what it had not printed yet when Ctrl+C stops a
+		// command (IOS and vtysh flush their output), so what arrived is
+		// all there is, and it may lack the end.
+		return jobResult{Interrupted: true, ErrorLine: out.errorLine,
+			Note: "interrupted with Ctrl+C: the device may have discarded output it had not sent yet"}, nil
+	}
 	code := 0
 	if out.errorLine != "" {
 		code = 1
@@ -248,8 +256,20 @@ func (d *promptDriver) run(ctx context.Context, j *job) (jobResult, error) {
 
 // runLine sends one line and waits for a mode prompt after its echo,
 // advancing pagers and reporting input prompts on the way.
+//
+// A prompt at the tail with nothing printed before it ends the line at
+// once. A prompt after output may be a line of that output which only
+// looks like one ("R1#" in a banner) and reached us at a packet boundary,
+// so it is confirmed without sleeping: a newline is typed (the probe), and
+// the device answers it with a prompt of its own only once the command
+// ended. The line ended at the last prompt line before that answer. Text
+// between the real prompt and the answer (a log message, vtysh's
+// STARVATION warning) belongs to the session, not to the command.
 func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, line string, first bool) error {
 	d.e.Discard() // asynchronous log lines printed after the last prompt
+	if help, ok := strings.CutSuffix(line, "?"); ok && d.profile.ClearLine != "" {
+		return d.runHelp(ctx, j, out, line, help, first)
+	}
 	if err := d.e.Send(ctx, line+"\n"); err != nil {
 		return expectErr(err)
 	}
@@ -264,11 +284,17 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 	}
 	nPagers := len(d.profile.Pagers)
 	patterns = append(patterns, d.profile.InputPrompts...)
-	echo, continues := line, false
+	echo := line
+	var c confirm // the prompt being confirmed, if any
 	for {
-		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: promptWaitSlice, Capture: out, Echo: echo,
-			Settle: d.profile.Settle, SettleFirst: nPrompts, Continues: continues})
-		echo, continues = "", true
+		opts := expect.ExpectOptions{Timeout: promptWaitSlice, Capture: out, Echo: echo, Idle: deviceAwaitIdle}
+		if c.pending {
+			// what follows a prompt is held until the probe tells whether
+			// it is more output or the session's own
+			opts.Capture, opts.Idle = &c.after, 0
+		}
+		m, err := d.e.Expect(ctx, patterns, opts)
+		echo = ""
 		if errors.Is(err, expect.ErrTimeout) {
 			continue // a long command is not a failure: never give up on our own
 		}
@@ -276,19 +302,119 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 			return expectErr(err)
 		}
 		switch {
+		case m.Index == expect.IdleIndex:
+			// a question no pattern knows: the line stays unconsumed
+			j.Waiting(m.Text)
 		case m.Index < nPrompts:
-			out.WriteString(m.Before)
-			return d.learn(m.Index%len(d.profile.Modes), m.Text)
+			if !c.pending {
+				if !out.printed && strings.TrimSpace(m.Before) == "" {
+					return d.learn(m.Index%len(d.profile.Modes), m.Text) // nothing it could be part of
+				}
+				out.WriteString(m.Before)
+				if err := c.start(ctx, d.e, m.Text); err != nil {
+					return err
+				}
+				continue
+			}
+			done, err := d.settle(ctx, &c, out, prompts, m)
+			if done || err != nil {
+				return err
+			}
 		case m.Index < nPrompts+nPagers:
-			out.WriteString(m.Before)
-			if err := d.e.Send(ctx, d.profile.Pagers[m.Index-nPrompts].Key); err != nil {
+			out.WriteString(c.release() + m.Before)
+			key := d.profile.Pagers[m.Index-nPrompts].Key
+			if q := d.profile.Pagers[m.Index-nPrompts].Quit; q != "" && j.Interrupted() {
+				key = q
+			}
+			if err := d.e.Send(ctx, key); err != nil {
 				return expectErr(err)
 			}
 		default:
-			out.WriteString(m.Before + m.Text)
+			out.WriteString(c.release() + m.Before + m.Text)
 			j.Report(StatusAwaitingInput, lastLine(m.Before+m.Text))
 		}
 	}
+}
+
+// deviceAwaitIdle is how long a device command's output must stay quiet at
+// an unfinished line that no pattern knows before it counts as a question
+// (awaiting_input, with the line as the partial line).
+const deviceAwaitIdle = 200 * time.Millisecond
+
+// promptProbe is typed to confirm a prompt: an empty line, which a CLI at its
+// prompt answers with a new prompt and nothing else.
+const promptProbe = "\n"
+
+// confirm is a prompt seen after output, waiting for the probe's answer.
+type confirm struct {
+	pending bool
+	text    string          // the prompt as matched
+	after   strings.Builder // complete lines that arrived after it
+	probed  bool            // a probe is out and was not answered yet
+}
+
+// start makes text the prompt to confirm and types the probe unless one
+// is out already.
+func (c *confirm) start(ctx context.Context, e *expect.Expecter, text string) error {
+	c.pending, c.text = true, text
+	c.after.Reset()
+	if c.probed {
+		return nil
+	}
+	c.probed = true
+	return expectErr(e.Send(ctx, promptProbe))
+}
+
+// release gives up the confirmation when a pager or a question follows
+// (they may have taken the probe as their answer) and returns the text it
+// held, which is output.
+func (c *confirm) release() string {
+	if !c.pending {
+		return ""
+	}
+	s := c.text + c.after.String()
+	c.pending, c.probed = false, false
+	c.after.Reset()
+	return s
+}
+
+// settle decides, at a prompt m seen while the prompt in c waits for the
+// probe's answer, where the command ended. The text from c's prompt up to
+// m, less trailing blank and strip_lines, ends in a prompt line when the
+// command ended there and m answers the probe: what came before that line
+// is output. Otherwise the text is either output after a look-alike (then
+// m is the real prompt and the answer follows it at once) or the session's
+// own text after the real prompt (then nothing follows): the profile's
+// settle tells them apart, on this path only.
+func (d *promptDriver) settle(ctx context.Context, c *confirm, out *deviceOutput, prompts []expect.Pattern, m expect.Match) (bool, error) {
+	text := c.text + c.after.String() + m.Before
+	lines := strings.SplitAfter(text, "\n")
+	for len(lines) > 0 && out.strippable(strings.TrimRight(lines[len(lines)-1], "\n")) {
+		lines = lines[:len(lines)-1]
+	}
+	last := strings.TrimRight(lines[len(lines)-1], "\n")
+	for i, p := range prompts {
+		if p.Regexp != nil && p.Regexp.MatchString(last) {
+			out.WriteString(strings.Join(lines[:len(lines)-1], ""))
+			c.pending, c.probed = false, false
+			return true, d.learn(i%len(d.profile.Modes), last)
+		}
+	}
+	// Is another prompt coming?
+	c.after.Reset()
+	m2, err := d.e.Expect(ctx, prompts, expect.ExpectOptions{Timeout: max(d.profile.Settle, time.Millisecond), Capture: &c.after})
+	if errors.Is(err, expect.ErrTimeout) {
+		// c's prompt was real: what followed it is the session's
+		c.pending, c.probed = false, false
+		return true, d.learn(promptIndex(prompts, c.text)%len(d.profile.Modes), c.text)
+	}
+	if err != nil {
+		return false, expectErr(err)
+	}
+	// c's prompt was output: m is the real prompt, the answer is m2
+	out.WriteString(text)
+	c.text = m.Text
+	return d.settle(ctx, c, out, prompts, m2)
 }
 
 // linePrompts are the learned prompts of every mode, followed by the
@@ -303,4 +429,67 @@ func (d *promptDriver) linePrompts(line string) []expect.Pattern {
 		ps = append(ps, d.genericPrompts()...)
 	}
 	return ps
+}
+
+// promptIndex is the index of the first of prompts that matches text; 0
+// when none does.
+func promptIndex(prompts []expect.Pattern, text string) int {
+	for i, p := range prompts {
+		if p.Regexp != nil && p.Regexp.MatchString(text) {
+			return i
+		}
+	}
+	return 0
+}
+
+// runHelp types a line that asks the CLI for help ("show ?") without a
+// newline, which would run the incomplete command. The device prints the
+// help and types the line again after its prompt ("R1#show "): the help is
+// the output. The profile's clear_line key then erases the retyped line,
+// and an empty line brings a clean prompt back.
+func (d *promptDriver) runHelp(ctx context.Context, j *job, out *deviceOutput, line, rest string, first bool) error {
+	if err := d.e.Send(ctx, line); err != nil {
+		return expectErr(err)
+	}
+	if first {
+		j.Report(StatusRunning, "")
+	}
+	retyped := expect.Pattern{Name: "line typed again after help", Regexp: regexp.MustCompile(
+		`(?m)^` + regexp.QuoteMeta(d.prompt) + `[ \t]*` + regexp.QuoteMeta(strings.TrimSpace(rest)) + `[ \t]*\z`)}
+	patterns := []expect.Pattern{retyped}
+	for _, p := range d.profile.Pagers {
+		patterns = append(patterns, p.Pattern)
+	}
+	var help strings.Builder
+	for {
+		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: promptWaitSlice, Capture: &help})
+		if errors.Is(err, expect.ErrTimeout) {
+			continue
+		}
+		if err != nil {
+			return expectErr(err)
+		}
+		help.WriteString(m.Before)
+		if m.Index == 0 {
+			break
+		}
+		if err := d.e.Send(ctx, d.profile.Pagers[m.Index-1].Key); err != nil {
+			return expectErr(err)
+		}
+	}
+	// The first line is the echo of what was typed.
+	text := help.String()
+	if i := strings.IndexByte(text, '\n'); i >= 0 && strings.Contains(text[:i], strings.TrimSpace(rest)) {
+		text = text[i+1:]
+	}
+	out.WriteString(text)
+	if err := d.e.Send(ctx, d.profile.ClearLine+promptProbe); err != nil {
+		return expectErr(err)
+	}
+	prompts := d.linePrompts("")
+	m, err := d.e.Expect(ctx, prompts, expect.ExpectOptions{Timeout: promptStepTimeout})
+	if err != nil {
+		return fmt.Errorf("no prompt after clearing the help line: %w", expectErr(err))
+	}
+	return d.learn(m.Index%len(d.profile.Modes), m.Text)
 }

@@ -185,14 +185,15 @@ func (e *Expecter) Pending() string {
 
 // PendingLine returns the unfinished last line of the unconsumed text (what
 // follows its last newline) while an Expect call whose Capture is capture
-// waits past its echo, and false at any other time: the text a program has
+// (or a writer in front of it, see captures) waits past its echo, and false
+// at any other time: the text a program has
 // printed without ending the line yet (a prompt of its own), seen only
 // through the wait that owns it, never in a dialogue of the caller's own.
 func (e *Expecter) PendingLine(capture io.Writer) (string, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	w := e.active
-	if capture == nil || w == nil || w.finished || w.capture != capture || w.echoSt == echoPending {
+	if capture == nil || w == nil || w.finished || !captures(w.capture, capture) || w.echoSt == echoPending {
 		return "", false
 	}
 	// Only the last line is copied (the line under the cursor, after
@@ -275,4 +276,20 @@ func sameObject(r io.Reader, w io.Writer) bool {
 		return false
 	}
 	return any(r) == any(w)
+}
+
+// captures reports whether the writer an Expect captures into is target, or
+// a filter in front of it that names it through an Unwrap method.
+func captures(w, target io.Writer) bool {
+	for i := 0; w != nil && i < 8; i++ {
+		if w == target {
+			return true
+		}
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+	return false
 }

@@ -19,7 +19,7 @@ import (
 // topKeys are the keys of a profile document, in the order the README
 // explains them.
 var topKeys = []string{
-	"name", "description", "completion", "term", "width", "settle", "host_patterns", "login_patterns",
+	"name", "description", "completion", "term", "width", "settle", "clear_line", "host_patterns", "login_patterns",
 	"env", "on_open", "modes", "enable_commands", "pagers", "input_prompts", "errors", "strip_lines", "hostname_change",
 }
 
@@ -140,6 +140,7 @@ func (d *decoder) header(root *yaml.Node, f map[string]*yaml.Node, p *Profile, f
 		p.Width, _ = d.integer(f["width"], "width", 40, 4096)
 	}
 	d.settle(f["settle"], p)
+	d.clearLine(f["clear_line"], p)
 	p.HostPatterns = d.texts(f["host_patterns"], "host_patterns")
 	for i, pat := range p.HostPatterns {
 		if _, err := path.Match(pat, ""); err != nil {
@@ -197,6 +198,28 @@ func (d *decoder) settle(n *yaml.Node, p *Profile) {
 	p.Settle = v
 }
 
+// clearLine decodes clear_line: the key that erases a typed line without
+// running it, for prompt profiles only.
+func (d *decoder) clearLine(n *yaml.Node, p *Profile) {
+	if p.Completion == CompletionPrompt {
+		p.ClearLine = DefaultClearLine
+	}
+	if n == nil {
+		return
+	}
+	if p.Completion != CompletionPrompt {
+		d.fail(n, "clear_line", "clear_line is only used by prompt profiles", "remove clear_line: or set completion: prompt")
+		return
+	}
+	if s, ok := d.str(n, "clear_line"); ok {
+		if strings.Contains(s, "\r") || strings.Contains(s, "\n") {
+			d.fail(n, "clear_line", fmt.Sprintf("%q contains a line end, which would run the line", s), `write the key alone, such as "\u0015" (Ctrl+U); "" turns help with ? off`)
+			return
+		}
+		p.ClearLine = s
+	}
+}
+
 func (d *decoder) env(n *yaml.Node, p *Profile) {
 	if n == nil {
 		return
@@ -238,7 +261,7 @@ func (d *decoder) pagers(n *yaml.Node, path string) []Pager {
 	var out []Pager
 	for i, item := range d.list(n, path) {
 		p := index(path, i)
-		f := d.fields(item, p, append([]string{"key"}, patternKeys...)...)
+		f := d.fields(item, p, append([]string{"key", "quit"}, patternKeys...)...)
 		pat, ok := d.pattern(item, f, p, tailAnchored)
 		if !ok {
 			continue
@@ -248,7 +271,8 @@ func (d *decoder) pagers(n *yaml.Node, path string) []Pager {
 			d.fail(item, join(p, "key"), "no key given", `add key: " " (the key that shows the next page)`)
 			continue
 		}
-		out = append(out, Pager{Pattern: pat, Key: key})
+		quit, _ := d.str(f["quit"], join(p, "quit"))
+		out = append(out, Pager{Pattern: pat, Key: key, Quit: quit})
 	}
 	return out
 }

@@ -28,9 +28,12 @@ const (
 	// DefaultWidth is the PTY width of a profile that names none: wide
 	// enough that long commands and their echo do not wrap.
 	DefaultWidth = 511
-	// DefaultSettle is how long a prompt profile waits for the output to
-	// stay quiet after a prompt before the command counts as complete.
-	DefaultSettle = 20 * time.Millisecond
+	// DefaultSettle is how long a prompt profile waits, after text that
+	// followed a prompt, for another prompt (see Profile.Settle).
+	DefaultSettle = 200 * time.Millisecond
+	// DefaultClearLine is the key that erases the line being typed
+	// (Ctrl+U), on IOS, Junos, EOS and readline CLIs alike.
+	DefaultClearLine = "\x15"
 	// MaxSettle bounds the settle a profile may ask for.
 	MaxSettle = 5 * time.Second
 	// DefaultEnableCommand is what {{enable_command}} stands for when the
@@ -73,13 +76,22 @@ type Profile struct {
 	// Width is the PTY width in columns; zero means DefaultWidth. Loaded
 	// profiles always have it set.
 	Width int
-	// Settle is how long the output must stay quiet after a prompt at its
-	// tail before a command counts as complete, so that a line which only
-	// looks like a prompt (a banner holding "R1#") does not end it when it
-	// arrives at a packet boundary. Loaded prompt profiles have
-	// DefaultSettle unless they name another; marker profiles have zero
-	// (their completion marker cannot be mistaken).
+	// Settle is how long a command waits, in one rare case, for the stream
+	// to tell whether a prompt was real. A prompt after output is
+	// confirmed by typing an empty line, which the device answers with a
+	// prompt once the command ended; no wait is on that path. Only when
+	// text followed the prompt and the answer came after that text (a log
+	// message, or a line that looked like a prompt and was output) does
+	// the command wait up to Settle for another prompt: none means the
+	// text was the session's own. Loaded prompt profiles have
+	// DefaultSettle unless they name another; marker profiles have zero.
 	Settle time.Duration
+	// ClearLine is the key that erases a typed line without running it.
+	// A command ending in "?" (CLI help) is typed without a newline and
+	// this key clears the line after the help was printed; "" sends such
+	// a command like any other. Loaded prompt profiles have
+	// DefaultClearLine unless they name another.
+	ClearLine string
 	// Env holds variables a marker profile exports when the shell opens
 	// (pagers off and the like); nil means none. Prompt profiles have none.
 	Env map[string]string
@@ -156,6 +168,10 @@ type Transition struct {
 type Pager struct {
 	Pattern expect.Pattern // tail-anchored
 	Key     string         // sent as is, without a newline (for example " ")
+	// Quit leaves the pager without showing more (for example "q"). It is
+	// sent instead of Key once the command was interrupted, so that the
+	// rest is not paged through; "" means Key is sent then too.
+	Quit string
 }
 
 // PatternTest holds the samples one pattern was checked against at load.
