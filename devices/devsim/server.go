@@ -37,6 +37,12 @@ type Options struct {
 	// ChunkSize splits every output write into pieces of at most this
 	// many bytes (7 splits prompts); zero writes naturally (about 1 KiB).
 	ChunkSize int
+	// StallAt, when set, holds output back for StallFor right after each
+	// occurrence of this text that more output follows in the same write:
+	// a line that looks like a prompt then ends a packet, and the rest
+	// comes later, as over a slow or loaded link. Zero never holds.
+	StallAt  string
+	StallFor time.Duration
 	// DualRE makes a Junos device print {master:0} above its prompts and
 	// per-RE lines on commit.
 	DualRE bool

@@ -63,26 +63,44 @@ func (s *session) echo(b []byte) {
 	}
 }
 
-// flush writes queued output, split into ChunkSize pieces when set.
+// flush writes queued output, split into ChunkSize pieces when set, and
+// held after each StallAt text that more output follows.
 func (s *session) flush() error {
 	if s.werr != nil {
 		s.out.Reset()
 		return s.werr
 	}
 	data := s.out.Bytes()
-	for len(data) > 0 {
+	for at := []byte(s.opts.StallAt); len(at) > 0 && s.werr == nil; {
+		i := bytes.Index(data, at)
+		if i < 0 || i+len(at) == len(data) {
+			break
+		}
+		s.writeChunks(data[:i+len(at)])
+		data = data[i+len(at):]
+		select {
+		case <-time.After(s.opts.StallFor):
+		case <-s.ctx.Done():
+		}
+	}
+	s.writeChunks(data)
+	s.out.Reset()
+	return s.werr
+}
+
+// writeChunks writes data in ChunkSize pieces; a failed write is kept in
+// s.werr and ends the writing.
+func (s *session) writeChunks(data []byte) {
+	for len(data) > 0 && s.werr == nil {
 		n := len(data)
 		if s.opts.ChunkSize > 0 && n > s.opts.ChunkSize {
 			n = s.opts.ChunkSize
 		}
 		if _, err := s.ch.Write(data[:n]); err != nil {
 			s.werr = err
-			break
 		}
 		data = data[n:]
 	}
-	s.out.Reset()
-	return s.werr
 }
 
 // fill waits for more input, printing a due async message while the

@@ -1,0 +1,77 @@
+package devices
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
+)
+
+// A line of output that looks exactly like the prompt ("R1#" alone, in the
+// simulated banner of show running-config) ends a packet, and the rest of
+// the output comes a while later, as over a loaded link. The command must
+// not end at that line, however long the pause.
+func TestDevicePromptLookAlikeAtPacketBoundary(t *testing.T) {
+	t.Parallel()
+	h := newDeviceHarness(t, devsim.Options{Platform: "ios", LoginPrivileged: true,
+		StallAt: "\r\nR1#", StallFor: 400 * time.Millisecond}, "cisco_ios")
+	info, out := h.run(t, "show running-config", RunOptions{})
+	wantStatus(t, info, StatusCompleted, 0)
+	if !strings.HasSuffix(strings.TrimSpace(out), "end") || !strings.Contains(out, "\nR1#\nR1>\n") {
+		t.Fatalf("show running-config ended at the look-alike line: ends %q", tail(out, 300))
+	}
+	// The session is in step: the next command gets its own output.
+	info, out = h.run(t, "show privilege", RunOptions{})
+	wantStatus(t, info, StatusCompleted, 0)
+	if strings.TrimSpace(out) != "Current privilege level is 15" {
+		t.Fatalf("next command's output %q, want only its own line", out)
+	}
+}
+
+// A long device command shows its output as it arrives: the lines it
+// printed and the line it is still writing (the ping's "!!!"), not three
+// lines behind. Ctrl+C then ends it as interrupted, with what arrived and
+// a note that the device may have discarded the rest, never as completed
+// with exit 0.
+func TestDeviceLiveOutputAndInterrupt(t *testing.T) {
+	t.Parallel()
+	h := newDeviceHarness(t, devsim.Options{Platform: "ios", LoginPrivileged: true}, "cisco_ios")
+	h.run(t, "show privilege", RunOptions{}) // the session is open and warm
+	c, err := h.m.Start(t.Context(), h.req, "", "ping 127.0.0.2 repeat 100000", RunOptions{})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	deadline := time.Now().Add(waitBound)
+	for {
+		info := c.Info()
+		out := output(t, c)
+		if strings.Contains(out, "Sending 100000, 100-byte ICMP Echos") && strings.HasPrefix(info.PartialLine, "!!!") {
+			break
+		}
+		if time.Now().After(deadline) || info.Status.Finished() {
+			t.Fatalf("status %s, output %q, partial line %q: want running with the ping's lines and its '!!!' line",
+				info.Status, out, info.PartialLine)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := c.Interrupt(t.Context()); err != nil {
+		t.Fatalf("Interrupt: %v", err)
+	}
+	info := waitDone(t, c)
+	out := output(t, c)
+	if info.Status != StatusInterrupted || info.ExitCode != nil {
+		t.Fatalf("interrupted ping: status %s exit %v, want interrupted and no exit status; output %q", info.Status, info.ExitCode, out)
+	}
+	if !strings.Contains(out, "!!!") || !strings.Contains(out, "Success rate is 100 percent") {
+		t.Errorf("interrupted ping's output lacks what arrived: %q", tail(out, 300))
+	}
+	if !strings.Contains(info.Note, "discarded") {
+		t.Errorf("note %q does not say output may be missing", info.Note)
+	}
+	info, out = h.run(t, "show privilege", RunOptions{})
+	wantStatus(t, info, StatusCompleted, 0)
+	if strings.TrimSpace(out) != "Current privilege level is 15" {
+		t.Fatalf("next command's output %q, want only its own line", out)
+	}
+}
