@@ -75,3 +75,29 @@ func TestDeviceLiveOutputAndInterrupt(t *testing.T) {
 		t.Fatalf("next command's output %q, want only its own line", out)
 	}
 }
+
+// "show ?" asks the CLI for help: it is typed without a newline, which
+// would run the incomplete "show". The help is the output, the line the
+// device typed again is cleared, and the next command runs alone.
+func TestDeviceHelpQuestionMark(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ platform, profile, want string }{
+		{"ios", "cisco_ios", "running-config"},
+		{"junos", "junos", "configuration"},
+	} {
+		t.Run(tc.platform, func(t *testing.T) {
+			t.Parallel()
+			h := newDeviceHarness(t, devsim.Options{Platform: tc.platform, LoginPrivileged: true}, tc.profile)
+			info, out := h.run(t, "show ?", RunOptions{})
+			wantStatus(t, info, StatusCompleted, 0)
+			if !strings.Contains(out, tc.want) || strings.Contains(out, "show ?") || info.ErrorLine != "" {
+				t.Fatalf("show ? gave error line %q, output %q; want the help list, without the echo", info.ErrorLine, out)
+			}
+			info, out = h.run(t, "show version", RunOptions{})
+			wantStatus(t, info, StatusCompleted, 0)
+			if strings.Contains(out, "show show") || strings.Contains(out, "%") || len(out) < 100 {
+				t.Fatalf("the command after help ran with the help's line: %q", tail(out, 300))
+			}
+		})
+	}
+}
