@@ -180,13 +180,15 @@ func follow(ctx context.Context, c *devices.Command, s stdio) int {
 				lines = nil
 			}
 		case <-ctx.Done():
-			return stop(ctx, c, s)
+			return stop(ctx, c, s, off)
 		}
 	}
 }
 
-// stop interrupts the command after Ctrl+C or --timeout.
-func stop(ctx context.Context, c *devices.Command, s stdio) int {
+// stop interrupts the command after Ctrl+C or --timeout and copies what
+// it printed until it ended, from off on: a program's last words after
+// Ctrl+C (ping's statistics) are often the ones that matter.
+func stop(ctx context.Context, c *devices.Command, s stdio, off int64) int {
 	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := c.Interrupt(ictx); err == nil {
@@ -195,8 +197,13 @@ func stop(ctx context.Context, c *devices.Command, s stdio) int {
 		case <-ictx.Done():
 		}
 	}
+	drain(c, off, s.out)
+	info := c.Info()
+	if info.Note != "" {
+		fmt.Fprintf(s.err, "mcp-ssh-session exec: %s\n", info.Note)
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		fmt.Fprintf(s.err, "mcp-ssh-session exec: --timeout passed; the command was interrupted (status %s)\n", c.Info().Status)
+		fmt.Fprintf(s.err, "mcp-ssh-session exec: --timeout passed; the command was interrupted (status %s)\n", info.Status)
 		return exitTimeout
 	}
 	return exitInterrupt

@@ -93,3 +93,17 @@ func TestExecFailures(t *testing.T) {
 		}
 	}
 }
+
+// --timeout interrupts the command and still prints what it wrote after
+// Ctrl+C: here a trap's last line, as ping prints its statistics.
+func TestExecTimeoutKeepsTheTail(t *testing.T) {
+	flags := execHost(t)
+	cmd := `bash -c 'trap "echo tail-after-interrupt; exit 3" INT; echo started; sleep 60 & wait'`
+	code, out, errOut := runExecArgs(t, "", append(flags, "--timeout", "2s", "lab", "--", cmd)...)
+	if code != exitTimeout || !strings.Contains(out, "started\n") || !strings.Contains(out, "tail-after-interrupt") {
+		t.Fatalf("exec --timeout: code %d stdout %q stderr %q; want %d and the line printed after Ctrl+C", code, out, errOut, exitTimeout)
+	}
+	if !strings.Contains(errOut, "status interrupted") {
+		t.Errorf("stderr %q does not say how the command ended", errOut)
+	}
+}
