@@ -278,7 +278,7 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 	}
 	prompts := d.linePrompts(line)
 	nPrompts := len(prompts)
-	patterns := prompts
+	patterns := append(prompts[:nPrompts:nPrompts], d.afterPrompt())
 	for _, p := range d.profile.Pagers {
 		patterns = append(patterns, p.Pattern)
 	}
@@ -305,13 +305,17 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 		case m.Index == expect.IdleIndex:
 			// a question no pattern knows: the line stays unconsumed
 			j.Waiting(m.Text)
-		case m.Index < nPrompts:
+		case m.Index <= nPrompts:
 			if !c.pending {
-				if !out.printed && strings.TrimSpace(m.Before) == "" {
+				if m.Index < nPrompts && !out.printed && strings.TrimSpace(m.Before) == "" {
 					return d.learn(m.Index%len(d.profile.Modes), m.Text) // nothing it could be part of
 				}
 				out.WriteString(m.Before)
-				if err := c.start(ctx, d.e, m.Text); err != nil {
+				prompt := m.Text // a prompt, or the last one followed by text
+				if m.Index == nPrompts {
+					prompt = d.prompt
+				}
+				if err := c.start(ctx, d.e, prompt, m.Text); err != nil {
 					return err
 				}
 				continue
@@ -320,10 +324,11 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 			if done || err != nil {
 				return err
 			}
-		case m.Index < nPrompts+nPagers:
+		case m.Index <= nPrompts+nPagers:
+			pager := d.profile.Pagers[m.Index-nPrompts-1]
 			out.WriteString(c.release() + m.Before)
-			key := d.profile.Pagers[m.Index-nPrompts].Key
-			if q := d.profile.Pagers[m.Index-nPrompts].Quit; q != "" && j.Interrupted() {
+			key := pager.Key
+			if q := pager.Quit; q != "" && j.Interrupted() {
 				key = q
 			}
 			if err := d.e.Send(ctx, key); err != nil {
@@ -348,15 +353,16 @@ const promptProbe = "\n"
 // confirm is a prompt seen after output, waiting for the probe's answer.
 type confirm struct {
 	pending bool
-	text    string          // the prompt as matched
+	prompt  string          // the prompt alone
+	text    string          // the text matched: the prompt, maybe with text after it
 	after   strings.Builder // complete lines that arrived after it
 	probed  bool            // a probe is out and was not answered yet
 }
 
 // start makes text the prompt to confirm and types the probe unless one
 // is out already.
-func (c *confirm) start(ctx context.Context, e *expect.Expecter, text string) error {
-	c.pending, c.text = true, text
+func (c *confirm) start(ctx context.Context, e *expect.Expecter, prompt, text string) error {
+	c.pending, c.prompt, c.text = true, prompt, text
 	c.after.Reset()
 	if c.probed {
 		return nil
@@ -406,14 +412,14 @@ func (d *promptDriver) settle(ctx context.Context, c *confirm, out *deviceOutput
 	if errors.Is(err, expect.ErrTimeout) {
 		// c's prompt was real: what followed it is the session's
 		c.pending, c.probed = false, false
-		return true, d.learn(promptIndex(prompts, c.text)%len(d.profile.Modes), c.text)
+		return true, d.learn(promptIndex(prompts, c.prompt)%len(d.profile.Modes), c.prompt)
 	}
 	if err != nil {
 		return false, expectErr(err)
 	}
 	// c's prompt was output: m is the real prompt, the answer is m2
 	out.WriteString(text)
-	c.text = m.Text
+	c.prompt, c.text = m.Text, m.Text
 	return d.settle(ctx, c, out, prompts, m2)
 }
 
@@ -429,6 +435,19 @@ func (d *promptDriver) linePrompts(line string) []expect.Pattern {
 		ps = append(ps, d.genericPrompts()...)
 	}
 	return ps
+}
+
+// afterPrompt matches the last prompt seen followed by text on its line
+// and at most two more lines, at the tail: a CLI's own message printed
+// right after its prompt (vtysh's STARVATION warning, a log line), which
+// leaves no prompt at the tail. It only ever starts a confirmation.
+func (d *promptDriver) afterPrompt() expect.Pattern {
+	p := d.prompt
+	if p == "" {
+		p = "\x00" // nothing learned yet: never matches
+	}
+	return expect.Pattern{Name: "text after the prompt", Regexp: regexp.MustCompile(
+		`(?m)^` + regexp.QuoteMeta(p) + `[^\n]*\n(?:[^\n]*\n){0,2}\z`)}
 }
 
 // promptIndex is the index of the first of prompts that matches text; 0
