@@ -46,7 +46,11 @@ type FRROptions struct {
 // in a network namespace of their own, so none of their routes reach the
 // host, and an sshd on 127.0.0.1 in the host's network namespace logs
 // User in with vtysh as login shell. The embedded SSHD gives the address,
-// host key, known_hosts file and ClientKey (authorized for User too).
+// host key, known_hosts file and ClientKey (authorized for User too); its
+// Stop, Start and Restart stop and start the whole router, and Start
+// returns once the configuration is loaded (sshd starts after that).
+// vtysh keeps its command history in User's home, shared by all
+// instances and test processes.
 // Its exported fields do not change after StartFRR returns; its methods
 // are safe for concurrent use.
 type FRR struct {
