@@ -146,9 +146,15 @@ exec "$@"
 const daemonsScript = `dir=$1
 ip link set lo up
 ip link add eth0 type veth peer name eth1 && ip link set eth0 up && ip link set eth1 up
+# zebra first: a client that finds no zebra socket retries only 10 s later.
 for d in zebra staticd bgpd; do
   case $d in bgpd) extra="-p 0";; *) extra="";; esac
   /usr/lib/frr/$d -P 0 $extra --log stdout >>"$dir/$d.log" 2>&1 </dev/null &
+  i=0
+  while [ $d = zebra ] && [ ! -S /run/frr/zserv.api ] && [ $i -lt 600 ]; do
+    i=$((i+1))
+    sleep 0.05
+  done
 done
 wait
 `

@@ -166,10 +166,40 @@ func TestFRRStopLeavesNoDaemons(t *testing.T) {
 			}
 		}
 	})
+	// SIGKILL takes effect asynchronously: give the kernel a moment.
+	deadline := time.Now().Add(5 * time.Second)
 	for _, pid := range pids {
-		if _, state, ok := procStat(pid); ok && state != "Z" {
-			comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-			t.Errorf("process %d (%s) of the stopped router remains", pid, bytes.TrimSpace(comm))
+		for {
+			_, state, ok := procStat(pid)
+			if !ok || state == "Z" || state == "X" {
+				break
+			}
+			if time.Now().After(deadline) {
+				comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+				t.Errorf("process %d (%s) of the stopped router remains", pid, bytes.TrimSpace(comm))
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
+	}
+}
+
+// TestFRRPasswordLoginRunsOneCommand logs in with the account password
+// and runs a command without a PTY: sshd hands it to the login shell as
+// vtysh -c.
+func TestFRRPasswordLoginRunsOneCommand(t *testing.T) {
+	f := StartFRR(t, FRROptions{Routes: 5})
+	c := Dial(t, f.Addr, f.ClientConfig(f.User, ssh.Password(f.Password)))
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	defer sess.Close()
+	out, err := sess.CombinedOutput("show ip route summary")
+	if err != nil {
+		t.Fatalf("show ip route summary: %v\n%s", err, out)
+	}
+	if got := staticRoutes(string(out)); got != 5 {
+		t.Errorf("want 5 static routes, got %d in %q", got, out)
 	}
 }
