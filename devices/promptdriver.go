@@ -72,7 +72,7 @@ func (d *promptDriver) learn(mode int, text string) error {
 	d.mode, d.prompt = mode, strings.TrimSpace(lastLine(text))
 	m := d.profile.Modes[mode]
 	host := promptHost(m.Prompt, text)
-	if host == "" {
+	if host == "" || !d.profile.PinHostname {
 		return nil
 	}
 	short := m.MinHostLength > 0

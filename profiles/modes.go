@@ -30,7 +30,7 @@ func (d *decoder) modes(n *yaml.Node, p *Profile) {
 		if fields[i] == nil {
 			continue
 		}
-		m, ok := d.mode(item, fields[i], path, p.Completion)
+		m, ok := d.mode(item, fields[i], path, p.Completion == CompletionPrompt && p.PinHostname)
 		switch {
 		case !ok:
 			d.broken[m.Name] = true // already reported; don't report every reference to it too
@@ -56,7 +56,7 @@ func (d *decoder) modes(n *yaml.Node, p *Profile) {
 }
 
 // mode decodes a mode's name, prompt and privileged flag.
-func (d *decoder) mode(n *yaml.Node, f map[string]*yaml.Node, path string, c Completion) (Mode, bool) {
+func (d *decoder) mode(n *yaml.Node, f map[string]*yaml.Node, path string, pin bool) (Mode, bool) {
 	name, ok := d.str(f["name"], join(path, "name"))
 	if !ok || name == "" {
 		d.fail(n, join(path, "name"), "a mode needs a name", `add name: such as "exec" or "configuration"`)
@@ -75,9 +75,9 @@ func (d *decoder) mode(n *yaml.Node, f map[string]*yaml.Node, path string, c Com
 	if !ok {
 		return Mode{Name: name}, false
 	}
-	if c == CompletionPrompt && prompt.Regexp.SubexpIndex("host") < 0 {
+	if pin && prompt.Regexp.SubexpIndex("host") < 0 {
 		d.fail(f["prompt"], ppath, fmt.Sprintf("the prompt of mode %q has no (?P<host>...) group", name),
-			"capture the hostname as (?P<host>...) so the prompt can be pinned to the device's real name")
+			"capture the hostname as (?P<host>...) so the prompt can be pinned to the device's real name, or set pin_hostname: false")
 		return Mode{Name: name}, false
 	}
 	if hostGroups(prompt.Regexp) > 1 {

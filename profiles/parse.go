@@ -19,7 +19,7 @@ import (
 // topKeys are the keys of a profile document, in the order the README
 // explains them.
 var topKeys = []string{
-	"name", "description", "completion", "term", "width", "settle", "clear_line", "host_patterns", "login_patterns",
+	"name", "description", "completion", "term", "width", "settle", "clear_line", "pin_hostname", "host_patterns", "login_patterns",
 	"env", "on_open", "modes", "enable_commands", "pagers", "input_prompts", "errors", "strip_lines", "hostname_change",
 }
 
@@ -141,6 +141,10 @@ func (d *decoder) header(root *yaml.Node, f map[string]*yaml.Node, p *Profile, f
 	}
 	d.settle(f["settle"], p)
 	d.clearLine(f["clear_line"], p)
+	p.PinHostname = p.Completion == CompletionPrompt
+	if f["pin_hostname"] != nil {
+		p.PinHostname = d.boolean(f["pin_hostname"], "pin_hostname") && p.PinHostname
+	}
 	p.HostPatterns = d.texts(f["host_patterns"], "host_patterns")
 	for i, pat := range p.HostPatterns {
 		if _, err := path.Match(pat, ""); err != nil {

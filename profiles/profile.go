@@ -86,6 +86,14 @@ type Profile struct {
 	// text was the session's own. Loaded prompt profiles have
 	// DefaultSettle unless they name another; marker profiles have zero.
 	Settle time.Duration
+	// PinHostname says the mode prompts capture the host name in a
+	// (?P<host>...) group, which is pinned to the name learned at login so
+	// that another device's prompt in the output never ends a command.
+	// False (pin_hostname: false) is for CLIs that do not show one name
+	// consistently (vtysh after "hostname"): any prompt of a mode then
+	// ends a command once confirmed. Loaded prompt profiles default to
+	// true; marker profiles have false.
+	PinHostname bool
 	// ClearLine is the key that erases a typed line without running it.
 	// A command ending in "?" (CLI help) is typed without a newline and
 	// this key clears the line after the help was printed; "" sends such

@@ -43,7 +43,7 @@ func writeFile(t testing.TB, dir, name, text string) string {
 
 func TestLoadEmbedded(t *testing.T) {
 	s := loadDefaults(t)
-	if got, want := s.Names(), []string{"cisco_ios", "junos", "linux"}; !slices.Equal(got, want) {
+	if got, want := s.Names(), []string{"cisco_ios", "frr", "junos", "linux"}; !slices.Equal(got, want) {
 		t.Fatalf("Names() = %q, want %q", got, want)
 	}
 	for _, name := range s.Names() {
@@ -77,7 +77,7 @@ func TestLoadMissingDirIsFine(t *testing.T) {
 	if len(errs) != 0 {
 		t.Fatalf("errors for a missing directory: %v", errs)
 	}
-	if len(s.Names()) != 3 {
+	if len(s.Names()) != 4 {
 		t.Fatalf("Names() = %q", s.Names())
 	}
 }
@@ -106,7 +106,7 @@ func TestLoadUserOverridesAndAdds(t *testing.T) {
 	if len(errs) != 0 {
 		t.Fatalf("Load: %v", errs)
 	}
-	if got, want := s.Names(), []string{"arista_eos", "cisco_ios", "junos", "linux"}; !slices.Equal(got, want) {
+	if got, want := s.Names(), []string{"arista_eos", "cisco_ios", "frr", "junos", "linux"}; !slices.Equal(got, want) {
 		t.Fatalf("Names() = %q, want %q", got, want)
 	}
 	l := mustProfile(t, s, "linux")
