@@ -234,11 +234,14 @@ func newConfigManager(t testing.TB, sshConfig, config string, env map[string]str
 	if err != nil {
 		t.Fatalf("NewResolver: %v", err)
 	}
-	set, errs := profiles.Load("")
-	if len(errs) > 0 {
-		t.Fatalf("profiles.Load: %v", errs)
+	if opts.Profiles == nil {
+		set, errs := profiles.Load("")
+		if len(errs) > 0 {
+			t.Fatalf("profiles.Load: %v", errs)
+		}
+		opts.Profiles = set
 	}
-	opts.Resolver, opts.Pool, opts.Profiles = res, NewPool(PoolOptions{}), set
+	opts.Resolver, opts.Pool = res, NewPool(PoolOptions{})
 	m, err := NewManager(opts)
 	if err != nil {
 		t.Fatalf("NewManager: %v", err)
