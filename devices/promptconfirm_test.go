@@ -101,3 +101,19 @@ func TestDeviceHelpQuestionMark(t *testing.T) {
 		})
 	}
 }
+
+// A message the CLI prints right after its prompt, on the prompt's line,
+// with no prompt drawn after it (vtysh's STARVATION warning, a log line)
+// belongs to the session: the command ends, without the message.
+func TestDeviceTextAfterPrompt(t *testing.T) {
+	t.Parallel()
+	const warning = "2026/12/06 20:46:15 [PHJDC-499N2][EC 100663314] STARVATION: task vtysh_rl_read ran for 6537ms"
+	h := newDeviceHarness(t, devsim.Options{Platform: "ios", LoginPrivileged: true, AfterPrompt: warning, AfterPromptFor: "show"}, "cisco_ios")
+	for range 3 {
+		info, out := h.run(t, "show privilege", RunOptions{})
+		wantStatus(t, info, StatusCompleted, 0)
+		if strings.TrimSpace(out) != "Current privilege level is 15" {
+			t.Fatalf("output %q, want the command's line alone", out)
+		}
+	}
+}

@@ -43,6 +43,12 @@ type Options struct {
 	// comes later, as over a slow or loaded link. Zero never holds.
 	StallAt  string
 	StallFor time.Duration
+	// AfterPrompt, when set, is a line the device prints right after the
+	// prompt that follows a command starting with AfterPromptFor, on the
+	// prompt's line, without drawing the prompt again: a CLI's own message
+	// such as vtysh's STARVATION warning after a long command. Zero prints
+	// nothing.
+	AfterPrompt, AfterPromptFor string
 	// DualRE makes a Junos device print {master:0} above its prompts and
 	// per-RE lines on commit.
 	DualRE bool

@@ -100,8 +100,13 @@ func (s *session) runShell() {
 	if s.p.Logout != nil {
 		defer s.p.Logout(&simCall{s: s})
 	}
+	last := "" // the last command line
 	for {
 		s.printPrompt()
+		if s.opts.AfterPrompt != "" && s.afterCmd && strings.HasPrefix(last, s.opts.AfterPromptFor) {
+			s.flush() // the prompt first, as its own write
+			s.print(s.opts.AfterPrompt + "\n")
+		}
 		line, err := s.readPromptLine()
 		switch {
 		case errors.Is(err, errInterrupted):
@@ -115,7 +120,7 @@ func (s *session) runShell() {
 			s.flush()
 			return
 		}
-		s.afterCmd = strings.TrimSpace(line) != ""
+		s.afterCmd, last = strings.TrimSpace(line) != "", strings.TrimSpace(line)
 		if err := s.execute(line); err != nil {
 			s.flush()
 			if errors.Is(err, errEndSession) {
