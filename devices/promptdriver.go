@@ -287,7 +287,7 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 	echo := line
 	var c confirm // the prompt being confirmed, if any
 	for {
-		opts := expect.ExpectOptions{Timeout: promptWaitSlice, Capture: out, Echo: echo, Idle: deviceAwaitIdle}
+		opts := expect.ExpectOptions{Timeout: promptWaitSlice, Capture: out, Echo: echo, DropBeforeEcho: true, Idle: deviceAwaitIdle}
 		if c.pending {
 			// what follows a prompt is held until the probe tells whether
 			// it is more output or the session's own
@@ -397,6 +397,10 @@ func (d *promptDriver) settle(ctx context.Context, c *confirm, out *deviceOutput
 	lines := strings.SplitAfter(text, "\n")
 	for len(lines) > 0 && out.strippable(strings.TrimRight(lines[len(lines)-1], "\n")) {
 		lines = lines[:len(lines)-1]
+	}
+	if len(lines) == 0 { // a prompt that strip_lines match: take it
+		c.pending, c.probed = false, false
+		return true, d.learn(promptIndex(prompts, c.prompt)%len(d.profile.Modes), c.prompt)
 	}
 	last := strings.TrimRight(lines[len(lines)-1], "\n")
 	for i, p := range prompts {

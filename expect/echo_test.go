@@ -210,3 +210,22 @@ func TestExpectRealShellTranscripts(t *testing.T) {
 		})
 	}
 }
+
+// With DropBeforeEcho, a line the other side printed before the echo (a
+// log message between two commands, read together with the echo) is
+// neither output nor Before.
+func TestExpectDropBeforeEcho(t *testing.T) {
+	for _, drop := range []bool{false, true} {
+		e, r := newPiped(t, Options{})
+		feed(t, r.Remote, "\r\n%LINK-3-UPDOWN: Interface Gi0/1, changed state to up\r\nR1#show clock\r\n", "12:00:00 UTC\r\nR1#")
+		var out strings.Builder
+		m := mustExpect(t, e, []Pattern{re(`(?m)^R1#\z`)}, ExpectOptions{Echo: "show clock", Capture: &out, DropBeforeEcho: drop})
+		got := out.String() + m.Before
+		if drop && got != "12:00:00 UTC\n" {
+			t.Errorf("DropBeforeEcho: output %q, want the command's line only", got)
+		}
+		if !drop && !strings.Contains(got, "%LINK-3-UPDOWN") {
+			t.Errorf("without DropBeforeEcho the earlier line is kept; output %q", got)
+		}
+	}
+}

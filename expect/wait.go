@@ -35,6 +35,12 @@ type ExpectOptions struct {
 	// was seen, the next call still expects it unless it names its own
 	// Echo, so that a caller waiting in slices passes Echo only once.
 	Echo string
+	// DropBeforeEcho discards the text that came before the echo once the
+	// echo is found: a stray line the other side printed between the last
+	// match and the command (a log message) is then not the command's. It
+	// does not change when the echo counts as off: a first line that ends
+	// without the echo still does.
+	DropBeforeEcho bool
 	// Settle, when positive, is how long the stream must stay quiet after
 	// a match before it counts: text arriving meanwhile is searched afresh
 	// with the match. A line that only looks like a prompt (a banner
@@ -76,6 +82,7 @@ type waiter struct {
 	echo     string
 	echoSt   int
 	echoTail bool // blanks and the newline after the echo are still to drop
+	dropPre  bool // ExpectOptions.DropBeforeEcho
 	from     int  // patterns are searched in text[from:]
 	captured int  // bytes at the start of buf already written to capture
 	settle   time.Duration
@@ -116,7 +123,7 @@ func (e *Expecter) Expect(ctx context.Context, patterns []Pattern, opts ExpectOp
 	}
 	start := time.Now()
 	w := &waiter{patterns: patterns, capture: opts.Capture, settle: max(opts.Settle, 0), settleN: max(opts.SettleFirst, 0),
-		printed: opts.Continues, idle: max(opts.Idle, 0), done: make(chan struct{})}
+		printed: opts.Continues, idle: max(opts.Idle, 0), dropPre: opts.DropBeforeEcho, done: make(chan struct{})}
 	if o, ok := w.capture.(*Output); ok && o == nil {
 		w.capture = nil
 	}
@@ -337,6 +344,9 @@ func (e *Expecter) resolveEcho(w *waiter, text string) (string, bool) {
 	p, q, res := findEcho(text, w.echo)
 	switch {
 	case res == echoFound:
+		if w.dropPre {
+			p = 0
+		}
 		e.cut(p, q)
 		w.from, w.echoTail = p, true
 		w.echoSt = echoResolved
