@@ -6,18 +6,22 @@ import (
 	"time"
 )
 
-// suites are all benchmarks by name, for TestBenchmarksRun.
+// suites are all benchmarks by name, for TestBenchmarksRun. A suite whose
+// variants share a test bed (one router for all of them) gives shared
+// instead: it starts the bed with the suite's tb and returns the variants.
 var suites = []struct {
 	name     string
 	variants []variant
+	shared   func(tb testing.TB) []variant
 }{
-	{"TrivialCommand", trivialVariants},
-	{"FirstCommand", firstVariants},
-	{"LargeOutput", largeVariants},
-	{"DeviceOutput", deviceVariants},
-	{"FanOut", fanOutVariants},
-	{"Files", fileVariants},
-	{"Startup", startupVariants},
+	{"TrivialCommand", trivialVariants, nil},
+	{"FirstCommand", firstVariants, nil},
+	{"LargeOutput", largeVariants, nil},
+	{"DeviceOutput", deviceVariants, nil},
+	{"FanOut", fanOutVariants, nil},
+	{"Files", fileVariants, nil},
+	{"Startup", startupVariants, nil},
+	{"FRRWarm", nil, frrVariants},
 }
 
 // TestBenchmarksRun runs every benchmark body a few times and checks that
@@ -31,36 +35,46 @@ var signedMetrics = map[string]bool{"rss-per-session-KiB": true}
 
 func TestBenchmarksRun(t *testing.T) {
 	for _, s := range suites {
-		for _, v := range s.variants {
-			t.Run(s.name+"/"+v.name, func(t *testing.T) {
-				n := v.short
-				if n == 0 {
-					n = 3
+		t.Run(s.name, func(t *testing.T) {
+			variants := s.variants
+			if s.shared != nil {
+				variants = s.shared(t)
+			}
+			runVariants(t, variants)
+		})
+	}
+}
+
+func runVariants(t *testing.T, variants []variant) {
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			n := v.short
+			if n == 0 {
+				n = 3
+			}
+			r := newRun(t, n)
+			v.body(r)
+			if len(r.lat) != n {
+				t.Fatalf("%d operations timed, want %d", len(r.lat), n)
+			}
+			for i, d := range r.lat {
+				if d <= 0 {
+					t.Errorf("operation %d took %v, want a positive duration", i, d)
 				}
-				r := newRun(t, n)
-				v.body(r)
-				if len(r.lat) != n {
-					t.Fatalf("%d operations timed, want %d", len(r.lat), n)
+			}
+			if p50, p95 := r.percentile(50), r.percentile(95); p50 > p95 {
+				t.Errorf("p50 %v above p95 %v", p50, p95)
+			}
+			t.Logf("%d operations: p50 %v, p95 %v, %v", n, r.percentile(50), r.percentile(95), r.metrics)
+			for unit, v := range r.metrics {
+				switch {
+				case signedMetrics[unit] && (math.IsNaN(v) || math.IsInf(v, 0)):
+					t.Errorf("%s = %v, want a number", unit, v)
+				case !signedMetrics[unit] && !(v > 0):
+					t.Errorf("%s = %v, want a positive figure", unit, v)
 				}
-				for i, d := range r.lat {
-					if d <= 0 {
-						t.Errorf("operation %d took %v, want a positive duration", i, d)
-					}
-				}
-				if p50, p95 := r.percentile(50), r.percentile(95); p50 > p95 {
-					t.Errorf("p50 %v above p95 %v", p50, p95)
-				}
-				t.Logf("%d operations: p50 %v, p95 %v, %v", n, r.percentile(50), r.percentile(95), r.metrics)
-				for unit, v := range r.metrics {
-					switch {
-					case signedMetrics[unit] && (math.IsNaN(v) || math.IsInf(v, 0)):
-						t.Errorf("%s = %v, want a number", unit, v)
-					case !signedMetrics[unit] && !(v > 0):
-						t.Errorf("%s = %v, want a positive figure", unit, v)
-					}
-				}
-			})
-		}
+			}
+		})
 	}
 }
 

@@ -4,10 +4,12 @@
 // The product is measured whole: the real mcp-ssh-session binary, built
 // once per run without the race detector, started as an MCP stdio server
 // and driven with mcp-go's client against devices/devicetest's real
-// OpenSSH sshd on loopback and its simulated network devices. Where a
-// comparison helps (a raw exec channel, OpenSSH's ssh through a
-// ControlMaster socket, OpenSSH's sftp) it runs as a sibling sub-benchmark
-// in the same run, so that ratios come from one machine state.
+// OpenSSH sshd on loopback, its simulated network devices and its real
+// FRRouting router. Where a comparison helps (a raw exec channel,
+// OpenSSH's ssh through a ControlMaster socket, OpenSSH's sftp, an
+// interactive "ssh -tt" to the same router) it runs as a sibling
+// sub-benchmark in the same run, so that ratios come from one machine
+// state.
 //
 // Each benchmark records the latency of every operation and reports the
 // median and 95th percentile ("p50-ms", "p95-ms") beside Go's mean
