@@ -20,6 +20,12 @@ type deviceOutput struct {
 	held      []string // strippable complete lines, each with its newline
 	errorLine string   // the first line matching an error pattern
 	printed   bool     // a line that is not blank was written
+	// promptLike, when set, marks lines that may be the prompt that ended
+	// the command, read in one piece with the answer to a probe typed
+	// ahead: they wait like context lines, so the driver can take them
+	// back (takeHeld). Held lines that are not context lines are output
+	// after all when the command ends.
+	promptLike func(line string) bool
 }
 
 func newDeviceOutput(dst *expect.Output, p *profiles.Profile) *deviceOutput {
@@ -61,7 +67,7 @@ func (o *deviceOutput) line(l string) {
 			}
 		}
 	}
-	if o.strippable(text) {
+	if o.strippable(text) || (o.promptLike != nil && o.promptLike(text)) {
 		o.held = append(o.held, l)
 		return
 	}
@@ -73,13 +79,28 @@ func (o *deviceOutput) line(l string) {
 	o.dst.WriteString(l)
 }
 
-// finish writes an unfinished last line and drops the context lines held
-// at the end.
+// takeHeld removes and returns the lines held back: context lines and
+// lines that may be the prompt that ended the command.
+func (o *deviceOutput) takeHeld() string {
+	s := strings.Join(o.held, "")
+	o.held = o.held[:0]
+	return s
+}
+
+// finish writes an unfinished last line and the lines held back, less the
+// context lines at the end.
 func (o *deviceOutput) finish() {
 	if strings.TrimSpace(o.partial) != "" {
 		o.line(o.partial + "\n")
 	}
 	o.partial = ""
+	n := len(o.held)
+	for n > 0 && o.strippable(strings.TrimRight(o.held[n-1], "\n")) {
+		n--
+	}
+	for _, l := range o.held[:n] {
+		o.dst.WriteString(l)
+	}
 	o.held = nil
 }
 func (o *deviceOutput) strippable(line string) bool {

@@ -65,6 +65,7 @@ type Expecter struct {
 	done       chan struct{} // closed when the stream ended or Close ran
 	readerDone chan struct{} // closed when the reader goroutine returned
 	wsem       chan struct{} // one write at a time, acquirable with a context
+	lastSent   atomic.Uint32 // the last byte written, | 1<<8; 0 before any
 	writes     sync.WaitGroup
 	writeSince atomic.Int64 // UnixNano when the write in progress began; 0 when none
 	closeOnce  sync.Once

@@ -62,6 +62,9 @@ func (e *Expecter) write(ctx context.Context, s, logged string) error {
 		defer e.writeSince.Store(0)
 		e.wire.sent(logged)
 		_, err := io.WriteString(e.w, s)
+		if s != "" {
+			e.lastSent.Store(uint32(s[len(s)-1]) | 1<<8)
+		}
 		res <- err
 	}()
 	select {
@@ -73,6 +76,14 @@ func (e *Expecter) write(ctx context.Context, s, logged string) error {
 	case <-ctx.Done():
 		return fmt.Errorf("expect: write did not complete: %w", ctx.Err())
 	}
+}
+
+// EndsInCR reports whether the last byte written was a carriage return.
+// A terminal line discipline may take a line feed right after one as the
+// second half of the same Enter, so a caller about to send a lone Enter
+// sends "\r" then. It does not block.
+func (e *Expecter) EndsInCR() bool {
+	return e.lastSent.Load() == '\r'|1<<8
 }
 
 // writeBlockedAfter is how long a write must have been in progress to

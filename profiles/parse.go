@@ -20,7 +20,7 @@ import (
 // explains them.
 var topKeys = []string{
 	"name", "description", "completion", "term", "width", "settle", "clear_line", "pin_hostname", "host_patterns", "login_patterns",
-	"env", "on_open", "modes", "enable_commands", "pagers", "input_prompts", "errors", "strip_lines", "hostname_change",
+	"env", "on_open", "modes", "enable_commands", "pagers", "input_prompts", "errors", "strip_lines", "hostname_change", "type_ahead",
 }
 
 var (
@@ -63,6 +63,10 @@ func parse(file string, data []byte) (*Profile, []error) {
 			p.StripLines = append(p.StripLines, re)
 		}
 	}
+	if f["type_ahead"] != nil && p.Completion != CompletionPrompt {
+		d.fail(f["type_ahead"], "type_ahead", "type_ahead is only used by prompt profiles", "remove type_ahead: or set completion: prompt")
+	}
+	p.TypeAhead = d.patternList(f["type_ahead"], "type_ahead", lineAnchored)
 	if f["hostname_change"] != nil {
 		p.HostnameChange = d.singleRegexp(f["hostname_change"], "hostname_change")
 	}

@@ -127,6 +127,13 @@ type Profile struct {
 	// Errors are line-anchored patterns; an output line matching one means
 	// the command failed. nil means only the exit status decides.
 	Errors []expect.Pattern
+	// TypeAhead are line-anchored patterns for command lines that never
+	// ask anything (show commands): the empty line that confirms the
+	// prompt after their output is typed with the command, saving a round
+	// trip. A line that may ask a question must not match: the empty line
+	// would answer it. nil means the empty line is typed only once a
+	// prompt shows.
+	TypeAhead []expect.Pattern
 	// StripLines match single lines removed from the end of a command's
 	// output (context banners such as Junos "[edit]"); each is applied to
 	// one line without its newline.
