@@ -35,10 +35,12 @@ type Account struct {
 // accountKind describes one kind of account: the login shell's candidate
 // paths, the package that provides it, and whether it gets the sudo rule.
 type accountKind struct {
-	shells  []string
-	pkg     string
-	sudo    bool
-	busybox bool // the shell is a link named "ash" to busybox
+	shells    []string
+	pkg       string
+	sudo      bool
+	busybox   bool     // the shell is a link named "ash" to busybox
+	groups    []string // supplementary groups the account joins
+	listShell bool     // the shell is added to /etc/shells when missing
 }
 
 var accountKinds = map[string]accountKind{
@@ -47,6 +49,9 @@ var accountKinds = map[string]accountKind{
 	"dash":    {shells: []string{"/bin/dash", "/usr/bin/dash"}, pkg: "dash", sudo: true},
 	"zsh":     {shells: []string{"/bin/zsh", "/usr/bin/zsh"}, pkg: "zsh", sudo: true},
 	"busybox": {shells: []string{"/bin/busybox", "/usr/bin/busybox"}, pkg: "busybox", sudo: true, busybox: true},
+	// vtysh logs in straight to FRRouting's shell; frrvty lets it open
+	// the routing daemons' vty sockets.
+	"vtysh": {shells: []string{"/usr/bin/vtysh"}, pkg: "frr", groups: []string{"frrvty"}, listShell: true},
 }
 
 const (
@@ -81,7 +86,8 @@ func AccountKinds() []string {
 
 // TestAccount returns the test account of a kind: "bash" (bash, with the
 // sudo rule), "nosudo" (bash, no sudo), "dash", "zsh" and "busybox"
-// (busybox ash), all but nosudo with the sudo rule. The sudo rule allows
+// (busybox ash), all but nosudo with the sudo rule, and "vtysh"
+// (FRRouting's /usr/bin/vtysh as login shell, member of frrvty, no sudo). The sudo rule allows
 // everything but asks for Password every time.
 //
 // The account is created or repaired as root with useradd, usermod and
@@ -119,7 +125,7 @@ func setUpAccount(kind string, k accountKind) accountResult {
 	if shell == "" {
 		return accountResult{unavailable: fmt.Sprintf("%s not installed: apt-get install %s", k.pkg, k.pkg)}
 	}
-	if _, err := exec.LookPath("sudo"); err != nil && kind != "nosudo" {
+	if _, err := exec.LookPath("sudo"); err != nil && k.sudo {
 		return accountResult{unavailable: "sudo not installed: apt-get install sudo"}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
@@ -137,6 +143,16 @@ func setUpAccount(kind string, k accountKind) accountResult {
 	acct := Account{Name: "mcpt-" + kind, Password: AccountPassword, Shell: shell, Sudo: k.sudo}
 	if acct.Home, err = ensureUser(ctx, acct.Name, shell); err != nil {
 		return accountResult{err: err}
+	}
+	for _, g := range k.groups {
+		if err := runInput(ctx, "", "usermod", "-a", "-G", g, acct.Name); err != nil {
+			return accountResult{err: err}
+		}
+	}
+	if k.listShell {
+		if err := ensureShellListed(shell); err != nil {
+			return accountResult{err: err}
+		}
 	}
 	if err := ensureZshrc(acct); err != nil {
 		return accountResult{err: err}
@@ -231,6 +247,34 @@ func ensureUser(ctx context.Context, name, shell string) (string, error) {
 		}
 	}
 	return u.HomeDir, nil
+}
+
+// ensureShellListed adds shell to /etc/shells when it is missing there:
+// PAM's pam_shells and some daemons refuse logins whose shell is unlisted.
+func ensureShellListed(shell string) error {
+	const path = "/etc/shells"
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(line) == shell {
+			return nil
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	prefix := ""
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		prefix = "\n"
+	}
+	_, err = f.WriteString(prefix + shell + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // ensureZshrc gives a zsh account a ~/.zshrc: without one, an interactive

@@ -44,6 +44,13 @@ type SSHDOptions struct {
 	// prompts answered by the client). It needs root. False means UsePAM
 	// no: passwords are checked against /etc/shadow directly.
 	PAM bool
+	// Wrapper, when set, is a command line that sshd's own command line
+	// is appended to: the wrapper prepares something (namespaces, mounts,
+	// daemons) and then execs its arguments, so that sshd ends up as its
+	// process or its descendant. It runs again at every Start. Its
+	// standard output and error go to the log returned by Log. nil runs
+	// sshd directly.
+	Wrapper []string
 }
 
 // SSHD is a real OpenSSH server running as a child process on 127.0.0.1.
@@ -62,6 +69,7 @@ type SSHD struct {
 
 	t       testing.TB
 	bin     string
+	wrapper []string // SSHDOptions.Wrapper
 	cfgPath string
 	logPath string // sshd's -E log
 	outPath string // sshd's stdout and stderr, for errors before -E takes over
@@ -106,7 +114,7 @@ func StartSSHD(t testing.TB, opts SSHDOptions) *SSHD {
 			t.Fatalf("create sshd privilege separation directory: %v", err)
 		}
 	}
-	s := &SSHD{Host: "127.0.0.1", User: me.Username, t: t, bin: bin}
+	s := &SSHD{Host: "127.0.0.1", User: me.Username, t: t, bin: bin, wrapper: append([]string(nil), opts.Wrapper...)}
 	if os.Geteuid() == 0 {
 		s.User = TestAccount(t, "nosudo").Name
 	}
@@ -290,14 +298,15 @@ func (s *SSHD) launchLocked(ctx context.Context) error {
 		return err
 	}
 	defer out.Close() // the child holds its own copy
-	cmd := exec.Command(s.bin, "-D", "-e", "-f", s.cfgPath, "-E", s.logPath)
+	argv := append(append([]string(nil), s.wrapper...), s.bin, "-D", "-e", "-f", s.cfgPath, "-E", s.logPath)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.Env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
 	// Its own process group keeps terminal signals of the test run away;
 	// Pdeathsig ends it if the test binary dies without cleaning up.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("run %s: %w", s.bin, err)
+		return fmt.Errorf("run %s: %w", argv[0], err)
 	}
 	done := make(chan struct{})
 	go func() {
