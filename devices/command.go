@@ -104,6 +104,7 @@ func (c *Command) Info() CommandInfo {
 	i.OutputBytes, i.Dropped = c.out.Len(), c.out.Dropped()
 	i.Lines, i.LastLine = c.prog.lines, c.prog.lastLine
 	i.Restored = append([]string(nil), c.info.Restored...)
+	i.Warnings = append([]string(nil), c.info.Warnings...)
 	if i.Status == StatusAwaitingInput && i.OutputBytes > c.awaitLen {
 		// output after the prompt: the program took the input and went on
 		i.Status, i.InputPrompt = StatusRunning, ""
@@ -417,7 +418,7 @@ func (c *Command) wasGivenInput() bool {
 
 // begin marks the command running on a shell, unless it was interrupted
 // while queued: then it reports false and must not be sent.
-func (c *Command) begin(reconnected bool, restored []string, fallback string) bool {
+func (c *Command) begin(reconnected bool, restored []string, fallback string, warnings []string) bool {
 	c.mu.Lock()
 	if c.interrupted || c.info.Status.Finished() {
 		c.mu.Unlock()
@@ -425,6 +426,7 @@ func (c *Command) begin(reconnected bool, restored []string, fallback string) bo
 	}
 	c.info.Status, c.info.StartedAt = StatusRunning, time.Now()
 	c.info.Reconnected, c.info.Restored, c.info.Fallback = reconnected, restored, fallback
+	c.info.Warnings = warnings
 	c.notifyLocked()
 	c.mu.Unlock()
 	if c.session != nil && c.session.m != nil {

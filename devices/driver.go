@@ -82,6 +82,15 @@ type driverEnv struct {
 	// and returns its standard output: a look at the host that the shell
 	// and its programs cannot see or answer. Nil when there is none.
 	Probe func(ctx context.Context, cmd string) (string, error)
+	// Login is the login text already read while the profile was being
+	// recognized (banner, MOTD and, when it ends in one, the first
+	// prompt), consumed from the Expecter; "" when the profile was known
+	// beforehand.
+	Login string
+	// Warn records a preparation step that failed without making the
+	// shell unusable (an on_open command the device rejected), for the
+	// log, the session's first result and its listing. Never nil.
+	Warn func(msg string)
 }
 
 // job is one command as a driver sees it.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -38,6 +39,7 @@ type harnessOptions struct {
 	WireLog   io.Writer // ManagerOptions.WireLog
 	// RunningOutput is ManagerOptions.RunningOutput.
 	RunningOutput int64
+	Logger        *slog.Logger // ManagerOptions.Logger
 }
 
 // newHarness starts sshd and a Manager for the given account kinds (each
@@ -65,7 +67,7 @@ func newHarness(t testing.TB, opts harnessOptions, kinds ...string) *harness {
 	if opts.WireLog != nil {
 		wireLog = io.MultiWriter(wire, opts.WireLog)
 	}
-	h.m = newTestManager(t, cfg.String(), nil, ManagerOptions{OutputCap: opts.OutputCap, WireLog: wireLog, RunningOutput: opts.RunningOutput})
+	h.m = newTestManager(t, cfg.String(), nil, ManagerOptions{OutputCap: opts.OutputCap, WireLog: wireLog, RunningOutput: opts.RunningOutput, Logger: opts.Logger})
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("last bytes of the shells' wire log:\n%s", wire.String())

@@ -49,6 +49,8 @@ type session struct {
 	since      time.Time   // when the current shell opened
 	reconnect  bool        // the next command runs on a replaced shell
 	restored   []string    // what the replacement restored, for that command
+	setup      []string    // preparation steps of the current shell that failed, for the listing
+	unshown    []string    // those no command result has shown yet
 	queue      []*Command
 	running    *Command
 	typed      []string // secrets typed by SendSecret into any of its commands; never shrinks
@@ -64,6 +66,9 @@ type shell struct {
 	e    *expect.Expecter
 	drv  driver
 	pid  int // the login shell's process ID on the host; 0 when unknown
+	// warnings are the preparation steps that failed without making the
+	// shell unusable ("on_open step 2 ... failed: % Unknown command").
+	warnings []string
 }
 
 // alive reports whether neither the channel nor its connection ended.
@@ -197,8 +202,8 @@ func (s *session) runOne(c *Command) {
 		return
 	}
 	s.mu.Lock()
-	sh, reconnected, restored := s.sh, s.reconnect, s.restored
-	s.reconnect, s.restored = false, nil
+	sh, reconnected, restored, warnings := s.sh, s.reconnect, s.restored, s.unshown
+	s.reconnect, s.restored, s.unshown = false, nil, nil
 	s.mu.Unlock()
 	if sh == nil { // closed meanwhile
 		finish(StatusInterrupted, jobResult{}, errSessionClosed, driverState{})
@@ -211,7 +216,7 @@ func (s *session) runOne(c *Command) {
 	var once sync.Once
 	release := func() { once.Do(s.unlockInput) }
 	defer release()
-	if !c.begin(reconnected, restored, sh.drv.state().Fallback) {
+	if !c.begin(reconnected, restored, sh.drv.state().Fallback, warnings) {
 		finish(StatusInterrupted, jobResult{}, nil, driverState{})
 		return
 	}
@@ -475,6 +480,7 @@ func (s *session) info() SessionInfo {
 		Mode: s.last.Mode, Prompt: s.last.Prompt, Cwd: s.last.Cwd,
 		User: s.last.User, Shell: s.last.Shell, Depth: s.last.Depth,
 		ConnectedSince: s.since, Reconnects: max(s.opened-1, 0),
+		Warnings: append([]string(nil), s.setup...),
 	}
 	if s.running != nil {
 		i.Running = s.running.id

@@ -21,6 +21,16 @@ const (
 	// detectBound bounds the wait for a first prompt when the profile has
 	// to be recognized from the login text.
 	detectBound = 5 * time.Second
+	// detectSettle is how long the login must stay quiet after a line that
+	// looks like a prompt: a banner line ending in '#' or '>' that reached
+	// us at a packet boundary is followed by more text.
+	detectSettle = 100 * time.Millisecond
+	// detectIdle ends the wait for a login prompt at an unfinished line no
+	// pattern knows (a custom prompt, a pager) once the login went quiet.
+	detectIdle = time.Second
+	// deadlineMargin ends a wait bounded by the caller's deadline that
+	// much before it, so that the wait reports what it saw.
+	deadlineMargin = 100 * time.Millisecond
 	// shellRows is the PTY height: programs that page by screen see 50
 	// lines.
 	shellRows = 50
@@ -72,6 +82,7 @@ func (s *session) ensureShell(ctx context.Context) error {
 	}
 	s.sh, s.profile, s.last, s.since = nsh, p, nsh.drv.state(), time.Now()
 	s.reconnect, s.restored = replaced, restored
+	s.setup, s.unshown = nsh.warnings, nsh.warnings
 	s.opened++
 	return nil
 }
@@ -103,8 +114,9 @@ func connectTimeout(t hosts.Target) time.Duration {
 // openShell dials (or reuses) the connection, opens a PTY shell sized by
 // the profile and lets the profile's driver prepare it. With p nil the
 // profile is chosen first: the one the target names, else by host
-// pattern, else from the server's SSH identification, else from the login
-// banner and first prompt, else linux. Bounded by ctx.
+// pattern, else from the login text (banner and first prompt) with the
+// server's SSH identification as a hint, else linux. Nothing is typed into
+// the shell before its profile is chosen. Bounded by ctx.
 func (m *Manager) openShell(ctx context.Context, t hosts.Target, p *profiles.Profile) (*shell, *profiles.Profile, error) {
 	conn, _, err := m.pool.Conn(ctx, t)
 	if err != nil {
@@ -115,9 +127,8 @@ func (m *Manager) openShell(ctx context.Context, t hosts.Target, p *profiles.Pro
 			return nil, nil, err
 		}
 	}
-	version := string(conn.Client().ServerVersion())
 	if p == nil {
-		if name := m.profiles.Detect(t.Alias, t.HostName, version+"\n"); name != "" {
+		if name := m.profiles.DetectHost(t.Alias, t.HostName); name != "" {
 			if p, err = m.profile(name); err != nil {
 				return nil, nil, err
 			}
@@ -149,8 +160,9 @@ func (m *Manager) openShell(ctx context.Context, t hosts.Target, p *profiles.Pro
 		return nil, nil, connErr(conn, err)
 	}
 	e := expect.New(ch, ch, expect.Options{WireLog: m.wireLog, Columns: width})
+	seen := ""
 	if p == nil {
-		if p, err = m.detectFromLogin(ctx, e, t, version); err != nil {
+		if p, seen, err = m.detectFromLogin(ctx, e, t, string(conn.Client().ServerVersion())); err != nil {
 			_ = e.Close()
 			return nil, nil, err
 		}
@@ -164,20 +176,30 @@ func (m *Manager) openShell(ctx context.Context, t hosts.Target, p *profiles.Pro
 		}
 		return out.String(), err
 	}
-	login, err := drv.open(ctx, driverEnv{Expecter: e, Profile: p, Target: t, Logger: m.logger, Probe: probe})
+	var warnings []string
+	warn := func(msg string) {
+		m.logger.Warn("shell preparation step failed", "host", t.Alias, "key", t.Key(), "profile", p.Name, "warning", msg)
+		warnings = append(warnings, msg)
+	}
+	login, err := drv.open(ctx, driverEnv{Expecter: e, Profile: p, Target: t, Logger: m.logger, Probe: probe, Login: seen, Warn: warn})
 	if err != nil {
 		_ = e.Close()
 		return nil, nil, fmt.Errorf("open shell on %s with profile %s: %w", t.Key(), p.Name, err)
 	}
 	m.logger.Debug("shell ready", "host", t.Alias, "key", t.Key(), "profile", p.Name, "login_bytes", len(login))
-	return &shell{conn: conn, ch: ch, e: e, drv: drv, pid: drv.state().PID}, p, nil
+	return &shell{conn: conn, ch: ch, e: e, drv: drv, pid: drv.state().PID, warnings: warnings}, p, nil
 }
 
-// detectFromLogin waits (bounded) for the first prompt of any profile, or
-// a generic one, and picks the profile whose login patterns match the
-// identification line, banner and prompt. A device prompt consumed here is
-// asked for again with a newline so its driver sees a fresh one.
-func (m *Manager) detectFromLogin(ctx context.Context, e *expect.Expecter, t hosts.Target, version string) (*profiles.Profile, error) {
+// detectFromLogin reads the login text, banner and first prompt, and picks
+// the profile it belongs to (profiles.Set.DetectLogin, with the server's
+// SSH identification as a hint), else linux. It types nothing. The wait
+// ends at the first line that looks like a prompt of any kind, at an
+// unfinished line after detectIdle of quiet (a prompt nobody knows, a
+// pager), or after detectBound (or ctx's deadline, if sooner). It returns
+// the text it consumed, for the driver: the banner and, when the wait
+// ended on one, the prompt. When that prompt is none of a chosen device
+// profile's, a newline asks for a fresh one.
+func (m *Manager) detectFromLogin(ctx context.Context, e *expect.Expecter, t hosts.Target, version string) (*profiles.Profile, string, error) {
 	var prompts []expect.Pattern
 	for _, name := range m.profiles.Names() {
 		p, _ := m.profiles.Profile(name)
@@ -189,30 +211,50 @@ func (m *Manager) detectFromLogin(ctx context.Context, e *expect.Expecter, t hos
 		}
 	}
 	prompts = append(prompts, genericPrompt)
-	login := ""
-	match, err := e.Expect(ctx, prompts, expect.ExpectOptions{Timeout: detectBound})
-	if err == nil {
+	login, consumed := "", ""
+	match, err := e.Expect(ctx, prompts, expect.ExpectOptions{Timeout: waitWithin(ctx, detectBound), Settle: detectSettle, Idle: detectIdle})
+	switch {
+	case err == nil && match.Index == expect.IdleIndex:
+		login = match.Before + match.Text // the unfinished line stays for the driver
+		consumed = match.Before
+	case err == nil:
 		login = match.Before + match.Text
-	} else if ctx.Err() != nil {
-		return nil, fmt.Errorf("wait for the login prompt of %s: %w", t.Key(), expectErr(err))
-	} else {
+		consumed = login
+	case ctx.Err() != nil:
+		return nil, "", fmt.Errorf("wait for the login prompt of %s: %w", t.Key(), expectErr(err))
+	default:
 		login = e.Pending()
 	}
-	name := m.profiles.Detect(t.Alias, t.HostName, version+"\n"+login)
+	name := m.profiles.DetectLogin(version, login)
 	if name == "" {
 		name = fallbackProfile
 	}
 	p, err := m.profile(name)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	m.logger.Info("profile detected", "host", t.Alias, "profile", name)
-	if p.Completion == profiles.CompletionPrompt {
-		if err := e.Send(ctx, "\n"); err != nil {
-			return nil, expectErr(err)
+	m.logger.Info("profile detected", "host", t.Alias, "profile", name, "login_bytes", len(login))
+	if p.Completion == profiles.CompletionPrompt && consumed != "" && match.Index != expect.IdleIndex {
+		if _, ok := loginPrompt(p, consumed); !ok {
+			if err := e.Send(ctx, "\n"); err != nil {
+				return nil, "", expectErr(err)
+			}
 		}
 	}
-	return p, nil
+	return p, consumed, nil
+}
+
+// waitWithin returns bound, or less when ctx's deadline (the caller's
+// timeout) comes sooner: then a little before it, so that the wait ends on
+// its own timeout with the text it saw as evidence rather than on a bare
+// cancellation.
+func waitWithin(ctx context.Context, bound time.Duration) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		if left := time.Until(dl) - deadlineMargin; left < bound {
+			return max(left, time.Millisecond)
+		}
+	}
+	return bound
 }
 
 // connErr makes an error from a connection that died meanwhile wrap

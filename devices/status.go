@@ -115,6 +115,11 @@ type CommandInfo struct {
 	// profile's generic prompt because the shell could not be prepared; it
 	// says why. Exit statuses are unknown then.
 	Fallback string
+	// Warnings are the preparation steps of a new shell that failed
+	// without making it unusable (an on_open command the device
+	// rejected); only the first command on that shell carries them. nil
+	// means none.
+	Warnings []string
 	// SecretNames are the names of the secrets the host's config entry
 	// offers to Command.SendSecret, sorted; never a value. nil means none.
 	SecretNames []string
@@ -149,6 +154,9 @@ type SessionInfo struct {
 	Reconnects     int       // how many times the shell was re-established
 	Running        string    // ID of the running command, or ""
 	Queued         []string  // IDs of queued commands, in order
+	// Warnings are the preparation steps of the current shell that failed
+	// without making it unusable; nil means none.
+	Warnings []string
 }
 
 // Errors of the session layer. Errors returned by Manager and Command wrap

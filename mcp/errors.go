@@ -12,6 +12,7 @@ import (
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 )
 
 // maxEvidence bounds the evidence quoted from an error: enough for the
@@ -78,6 +79,13 @@ func nextAction(tool, host string, err error) string {
 		return "give one of the enable commands listed above as enable_command, or leave enable_command out for the default; another command needs its own profile entry (enable_commands) added by the user"
 	case errors.Is(err, devices.ErrPrivilege):
 		return "retry with the right enable_password (and enable_command if the device does not use \"enable\")"
+	case loginMismatch(err) != nil:
+		le := loginMismatch(err)
+		return fmt.Sprintf("the host answered, but its prompt is not one of profile %s's: retry with profile set to the profile that fits this device "+
+			"(or leave profile out to detect it), or fix the mode prompts of profile %s so that one matches %q; then call %s again", le.Profile, le.Profile, le.LastLine, tool)
+	case (errors.Is(err, devices.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)) && answeredTail(err) != "":
+		return fmt.Sprintf("the host answered but did not finish in time; it last printed %q: if that is its prompt, name the profile that fits it (profile parameter), "+
+			"otherwise retry with a longer timeout", lastLine(answeredTail(err)))
 	case errors.Is(err, devices.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return "the host did not answer in time: check that it is up and reachable (port, firewall, ProxyJump), then retry; other hosts are not affected"
 	case isDNSError(err):
@@ -104,6 +112,31 @@ func nextAction(tool, host string, err error) string {
 		return "the call was cancelled; call it again if that was not intended"
 	}
 	return "check the message above; list_sessions shows the open sessions and close_session starts a host afresh"
+}
+
+// loginMismatch returns the *devices.LoginError in err's chain, or nil.
+func loginMismatch(err error) *devices.LoginError {
+	var le *devices.LoginError
+	if errors.As(err, &le) {
+		return le
+	}
+	return nil
+}
+
+// answeredTail returns what a host printed before a wait timed out, ""
+// when nothing came (then it may well be unreachable).
+func answeredTail(err error) string {
+	var te *expect.TimeoutError
+	if errors.As(err, &te) && strings.TrimSpace(te.Tail) != "" {
+		return te.Tail
+	}
+	return ""
+}
+
+// lastLine returns the last line of s that is not blank, trimmed.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // resolveHint is the fix a resolution error names for a setting other

@@ -146,7 +146,9 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 		if err := a.checkTimeout(); err != nil {
 			return badArgs(name, err), nil
 		}
-		c, fail := d.start(ctx, name, a)
+		sctx, cancel := startContext(ctx, a)
+		c, fail := d.start(sctx, name, a)
+		cancel()
 		if fail != nil {
 			return fail, nil
 		}
@@ -163,6 +165,24 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 		}
 		return d.report(c, ""), nil
 	}}
+}
+
+// minOpenWait is the least time a call's timeout leaves for opening a
+// new shell: a first login takes a few round trips (and a device's AAA
+// server its seconds), which a timeout meant for a quick command should
+// not cut short.
+const minOpenWait = 5 * time.Second
+
+// startContext bounds starting the command, and so dialing and opening a
+// new shell, by the call's timeout (at least minOpenWait): a login that
+// never reaches a prompt fails within the time the caller gave, with what
+// the host printed. No timeout, or zero, leaves the devices layer's own
+// bounds. The command itself does not depend on the context.
+func startContext(ctx context.Context, a executeArgs) (context.Context, context.CancelFunc) {
+	if a.Timeout == nil || *a.Timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, max(time.Duration(*a.Timeout*float64(time.Second)), minOpenWait))
 }
 
 // cancelled ends a call whose context ended while it waited. A call the

@@ -24,6 +24,7 @@ type sessionSummary struct {
 	Reconnects     int      `json:"reconnects"`
 	Running        string   `json:"running" jsonschema:"command_id of the running command, or empty"`
 	Queued         []string `json:"queued" jsonschema:"command_ids waiting, in order"`
+	Warnings       []string `json:"warnings"`
 }
 
 type sessionList struct {
@@ -53,6 +54,9 @@ func (l sessionList) text() string {
 		if len(s.Queued) > 0 {
 			fmt.Fprintf(&b, "  Queued: %s\n", strings.Join(s.Queued, ", "))
 		}
+		for _, w := range s.Warnings {
+			fmt.Fprintf(&b, "  Warning: %s\n", w)
+		}
 	}
 	return b.String()
 }
@@ -61,7 +65,7 @@ func listSessions(d *deps) mcpserver.ServerTool {
 	const name = "list_sessions"
 	tool := newTool(name,
 		[]mcpgo.ToolOption{
-			mcpgo.WithDescription("List the open shells: target (user@host:port), profile, mode or prompt, cwd, shell, its user and nesting depth, time connected, reconnects, running and queued command IDs."),
+			mcpgo.WithDescription("List the open shells: target, profile, mode or prompt, cwd, shell, user, nesting depth, time connected, reconnects, running and queued command IDs, warnings."),
 			mcpgo.WithOutputSchema[sessionList](),
 		},
 		readOnlyHints("Open sessions", local),
@@ -89,6 +93,7 @@ func listSessions(d *deps) mcpserver.ServerTool {
 				Reconnects:     s.Reconnects,
 				Running:        s.Running,
 				Queued:         nonNil(s.Queued),
+				Warnings:       nonNil(s.Warnings),
 			})
 		}
 		return textResult(l.text(), l), nil

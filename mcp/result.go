@@ -73,7 +73,7 @@ func newCommandResult(info devices.CommandInfo, w outputWindow) commandResult {
 		InputPrompt: info.InputPrompt,
 		PartialLine: info.PartialLine,
 		Fallback:    info.Fallback,
-		Note:        info.Note,
+		Note:        noteWithWarnings(info.Note, info.Warnings),
 		secrets:     info.SecretNames,
 	}
 	if info.Err != nil {
@@ -83,6 +83,21 @@ func newCommandResult(info devices.CommandInfo, w outputWindow) commandResult {
 		r.Truncated = true
 	}
 	return r
+}
+
+// noteWithWarnings adds to a command's note the failed preparation steps
+// of the new shell it ran on (only the first command on a shell has
+// them): they share the note field, which says what the session did
+// beside the command, so that the tool list's schemas stay small.
+func noteWithWarnings(note string, warnings []string) string {
+	parts := make([]string, 0, len(warnings)+1)
+	for _, w := range warnings {
+		parts = append(parts, "shell setup: "+w)
+	}
+	if note != "" {
+		parts = append(parts, note)
+	}
+	return strings.Join(parts, "; ")
 }
 
 func timeText(t time.Time) string {

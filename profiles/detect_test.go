@@ -40,3 +40,42 @@ modes:
 		t.Errorf("nil Set: %q", got)
 	}
 }
+
+// TestDetectLogin: the login text decides; the SSH version only breaks a
+// tie, or names a profile whose prompt ends a login nothing else claimed.
+func TestDetectLogin(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "zz_lab_cli.yaml", `description: a lab router CLI behind a Debian OpenSSH
+completion: prompt
+login_patterns:
+  - {name: greeting, regex: '^Hello, this is LabOS'}
+modes:
+  - name: exec
+    prompt: {regex: '^(?P<host>[\w.-]+)#\s*$'}
+`)
+	s, errs := Load(dir)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	const debian = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"
+	tests := []struct{ name, version, login, want string }{
+		{"greeting behind debian", debian, "Hello, this is LabOS 1.0.\n\nr1# ", "zz_lab_cli"},
+		{"bash behind debian", debian, "Linux web1 6.1.0-13-amd64 #1 SMP PREEMPT_DYNAMIC\nalice@web1:~$ ", "linux"},
+		{"version and a shell prompt", debian, "$ ", "linux"},
+		{"version alone decides nothing", debian, "", ""},
+		{"version and no prompt", debian, "Welcome\nplease wait", ""},
+		{"cisco version and prompt", "SSH-2.0-Cisco-1.25", "\nbanner\n\nR1>", "cisco_ios"},
+		{"cisco version and a pager", "SSH-2.0-Cisco-1.25", "\nbanner line 1\n --More-- ", "cisco_ios"},
+		{"a bare prompt is not claimed", "SSH-2.0-OpenSSH_7.5", "R1>", ""},
+		{"junos banner", "SSH-2.0-OpenSSH_7.5", "--- JUNOS 21.4R3.15 built 2023-02-01\nadmin@r1> ", "junos"},
+	}
+	for _, tc := range tests {
+		if got := s.DetectLogin(tc.version, tc.login); got != tc.want {
+			t.Errorf("%s: DetectLogin(%q, %q) = %q, want %q", tc.name, tc.version, tc.login, got, tc.want)
+		}
+	}
+	var zero *Set
+	if got := zero.DetectLogin(debian, "$ "); got != "" {
+		t.Errorf("nil Set: %q", got)
+	}
+}

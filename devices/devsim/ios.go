@@ -49,7 +49,14 @@ func iosPlatform() *simPlatform {
 		DefaultBanner:   iosBanner,
 		Setup:           iosSetup,
 		Login: func(c *simCall) {
-			c.Print("\n" + c.Options().Banner + "\n\n")
+			if !c.Options().PagedBanner {
+				c.Print("\n" + c.Options().Banner + "\n\n")
+				return
+			}
+			c.Print("\n")
+			c.paged = true
+			_ = c.Page(textOutput(c.Options().Banner)) // an interrupted banner just ends
+			c.Print("\n")
 		},
 		InitialMode:    "user",
 		PrivilegedMode: "enable",

@@ -1,6 +1,7 @@
 package devsim
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -55,6 +56,15 @@ type Options struct {
 	// Banner is the login MOTD; zero means a default containing '#', '>'
 	// and '%'.
 	Banner string
+	// PagedBanner sends the login banner through the pager like command
+	// output, as devices that page their MOTD do: a Banner longer than
+	// the terminal length stops at the pager prompt until a key is
+	// pressed. Zero prints it at once (ios only).
+	PagedBanner bool
+	// ServerVersion is the SSH identification string; zero means the
+	// platform's ("SSH-2.0-Cisco-1.25" for ios). A router CLI can be the
+	// login shell behind any SSH server.
+	ServerVersion string
 	// AuthorizedKeys are public keys accepted for Username, in addition
 	// to the password; nil accepts none.
 	AuthorizedKeys []ssh.PublicKey
@@ -144,7 +154,7 @@ func NewServer(opts Options) (*Server, error) {
 		PasswordCallback:            s.checkPassword,
 		KeyboardInteractiveCallback: s.checkKeyboard,
 		PublicKeyCallback:           s.checkKey,
-		ServerVersion:               p.ServerVersion,
+		ServerVersion:               cmp.Or(opts.ServerVersion, p.ServerVersion),
 	}
 	s.config.AddHostKey(signer)
 	return s, nil
