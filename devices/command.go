@@ -178,6 +178,19 @@ func (c *Command) Output(offset int64, max int) (string, int64, error) {
 	return c.maskTyped(offset, text), next, err
 }
 
+// OutputSum returns the SHA-256 of the command's whole output so far,
+// including what the output cap dropped. It reports false, and no sum,
+// once a secret was typed into the command's session (send_input's
+// secret): the output is hashed as the host produced it, before masking,
+// and a hash over text that may hold a secret could be used to guess it.
+// It does not block on the command.
+func (c *Command) OutputSum() ([32]byte, bool) {
+	if len(c.typedSecrets()) > 0 {
+		return [32]byte{}, false
+	}
+	return c.out.Sum(), true
+}
+
 // Done is closed when the command finished.
 func (c *Command) Done() <-chan struct{} { return c.done }
 

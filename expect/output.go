@@ -1,8 +1,10 @@
 package expect
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -35,6 +37,7 @@ type Output struct {
 	changed  chan struct{}
 	tailFull bool
 	grew     func(n int) // called with the bytes a Write added to Stored; nil means none
+	sum      hash.Hash   // SHA-256 of every byte written, dropped ones included
 }
 
 // NewOutput returns an Output that holds at most capBytes bytes; zero or a
@@ -45,7 +48,18 @@ func NewOutput(capBytes int) *Output {
 		capBytes = DefaultOutputCap
 	}
 	capBytes = max(capBytes, 2)
-	return &Output{headCap: capBytes / 2, tailCap: capBytes - capBytes/2}
+	return &Output{headCap: capBytes / 2, tailCap: capBytes - capBytes/2, sum: sha256.New()}
+}
+
+// Sum returns the SHA-256 of every byte written so far, including those
+// dropped to respect the cap: an audit can name the whole output even
+// when only its ends are kept. Safe for concurrent use.
+func (o *Output) Sum() [sha256.Size]byte {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out [sha256.Size]byte
+	o.sum.Sum(out[:0])
+	return out
 }
 
 // Write appends p. It never fails and never blocks on readers.
@@ -57,6 +71,7 @@ func (o *Output) Write(p []byte) (int, error) {
 	o.mu.Lock()
 	before := o.head.len() + o.tail.len()
 	o.total += int64(n)
+	o.sum.Write(p)
 	if room := o.headCap - o.head.len(); room > 0 && o.total-int64(n) == int64(o.head.len()) {
 		k := min(room, len(p))
 		o.head.append(p[:k])

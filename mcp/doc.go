@@ -9,6 +9,11 @@
 // failed, the evidence, and the next action. Secrets given in a call's
 // arguments never appear in its result, whatever a lower layer returned.
 //
+// With Options.Audit every tool call is recorded in the audit log
+// (audit.go) before it runs and again when it returns, and every command's
+// end once it finishes; with Options.AuditFailClosed a call that cannot be
+// recorded is refused instead of run.
+//
 // The stdio transport (stdio.go) is the package's own, in front of mcp-go's
 // MCPServer.HandleMessage: it caps a message's size and the requests in
 // flight, writes responses from one goroutine that nothing waits on,

@@ -57,6 +57,18 @@ func (a executeArgs) runOptions() devices.RunOptions {
 	}
 }
 
+// secrets are the secret arguments long enough to mask, as callSecrets
+// finds them.
+func (a executeArgs) secrets() []string {
+	var out []string
+	for _, s := range []string{a.Password, a.SudoPassword, a.SuPassword, a.EnablePassword} {
+		if len(s) >= minRedacted {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // checkSession accepts "" (the default shell) and short printable names.
 func checkSession(name string) error {
 	if len(name) > 64 {
@@ -215,8 +227,10 @@ func (d *deps) start(ctx context.Context, tool string, a executeArgs) (*devices.
 		return nil, hostFailure(tool, a.Host, "starting the command", err)
 	}
 	d.reg.add(c)
+	secrets := a.secrets()
+	d.auditEnd(ctx, tool, c, secrets)
 	d.log.Info("command started", "tool", tool, "id", c.ID(), "host", a.Host, "session", a.Session, "bytes", len(a.Command))
-	d.log.Debug("command text", "id", c.ID(), "command", a.Command)
+	d.log.Debug("command text", "id", c.ID(), "command", mask(secrets, a.Command))
 	return c, nil
 }
 

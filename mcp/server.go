@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/audit"
 )
 
 // Defaults of Options.
@@ -46,6 +48,12 @@ type Options struct {
 	InterruptOnCancel bool
 	MaxMessage        int // bytes of one JSON-RPC message read from stdin; zero: 8 MiB
 	MaxPending        int // requests in flight at once; zero: 1,024
+	// Audit, when set, records every tool call and command end; nil:
+	// none. The Server writes to it but does not close it.
+	Audit *audit.Log
+	// AuditFailClosed refuses a tool call whose record cannot be written
+	// to Audit. False: the failure is logged and the call goes on.
+	AuditFailClosed bool
 }
 
 // Server is the MCP server with every tool registered. Its methods are
@@ -66,6 +74,10 @@ type deps struct {
 	timeout     time.Duration
 	maxWait     time.Duration
 	interrupt   bool // InterruptOnCancel
+
+	audit           *audit.Log // nil: no audit log
+	auditFailClosed bool
+	auditWG         sync.WaitGroup // command-end records not yet written
 }
 
 // NewServer builds the MCP server and registers the tools.
@@ -82,6 +94,9 @@ func NewServer(opts Options) (*Server, error) {
 		timeout:     orDefault(opts.CommandTimeout, DefaultCommandTimeout),
 		maxWait:     orDefault(opts.MaxWait, DefaultMaxWait),
 		interrupt:   opts.InterruptOnCancel,
+
+		audit:           opts.Audit,
+		auditFailClosed: opts.AuditFailClosed,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
@@ -101,7 +116,7 @@ func NewServer(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		srv.AddTool(tool, redactSecrets(checkNumbers(tool, t.Handler)))
+		srv.AddTool(tool, d.audited(tool.Name, redactSecrets(checkNumbers(tool, t.Handler))))
 	}
 	return &Server{mcp: srv, deps: d, opts: opts}, nil
 }

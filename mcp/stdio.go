@@ -62,9 +62,13 @@ var (
 )
 
 // stdioSession is the one client of a stdio server, as mcp-go sees it.
+// It keeps what the client said of itself in initialize, for the audit
+// log.
 type stdioSession struct {
 	notes       chan mcpgo.JSONRPCNotification
 	initialized atomic.Bool
+	client      atomic.Pointer[mcpgo.Implementation]
+	caps        atomic.Pointer[mcpgo.ClientCapabilities]
 }
 
 func (s *stdioSession) SessionID() string { return "stdio" }
@@ -73,6 +77,24 @@ func (s *stdioSession) NotificationChannel() chan<- mcpgo.JSONRPCNotification {
 }
 func (s *stdioSession) Initialize()       { s.initialized.Store(true) }
 func (s *stdioSession) Initialized() bool { return s.initialized.Load() }
+
+// GetClientInfo is the clientInfo of initialize; zero before it.
+func (s *stdioSession) GetClientInfo() mcpgo.Implementation {
+	if p := s.client.Load(); p != nil {
+		return *p
+	}
+	return mcpgo.Implementation{}
+}
+func (s *stdioSession) SetClientInfo(info mcpgo.Implementation) { s.client.Store(&info) }
+
+// GetClientCapabilities is the capabilities of initialize; zero before it.
+func (s *stdioSession) GetClientCapabilities() mcpgo.ClientCapabilities {
+	if p := s.caps.Load(); p != nil {
+		return *p
+	}
+	return mcpgo.ClientCapabilities{}
+}
+func (s *stdioSession) SetClientCapabilities(c mcpgo.ClientCapabilities) { s.caps.Store(&c) }
 
 // call is a request in flight.
 type call struct {

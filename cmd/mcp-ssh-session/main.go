@@ -3,8 +3,8 @@
 //
 // Without a subcommand it serves MCP on stdin and stdout. Subcommands:
 // exec (run one command from a terminal), profiles (list, show and validate
-// device profiles) and devsim (serve a simulated network device on
-// loopback). This package only wires: flags in, packages called, exit code
+// device profiles), devsim (serve a simulated network device on
+// loopback) and audit (verify an audit log's hash chain). This package only wires: flags in, packages called, exit code
 // out.
 package main
 

@@ -16,6 +16,7 @@ import (
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/audit"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
@@ -46,6 +47,9 @@ type engine struct {
 	config  *hosts.Config
 	log     *slog.Logger
 	closers []io.Closer
+	// flush runs after the manager closed and before closers: the
+	// server's last audit records; nil: nothing.
+	flush func(context.Context)
 }
 
 // openEngine builds logger, resolver, connection pool, profiles and
@@ -151,6 +155,9 @@ func (e *engine) shutdown(ctx context.Context) {
 	if err := e.manager.Close(ctx); err != nil {
 		e.log.Warn("closing sessions", "err", err)
 	}
+	if e.flush != nil {
+		e.flush(ctx)
+	}
 	e.close()
 }
 
@@ -170,6 +177,7 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	f.register(fs)
 	outputLimit := fs.Int("output-limit", 0, "bytes of command output per tool response (default 65536, or defaults.output_limit in the config)")
 	maxWait := fs.Duration("max-wait", 0, "longest one execute_command call waits when the client sent no progressToken; it then returns the command_id (default 50s, or defaults.max_wait in the config)")
+	auditLog := fs.String("audit-log", "", "append a hash-chained record of every tool call and command end to this file, created with mode 0600 (default audit.file in the config; none without)")
 	interruptOnCancel := fs.Bool("interrupt-on-cancel", false, "send Ctrl+C to a command whose execute_command call the client cancels (default: the command goes on, detached)")
 	fs.Usage = func() {
 		fmt.Fprint(s.err, "Usage: mcp-ssh-session [serve] [flags]\n\nServes MCP on stdin and stdout until stdin closes or a signal arrives. Logs go to stderr or --log-file, never stdout.\n\nFlags:\n")
@@ -215,13 +223,20 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	if wait == 0 {
 		wait = d.MaxWait
 	}
-	srv, err := mcp.NewServer(mcp.Options{Manager: e.manager, Logger: e.log, Version: version,
-		OutputLimit: limit, History: d.History, CommandTimeout: d.CommandTimeout,
-		MaxWait: wait, InterruptOnCancel: *interruptOnCancel})
+	alog, err := openAudit(e, *auditLog)
 	if err != nil {
 		fmt.Fprintf(s.err, "mcp-ssh-session serve: %v\n", err)
 		return 1
 	}
+	srv, err := mcp.NewServer(mcp.Options{Manager: e.manager, Logger: e.log, Version: version,
+		OutputLimit: limit, History: d.History, CommandTimeout: d.CommandTimeout,
+		MaxWait: wait, InterruptOnCancel: *interruptOnCancel,
+		Audit: alog, AuditFailClosed: e.config.Audit.FailClosed})
+	if err != nil {
+		fmt.Fprintf(s.err, "mcp-ssh-session serve: %v\n", err)
+		return 1
+	}
+	e.flush = srv.FlushAudit
 	e.log.Info("serving MCP on stdio", "version", version, "config", e.config.Path,
 		"max_wait", srv.MaxWait(), "interrupt_on_cancel", *interruptOnCancel)
 	err = srv.Serve(ctx, s.in, s.out)
@@ -237,6 +252,26 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 		return 1
 	}
 	return 0
+}
+
+// openAudit opens the audit log that --audit-log (first) or the config's
+// audit.file names, nil when neither does. The engine closes it after
+// its sessions, so that the ends of the commands they stop are recorded.
+func openAudit(e *engine, flagPath string) (*audit.Log, error) {
+	path := e.config.Audit.File
+	if flagPath != "" {
+		path = flagPath
+	}
+	if path == "" {
+		return nil, nil
+	}
+	l, err := audit.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	e.closers = append(e.closers, l)
+	e.log.Info("audit log", "file", path, "fail_closed", e.config.Audit.FailClosed)
+	return l, nil
 }
 
 // stopReason says why ctx ended: the signal received, when that is why.

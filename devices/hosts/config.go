@@ -32,6 +32,9 @@ import (
 //	    enable_secret: {command: "pass show lab/enable"}
 //	    secrets: {tacacs_password: {env: TACACS_PASS}}
 //	    command_timeout: 60s
+//	audit:
+//	  file: /var/log/mcp-ssh-session/audit.jsonl
+//	  fail_closed: true
 //
 // Secrets are references only: a literal secret in the file is refused so
 // that config files can be shared and committed without leaking.
@@ -39,6 +42,14 @@ type Config struct {
 	Path     string // the file read; "" when there was none
 	Defaults Defaults
 	Hosts    []HostConfig // in file order; for each field the first match that sets it wins
+	Audit    Audit
+}
+
+// Audit is the audit log's section. Its zero value means no audit log.
+type Audit struct {
+	File       string // absolute path of the log; "" means none
+	FailClosed bool   // refuse a tool call whose record cannot be written; false: log the failure and go on
+	Line       int    // where the section starts in Config.Path; zero when absent
 }
 
 // Defaults apply to every host. A zero field means the tool's own default.
@@ -126,6 +137,7 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 	d := decoder{file: file}
 	d.mapping(doc.Content[0], "", map[string]func(*yaml.Node, string){
 		"defaults": func(n *yaml.Node, f string) { d.defaults(n, f, &c.Defaults) },
+		"audit":    func(n *yaml.Node, f string) { c.Audit = d.audit(n, f) },
 		"hosts": func(n *yaml.Node, f string) {
 			for i, h := range d.seq(n, f) {
 				c.Hosts = append(c.Hosts, d.host(h, fmt.Sprintf("%s[%d]", f, i)))
@@ -223,6 +235,33 @@ func (d *decoder) defaults(n *yaml.Node, where string, df *Defaults) {
 			df.strictSource = fmt.Sprintf("%s:%d", d.file, d.keyLine)
 		},
 	})
+}
+
+func (d *decoder) audit(n *yaml.Node, where string) Audit {
+	a := Audit{Line: d.keyLine}
+	d.mapping(n, where, map[string]func(*yaml.Node, string){
+		"file": func(v *yaml.Node, f string) {
+			a.File = d.scalar(v, f)
+			if d.err == nil && !filepath.IsAbs(a.File) {
+				d.fail(v, f, fmt.Sprintf("%q is not an absolute path", a.File),
+					"write the full path, such as /var/log/mcp-ssh-session/audit.jsonl: the server's working directory is whatever its client chose")
+			}
+		},
+		"fail_closed": func(v *yaml.Node, f string) { a.FailClosed = d.boolean(v, f) },
+	})
+	if d.err == nil && a.File == "" && a.FailClosed {
+		d.fail(n, where+".file", "missing", "fail_closed needs a log to fail on: add file: /path/to/audit.jsonl")
+	}
+	return a
+}
+
+func (d *decoder) boolean(n *yaml.Node, field string) bool {
+	s := d.scalar(n, field)
+	v, err := strconv.ParseBool(s)
+	if d.err == nil && (err != nil || n.Tag != "!!bool") {
+		d.fail(n, field, fmt.Sprintf("%q is not true or false", s), "write true or false")
+	}
+	return v
 }
 
 func (d *decoder) host(n *yaml.Node, where string) HostConfig {
