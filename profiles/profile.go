@@ -127,6 +127,11 @@ type Profile struct {
 	// Errors are line-anchored patterns; an output line matching one means
 	// the command failed. nil means only the exit status decides.
 	Errors []expect.Pattern
+	// ReadOnly are line-anchored patterns for the commands that only read
+	// (show, ping; cat, df): in read-only mode a command runs only when
+	// each of its segments matches one from its first character. nil
+	// means none, so read-only mode refuses every command.
+	ReadOnly []expect.Pattern
 	// StripLines match single lines removed from the end of a command's
 	// output (context banners such as Junos "[edit]"); each is applied to
 	// one line without its newline.
