@@ -40,7 +40,8 @@ type Split struct {
 }
 
 // SplitPOSIX cuts a shell command line into simple commands: at ;, &&,
-// ||, |, |&, &, newlines, ( and ) of subshells, and the contents of $( ),
+// ||, |, |&, &, newlines and carriage returns (a terminal turns a typed
+// carriage return into a newline), ( and ) of subshells, and the contents of $( ),
 // $(( )), backquotes, <( ) and >( ) become segments of their own. Quotes,
 // backslash escapes and line continuations are respected; a ; or | inside
 // quotes splits nothing, while $( ) and backquotes inside double quotes
@@ -142,14 +143,14 @@ func (p *splitter) list(close byte) {
 			p.flush(b, p.i)
 			p.i++
 			*b = segBuilder{start: p.i}
-		case c == ';' || c == '\n' || c == '|' || (c == '&' && !p.redirectAmp(b)):
+		case c == ';' || c == '\n' || c == '\r' || c == '|' || (c == '&' && !p.redirectAmp(b)):
 			p.flush(b, p.i)
 			p.i++
 			if p.i < len(p.src) && (p.src[p.i] == c || (c == '|' && p.src[p.i] == '&')) {
 				p.i++ // && || ;; |&
 			}
 			*b = segBuilder{start: p.i}
-		case c == ' ' || c == '\t' || c == '\r':
+		case c == ' ' || c == '\t':
 			b.endWord()
 			p.i++
 		default:

@@ -23,6 +23,7 @@ func TestSplitPOSIX(t *testing.T) {
 		"a | b |& c":                         {"a", "b", "c"},
 		"a & b":                              {"a", "b"},
 		"a\nb\n\n":                           {"a", "b"},
+		"echo ok\rreboot":                    {"echo ok", "reboot"},
 		"ls 2>&1 | grep x":                   {"grep x", "ls 2>&1"},
 		"ls &> out":                          {"ls &> out"},
 		"echo 'a; reboot'":                   {"echo a; reboot"},

@@ -31,7 +31,9 @@ type Target struct {
 	ReadOnly []*regexp.Regexp
 }
 
-// Command decides a command line for t under p. Every segment is
+// Command decides a command line for t under p. A line with control
+// characters other than newline and carriage return (see editing) is at
+// least Ask, and refused in read-only mode. Otherwise every segment is
 // checked, as written and as the shell reads it (quotes removed), and
 // the strictest decision wins. A POSIX line that cannot be split safely
 // (cmdline.Split.Opaque) is also checked whole and is at least Ask when p
@@ -42,6 +44,9 @@ func Command(p Policy, t Target, line string) Verdict {
 	v := Verdict{Decision: Allow, Segment: strings.TrimSpace(line)}
 	if p.Commands.Empty() && !p.ReadOnly {
 		return v
+	}
+	if strings.ContainsFunc(line, editing) {
+		return controlVerdict(p, strings.TrimSpace(line), "the line")
 	}
 	var segs []cmdline.Segment
 	var split cmdline.Split
@@ -107,38 +112,53 @@ func matchesReadOnly(res []*regexp.Regexp, text string) bool {
 	return false
 }
 
-// editingKeys change what a line typed so far will run: backspace,
-// delete, Ctrl+U, Ctrl+W, Ctrl+Y, and Escape (which starts the sequences
-// of arrow keys and history recall).
-const editingKeys = "\x08\x7f\x15\x17\x19\x1b"
+// plainKeys are the control keys input may hold without being read as
+// line editing: Enter (newline, carriage return), Ctrl+C, Ctrl+D, Ctrl+Z
+// and Ctrl+\. They reach the program as keys; none of them makes a
+// shell or a CLI run text other than what was typed.
+const plainKeys = "\n\r\x03\x04\x1a\x1c"
+
+// editing reports a control character that a terminal, a shell or a CLI
+// may use to edit, complete or recall a line (Ctrl+U, Tab, backspace,
+// Escape and the arrow keys it starts, Ctrl+R...), so that what runs is
+// not the text as sent. Newline and carriage return are not.
+func editing(r rune) bool {
+	return (r < 0x20 || r == 0x7f) && r != '\n' && r != '\r'
+}
+
+// controlVerdict is the verdict on text that holds editing keys: the
+// strictest of its rules and Ask, and Deny in read-only mode.
+func controlVerdict(p Policy, text, what string) Verdict {
+	v := Verdict{Decision: Ask, Segment: text,
+		Reason: what + " holds control keys (such as Tab, Ctrl+U, Ctrl+R, backspace or Escape) that may edit, complete or recall a line, so what runs is not the text as sent; it needs at least a person's approval"}
+	if !p.Commands.Empty() {
+		v = stricter(p.Commands.decideAll(text), v)
+	}
+	if p.ReadOnly {
+		v = stricter(v, Verdict{Decision: Deny, Segment: text, ReadOnly: true,
+			Reason: fmt.Sprintf("read-only mode (%s): %s holds control keys other than Enter, Ctrl+C, Ctrl+D, Ctrl+Z and Ctrl+\\", p.ReadOnlyWhere, what)})
+	}
+	return v
+}
 
 // Input decides text typed into a running command with send_input, as a
-// command line of the same session: control characters other than tab
-// and newline are dropped first (Ctrl+C, Ctrl+D reach the program as
-// keys, not as commands), a carriage return is a newline, and text that
-// holds a line-editing key or an Escape cannot be read safely, so it is
-// at least Ask when p has command rules and refused in read-only mode.
-// Text that is only control keys and blanks is allowed.
+// command line of the same session. Enter, Ctrl+C, Ctrl+D, Ctrl+Z and
+// Ctrl+\ are keys, not commands: the last four are dropped and a carriage
+// return counts as a newline, and text that is only those keys and blanks
+// is allowed. Text with any other control key (see editing) is at least
+// Ask when p has command rules, and refused in read-only mode.
 func Input(p Policy, t Target, text string) Verdict {
 	if p.Commands.Empty() && !p.ReadOnly {
 		return Verdict{Decision: Allow}
 	}
-	if strings.ContainsAny(text, editingKeys) {
-		v := Verdict{Decision: Ask, Segment: text,
-			Reason: "the input holds line-editing keys or an Escape, which change what a line runs; such input needs at least a person's approval"}
-		if !p.Commands.Empty() {
-			v = stricter(p.Commands.decideAll(text), v)
-		}
-		if p.ReadOnly {
-			v = stricter(v, Verdict{Decision: Deny, Segment: text, Reason: fmt.Sprintf("read-only mode (%s): input with line-editing keys or an Escape is not allowed", p.ReadOnlyWhere), ReadOnly: true})
-		}
-		return v
+	if strings.ContainsFunc(text, func(r rune) bool { return editing(r) && !strings.ContainsRune(plainKeys, r) }) {
+		return controlVerdict(p, text, "the input")
 	}
 	clean := strings.Map(func(r rune) rune {
 		switch {
 		case r == '\r':
 			return '\n'
-		case r == '\n' || r == '\t':
+		case r == '\n':
 			return r
 		case r < 0x20:
 			return -1

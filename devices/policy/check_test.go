@@ -42,6 +42,8 @@ func TestCommandPrecedence(t *testing.T) {
 		{`"re"boot`, Deny, `\breboot\b`},
 		{"echo $(reboot)", Deny, `\breboot\b`},
 		{"show a\nconfigure terminal", Ask, `^configure`},
+		{"show a\rreboot", Deny, `\breboot\b`},
+		{"show a\x15rebo\tnow", Ask, ""},
 	} {
 		v := Command(team, Target{}, c.line)
 		got := ""
@@ -105,7 +107,8 @@ func TestCommandReadOnly(t *testing.T) {
 func TestInput(t *testing.T) {
 	for text, want := range map[string]Decision{
 		"\x03": Allow, "\n": Allow, "reboot\n": Deny, "show ip\r": Allow, "uptime\n": Ask,
-		"rebo\x7f\x7fot\n": Ask, "\x1b[A\n": Ask, "show x\x1b[A": Ask,
+		"rebo\x7f\x7fot\n": Ask, "\x1b[A\n": Ask, "show x\x1b[A": Ask, "\x12reb\n": Ask, "rebo\t\n": Ask,
+		"\x04": Allow, "show ip\x03": Allow,
 	} {
 		if v := Input(team, Target{}, text); v.Decision != want {
 			t.Errorf("Input(%q) = %s (%s), want %s", text, v.Decision, v.Explain(), want)
