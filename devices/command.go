@@ -319,14 +319,17 @@ var secretPrompt = regexp.MustCompile(`(?i)(pass(word|phrase|code)?|secret|\bpin
 // and ErrNotRunning for a queued one. Blocks at most until ctx ends.
 //
 // Text typed at a prompt that asks for a password (as the prompt line
-// reads) is sent as a secret: the wire log shows it redacted.
+// reads) is sent as a secret: the wire log shows it redacted. Any other
+// text is first checked against the host's policy as a command line of
+// the session; a refusal is a *policy.RefusedError and nothing is typed.
 func (c *Command) SendInput(ctx context.Context, text string) error {
 	asked := c.Info()
 	c.mu.Lock()
 	st := c.info.Status
 	c.mu.Unlock()
+	secret := secretPrompt.MatchString(asked.InputPrompt) || secretPrompt.MatchString(asked.PartialLine)
 	send := (*expect.Expecter).Send
-	if secretPrompt.MatchString(asked.InputPrompt) || secretPrompt.MatchString(asked.PartialLine) {
+	if secret {
 		send = (*expect.Expecter).SendSecret
 	}
 	switch {
@@ -334,6 +337,11 @@ func (c *Command) SendInput(ctx context.Context, text string) error {
 		return ErrFinished
 	case st == StatusQueued:
 		return ErrNotRunning
+	}
+	if !secret {
+		if err := c.session.checkInput(ctx, text); err != nil {
+			return err
+		}
 	}
 	return c.typeKeys(ctx, text, send)
 }

@@ -13,8 +13,12 @@
 // not format results for people or agents (package mcp does), and it never
 // interrupts a command on its own initiative.
 //
+// Every command, input and file path is checked against the host's policy
+// (package policy) before anything of it reaches the host.
+//
 // Layout: cmd → mcp → devices → profiles → expect. Below devices, hosts
-// resolves names and cmdline reads command lines (neither imports anything
-// else of this module), devsim serves simulated devices, and devicetest is
-// the test bed that only tests import.
+// resolves names, policy decides what may run and cmdline reads command
+// lines (hosts imports policy, policy imports cmdline, and none of them
+// anything else of this module), devsim serves simulated devices, and
+// devicetest is the test bed that only tests import.
 package devices

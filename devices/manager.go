@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/policy"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
@@ -45,6 +46,13 @@ type ManagerOptions struct {
 	// together; past it the largest are cut to their first and last bytes.
 	// Zero means DefaultRunningOutput (64 MiB).
 	RunningOutput int64
+	// ReadOnly makes every host read-only, whatever the config file says
+	// (the server's --read-only); false leaves it to the config file.
+	ReadOnly bool
+	// Approver is asked about what a policy marks ask; nil means nobody
+	// can be asked, so every ask is refused. Only the program that builds
+	// the Manager chooses it: nothing an agent sends reaches it.
+	Approver policy.Approver
 }
 
 // Manager runs commands in named, persistent shells on hosts and network
@@ -61,6 +69,8 @@ type Manager struct {
 	wireLog   io.Writer
 	retained  *retainer
 	running   *runningBudget
+	readOnly  bool
+	approver  policy.Approver
 
 	mu       sync.Mutex
 	sessions map[sessionID]*session
@@ -93,6 +103,7 @@ func NewManager(opts ManagerOptions) (*Manager, error) {
 		sessions: map[sessionID]*session{}, pending: map[sessionID]int{},
 		retained: &retainer{budget: cmp.Or(opts.RetainedOutput, DefaultRetainedOutput)},
 		running:  newRunningBudget(cmp.Or(opts.RunningOutput, DefaultRunningOutput)),
+		readOnly: opts.ReadOnly, approver: opts.Approver,
 	}
 	if m.logger == nil {
 		m.logger = slog.New(slog.DiscardHandler)
@@ -109,7 +120,10 @@ func (m *Manager) Config() *hosts.Config { return m.resolver.Config() }
 // means "default"), and queues command behind any running one. It returns
 // as soon as the command is queued or running; it blocks only while
 // dialing and preparing a new shell, bounded by ctx and the target's
-// ConnectTimeout. The command's life does not depend on ctx: it runs until
+// ConnectTimeout, and while a person is asked to approve a command the
+// target's policy marks ask; a command the policy refuses is never typed
+// and the error is a *policy.RefusedError. The command's life does not
+// depend on ctx: it runs until
 // it ends, is interrupted, or its session is closed.
 func (m *Manager) Start(ctx context.Context, req hosts.Request, session string, command string, opts RunOptions) (*Command, error) {
 	if strings.TrimSpace(command) == "" {
@@ -133,6 +147,10 @@ func (m *Manager) Start(ctx context.Context, req hosts.Request, session string, 
 	id := sessionID{t.Key(), cmp.Or(session, DefaultSession)}
 	s, err := m.acquire(id, t)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.checkCommand(ctx, s, t, command); err != nil {
+		m.release(ctx, id, s, true)
 		return nil, err
 	}
 	c, err := s.submit(ctx, command, opts)

@@ -30,7 +30,7 @@ func ownPatterns(p *Profile) []*regexp.Regexp {
 			}
 		}
 	}
-	for _, list := range [][]expect.Pattern{p.LoginPatterns, p.InputPrompts, p.Errors, p.TypeAhead} {
+	for _, list := range [][]expect.Pattern{p.LoginPatterns, p.InputPrompts, p.Errors, p.TypeAhead, p.ReadOnly} {
 		for _, pat := range list {
 			out = append(out, pat.Regexp)
 		}

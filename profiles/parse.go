@@ -20,7 +20,7 @@ import (
 // explains them.
 var topKeys = []string{
 	"name", "description", "completion", "term", "width", "settle", "clear_line", "pin_hostname", "host_patterns", "login_patterns",
-	"env", "on_open", "modes", "enable_commands", "pagers", "input_prompts", "errors", "strip_lines", "hostname_change", "type_ahead",
+	"env", "on_open", "modes", "enable_commands", "pagers", "input_prompts", "errors", "read_only", "strip_lines", "hostname_change", "type_ahead",
 }
 
 var (
@@ -58,6 +58,7 @@ func parse(file string, data []byte) (*Profile, []error) {
 	p.Pagers = d.pagers(f["pagers"], "pagers")
 	p.InputPrompts = d.patternList(f["input_prompts"], "input_prompts", tailAnchored)
 	p.Errors = d.patternList(f["errors"], "errors", lineAnchored)
+	p.ReadOnly = d.patternList(f["read_only"], "read_only", lineAnchored)
 	for i, item := range d.list(f["strip_lines"], "strip_lines") {
 		if re := d.singleRegexp(item, index("strip_lines", i)); re != nil {
 			p.StripLines = append(p.StripLines, re)

@@ -134,6 +134,11 @@ type Profile struct {
 	// would answer it. nil means the empty line is typed only once a
 	// prompt shows.
 	TypeAhead []expect.Pattern
+	// ReadOnly are line-anchored patterns for the commands that only read
+	// (show, ping; cat, df): in read-only mode a command runs only when
+	// each of its segments matches one from its first character. nil
+	// means none, so read-only mode refuses every command.
+	ReadOnly []expect.Pattern
 	// StripLines match single lines removed from the end of a command's
 	// output (context banners such as Junos "[edit]"); each is applied to
 	// one line without its newline.

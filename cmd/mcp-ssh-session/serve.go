@@ -30,6 +30,7 @@ type engineFlags struct {
 	config, profilesDir, sshConfig string
 	logFile, logLevel              string
 	wireLog                        bool
+	readOnly                       bool // serve's --read-only
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
@@ -86,7 +87,8 @@ func openEngine(f engineFlags, stderr io.Writer) (*engine, error) {
 	for _, err := range errs {
 		e.log.Warn("profile skipped", "err", err)
 	}
-	opts := devices.ManagerOptions{Resolver: res, Pool: devices.NewPool(devices.PoolOptions{Logger: e.log}), Profiles: set, Logger: e.log}
+	opts := devices.ManagerOptions{Resolver: res, Pool: devices.NewPool(devices.PoolOptions{Logger: e.log}), Profiles: set, Logger: e.log,
+		ReadOnly: f.readOnly}
 	if f.wireLog {
 		opts.WireLog = &lockedWriter{w: logOut}
 	}
@@ -179,6 +181,7 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	maxWait := fs.Duration("max-wait", 0, "longest one execute_command call waits when the client sent no progressToken; it then returns the command_id (default 50s, or defaults.max_wait in the config)")
 	auditLog := fs.String("audit-log", "", "append a hash-chained record of every tool call and command end to this file, created with mode 0600 (default audit.file in the config; none without)")
 	interruptOnCancel := fs.Bool("interrupt-on-cancel", false, "send Ctrl+C to a command whose execute_command call the client cancels (default: the command goes on, detached)")
+	fs.BoolVar(&f.readOnly, "read-only", false, "allow only the commands each host's profile declares read-only, write no file, and offer no write_file tool (no config setting lifts it)")
 	fs.Usage = func() {
 		fmt.Fprint(s.err, "Usage: mcp-ssh-session [serve] [flags]\n\nServes MCP on stdin and stdout until stdin closes or a signal arrives. Logs go to stderr or --log-file, never stdout.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -238,7 +241,7 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	}
 	e.flush = srv.FlushAudit
 	e.log.Info("serving MCP on stdio", "version", version, "config", e.config.Path,
-		"max_wait", srv.MaxWait(), "interrupt_on_cancel", *interruptOnCancel)
+		"max_wait", srv.MaxWait(), "interrupt_on_cancel", *interruptOnCancel, "read_only", f.readOnly)
 	err = srv.Serve(ctx, s.in, s.out)
 	switch {
 	case err != nil:

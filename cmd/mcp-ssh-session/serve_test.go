@@ -12,7 +12,7 @@ import (
 func TestServeFlags(t *testing.T) {
 	code, _, errOut := runArgs(t, "serve", "--help")
 	if code != 0 || !strings.Contains(errOut, "-log-file") || !strings.Contains(errOut, "-wire-log") ||
-		!strings.Contains(errOut, "-max-wait") || !strings.Contains(errOut, "-interrupt-on-cancel") {
+		!strings.Contains(errOut, "-max-wait") || !strings.Contains(errOut, "-interrupt-on-cancel") || !strings.Contains(errOut, "-read-only") {
 		t.Errorf("serve --help: code %d, stderr %q", code, errOut)
 	}
 	for _, args := range [][]string{

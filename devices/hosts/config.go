@@ -35,6 +35,8 @@ import (
 //	audit:
 //	  file: /var/log/mcp-ssh-session/audit.jsonl
 //	  fail_closed: true
+//	    read_only: true
+//	    policy: {default: allow, ask: ['^reload'], deny: ['^format']}
 //
 // Secrets are references only: a literal secret in the file is refused so
 // that config files can be shared and committed without leaking.
@@ -59,6 +61,12 @@ type Defaults struct {
 	OutputLimit           int64         // bytes per response; zero means the tool's default
 	History               int           // finished commands kept; zero means the tool's default
 	StrictHostKeyChecking string        // "yes", "no" or "accept-new"; "" means accept-new
+	// Policy applies to every host, after the rules of its entries; nil
+	// means none (see Config.Policy).
+	Policy *PolicyConfig
+	// ReadOnly applies to hosts whose entries do not set read_only; nil
+	// means not set (not read-only).
+	ReadOnly *ReadOnlyConfig
 
 	strictSource string
 }
@@ -79,6 +87,10 @@ type HostConfig struct {
 	// Secrets are extra secrets by name (secrets:), typed at a prompt on
 	// request (send_input's secret); nil means none.
 	Secrets map[string]*SecretRef
+	// Policy are the entry's command and file rules; nil means none.
+	Policy *PolicyConfig
+	// ReadOnly is the entry's read_only:; nil means not set.
+	ReadOnly *ReadOnlyConfig
 
 	lines map[string]int // YAML key → line, for Sources and errors
 }
@@ -234,6 +246,8 @@ func (d *decoder) defaults(n *yaml.Node, where string, df *Defaults) {
 			df.StrictHostKeyChecking = d.strict(v, f)
 			df.strictSource = fmt.Sprintf("%s:%d", d.file, d.keyLine)
 		},
+		"policy":    func(v *yaml.Node, f string) { df.Policy = d.policy(v, f) },
+		"read_only": func(v *yaml.Node, f string) { df.ReadOnly = d.readOnly(v, f) },
 	})
 }
 
@@ -278,6 +292,8 @@ func (d *decoder) host(n *yaml.Node, where string) HostConfig {
 		"enable_secret":   func(v *yaml.Node, f string) { set("enable_secret"); h.EnableSecret = d.secret(v, f) },
 		"command_timeout": func(v *yaml.Node, f string) { set("command_timeout"); h.CommandTimeout = d.duration(v, f) },
 		"secrets":         func(v *yaml.Node, f string) { h.Secrets = d.namedSecrets(v, f) },
+		"policy":          func(v *yaml.Node, f string) { h.Policy = d.policy(v, f) },
+		"read_only":       func(v *yaml.Node, f string) { h.ReadOnly = d.readOnly(v, f) },
 	})
 	if d.err == nil && len(h.Match) == 0 {
 		d.fail(n, where+".match", "missing", `every host entry needs match: "<glob on the alias>"`)

@@ -3,7 +3,8 @@
 // through `ssh -G` when the client is installed, or by reading ssh_config
 // itself (Include, Match, tokens, ProxyJump chains) when it is not. On top
 // of that it layers our config.yaml (profiles, timeouts, secrets by
-// reference) and the OVRD_ environment overrides, and answers why a host
+// reference, command and file policies, read-only mode) and the OVRD_
+// environment overrides, and answers why a host
 // resolved the way it did: every error names the file, line and setting.
 //
 // A Resolver is safe for concurrent use; it caches `ssh -G` answers keyed

@@ -273,6 +273,7 @@ func (r *Resolver) resolve(ctx context.Context, req Request, stack []string, jum
 	if t.CommandTimeout == 0 {
 		t.CommandTimeout = r.cfg.Defaults.CommandTimeout
 	}
+	t.Policy = r.cfg.Policy(alias)
 	if t.Secrets, err = r.secretsFor(ctx, alias, req, ov, hc, t.Sources); err != nil {
 		return Target{}, err
 	}

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/policy"
 )
 
 // Request is what a caller (an agent's tool call, the exec command) asks to
@@ -149,6 +151,11 @@ type Target struct {
 	// Defaults from our config file for this host pattern; zero means the
 	// tool's own default.
 	CommandTimeout time.Duration
+
+	// Policy are the command and file rules and the read-only setting of
+	// our config file for this alias (Config.Policy); the zero value
+	// allows everything.
+	Policy policy.Policy
 
 	Secrets Secrets
 

@@ -1,0 +1,45 @@
+package mcp
+
+import (
+	"errors"
+	"fmt"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/policy"
+)
+
+// refusal explains a call the host's policy refused, or returns nil when
+// err is no refusal. It names the rule and where it is written, and says
+// what a person can change: the agent cannot lift a rule or approve.
+func refusal(tool string, err error) *mcpgo.CallToolResult {
+	var re *policy.RefusedError
+	if !errors.As(err, &re) {
+		return nil
+	}
+	v := re.Verdict
+	subject := map[string]string{"command": "the command", "input": "the input", "read": "reading " + re.Text, "write": "writing " + re.Text}[re.Action]
+	if v.Decision == policy.Ask {
+		what := fmt.Sprintf("%s: %s on %q needs a person's approval; nothing was sent to the host", tool, subject, re.Host)
+		why := "a person's approval is required, and this server cannot ask for it yet: it has no way to reach a person from here (approval through the MCP client is not available)"
+		if errors.Is(re.Approval, policy.ErrDeclined) {
+			why = "a person was asked and did not approve"
+		}
+		return failure(what, "Policy: "+v.Explain()+".\n"+why+".",
+			"ask the user to run it themselves, or to change the rule in the config file named above (move it to allow:, or narrow the pattern) and restart the server; do not try to rephrase the command around the rule")
+	}
+	what := fmt.Sprintf("%s: %s on %q is refused by the host's policy; nothing was sent to the host", tool, subject, re.Host)
+	return failure(what, "Policy: "+v.Explain()+".", denyAction(v))
+}
+
+// denyAction says who can change what refused a call.
+func denyAction(v policy.Verdict) string {
+	switch {
+	case v.ReadOnly:
+		return "only read-only commands run here (the profile's read_only patterns, with no > and no substitution), and no file is written; " +
+			"use one of those, or ask the user to lift read-only mode (the setting named above)"
+	case v.Rule != nil:
+		return "do not retry it in another form; if the user wants it done, they can run it themselves, or change that rule in the config file named above and restart the server"
+	}
+	return "ask the user: they can change the policy in the config file named above and restart the server"
+}
