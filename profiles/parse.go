@@ -64,9 +64,7 @@ func parse(file string, data []byte) (*Profile, []error) {
 			p.StripLines = append(p.StripLines, re)
 		}
 	}
-	if f["type_ahead"] != nil && p.Completion != CompletionPrompt {
-		d.fail(f["type_ahead"], "type_ahead", "type_ahead is only used by prompt profiles", "remove type_ahead: or set completion: prompt")
-	}
+	d.promptOnly(f["type_ahead"], "type_ahead", p)
 	p.TypeAhead = d.patternList(f["type_ahead"], "type_ahead", lineAnchored)
 	if f["hostname_change"] != nil {
 		p.HostnameChange = d.singleRegexp(f["hostname_change"], "hostname_change")
@@ -188,11 +186,7 @@ func (d *decoder) settle(n *yaml.Node, p *Profile) {
 	if p.Completion == CompletionPrompt {
 		p.Settle = DefaultSettle
 	}
-	if n == nil {
-		return
-	}
-	if p.Completion != CompletionPrompt {
-		d.fail(n, "settle", "settle is only used by prompt profiles (a marker cannot be mistaken)", "remove settle: or set completion: prompt")
+	if !d.promptOnly(n, "settle", p) {
 		return
 	}
 	s, ok := d.str(n, "settle")
@@ -207,17 +201,27 @@ func (d *decoder) settle(n *yaml.Node, p *Profile) {
 	p.Settle = v
 }
 
+// promptOnly reports whether key, present as n, may be decoded: it is set
+// (n not nil) and the profile is a prompt profile; a marker profile that
+// sets it is a load error.
+func (d *decoder) promptOnly(n *yaml.Node, key string, p *Profile) bool {
+	if n == nil {
+		return false
+	}
+	if p.Completion != CompletionPrompt {
+		d.fail(n, key, key+" is only used by prompt profiles (a marker cannot be mistaken)", "remove "+key+": or set completion: prompt")
+		return false
+	}
+	return true
+}
+
 // clearLine decodes clear_line: the key that erases a typed line without
 // running it, for prompt profiles only.
 func (d *decoder) clearLine(n *yaml.Node, p *Profile) {
 	if p.Completion == CompletionPrompt {
 		p.ClearLine = DefaultClearLine
 	}
-	if n == nil {
-		return
-	}
-	if p.Completion != CompletionPrompt {
-		d.fail(n, "clear_line", "clear_line is only used by prompt profiles", "remove clear_line: or set completion: prompt")
+	if !d.promptOnly(n, "clear_line", p) {
 		return
 	}
 	if s, ok := d.str(n, "clear_line"); ok {
