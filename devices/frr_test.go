@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,10 +31,16 @@ type frrHarness struct {
 // profiles as YAML documents, by file name.
 func newFRRHarness(t testing.TB, profile string, extra map[string]string) *frrHarness {
 	t.Helper()
-	f := devicetest.StartFRR(t, devicetest.FRROptions{})
+	return newFRRHarnessWith(t, devicetest.FRROptions{}, profile, extra)
+}
+
+// newFRRHarnessWith is newFRRHarness for a router started with opts.
+func newFRRHarnessWith(t testing.TB, opts devicetest.FRROptions, profile string, extra map[string]string) *frrHarness {
+	t.Helper()
+	f := devicetest.StartFRR(t, opts)
 	cfg := fmt.Sprintf("Host frr\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
 		f.Host, f.Port, f.User, f.ClientKey.Path, f.KnownHostsPath)
-	var opts ManagerOptions
+	var mopts ManagerOptions
 	if len(extra) > 0 {
 		dir := t.TempDir()
 		for name, doc := range extra {
@@ -43,9 +50,9 @@ func newFRRHarness(t testing.TB, profile string, extra map[string]string) *frrHa
 		if len(errs) > 0 {
 			t.Fatalf("profiles.Load: %v", errs)
 		}
-		opts.Profiles = set
+		mopts.Profiles = set
 	}
-	m := newTestManager(t, cfg, nil, opts)
+	m := newTestManager(t, cfg, nil, mopts)
 	return &frrHarness{frr: f, m: m, req: hosts.Request{Host: "frr", Profile: profile}}
 }
 
@@ -223,5 +230,32 @@ func TestFRRInterruptInsidePager(t *testing.T) {
 	wantStatus(t, info, StatusCompleted, 0)
 	if !strings.Contains(out, "FRRouting") || strings.Contains(out, "ip route") {
 		t.Fatalf("the command after the pager: %q", tail(out, 300))
+	}
+}
+
+// A profile whose prompt never shows (junos named for a vtysh login) fails
+// within the caller's bound, quoting the prompt that did come.
+func TestFRRLoginPromptMismatch(t *testing.T) {
+	t.Parallel()
+	h := newFRRHarness(t, "junos", nil)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	_, err := h.m.Start(ctx, h.req, "", "show version", RunOptions{})
+	var le *LoginError
+	if !errors.As(err, &le) || le.Profile != "junos" || le.LastLine != h.frr.Hostname+"#" {
+		t.Fatalf("Start with profile junos on vtysh: err %v; want a *LoginError quoting the last line %q", err, h.frr.Hostname+"#")
+	}
+}
+
+// A login that pages a long notice through more(1) before vtysh starts:
+// the profile's pager is answered while waiting for the first prompt, and
+// the first command's output is exact.
+func TestFRRLoginPager(t *testing.T) {
+	t.Parallel()
+	h := newFRRHarnessWith(t, devicetest.FRROptions{Routes: -1, PagedLogin: true}, "frr", nil)
+	info, out := h.run(t, "show version")
+	wantStatus(t, info, StatusCompleted, 0)
+	if !strings.HasPrefix(out, "FRRouting 8") || strings.Contains(out, "Notice line") || strings.Contains(out, "--More--") {
+		t.Fatalf("first command after a paged login: %q", tail(out, 300))
 	}
 }

@@ -16,7 +16,8 @@ import (
 )
 
 // vtyshProfile is a user profile for FRRouting's vtysh whose preparation
-// includes "terminal width 511", which vtysh does not know.
+// includes "terminal width 511", which vtysh does not know. Saved as
+// frr.yaml, it replaces the built-in frr profile.
 const vtyshProfile = `description: FRRouting vtysh, as a user would write it
 completion: prompt
 term: vt100
@@ -65,7 +66,7 @@ func TestFRRDetectedFromLogin(t *testing.T) {
 	t.Parallel()
 	f := devicetest.StartFRR(t, devicetest.FRROptions{Routes: -1})
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "zz_vtysh.yaml"), []byte(vtyshProfile), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "frr.yaml"), []byte(vtyshProfile), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	set, errs := profiles.Load(dir)
@@ -88,9 +89,9 @@ func TestFRRDetectedFromLogin(t *testing.T) {
 	}
 	info := waitDone(t, c)
 	out := output(t, c)
-	if info.Profile != "zz_vtysh" || info.Status != StatusCompleted || !strings.HasPrefix(out, "FRRouting 8") ||
+	if info.Profile != "frr" || info.Status != StatusCompleted || !strings.HasPrefix(out, "FRRouting 8") ||
 		strings.Contains(out, "show version") || strings.Contains(out, f.Hostname+"#") {
-		t.Errorf("profile %q status %s output %q; want zz_vtysh, completed, the version without echo or prompt", info.Profile, info.Status, tail(out, 300))
+		t.Errorf("profile %q status %s output %q; want frr (the user's), completed, the version without echo or prompt", info.Profile, info.Status, tail(out, 300))
 	}
 	checkNothingTypedBefore(t, log.String(), "profile detected", f.Hostname+"# ")
 	want := []string{`on_open step 2 "terminal width 511" failed: % Unknown command: terminal width 511`}
@@ -104,4 +105,32 @@ func TestFRRDetectedFromLogin(t *testing.T) {
 	if ss := m.Sessions(); len(ss) != 1 || !slices.Equal(ss[0].Warnings, want) {
 		t.Errorf("Sessions() = %+v; want the warning listed", ss)
 	}
+}
+
+// With no profile named and only the built-in profiles, a vtysh login is
+// detected as frr from its greeting, and nothing is typed into it before
+// that decision; the built-in preparation is accepted without warnings.
+func TestFRRBuiltinDetected(t *testing.T) {
+	t.Parallel()
+	f := devicetest.StartFRR(t, devicetest.FRROptions{Routes: -1})
+	cfg := fmt.Sprintf("Host frr\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
+		f.Host, f.Port, f.User, f.ClientKey.Path, f.KnownHostsPath)
+	log := &tailBuffer{max: 1 << 20}
+	m := newTestManager(t, cfg, nil, ManagerOptions{WireLog: log, Logger: slog.New(slog.NewTextHandler(log, nil))})
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("log and wire log:\n%s", tail(log.String(), 8<<10))
+		}
+	})
+	h := &deviceHarness{m: m, req: hosts.Request{Host: "frr"}}
+	c, err := h.startWithin(t, 20*time.Second, "show foo")
+	if err != nil {
+		t.Fatalf("Start(show foo): %v", err)
+	}
+	info := waitDone(t, c)
+	if info.Profile != "frr" || info.Status != StatusFailed || info.ErrorLine != "% Unknown command: show foo" || len(info.Warnings) != 0 {
+		t.Errorf("profile %q status %s error line %q warnings %q; want frr, failed on %% Unknown command, no warnings",
+			info.Profile, info.Status, info.ErrorLine, info.Warnings)
+	}
+	checkNothingTypedBefore(t, log.String(), "profile detected", f.Hostname+"# ")
 }

@@ -107,3 +107,27 @@ func TestExecTimeoutKeepsTheTail(t *testing.T) {
 		t.Errorf("stderr %q does not say how the command ended", errOut)
 	}
 }
+
+// On a real router CLI (FRRouting's vtysh), --timeout interrupts ping and
+// still prints the statistics ping writes after Ctrl+C, and says the
+// command was interrupted.
+func TestExecTimeoutKeepsTheTailOnFRR(t *testing.T) {
+	f := devicetest.StartFRR(t, devicetest.FRROptions{Routes: -1})
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("SSH_AUTH_SOCK", "")
+	cfg := fmt.Sprintf("Host frr\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
+		f.Host, f.Port, f.User, f.ClientKey.Path, f.KnownHostsPath)
+	path := filepath.Join(home, "ssh_config")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runExecArgs(t, "", "--ssh-config", path, "--profile", "frr", "--timeout", "3s", "frr", "--", "ping", "127.0.0.1")
+	if code != exitTimeout || !strings.Contains(out, "bytes from 127.0.0.1") || !strings.Contains(out, "ping statistics") {
+		t.Fatalf("exec --timeout ping: code %d stdout %q stderr %q; want %d and the statistics", code, out, errOut, exitTimeout)
+	}
+	if !strings.Contains(errOut, "status interrupted") || strings.Contains(out, f.Hostname+"#") {
+		t.Errorf("stderr %q, stdout %q: want \"status interrupted\" and no prompt in the output", errOut, out)
+	}
+}

@@ -41,6 +41,10 @@ type accountKind struct {
 	busybox   bool     // the shell is a link named "ash" to busybox
 	groups    []string // supplementary groups the account joins
 	listShell bool     // the shell is added to /etc/shells when missing
+	// pagedLogin replaces the shell with a script that shows a long
+	// notice through more(1) and then execs it, as a site's login
+	// wrapper may.
+	pagedLogin bool
 }
 
 var accountKinds = map[string]accountKind{
@@ -52,6 +56,8 @@ var accountKinds = map[string]accountKind{
 	// vtysh logs in straight to FRRouting's shell; frrvty lets it open
 	// the routing daemons' vty sockets.
 	"vtysh": {shells: []string{"/usr/bin/vtysh"}, pkg: "frr", groups: []string{"frrvty"}, listShell: true},
+	// vtyshpaged is vtysh behind a notice paged by more at login.
+	"vtyshpaged": {shells: []string{"/usr/bin/vtysh"}, pkg: "frr", groups: []string{"frrvty"}, listShell: true, pagedLogin: true},
 }
 
 const (
@@ -86,9 +92,11 @@ func AccountKinds() []string {
 
 // TestAccount returns the test account of a kind: "bash" (bash, with the
 // sudo rule), "nosudo" (bash, no sudo), "dash", "zsh" and "busybox"
-// (busybox ash), all but nosudo with the sudo rule, and "vtysh"
-// (FRRouting's /usr/bin/vtysh as login shell, member of frrvty, no sudo). The sudo rule allows
-// everything but asks for Password every time.
+// (busybox ash), all but nosudo with the sudo rule, "vtysh" (FRRouting's
+// /usr/bin/vtysh as login shell, member of frrvty, no sudo) and
+// "vtyshpaged" (the same behind a login script that pages a notice of
+// PagedNoticeLines lines through more). The sudo rule allows everything
+// but asks for Password every time.
 //
 // The account is created or repaired as root with useradd, usermod and
 // chpasswd (the password goes through stdin, never argv), and the sudo
@@ -137,6 +145,11 @@ func setUpAccount(kind string, k accountKind) accountResult {
 	defer unlock()
 	if k.busybox {
 		if shell, err = ensureAshLink(shell); err != nil {
+			return accountResult{err: err}
+		}
+	}
+	if k.pagedLogin {
+		if shell, err = ensurePagedLogin(shell); err != nil {
 			return accountResult{err: err}
 		}
 	}
@@ -203,6 +216,44 @@ func lockAccounts(ctx context.Context) (unlock func(), err error) {
 		case <-time.After(25 * time.Millisecond):
 		}
 	}
+}
+
+// PagedNoticeLines is how many lines the notice of the "vtyshpaged"
+// account has: more than a 50-row terminal shows, so more pages it.
+const PagedNoticeLines = 120
+
+// ensurePagedLogin writes the login script of the "vtyshpaged" kind and
+// its notice into ashLinkDir and returns the script's path.
+func ensurePagedLogin(shell string) (string, error) {
+	if err := os.MkdirAll(ashLinkDir, 0o755); err != nil {
+		return "", fmt.Errorf("create %s: %w", ashLinkDir, err)
+	}
+	notice := filepath.Join(ashLinkDir, "login-notice.txt")
+	var b strings.Builder
+	for i := 1; i <= PagedNoticeLines; i++ {
+		fmt.Fprintf(&b, "Notice line %d: this router is part of a test lab.\n", i)
+	}
+	script := filepath.Join(ashLinkDir, "vtysh-paged")
+	body := "#!/bin/sh\n# Shows a notice through more, then becomes the router CLI.\nmore " + notice + "\nexec " + shell + " \"$@\"\n"
+	for _, f := range []struct {
+		path, text string
+		mode       os.FileMode
+	}{{notice, b.String(), 0o644}, {script, body, 0o755}} {
+		if got, err := os.ReadFile(f.path); err == nil && string(got) == f.text {
+			continue
+		}
+		tmp := f.path + ".tmp"
+		if err := os.WriteFile(tmp, []byte(f.text), f.mode); err != nil {
+			return "", fmt.Errorf("write %s: %w", tmp, err)
+		}
+		if err := os.Chmod(tmp, f.mode); err != nil {
+			return "", err
+		}
+		if err := os.Rename(tmp, f.path); err != nil {
+			return "", fmt.Errorf("install %s: %w", f.path, err)
+		}
+	}
+	return script, nil
 }
 
 // ensureAshLink makes busybox run ash as a login shell: busybox picks its

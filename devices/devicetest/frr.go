@@ -40,6 +40,10 @@ type FRROptions struct {
 	// ExtraConfig holds frr.conf lines appended after the lab
 	// configuration. "" adds nothing.
 	ExtraConfig string
+	// PagedLogin logs User in through a script that shows a long notice
+	// through more(1) before vtysh starts (the "vtyshpaged" account), as
+	// a site's login wrapper may.
+	PagedLogin bool
 }
 
 // FRR is a real FRRouting router for a test: zebra, staticd and bgpd run
@@ -97,7 +101,11 @@ func StartFRR(t testing.TB, opts FRROptions) *FRR {
 	case opts.Routes > 200*256:
 		t.Fatalf("StartFRR: %d routes, at most %d fit 10.1.0.0-10.200.255.0", opts.Routes, 200*256)
 	}
-	acct := TestAccount(t, "vtysh")
+	kind := "vtysh"
+	if opts.PagedLogin {
+		kind = "vtyshpaged"
+	}
+	acct := TestAccount(t, kind)
 	f := &FRR{User: acct.Name, Password: acct.Password, Hostname: opts.Hostname, Routes: opts.Routes}
 	f.FRRDir = sharedTempDir(t, "mcpt-frr-")
 	f.writeFiles(t, opts)
