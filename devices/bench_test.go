@@ -2,6 +2,7 @@ package devices
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,4 +59,16 @@ func timeOps(b *testing.B, op func()) {
 	ms := func(q float64) float64 { return float64(d[int(q*float64(len(d)-1))]) / float64(time.Millisecond) }
 	b.ReportMetric(ms(0.50), "p50-ms")
 	b.ReportMetric(ms(0.95), "p95-ms")
+}
+
+// BenchmarkFRRShowVersion is a warm show version on a real FRRouting
+// vtysh, in the engine alone (no MCP).
+func BenchmarkFRRShowVersion(b *testing.B) {
+	h := newFRRHarness(b, "frr", nil)
+	h.run(b, "show version")
+	timeOps(b, func() {
+		if info, out := h.run(b, "show version"); info.Status != StatusCompleted || !strings.Contains(out, "FRRouting") {
+			b.Fatalf("status %s output %q", info.Status, out)
+		}
+	})
 }

@@ -285,10 +285,17 @@ func (d *promptDriver) afterPrompt() expect.Pattern {
 // -1 when none does.
 func promptLine(prompts []expect.Pattern, line string) int {
 	line = strings.TrimRight(line, " \t")
+	if n := len(line); n == 0 || isAlnum(line[n-1]) {
+		return -1 // prompts end in a sign ("#", ">", "$", ")"): a cheap test for every output line
+	}
 	for i, p := range prompts {
 		if p.Regexp != nil && p.Regexp.MatchString(line) {
 			return i
 		}
 	}
 	return -1
+}
+
+func isAlnum(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
