@@ -10,6 +10,7 @@ import (
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/policy"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/audit"
 )
 
@@ -63,9 +64,28 @@ func (d *deps) audited(tool string, next mcpserver.ToolHandlerFunc) mcpserver.To
 		default:
 			d.log.Error("audit log not written: the call goes on (audit.fail_closed is off)", "tool", tool, "err", err)
 		}
-		res, err := next(ctx, req)
-		d.writeAudit(resultRecord(rec, res, err, secrets))
+		note := &policyNote{}
+		res, err := next(context.WithValue(ctx, policyNoteKey{}, note), req)
+		out := resultRecord(rec, res, err, secrets)
+		if note.decision != "" {
+			out.Policy = note.decision
+		}
+		d.writeAudit(out)
 		return res, err
+	}
+}
+
+// policyNote carries the decision of a policy that refused a call from
+// the refusal back to the call's audit record.
+type policyNote struct{ decision string }
+
+type policyNoteKey struct{}
+
+// notePolicy records, for the audit log, that the host's policy decided d
+// about the call of ctx (a refusal: deny, or ask without an approval).
+func notePolicy(ctx context.Context, d policy.Decision) {
+	if n, ok := ctx.Value(policyNoteKey{}).(*policyNote); ok {
+		n.decision = d.String()
 	}
 }
 

@@ -43,7 +43,7 @@ func closeSession(d *deps) mcpserver.ServerTool {
 		}
 		n, err := d.m.CloseSession(ctx, a.request(), a.Session)
 		if err != nil {
-			return hostFailure(name, a.Host, "closing the session", err), nil
+			return hostFailure(ctx, name, a.Host, "closing the session", err), nil
 		}
 		d.log.Info("sessions closed", "host", a.Host, "session", a.Session, "closed", n)
 		what := "every session"

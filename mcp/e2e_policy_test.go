@@ -77,7 +77,8 @@ func wantRefused(t *testing.T, r callResult, want ...string) {
 func TestE2EPolicyLinux(t *testing.T) {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	cfg := writeConfig(t, policyConfig)
-	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, sshd.User), sshdHost("ro", sshd, sshd.User)}, "--config", cfg)
+	auditFile := filepath.Join(t.TempDir(), "audit.jsonl")
+	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, sshd.User), sshdHost("ro", sshd, sshd.User)}, "--config", cfg, "--audit-log", auditFile)
 	ctx := testContext(t, 2*time.Minute)
 	dir := markerDir(t)
 
@@ -122,6 +123,29 @@ func TestE2EPolicyLinux(t *testing.T) {
 		}
 		r = s.call(t, ctx, "execute_command", map[string]any{"host": "ro", "command": "df -h"})
 		wantStatus(t, r, "completed")
+	})
+	t.Run("the audit log records each decision", func(t *testing.T) {
+		recs := readAudit(t, auditFile)
+		want := map[string]string{"touch " + filepath.Join(dir, "marker") + "; echo ok; reboot": "deny",
+			"true && systemctl restart nginx": "ask", "touch " + filepath.Join(dir, "ok") + " && echo fine": "allow"}
+		calls := map[float64]string{} // call seq -> command
+		for _, rec := range recs {
+			if rec.str("event") == "call" && rec.str("tool") == "execute_command" {
+				calls[rec["seq"].(float64)] = rec.str("command")
+			}
+		}
+		for _, rec := range recs {
+			seq, _ := rec["call_seq"].(float64)
+			if cmd := calls[seq]; rec.str("event") == "result" && want[cmd] != "" {
+				if rec.str("policy") != want[cmd] {
+					t.Errorf("result of %q: policy %q, want %q", cmd, rec.str("policy"), want[cmd])
+				}
+				delete(want, cmd)
+			}
+		}
+		if len(want) != 0 {
+			t.Errorf("no result records for %q", want)
+		}
 	})
 }
 

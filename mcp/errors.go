@@ -56,8 +56,8 @@ func clipEvidence(s string) string {
 
 // hostFailure explains an error from the devices layer while doing step
 // (for example "connect", "read /etc/hosts") on host.
-func hostFailure(tool, host, step string, err error) *mcpgo.CallToolResult {
-	if r := refusal(tool, err); r != nil {
+func hostFailure(ctx context.Context, tool, host, step string, err error) *mcpgo.CallToolResult {
+	if r := refusal(ctx, tool, err); r != nil {
 		return r
 	}
 	what := fmt.Sprintf("%s: %s on %q failed", tool, step, host)

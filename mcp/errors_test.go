@@ -46,7 +46,7 @@ func TestHostFailureBlamesReachabilityOnlyForSilence(t *testing.T) {
 			[]string{`"menu>"`, "profile"}, []string{"reachable"}},
 		{"silence", fmt.Errorf("web1: %w", timeout("")), []string{"reachable"}, nil},
 	} {
-		got := resultText(t, hostFailure("execute_command", "web1", "starting the command", tc.err))
+		got := resultText(t, hostFailure(t.Context(), "execute_command", "web1", "starting the command", tc.err))
 		for _, w := range tc.want {
 			if !strings.Contains(got, w) {
 				t.Errorf("%s: failure %q does not say %q", tc.name, got, w)

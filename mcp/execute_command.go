@@ -224,7 +224,7 @@ func (d *deps) start(ctx context.Context, tool string, a executeArgs) (*devices.
 	c, err := d.m.Start(ctx, a.request(), a.Session, a.Command, a.runOptions())
 	if err != nil {
 		d.log.Info("command not started", "tool", tool, "host", a.Host, "session", a.Session, "err", err)
-		return nil, hostFailure(tool, a.Host, "starting the command", err)
+		return nil, hostFailure(ctx, tool, a.Host, "starting the command", err)
 	}
 	d.reg.add(c)
 	secrets := a.secrets()

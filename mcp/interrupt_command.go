@@ -41,7 +41,7 @@ func interruptCommand(d *deps) mcpserver.ServerTool {
 				fmt.Sprintf("nothing to interrupt; get_command_status command_id=%q shows its output", info.ID)), nil
 		}
 		if err != nil {
-			return hostFailure(name, c.Info().Host, "sending Ctrl+C", err), nil
+			return hostFailure(ctx, name, c.Info().Host, "sending Ctrl+C", err), nil
 		}
 		d.log.Info("command interrupted", "id", c.ID())
 		lead := "Ctrl+C sent."

@@ -1,6 +1,7 @@
 package mcp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -12,12 +13,13 @@ import (
 // refusal explains a call the host's policy refused, or returns nil when
 // err is no refusal. It names the rule and where it is written, and says
 // what a person can change: the agent cannot lift a rule or approve.
-func refusal(tool string, err error) *mcpgo.CallToolResult {
+func refusal(ctx context.Context, tool string, err error) *mcpgo.CallToolResult {
 	var re *policy.RefusedError
 	if !errors.As(err, &re) {
 		return nil
 	}
 	v := re.Verdict
+	notePolicy(ctx, v.Decision)
 	subject := map[string]string{"command": "the command", "input": "the input", "read": "reading " + re.Text, "write": "writing " + re.Text}[re.Action]
 	if v.Decision == policy.Ask {
 		what := fmt.Sprintf("%s: %s on %q needs a person's approval; nothing was sent to the host", tool, subject, re.Host)

@@ -59,7 +59,7 @@ func readFile(d *deps) mcpserver.ServerTool {
 		}
 		res, err := d.m.ReadFile(ctx, a.request(), a.RemotePath, devices.ReadOptions{MaxBytes: max, SudoPassword: a.SudoPassword, UseSudo: a.UseSudo})
 		if err != nil {
-			return hostFailure(name, a.Host, "reading "+a.RemotePath, err), nil
+			return hostFailure(ctx, name, a.Host, "reading "+a.RemotePath, err), nil
 		}
 		data := res.Data
 		if res.Truncated && enc == encUTF8 {

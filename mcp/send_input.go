@@ -83,11 +83,11 @@ func sendInput(d *deps) mcpserver.ServerTool {
 		lead := fmt.Sprintf("Input sent (%d bytes). Output since then:", len(text))
 		if a.Secret != "" {
 			if err := c.SendSecret(ctx, a.Secret); err != nil {
-				return secretFailure(name, before, a.Secret, err), nil
+				return secretFailure(ctx, name, before, a.Secret, err), nil
 			}
 			lead = fmt.Sprintf("Secret %q typed, then Enter. Output since then:", a.Secret)
 		} else if err := c.SendInput(ctx, text); err != nil {
-			return inputFailure(name, before, err), nil
+			return inputFailure(ctx, name, before, err), nil
 		}
 		waitAfterInput(ctx, c, before.OutputBytes)
 		info := c.Info()
@@ -115,7 +115,7 @@ func inputText(raw string) (string, error) {
 
 // secretFailure explains why a named secret was not typed. The errors
 // name secrets and references, never a value.
-func secretFailure(tool string, info devices.CommandInfo, secret string, err error) *mcpgo.CallToolResult {
+func secretFailure(ctx context.Context, tool string, info devices.CommandInfo, secret string, err error) *mcpgo.CallToolResult {
 	switch {
 	case errors.Is(err, hosts.ErrUnknownSecret):
 		return failure(fmt.Sprintf("%s: host %q has no secret %q in its config entry; nothing was typed", tool, info.Host, secret), err.Error(),
@@ -124,11 +124,11 @@ func secretFailure(tool string, info devices.CommandInfo, secret string, err err
 		return failure(fmt.Sprintf("%s: secret %q of host %q gave nothing; nothing was typed", tool, secret, info.Host), err.Error(),
 			"ask the user to set that variable for the server (or fix that command), then call send_input again")
 	}
-	return inputFailure(tool, info, err)
+	return inputFailure(ctx, tool, info, err)
 }
 
 // inputFailure explains why input could not be sent.
-func inputFailure(tool string, info devices.CommandInfo, err error) *mcpgo.CallToolResult {
+func inputFailure(ctx context.Context, tool string, info devices.CommandInfo, err error) *mcpgo.CallToolResult {
 	switch {
 	case errors.Is(err, devices.ErrFinished):
 		return failure(fmt.Sprintf("%s: command %s already finished with status %s; the input was not sent", tool, info.ID, info.Status), "",
@@ -137,7 +137,7 @@ func inputFailure(tool string, info devices.CommandInfo, err error) *mcpgo.CallT
 		return failure(fmt.Sprintf("%s: command %s is still queued behind another command in session %q; the input was not sent", tool, info.ID, info.Session), "",
 			"wait until get_command_status shows it running, or use another session")
 	}
-	return hostFailure(tool, info.Host, "sending input", err)
+	return hostFailure(ctx, tool, info.Host, "sending input", err)
 }
 
 // waitAfterInput waits for the command's reaction to input: it finishes,

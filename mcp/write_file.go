@@ -64,7 +64,7 @@ func writeFile(d *deps) mcpserver.ServerTool {
 		}
 		res, err := d.m.WriteFile(ctx, a.request(), a.RemotePath, data, opts)
 		if err != nil {
-			return hostFailure(name, a.Host, "writing "+a.RemotePath, err), nil
+			return hostFailure(ctx, name, a.Host, "writing "+a.RemotePath, err), nil
 		}
 		d.log.Info("file written", "host", a.Host, "path", a.RemotePath, "bytes", res.Written, "append", a.Append, "sudo", res.ViaSudo)
 		r := writeResult{Path: a.RemotePath, BytesWritten: res.Written, Appended: a.Append, ViaSudo: res.ViaSudo}

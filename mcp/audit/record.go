@@ -26,9 +26,9 @@ const (
 	OutcomeError = "error" // the tool returned an error result
 )
 
-// PolicyAllow is the only policy decision so far: everything asked is
-// run. The field is there so that a policy can record its decision and
-// its approver without changing the format.
+// PolicyAllow is the policy decision of a call the host's policy let
+// run. A call the policy refused has "deny" in the record of its result,
+// or "ask" when it needed a person's approval it did not get.
 const PolicyAllow = "allow"
 
 // Record is one line of the log. Log.Write fills Time, Seq and Prev and
