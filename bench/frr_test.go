@@ -72,6 +72,7 @@ func frrVariants(tb testing.TB) []variant {
 		}
 		vs = append(vs,
 			variant{name: c.name + "/mcp", body: frrMCP(f, c.command, want), short: 5},
+			variant{name: c.name + "/mcp-raw", body: frrRaw(f, c.command, want), short: 5},
 			variant{name: c.name + "/ssh-tt", body: frrSSH(f, c.command, want), short: 5})
 	}
 	return vs
@@ -95,8 +96,7 @@ func checkFRR(tb testing.TB, via, command, got, want string) {
 // a session used once before the timer starts.
 func frrMCP(f *devicetest.FRR, command, want string) body {
 	return func(r *run) {
-		s := startServer(r.tb, []mcptest.Host{{Alias: frrAlias, HostName: f.Host, Port: f.Port, User: f.User,
-			IdentityFile: f.ClientKey.Path, KnownHosts: f.KnownHostsPath}})
+		s := startServer(r.tb, []mcptest.Host{frrHost(f)})
 		args := map[string]any{"host": frrAlias, "command": command, "profile": "frr", "timeout": 300}
 		checkFRR(r.tb, "MCP", command, s.execute(args).str("output"), want)
 		time.Sleep(configAge)
@@ -107,6 +107,34 @@ func frrMCP(f *devicetest.FRR, command, want string) body {
 			checkFRR(r.tb, "MCP", command, res.str("output"), want)
 		}
 	}
+}
+
+// frrRaw: frrMCP with the JSON-RPC written and read as raw lines, so that
+// mcp-go's client is left out of the figure; the response is decoded and
+// checked outside the timer.
+func frrRaw(f *devicetest.FRR, command, want string) body {
+	return func(r *run) {
+		s := startRawServer(r.tb, []mcptest.Host{frrHost(f)})
+		params := map[string]any{"name": "execute_command", "arguments": map[string]any{"host": frrAlias, "command": command, "profile": "frr", "timeout": 300}}
+		out, _ := rawToolResult(r.tb, s.request("tools/call", params))["output"].(string)
+		checkFRR(r.tb, "MCP (raw JSON-RPC)", command, out, want)
+		time.Sleep(configAge)
+		r.ready()
+		for range r.n {
+			var line []byte
+			r.op(func() { line = s.request("tools/call", params) })
+			r.untimed(func() {
+				out, _ := rawToolResult(r.tb, line)["output"].(string)
+				checkFRR(r.tb, "MCP (raw JSON-RPC)", command, out, want)
+			})
+		}
+	}
+}
+
+// frrHost is the router's host entry for the server.
+func frrHost(f *devicetest.FRR) mcptest.Host {
+	return mcptest.Host{Alias: frrAlias, HostName: f.Host, Port: f.Port, User: f.User,
+		IdentityFile: f.ClientKey.Path, KnownHosts: f.KnownHostsPath}
 }
 
 // frrSSH: the command typed into one interactive OpenSSH session ("ssh
