@@ -250,8 +250,18 @@ func (d *posixDriver) wait(ctx context.Context, j *job) (jobResult, error) {
 		verify: func(ctx context.Context) error { return verifySudo(ctx, d.probe, d.curPID) }}
 	su := suAnswer{secret: j.Secrets.Su, verify: func(ctx context.Context) error { return verifyAsker(ctx, d.probe, d.curPID, "su") }}
 	for {
-		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: posixWaitSlice, Capture: j.Output, Idle: posixAwaitIdle})
+		slice := posixWaitSlice
+		if s.err != nil && s.kicks < sudoKicks {
+			slice = sudoAbandonWait
+		}
+		m, err := d.e.Expect(ctx, patterns, expect.ExpectOptions{Timeout: slice, Capture: j.Output, Idle: posixAwaitIdle})
 		if errors.Is(err, expect.ErrTimeout) {
+			if s.err != nil && s.kicks < sudoKicks {
+				s.kicks++
+				if err := d.kickSudo(ctx); err != nil {
+					return jobResult{}, err
+				}
+			}
 			continue // a long command is not a failure: never give up on our own
 		}
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 )
@@ -27,6 +28,29 @@ type sudoAnswer struct {
 	answered   bool
 	answeredAt int64 // Output length when the password was sent
 	err        error // errSudoRejected once sudo asked again
+	kicks      int   // Ctrl+C sent again to a sudo that outlived the first
+}
+
+// After a rejected password, sudo ends on the Ctrl+C that abandons it.
+// Should it still ask sudoAbandonWait later (the keystroke lost, or sudo
+// past the point where it reads it), a look at the terminal decides: while
+// a sudo is still in its foreground, Ctrl+C goes again, at most sudoKicks
+// times, so the command does not wait at a prompt nobody will answer.
+const (
+	sudoAbandonWait = 5 * time.Second
+	sudoKicks       = 3
+)
+
+// kickSudo sends Ctrl+C again when sudo is still in the foreground of the
+// session's terminal after the Ctrl+C that abandoned it. An error means
+// the shell is lost.
+func (d *posixDriver) kickSudo(ctx context.Context) error {
+	if err := verifySudo(ctx, d.probe, d.curPID); err != nil {
+		d.log.Info("no answer after abandoning a rejected sudo password, and no sudo asks any more", "check", err)
+		return nil
+	}
+	d.log.Warn("sudo still asks after the Ctrl+C that abandoned a rejected password; sending Ctrl+C again", "tail", tail(d.e.Pending(), 200))
+	return expectErr(d.e.Interrupt(ctx))
 }
 
 // prompted handles one appearance of the sudo prompt. With a password it
