@@ -155,6 +155,9 @@ func follow(ctx context.Context, c *devices.Command, s stdio) int {
 		off = drain(c, off, s.out)
 		info := c.Info()
 		if info.Status.Finished() {
+			// the command may have printed its last output and ended
+			// between the drain above and Info: its output is whole now
+			drain(c, off, s.out)
 			return exitCode(info, s.err)
 		}
 		if info.Status == devices.StatusAwaitingInput && info.InputPrompt != prompted {
