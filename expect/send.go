@@ -61,10 +61,12 @@ func (e *Expecter) write(ctx context.Context, s, logged string) error {
 		e.writeSince.Store(time.Now().UnixNano())
 		defer e.writeSince.Store(0)
 		e.wire.sent(logged)
-		_, err := io.WriteString(e.w, s)
 		if s != "" {
+			// before the write: the answer to it may be read, and a
+			// caller ask EndsInCR, before this goroutine runs again
 			e.lastSent.Store(uint32(s[len(s)-1]) | 1<<8)
 		}
+		_, err := io.WriteString(e.w, s)
 		res <- err
 	}()
 	select {
