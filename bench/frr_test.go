@@ -116,18 +116,10 @@ func frrRaw(f *devicetest.FRR, command, want string) body {
 	return func(r *run) {
 		s := startRawServer(r.tb, []mcptest.Host{frrHost(f)})
 		params := map[string]any{"name": "execute_command", "arguments": map[string]any{"host": frrAlias, "command": command, "profile": "frr", "timeout": 300}}
-		out, _ := rawToolResult(r.tb, s.request("tools/call", params))["output"].(string)
-		checkFRR(r.tb, "MCP (raw JSON-RPC)", command, out, want)
-		time.Sleep(configAge)
-		r.ready()
-		for range r.n {
-			var line []byte
-			r.op(func() { line = s.request("tools/call", params) })
-			r.untimed(func() {
-				out, _ := rawToolResult(r.tb, line)["output"].(string)
-				checkFRR(r.tb, "MCP (raw JSON-RPC)", command, out, want)
-			})
-		}
+		timeRawCalls(r, s, params, func(res map[string]any) {
+			out, _ := res["output"].(string)
+			checkFRR(r.tb, "MCP (raw JSON-RPC)", command, out, want)
+		})
 	}
 }
 

@@ -123,19 +123,24 @@ func rawToolResult(tb testing.TB, line []byte) map[string]any {
 // figure; the response is decoded and checked outside the timer.
 func trivialRaw(r *run) {
 	s := startRawServer(r.tb, []mcptest.Host{startLinux(r.tb).host()})
-	params := map[string]any{"name": "execute_command", "arguments": echo(linuxAlias)}
-	s.request("tools/call", params)
+	timeRawCalls(r, s, map[string]any{"name": "execute_command", "arguments": echo(linuxAlias)}, func(res map[string]any) {
+		if res["status"] != "completed" || res["output"] != "bench-ok\n" {
+			r.tb.Fatalf("execute_command: status %v output %q, want completed \"bench-ok\\n\"", res["status"], res["output"])
+		}
+	})
+}
+
+// timeRawCalls makes the tools/call of params once to warm the session,
+// then times it r.n times; check sees each structured result, decoded
+// outside the timer.
+func timeRawCalls(r *run, s *rawServer, params map[string]any, check func(map[string]any)) {
+	check(rawToolResult(r.tb, s.request("tools/call", params)))
 	time.Sleep(configAge)
 	r.ready()
 	for range r.n {
 		var line []byte
 		r.op(func() { line = s.request("tools/call", params) })
-		r.untimed(func() {
-			res := rawToolResult(r.tb, line)
-			if res["status"] != "completed" || res["output"] != "bench-ok\n" {
-				r.tb.Fatalf("execute_command: status %v output %q, want completed \"bench-ok\\n\"", res["status"], res["output"])
-			}
-		})
+		r.untimed(func() { check(rawToolResult(r.tb, line)) })
 	}
 }
 

@@ -64,6 +64,9 @@ func newCommand(ctx context.Context, s *session, text string, secrets jobSecrets
 		ctx: cctx, cancel: cancel,
 		changed: make(chan struct{}), done: make(chan struct{}),
 	}
+	if s.m != nil && s.m.hashOutputs.Load() {
+		c.out.KeepSum()
+	}
 	c.info = CommandInfo{
 		ID: c.id, Command: text, Session: s.name, Host: s.alias, Key: s.key, Profile: s.profileName(),
 		Status: StatusQueued, QueuedAt: time.Now(),
@@ -180,7 +183,7 @@ func (c *Command) Output(offset int64, max int) (string, int64, error) {
 
 // OutputSum returns the SHA-256 of the command's whole output so far,
 // including what the output cap dropped. It reports false, and no sum,
-// once a secret was typed into the command's session (send_input's
+// unless the Manager hashes outputs (HashOutputs), and once a secret was typed into the command's session (send_input's
 // secret): the output is hashed as the host produced it, before masking,
 // and a hash over text that may hold a secret could be used to guess it.
 // It does not block on the command.
@@ -188,7 +191,7 @@ func (c *Command) OutputSum() ([32]byte, bool) {
 	if len(c.typedSecrets()) > 0 {
 		return [32]byte{}, false
 	}
-	return c.out.Sum(), true
+	return c.out.Sum()
 }
 
 // Done is closed when the command finished.

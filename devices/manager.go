@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/policy"
@@ -66,11 +67,14 @@ type Manager struct {
 	profiles  *profiles.Set
 	logger    *slog.Logger
 	outputCap int
-	wireLog   io.Writer
-	retained  *retainer
-	running   *runningBudget
-	readOnly  bool
-	approver  policy.Approver
+	// hashOutputs makes every new command's output keep a SHA-256 (an
+	// audit log records it); off, outputs skip the hashing.
+	hashOutputs atomic.Bool
+	wireLog     io.Writer
+	retained    *retainer
+	running     *runningBudget
+	readOnly    bool
+	approver    policy.Approver
 
 	mu       sync.Mutex
 	sessions map[sessionID]*session
@@ -266,6 +270,11 @@ func (m *Manager) Sessions() []SessionInfo {
 // CloseSession closes the named shell of a host; session "" closes every
 // shell of that host and its connection. Commands queued or running there
 // end interrupted with Err "session closed". It returns how many shells
+// HashOutputs makes the output of every command started from now on keep
+// its SHA-256 for Command.OutputSum, as an audit log needs. Without it no
+// output is hashed. Safe for concurrent use.
+func (m *Manager) HashOutputs() { m.hashOutputs.Store(true) }
+
 // it closed, and blocks until their workers ended or ctx ends.
 func (m *Manager) CloseSession(ctx context.Context, req hosts.Request, session string) (int, error) {
 	t, err := m.resolver.Resolve(ctx, req)

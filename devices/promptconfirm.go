@@ -271,13 +271,18 @@ func (d *promptDriver) typeAhead(line string) bool {
 // and at most two more lines, at the tail: a CLI's own message printed
 // right after its prompt (vtysh's STARVATION warning, a log line), which
 // leaves no prompt at the tail. It only ever starts a confirmation.
+// The pattern is built once per prompt text, not per command line.
 func (d *promptDriver) afterPrompt() expect.Pattern {
+	if d.after.Regexp != nil && d.afterFor == d.prompt {
+		return d.after
+	}
 	p := d.prompt
 	if p == "" {
 		p = "\x00" // nothing learned yet: never matches
 	}
-	return expect.Pattern{Name: "text after the prompt", Regexp: regexp.MustCompile(
-		`(?m)^` + regexp.QuoteMeta(p) + `[^\n]*\n(?:[^\n]*\n){0,2}\z`)}
+	d.after, d.afterFor = expect.Pattern{Name: "text after the prompt", Regexp: regexp.MustCompile(
+		`(?m)^`+regexp.QuoteMeta(p)+`[^\n]*\n(?:[^\n]*\n){0,2}\z`)}, d.prompt
+	return d.after
 }
 
 // promptLine is the index of the first of prompts that a whole line
@@ -285,17 +290,10 @@ func (d *promptDriver) afterPrompt() expect.Pattern {
 // -1 when none does.
 func promptLine(prompts []expect.Pattern, line string) int {
 	line = strings.TrimRight(line, " \t")
-	if n := len(line); n == 0 || isAlnum(line[n-1]) {
-		return -1 // prompts end in a sign ("#", ">", "$", ")"): a cheap test for every output line
-	}
 	for i, p := range prompts {
 		if p.Regexp != nil && p.Regexp.MatchString(line) {
 			return i
 		}
 	}
 	return -1
-}
-
-func isAlnum(b byte) bool {
-	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }

@@ -33,13 +33,15 @@ func init() {
 // one of the profile's mode prompts, rebuilt with the hostname learned at
 // login, stands at the tail of the stream after the command's echo.
 type promptDriver struct {
-	profile *profiles.Profile
-	e       *expect.Expecter
-	host    string           // hostname learned from the last prompt
-	partial bool             // host may be cut short (IOS shortens it in configuration prompts)
-	mode    int              // index of the current mode in profile.Modes
-	prompt  string           // the last prompt as printed
-	learned []expect.Pattern // mode prompts for host, by mode index
+	profile  *profiles.Profile
+	e        *expect.Expecter
+	host     string           // hostname learned from the last prompt
+	partial  bool             // host may be cut short (IOS shortens it in configuration prompts)
+	mode     int              // index of the current mode in profile.Modes
+	prompt   string           // the last prompt as printed
+	learned  []expect.Pattern // mode prompts for host, by mode index
+	after    expect.Pattern   // afterPrompt's pattern, built for afterFor
+	afterFor string
 }
 
 func newPromptDriver(p *profiles.Profile) driver {

@@ -37,7 +37,7 @@ type Output struct {
 	changed  chan struct{}
 	tailFull bool
 	grew     func(n int) // called with the bytes a Write added to Stored; nil means none
-	sum      hash.Hash   // SHA-256 of every byte written, dropped ones included
+	sum      hash.Hash   // SHA-256 of every byte written, dropped ones included; nil unless KeepSum
 }
 
 // NewOutput returns an Output that holds at most capBytes bytes; zero or a
@@ -48,18 +48,31 @@ func NewOutput(capBytes int) *Output {
 		capBytes = DefaultOutputCap
 	}
 	capBytes = max(capBytes, 2)
-	return &Output{headCap: capBytes / 2, tailCap: capBytes - capBytes/2, sum: sha256.New()}
+	return &Output{headCap: capBytes / 2, tailCap: capBytes - capBytes/2}
+}
+
+// KeepSum makes the Output hash every byte written from now on, for Sum.
+// Call it before the first Write; outputs nobody audits skip the cost.
+func (o *Output) KeepSum() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.sum == nil && o.total == 0 {
+		o.sum = sha256.New()
+	}
 }
 
 // Sum returns the SHA-256 of every byte written so far, including those
 // dropped to respect the cap: an audit can name the whole output even
-// when only its ends are kept. Safe for concurrent use.
-func (o *Output) Sum() [sha256.Size]byte {
+// when only its ends are kept. ok is false unless KeepSum was called
+// before the first Write. Safe for concurrent use.
+func (o *Output) Sum() (sum [sha256.Size]byte, ok bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	var out [sha256.Size]byte
-	o.sum.Sum(out[:0])
-	return out
+	if o.sum == nil {
+		return sum, false
+	}
+	o.sum.Sum(sum[:0])
+	return sum, true
 }
 
 // Write appends p. It never fails and never blocks on readers.
@@ -71,7 +84,9 @@ func (o *Output) Write(p []byte) (int, error) {
 	o.mu.Lock()
 	before := o.head.len() + o.tail.len()
 	o.total += int64(n)
-	o.sum.Write(p)
+	if o.sum != nil {
+		o.sum.Write(p)
+	}
 	if room := o.headCap - o.head.len(); room > 0 && o.total-int64(n) == int64(o.head.len()) {
 		k := min(room, len(p))
 		o.head.append(p[:k])

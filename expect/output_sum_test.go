@@ -9,6 +9,7 @@ import (
 // Sum covers every byte written, those dropped past the cap included.
 func TestOutputSumCoversDroppedBytes(t *testing.T) {
 	o := NewOutput(64)
+	o.KeepSum()
 	var all strings.Builder
 	for i := range 50 {
 		chunk := strings.Repeat(string(rune('a'+i%26)), i+1)
@@ -18,10 +19,16 @@ func TestOutputSumCoversDroppedBytes(t *testing.T) {
 	if o.Dropped() == 0 {
 		t.Fatalf("nothing was dropped: the test needs a cap below the output")
 	}
-	if got, want := o.Sum(), sha256.Sum256([]byte(all.String())); got != want {
+	if got, ok := o.Sum(); !ok || got != sha256.Sum256([]byte(all.String())) {
+		want := sha256.Sum256([]byte(all.String()))
 		t.Errorf("Sum = %x, want %x (SHA-256 of all %d bytes written)", got, want, all.Len())
 	}
-	if got, want := NewOutput(0).Sum(), sha256.Sum256(nil); got != want {
-		t.Errorf("Sum of an empty Output = %x, want %x", got, want)
+	empty := NewOutput(0)
+	empty.KeepSum()
+	if got, ok := empty.Sum(); !ok || got != sha256.Sum256(nil) {
+		t.Errorf("Sum of an empty Output = %x, %v; want %x", got, ok, sha256.Sum256(nil))
+	}
+	if _, ok := NewOutput(0).Sum(); ok {
+		t.Errorf("Sum without KeepSum reports a sum; the output was never hashed")
 	}
 }

@@ -100,6 +100,9 @@ func NewServer(opts Options) (*Server, error) {
 		auditFailClosed: opts.AuditFailClosed,
 		readOnly:        opts.Manager.ReadOnly(),
 	}
+	if d.audit != nil {
+		opts.Manager.HashOutputs() // command_end records carry the output's SHA-256
+	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
 	}
