@@ -2,6 +2,7 @@ package expect
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -227,5 +228,38 @@ func TestExpectDropBeforeEcho(t *testing.T) {
 		if !drop && !strings.Contains(got, "%LINK-3-UPDOWN") {
 			t.Errorf("without DropBeforeEcho the earlier line is kept; output %q", got)
 		}
+	}
+}
+
+// crWatcher is the far side of a stream that answers as soon as bytes
+// arrive: while they are being written it asks the expecter what was sent
+// last, as a driver reading a quick reply does.
+type crWatcher struct {
+	e    *Expecter
+	seen []bool
+}
+
+func (w *crWatcher) Write(p []byte) (int, error) {
+	w.seen = append(w.seen, w.e.EndsInCR())
+	return len(p), nil
+}
+
+// EndsInCR already tells the truth while the bytes are on their way: a
+// reply can be read and acted on before the writing goroutine runs again,
+// and a line feed sent after a carriage return would join its Enter.
+func TestEndsInCRDuringTheWrite(t *testing.T) {
+	pr, pw := io.Pipe()
+	w := &crWatcher{}
+	e := New(pr, w, Options{})
+	w.e = e
+	t.Cleanup(func() { pw.Close(); e.Close() })
+	if err := e.Send(testCtx(t), "y\r"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Send(testCtx(t), "show clock\n"); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.seen) != 2 || !w.seen[0] || w.seen[1] {
+		t.Fatalf("EndsInCR during the writes of \"y\\r\" and \"show clock\\n\": %v, want [true false]", w.seen)
 	}
 }
