@@ -281,7 +281,7 @@ func (d *promptDriver) afterPrompt() expect.Pattern {
 		p = "\x00" // nothing learned yet: never matches
 	}
 	d.after, d.afterFor = expect.Pattern{Name: "text after the prompt", Regexp: regexp.MustCompile(
-		`(?m)^`+regexp.QuoteMeta(p)+`[^\n]*\n(?:[^\n]*\n){0,2}\z`)}, d.prompt
+		`(?m)^` + regexp.QuoteMeta(p) + `[^\n]*\n(?:[^\n]*\n){0,2}\z`)}, d.prompt
 	return d.after
 }
 
