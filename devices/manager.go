@@ -126,14 +126,17 @@ func (m *Manager) Config() *hosts.Config { return m.resolver.Config() }
 // dialing and preparing a new shell, bounded by ctx and the target's
 // ConnectTimeout, and while a person is asked to approve a command the
 // target's policy marks ask; a command the policy refuses is never typed
-// and the error is a *policy.RefusedError. The command's life does not
+// and the error is a *policy.RefusedError. opts.OpenTimeout bounds the
+// rest, but not the time a person takes. The command's life does not
 // depend on ctx: it runs until
 // it ends, is interrupted, or its session is closed.
 func (m *Manager) Start(ctx context.Context, req hosts.Request, session string, command string, opts RunOptions) (*Command, error) {
 	if strings.TrimSpace(command) == "" {
 		return nil, errors.New("devices: the command is empty: give the shell command to run")
 	}
-	t, err := m.resolver.Resolve(ctx, req)
+	octx, cancel := opts.openContext(ctx)
+	defer cancel()
+	t, err := m.resolver.Resolve(octx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -153,11 +156,15 @@ func (m *Manager) Start(ctx context.Context, req hosts.Request, session string, 
 	if err != nil {
 		return nil, err
 	}
-	if err := m.checkCommand(ctx, s, t, command); err != nil {
+	if err := m.checkCommand(ctx, octx, s, t, command); err != nil {
 		m.release(ctx, id, s, true)
 		return nil, err
 	}
-	c, err := s.submit(ctx, command, opts)
+	// The time a person took to approve does not count against the
+	// bound on opening the shell.
+	octx, cancel = opts.openContext(ctx)
+	defer cancel()
+	c, err := s.submit(octx, command, opts)
 	m.release(ctx, id, s, err != nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s (session %q): %w", t.Alias, id.name, err)

@@ -1,9 +1,17 @@
 package devices
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/policy"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/textdiff"
 )
 
 // ReadFile reads a remote file over the shared connection (SFTP, or sudo
@@ -19,8 +27,25 @@ func (m *Manager) ReadFile(ctx context.Context, req hosts.Request, path string, 
 
 // WriteFile writes a remote file over the shared connection, atomically
 // unless appending; see Conn.WriteFile. Bounded by ctx.
+// A write the policy marks ask shows the person the diff of the file's
+// current content and data first.
 func (m *Manager) WriteFile(ctx context.Context, req hosts.Request, path string, data []byte, opts WriteOptions) (WriteResult, error) {
-	conn, err := m.checkedConn(ctx, req, path, true)
+	t, err := m.resolver.Resolve(ctx, req)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	q := m.pathQuestion(t, path, true)
+	if q.Verdict.Decision == policy.Ask {
+		conn, _, err := m.pool.Conn(ctx, t)
+		if err != nil {
+			return WriteResult{}, err
+		}
+		q.Detail = writeDiff(ctx, conn, path, data, opts.Append)
+	}
+	if err := m.enforce(ctx, q); err != nil {
+		return WriteResult{}, err
+	}
+	conn, _, err := m.pool.Conn(ctx, t)
 	if err != nil {
 		return WriteResult{}, err
 	}
@@ -35,11 +60,48 @@ func (m *Manager) checkedConn(ctx context.Context, req hosts.Request, path strin
 	if err != nil {
 		return nil, err
 	}
-	if err := m.checkPath(ctx, t, path, write); err != nil {
+	if err := m.enforce(ctx, m.pathQuestion(t, path, write)); err != nil {
 		return nil, err
 	}
 	c, _, err := m.pool.Conn(ctx, t)
 	return c, err
+}
+
+// maxDiffLines bounds the diff shown for a write's approval.
+const maxDiffLines = 400
+
+// writeDiff describes for a person what writing data to path changes: a
+// unified diff against the current content, which is read without sudo
+// (a file that cannot be read is shown as all new lines, saying why).
+func writeDiff(ctx context.Context, conn *Conn, path string, data []byte, appending bool) string {
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return fmt.Sprintf("binary content, %d bytes, SHA-256 %x", len(data), sha256.Sum256(data))
+	}
+	var head, old string
+	cur, err := conn.ReadFile(ctx, path, ReadOptions{MaxBytes: 1 << 20})
+	switch {
+	case errors.Is(err, ErrNotFound):
+		head = "a new file\n"
+	case err != nil:
+		head = "the current content could not be read (" + err.Error() + "); all of the new content follows\n"
+	case cur.Truncated || !utf8.Valid(cur.Data):
+		head = fmt.Sprintf("the current file (%d bytes) is too large or not text to compare; all of the new content follows\n", cur.Size)
+	default:
+		old = string(cur.Data)
+	}
+	next := old + string(data)
+	if !appending {
+		next = string(data)
+	}
+	d := textdiff.Unified(path+" (now)", path+" (after the write)", old, next, 3)
+	if d == "" {
+		return head + "no change: the file already holds exactly this content"
+	}
+	lines := strings.SplitAfter(d, "\n")
+	if len(lines) > maxDiffLines {
+		d = strings.Join(lines[:maxDiffLines], "") + fmt.Sprintf("... %d more lines of the diff are not shown\n", len(lines)-maxDiffLines)
+	}
+	return head + d
 }
 
 // conn resolves req and returns its live connection, dialing if needed.

@@ -36,19 +36,19 @@ func policyTarget(p *profiles.Profile) policy.Target {
 // checkCommand enforces the target's policy on a command line for session
 // s before anything of it is queued or typed. The profile decides how the
 // line is read: the session's, else the one the target names, else the
-// one detected when the shell opens (so the shell is opened first).
-// Blocks while a person is asked to approve.
-func (m *Manager) checkCommand(ctx context.Context, s *session, t hosts.Target, command string) error {
+// one detected when the shell opens (so the shell is opened first, bounded
+// by octx). Blocks while a person is asked to approve, bounded by ctx.
+func (m *Manager) checkCommand(ctx, octx context.Context, s *session, t hosts.Target, command string) error {
 	pol := m.policyFor(t)
 	if pol.Commands.Empty() && !pol.ReadOnly {
 		return nil
 	}
-	p, err := m.sessionProfile(ctx, s, t)
+	p, err := m.sessionProfile(octx, s, t)
 	if err != nil {
 		return err
 	}
 	v := policy.Command(pol, policyTarget(p), command)
-	return m.enforce(ctx, policy.Question{Host: t.Alias, Action: "command", Text: command, Verdict: v})
+	return m.enforce(ctx, policy.Question{Host: t.Alias, Target: t.Key(), Session: s.name, Action: "command", Text: command, Verdict: v})
 }
 
 func (m *Manager) sessionProfile(ctx context.Context, s *session, t hosts.Target) (*profiles.Profile, error) {
@@ -69,15 +69,15 @@ func (m *Manager) sessionProfile(ctx context.Context, s *session, t hosts.Target
 	return s.profile, nil
 }
 
-// checkPath enforces the target's file rules on a path of ReadFile or
-// WriteFile.
-func (m *Manager) checkPath(ctx context.Context, t hosts.Target, path string, write bool) error {
+// pathQuestion is what the target's file rules say of reading or
+// writing path.
+func (m *Manager) pathQuestion(t hosts.Target, path string, write bool) policy.Question {
 	action := "read"
 	if write {
 		action = "write"
 	}
 	v := policy.Path(m.policyFor(t), path, write)
-	return m.enforce(ctx, policy.Question{Host: t.Alias, Action: action, Text: path, Verdict: v})
+	return policy.Question{Host: t.Alias, Target: t.Key(), Action: action, Text: path, Verdict: v}
 }
 
 // checkInput enforces the session's policy on input typed into its
@@ -95,7 +95,7 @@ func (s *session) checkInput(ctx context.Context, text string) error {
 		t = policyTarget(p)
 	}
 	v := policy.Input(pol, t, text)
-	return s.m.enforce(ctx, policy.Question{Host: s.alias, Action: "input", Text: text, Verdict: v})
+	return s.m.enforce(ctx, policy.Question{Host: s.alias, Target: s.key, Session: s.name, Action: "input", Text: text, Verdict: v})
 }
 
 // enforce logs what the policy did not simply allow, then asks the

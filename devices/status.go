@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -56,6 +57,18 @@ type RunOptions struct {
 	// SuPassword answers su's password prompt, once, for a command that
 	// is su itself (su, su -, sudo su ...); zero means Target.Secrets.Su.
 	SuPassword string
+	// OpenTimeout bounds dialing and opening a new shell in Start,
+	// beside ctx; zero leaves the target's own bounds. The time a person
+	// takes to approve the command is not counted.
+	OpenTimeout time.Duration
+}
+
+// openContext is ctx bounded by o.OpenTimeout.
+func (o RunOptions) openContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if o.OpenTimeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, o.OpenTimeout)
 }
 
 // CommandInfo is a snapshot of a command. Times are zero while they have not

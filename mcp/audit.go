@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"strings"
+	"sync"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
@@ -67,8 +68,14 @@ func (d *deps) audited(tool string, next mcpserver.ToolHandlerFunc) mcpserver.To
 		note := &policyNote{}
 		res, err := next(context.WithValue(ctx, policyNoteKey{}, note), req)
 		out := resultRecord(rec, res, err, secrets)
-		if note.decision != "" {
-			out.Policy = note.decision
+		note.mu.Lock()
+		decision, by := note.decision, note.approvedBy
+		note.mu.Unlock()
+		if decision != "" {
+			out.Policy = decision
+		}
+		if by != "" {
+			out.Policy, out.ApprovedBy = audit.PolicyAsk, by
 		}
 		d.writeAudit(out)
 		return res, err
@@ -76,8 +83,12 @@ func (d *deps) audited(tool string, next mcpserver.ToolHandlerFunc) mcpserver.To
 }
 
 // policyNote carries the decision of a policy that refused a call from
-// the refusal back to the call's audit record.
-type policyNote struct{ decision string }
+// the refusal back to the call's audit record, or who approved it.
+type policyNote struct {
+	mu         sync.Mutex
+	decision   string
+	approvedBy string
+}
 
 type policyNoteKey struct{}
 
@@ -85,8 +96,31 @@ type policyNoteKey struct{}
 // about the call of ctx (a refusal: deny, or ask without an approval).
 func notePolicy(ctx context.Context, d policy.Decision) {
 	if n, ok := ctx.Value(policyNoteKey{}).(*policyNote); ok {
+		n.mu.Lock()
 		n.decision = d.String()
+		n.mu.Unlock()
 	}
+}
+
+// noteApproval records, for the audit log, that a person approved the
+// call of ctx, and how.
+func noteApproval(ctx context.Context, by string) {
+	if n, ok := ctx.Value(policyNoteKey{}).(*policyNote); ok {
+		n.mu.Lock()
+		n.approvedBy = by
+		n.mu.Unlock()
+	}
+}
+
+// approval is who approved the call of ctx; "" when nobody had to.
+func approval(ctx context.Context) string {
+	n, ok := ctx.Value(policyNoteKey{}).(*policyNote)
+	if !ok {
+		return ""
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.approvedBy
 }
 
 // callSeqKey is the context key of the seq of the call's record, for the
@@ -175,6 +209,7 @@ func (d *deps) auditEnd(ctx context.Context, tool string, c *devices.Command, se
 	}
 	name, version := clientOf(ctx)
 	callSeq, _ := ctx.Value(callSeqKey{}).(uint64)
+	approvedBy := approval(ctx)
 	d.auditWG.Add(1)
 	go func() {
 		defer d.auditWG.Done()
@@ -185,6 +220,9 @@ func (d *deps) auditEnd(ctx context.Context, tool string, c *devices.Command, se
 			Host: info.Host, Target: info.Key, Session: info.Session, Command: mask(secrets, info.Command), CommandID: info.ID,
 			CallSeq: callSeq, Status: string(info.Status), ExitCode: info.ExitCode, DurationMS: &dur, OutputBytes: &n,
 			Policy: audit.PolicyAllow}
+		if approvedBy != "" {
+			rec.Policy, rec.ApprovedBy = audit.PolicyAsk, approvedBy
+		}
 		if sum, ok := c.OutputSum(); ok {
 			rec.OutputSHA256 = hex.EncodeToString(sum[:])
 		}

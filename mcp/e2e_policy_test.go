@@ -74,11 +74,13 @@ func wantRefused(t *testing.T, r callResult, want ...string) {
 // command to a denied one is refused whole before anything is typed, an
 // ask rule is refused for want of a person to ask, input typed into a
 // command is checked like a command, and file rules hold for read_file.
+// (Approvals themselves are in e2e_approval_test.go.)
 func TestE2EPolicyLinux(t *testing.T) {
 	sshd := devicetest.StartSSHD(t, devicetest.SSHDOptions{})
 	cfg := writeConfig(t, policyConfig)
 	auditFile := filepath.Join(t.TempDir(), "audit.jsonl")
-	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, sshd.User), sshdHost("ro", sshd, sshd.User)}, "--config", cfg, "--audit-log", auditFile)
+	s := startServer(t, []mcptest.Host{sshdHost("lab", sshd, sshd.User), sshdHost("ro", sshd, sshd.User)}, "--config", cfg, "--audit-log", auditFile,
+		"--approval-timeout", "1s")
 	ctx := testContext(t, 2*time.Minute)
 	dir := markerDir(t)
 
@@ -98,7 +100,7 @@ func TestE2EPolicyLinux(t *testing.T) {
 	})
 	t.Run("ask rule needs a person", func(t *testing.T) {
 		r := run(t, ctx, s, "true && systemctl restart nginx", nil)
-		wantRefused(t, r, "needs a person's approval", "cannot ask for it", `systemctl (restart|stop)`, cfg+":5")
+		wantRefused(t, r, "needs a person's approval", "cannot show approval questions", `systemctl (restart|stop)`, cfg+":5")
 	})
 	t.Run("input is checked like a command", func(t *testing.T) {
 		r := run(t, ctx, s, `read -r -p 'cmd> ' line; echo "got=$line"`, map[string]any{"timeout": 0})

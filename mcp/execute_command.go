@@ -158,9 +158,7 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 		if err := a.checkTimeout(); err != nil {
 			return badArgs(name, err), nil
 		}
-		sctx, cancel := startContext(ctx, a)
-		c, fail := d.start(sctx, name, a)
-		cancel()
+		c, fail := d.start(ctx, name, a, openTimeout(a))
 		if fail != nil {
 			return fail, nil
 		}
@@ -185,16 +183,17 @@ func executeCommand(d *deps) mcpserver.ServerTool {
 // not cut short.
 const minOpenWait = 5 * time.Second
 
-// startContext bounds starting the command, and so dialing and opening a
+// openTimeout bounds starting the command, and so dialing and opening a
 // new shell, by the call's timeout (at least minOpenWait): a login that
 // never reaches a prompt fails within the time the caller gave, with what
 // the host printed. No timeout, or zero, leaves the devices layer's own
-// bounds. The command itself does not depend on the context.
-func startContext(ctx context.Context, a executeArgs) (context.Context, context.CancelFunc) {
+// bounds. The command itself, and a person's approval, are not bounded by
+// it.
+func openTimeout(a executeArgs) time.Duration {
 	if a.Timeout == nil || *a.Timeout <= 0 {
-		return ctx, func() {}
+		return 0
 	}
-	return context.WithTimeout(ctx, max(time.Duration(*a.Timeout*float64(time.Second)), minOpenWait))
+	return max(time.Duration(*a.Timeout*float64(time.Second)), minOpenWait)
 }
 
 // cancelled ends a call whose context ended while it waited. A call the
@@ -220,8 +219,11 @@ func (d *deps) cancelled(ctx context.Context, c *devices.Command) *mcpgo.CallToo
 }
 
 // start starts a command and registers it, or explains why it could not.
-func (d *deps) start(ctx context.Context, tool string, a executeArgs) (*devices.Command, *mcpgo.CallToolResult) {
-	c, err := d.m.Start(ctx, a.request(), a.Session, a.Command, a.runOptions())
+// open bounds dialing and opening a new shell (RunOptions.OpenTimeout).
+func (d *deps) start(ctx context.Context, tool string, a executeArgs, open time.Duration) (*devices.Command, *mcpgo.CallToolResult) {
+	o := a.runOptions()
+	o.OpenTimeout = open
+	c, err := d.m.Start(ctx, a.request(), a.Session, a.Command, o)
 	if err != nil {
 		d.log.Info("command not started", "tool", tool, "host", a.Host, "session", a.Session, "err", err)
 		return nil, hostFailure(ctx, tool, a.Host, "starting the command", err)

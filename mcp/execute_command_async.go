@@ -32,7 +32,7 @@ func executeCommandAsync(d *deps) mcpserver.ServerTool {
 		if a.Timeout != nil && *a.Timeout < 0 {
 			return badArgs(name, &argError{field: "timeout", msg: "is negative: leave it out (it is accepted only for compatibility)"}), nil
 		}
-		c, fail := d.start(ctx, name, a)
+		c, fail := d.start(ctx, name, a, 0)
 		if fail != nil {
 			return fail, nil
 		}

@@ -32,6 +32,13 @@ type interop struct {
 
 func startInterop(t *testing.T, hosts []mcptest.Host, extra ...string) *interop {
 	t.Helper()
+	return startInteropWith(t, hosts, nil, extra...)
+}
+
+// startInteropWith is startInterop with an elicitation handler (nil:
+// none, and no elicitation capability declared).
+func startInteropWith(t *testing.T, hosts []mcptest.Host, elicit func(context.Context, *gosdk.ElicitRequest) (*gosdk.ElicitResult, error), extra ...string) *interop {
+	t.Helper()
 	in := &interop{home: t.TempDir()}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -42,6 +49,7 @@ func startInterop(t *testing.T, hosts []mcptest.Host, extra ...string) *interop 
 			in.progress = append(in.progress, req.Params)
 			in.mu.Unlock()
 		},
+		ElicitationHandler: elicit,
 	})
 	cctx, ccancel := context.WithTimeout(ctx, 30*time.Second)
 	defer ccancel()

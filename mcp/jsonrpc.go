@@ -78,7 +78,7 @@ func parseEnvelope(line []byte) (envelope, *rpcError) {
 	}
 	if env.Method == nil {
 		if env.Result != nil || env.Error != nil {
-			return env, nil // a response to the server: none are sent, so it is dropped
+			return env, nil // a response to a request of the server
 		}
 		return env, &rpcError{id: id, code: codeInvalidRequest, msg: "Invalid Request: the message has no \"method\"."}
 	}

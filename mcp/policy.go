@@ -22,13 +22,17 @@ func refusal(ctx context.Context, tool string, err error) *mcpgo.CallToolResult 
 	notePolicy(ctx, v.Decision)
 	subject := map[string]string{"command": "the command", "input": "the input", "read": "reading " + re.Text, "write": "writing " + re.Text}[re.Action]
 	if v.Decision == policy.Ask {
-		what := fmt.Sprintf("%s: %s on %q needs a person's approval; nothing was sent to the host", tool, subject, re.Host)
-		why := "a person's approval is required, and this server cannot ask for it yet: it has no way to reach a person from here (approval through the MCP client is not available)"
-		if errors.Is(re.Approval, policy.ErrDeclined) {
-			why = "a person was asked and did not approve"
+		what := fmt.Sprintf("%s: %s on %q needs a person's approval, which it did not get; nothing was sent to the host", tool, subject, re.Host)
+		why := "a person's approval is required, and this server cannot ask for it: it was started without a way to reach a person"
+		var ae *approvalError
+		if errors.As(re.Approval, &ae) {
+			why = "Not approved: " + ae.Error()
+		} else if re.Approval != nil && !errors.Is(re.Approval, policy.ErrNoApprover) {
+			why = "Not approved: " + re.Approval.Error()
 		}
 		return failure(what, "Policy: "+v.Explain()+".\n"+why+".",
-			"ask the user to run it themselves, or to change the rule in the config file named above (move it to allow:, or narrow the pattern) and restart the server; do not try to rephrase the command around the rule")
+			"do not retry it in another form to get around the rule; tell the user what you wanted to run and why: they can approve it when you call again "+
+				"(in their MCP client, or at a terminal with mcp-ssh-session approvals), run it themselves, or change the rule in the config file named above")
 	}
 	what := fmt.Sprintf("%s: %s on %q is refused by the host's policy; nothing was sent to the host", tool, subject, re.Host)
 	return failure(what, "Policy: "+v.Explain()+".", denyAction(v))

@@ -69,6 +69,7 @@ type stdioSession struct {
 	initialized atomic.Bool
 	client      atomic.Pointer[mcpgo.Implementation]
 	caps        atomic.Pointer[mcpgo.ClientCapabilities]
+	conn        *conn // to send the server's own requests to the client
 }
 
 func (s *stdioSession) SessionID() string { return "stdio" }
@@ -126,6 +127,8 @@ type conn struct {
 	waiting      int           // execute_command calls in calls
 	freed        chan struct{} // signalled when a call ends
 	wg           sync.WaitGroup
+
+	asks asks // the server's requests to the client
 }
 
 // Serve speaks MCP over in and out (the process's stdin and stdout) until
@@ -139,6 +142,7 @@ func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 		maxMessage: orDefault(s.opts.MaxMessage, DefaultMaxMessage),
 		maxPending: orDefault(s.opts.MaxPending, DefaultMaxPending),
 		calls:      map[string]*call{}, freed: make(chan struct{}, 1)}
+	c.sess.conn = c
 	if err := s.mcp.RegisterSession(ctx, c.sess); err != nil {
 		return fmt.Errorf("mcp: register the stdio session: %w", err)
 	}
@@ -177,7 +181,9 @@ func (c *conn) dispatch(ctx context.Context, line []byte) {
 		return
 	}
 	if env.Method == nil {
-		c.log.Debug("response from the client dropped: the server sends no requests")
+		if !c.response(env) {
+			c.log.Debug("response from the client dropped: no request of the server waits for it", "id", string(env.ID))
+		}
 		return
 	}
 	if !env.hasID {

@@ -16,6 +16,7 @@ import (
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/approve"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/audit"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
@@ -31,6 +32,10 @@ type engineFlags struct {
 	logFile, logLevel              string
 	wireLog                        bool
 	readOnly                       bool // serve's --read-only
+	// approvals makes the manager ask a person about what a policy marks
+	// ask (serve), each question waiting up to approvalTimeout.
+	approvals       bool
+	approvalTimeout time.Duration
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
@@ -89,6 +94,9 @@ func openEngine(f engineFlags, stderr io.Writer) (*engine, error) {
 	}
 	opts := devices.ManagerOptions{Resolver: res, Pool: devices.NewPool(devices.PoolOptions{Logger: e.log}), Profiles: set, Logger: e.log,
 		ReadOnly: f.readOnly}
+	if f.approvals {
+		opts.Approver = e.openApprovals(f.approvalTimeout)
+	}
 	if f.wireLog {
 		opts.WireLog = &lockedWriter{w: logOut}
 	}
@@ -97,6 +105,24 @@ func openEngine(f engineFlags, stderr io.Writer) (*engine, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// openApprovals starts the broker of approval questions and its socket
+// for terminals. Without the socket the MCP client's elicitation is still
+// asked.
+func (e *engine) openApprovals(timeout time.Duration) *mcp.Approver {
+	b := approve.New(timeout, e.log)
+	dir, err := approve.Dir()
+	if err == nil {
+		err = b.Listen(dir)
+	}
+	if err != nil {
+		e.log.Warn("approvals from a terminal are off: only the MCP client can ask a person", "err", err)
+	} else {
+		e.log.Info("approvals", "socket", b.SocketPath(), "timeout", b.Timeout())
+		e.closers = append(e.closers, b)
+	}
+	return mcp.NewApprover(b)
 }
 
 // lockedWriter serializes writes from the shells' goroutines so that
@@ -181,6 +207,7 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 	maxWait := fs.Duration("max-wait", 0, "longest one execute_command call waits when the client sent no progressToken; it then returns the command_id (default 50s, or defaults.max_wait in the config)")
 	auditLog := fs.String("audit-log", "", "append a hash-chained record of every tool call and command end to this file, created with mode 0600 (default audit.file in the config; none without)")
 	interruptOnCancel := fs.Bool("interrupt-on-cancel", false, "send Ctrl+C to a command whose execute_command call the client cancels (default: the command goes on, detached)")
+	fs.DurationVar(&f.approvalTimeout, "approval-timeout", approve.DefaultTimeout, "how long a call that a policy's ask rule holds waits for a person to approve it")
 	fs.BoolVar(&f.readOnly, "read-only", false, "allow only the commands each host's profile declares read-only, write no file, and offer no write_file tool (no config setting lifts it)")
 	fs.Usage = func() {
 		fmt.Fprint(s.err, "Usage: mcp-ssh-session [serve] [flags]\n\nServes MCP on stdin and stdout until stdin closes or a signal arrives. Logs go to stderr or --log-file, never stdout.\n\nFlags:\n")
@@ -204,6 +231,11 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 		fmt.Fprintf(s.err, "mcp-ssh-session serve: --max-wait %s: give a duration from 1s to 24h, such as 50s\n", *maxWait)
 		return 2
 	}
+	if f.approvalTimeout <= 0 || f.approvalTimeout > mcp.MaxCommandTimeout {
+		fmt.Fprintf(s.err, "mcp-ssh-session serve: --approval-timeout %s: give a duration from 1s to 24h, such as 5m\n", f.approvalTimeout)
+		return 2
+	}
+	f.approvals = true
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		// A long-lived server holds little (capped outputs, a bounded
 		// history) but churns through large transient buffers; a soft limit

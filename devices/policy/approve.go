@@ -21,8 +21,11 @@ var (
 // Question is what an Approver shows a person.
 type Question struct {
 	Host    string  // the host as the agent named it
-	Action  string  // "command", "input", "read_file", "write_file"
+	Target  string  // user@host:port
+	Session string  // the shell session; "" for a file
+	Action  string  // "command", "input", "read", "write"
 	Text    string  // the whole command line, input or path
+	Detail  string  // for a write, what it changes (a diff); else ""
 	Verdict Verdict // the ask decision, with the rule that made it
 }
 

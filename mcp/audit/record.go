@@ -26,10 +26,14 @@ const (
 	OutcomeError = "error" // the tool returned an error result
 )
 
-// PolicyAllow is the policy decision of a call the host's policy let
+// Policy decisions. PolicyAllow is that of a call the host's policy let
 // run. A call the policy refused has "deny" in the record of its result,
-// or "ask" when it needed a person's approval it did not get.
-const PolicyAllow = "allow"
+// or "ask" when it needed a person's approval it did not get; PolicyAsk
+// with ApprovedBy set is a call a person approved.
+const (
+	PolicyAllow = "allow"
+	PolicyAsk   = "ask"
+)
 
 // Record is one line of the log. Log.Write fills Time, Seq and Prev and
 // appends the hash; the caller fills the rest. A zero field is left out of

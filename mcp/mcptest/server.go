@@ -42,8 +42,8 @@ type Config struct {
 
 // Command prepares the server's command line under home: an ssh_config
 // for cfg.Hosts there, the log in home/server.log, and an environment of
-// its own (HOME and XDG_CONFIG_HOME under home, no SSH agent, the test's
-// PATH and nothing else), so that neither the user's configuration nor
+// its own (HOME, XDG_CONFIG_HOME and XDG_RUNTIME_DIR under home, no SSH
+// agent, the test's PATH and nothing else), so that neither the user's configuration nor
 // anything else of the test process reaches the server. ctx kills the
 // process when it ends.
 func Command(ctx context.Context, tb testing.TB, home string, cfg Config) *exec.Cmd {
@@ -51,9 +51,20 @@ func Command(ctx context.Context, tb testing.TB, home string, cfg Config) *exec.
 	sshConfig := writeSSHConfig(tb, home, cfg.Hosts)
 	args := append([]string{"--ssh-config", sshConfig, "--log-file", logPath(home)}, cfg.Args...)
 	cmd := exec.CommandContext(ctx, Binary(tb, cfg.Race), args...)
-	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "SSH_AUTH_SOCK=",
-		"PATH=" + os.Getenv("PATH")}
+	cmd.Env = Env(tb, home)
 	return cmd
+}
+
+// Env is the server's environment under home (see Command); the
+// approvals commands run with it find the server's socket in home/run.
+func Env(tb testing.TB, home string) []string {
+	tb.Helper()
+	run := filepath.Join(home, "run")
+	if err := os.MkdirAll(run, 0o700); err != nil {
+		tb.Fatalf("make the server's runtime directory: %v", err)
+	}
+	return []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "XDG_RUNTIME_DIR=" + run,
+		"SSH_AUTH_SOCK=", "PATH=" + os.Getenv("PATH")}
 }
 
 func logPath(home string) string { return filepath.Join(home, "server.log") }
