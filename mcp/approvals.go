@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
@@ -85,12 +86,36 @@ func (a *Approver) Approve(ctx context.Context, q policy.Question) error {
 			return elicitApproval(ctx, sess.conn, r)
 		}
 	}
-	ans := a.b.Ask(ctx, req, ask)
+	ans := a.askWithProgress(ctx, req, ask)
 	if ans.Outcome == approve.Approved {
 		noteApproval(ctx, ans.By)
 		return nil
 	}
 	return &approvalError{answer: ans, elicit: ask != nil, terminal: a.b.Terminal(), timeout: a.b.Timeout().String()}
+}
+
+// approvalProgressEvery is how often a caller that asked for progress
+// hears that its call still waits for a person: clients that give up on
+// a silent request can then wait as long as a person takes.
+const approvalProgressEvery = 5 * time.Second
+
+// askWithProgress is Broker.Ask, with progress notifications meanwhile.
+func (a *Approver) askWithProgress(ctx context.Context, req approve.Request, ask approve.Asker) approve.Answer {
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		t := time.NewTicker(approvalProgressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				sendProgress(ctx, "waiting for a person to approve it")
+			case <-done:
+				return
+			}
+		}
+	}()
+	return a.b.Ask(ctx, req, ask)
 }
 
 // canElicit: the client declared elicitation, with form mode or no mode
@@ -144,7 +169,7 @@ func elicitApproval(ctx context.Context, c *conn, r approve.Request) (approve.An
 // exactly, and which rule asked.
 func approvalMessage(r approve.Request) string {
 	var b strings.Builder
-	where := fmt.Sprintf("%s (%s)", r.Host, r.Target)
+	where := fmt.Sprintf("%q (%s)", r.Host, approve.Visible(r.Target))
 	r.Text, r.Detail = approve.Visible(r.Text), approve.Visible(r.Detail)
 	switch r.Action {
 	case "command":

@@ -35,9 +35,16 @@ type elicitor struct {
 	mu        sync.Mutex
 	answers   []*gosdk.ElicitResult
 	questions []*gosdk.ElicitParams
+	wait      func() // when set, runs before each answer: the person thinks
 }
 
 func (e *elicitor) handle(_ context.Context, req *gosdk.ElicitRequest) (*gosdk.ElicitResult, error) {
+	e.mu.Lock()
+	wait := e.wait
+	e.mu.Unlock()
+	if wait != nil {
+		wait()
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.questions = append(e.questions, req.Params)
@@ -145,6 +152,37 @@ func TestE2EApprovalElicitation(t *testing.T) {
 			}
 		})
 	}
+	t.Run("progress while a person decides", func(t *testing.T) {
+		// The person answers only once the caller heard, through
+		// progress, that its call waits for them.
+		marker := filepath.Join(dir, "approved-slowly")
+		token := "approval-progress"
+		heard := func() bool {
+			in.mu.Lock()
+			defer in.mu.Unlock()
+			for _, p := range in.progress {
+				if p.ProgressToken == token && strings.Contains(p.Message, "waiting for a person") {
+					return true
+				}
+			}
+			return false
+		}
+		person.mu.Lock()
+		person.answers, person.wait = []*gosdk.ElicitResult{accept(true)}, func() {
+			for !heard() && ctx.Err() == nil {
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		person.mu.Unlock()
+		defer func() { person.mu.Lock(); person.wait = nil; person.mu.Unlock() }()
+		res, sc, err := in.call(t, ctx, "execute_command", map[string]any{"host": "lab", "command": "touch " + marker}, token)
+		if err != nil || res.IsError || sc["status"] != "completed" {
+			t.Fatalf("execute_command: %v %v", err, sc["status"])
+		}
+		if !heard() {
+			t.Error("no progress notification while the person decided")
+		}
+	})
 	t.Run("write shows the diff", func(t *testing.T) {
 		wdir, err := os.MkdirTemp("", "mcpt-approve-")
 		if err != nil {
@@ -177,12 +215,13 @@ func TestE2EApprovalElicitation(t *testing.T) {
 	})
 	t.Run("the audit log says who approved", func(t *testing.T) {
 		recs := waitAudit(t, ctx, auditFile, func(recs []auditLine) bool {
+			ends := 0
 			for _, r := range recs {
-				if r.str("event") == "command_end" && strings.Contains(r.str("command"), "approved-yes") {
-					return true
+				if r.str("event") == "command_end" && (strings.Contains(r.str("command"), "approved-yes") || strings.Contains(r.str("command"), "approved-slowly")) {
+					ends++
 				}
 			}
-			return false
+			return ends == 2
 		})
 		var approved, refused int
 		for _, r := range recs {
@@ -196,10 +235,10 @@ func TestE2EApprovalElicitation(t *testing.T) {
 				refused++
 			}
 		}
-		// The approved command's result and end, the write's result; three
-		// refusals.
-		if approved != 3 || refused != 3 {
-			t.Errorf("%d records approved by elicitation (want 3), %d refused ask records (want 3)", approved, refused)
+		// The approved commands' results and ends, the write's result;
+		// three refusals.
+		if approved != 5 || refused != 3 {
+			t.Errorf("%d records approved by elicitation (want 5), %d refused ask records (want 3)", approved, refused)
 		}
 	})
 }

@@ -121,7 +121,7 @@ func NewServer(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		srv.AddTool(tool, d.audited(tool.Name, redactSecrets(checkNumbers(tool, t.Handler))))
+		srv.AddTool(tool, withCall(d.audited(tool.Name, redactSecrets(checkNumbers(tool, t.Handler)))))
 	}
 	return &Server{mcp: srv, deps: d, opts: opts}, nil
 }
@@ -190,7 +190,7 @@ func singleType(prop map[string]any) {
 const instructions = `Persistent SSH sessions to Linux hosts and network devices (Cisco IOS, Junos, FRRouting).
 execute_command waits up to its timeout (one call at most the server's max wait, 50 s by default, unless it sends a progressToken); a command still running then returns a command_id and goes on: poll it with get_command_status, answer prompts with send_input, stop it with interrupt_command_by_id. Cancelling a call does not stop its command. Each host keeps named shells (session, default "default"): working directory, environment and device mode persist between calls. Commands sent to a busy session queue behind the running one.
 Every field of a tool's structured content is always present. In command results status is queued, running, awaiting_input, completed, failed, interrupted or lost; exit_code is null while running or when unknown; output has no echo or prompt, and when truncated keeps head and tail: page with get_command_status offset and max_bytes; output_offset is where output starts in the whole output, next_offset the offset to ask for next; output_bytes and lines count all output so far; target is user@host:port; cwd (shells), mode and prompt (devices) are the state after the command; started_at and ended_at are RFC 3339, empty while queued or not finished; reconnected and restored say the connection was re-established and what was restored; error is a failure of the machinery (sudo rejected, connection lost), error_line the device error line that marked the command failed; input_prompt is the prompt awaiting send_input; partial_line is the unfinished line being printed (a REPL prompt, a progress bar); fallback says why completion fell back to prompt matching; note says what the session did beside the command (entered or left a nested shell; in the first result on a new shell, "shell setup:" and a preparation step that failed, such as an on_open command the device rejected, also listed as warnings in list_sessions). Listings show at most 200 bytes of each command; get_command_status shows all of it. In list_sessions, user, shell and depth are who runs the session's current shell, which shell, and how many shells of the session it runs inside of (sudo -i, su, bash; 0 is the login shell).
-A host's policy may refuse a command, input or file: the error result names the rule, and nothing was sent to the host; do not rephrase the call to get around it.`
+A host's policy may refuse a command, input or file: the error result names the rule, and nothing was sent to the host; do not rephrase the call to get around it. A call the policy marks ask waits until a person approves it, in this client or at a terminal; only a person can.`
 
 func orDefault[T int | int64 | time.Duration](v, def T) T {
 	if v <= 0 {

@@ -104,7 +104,45 @@ func newProgress(ctx context.Context, req mcpgo.CallToolRequest, log *slog.Logge
 	if srv == nil {
 		return nil
 	}
-	return &progress{ctx: ctx, srv: srv, token: req.Params.Meta.ProgressToken, start: time.Now(), log: log}
+	start := time.Now()
+	if c, ok := ctx.Value(callKey{}).(callInfo); ok {
+		start = c.start // progress counts from the call's start, so it only grows
+	}
+	return &progress{ctx: ctx, srv: srv, token: req.Params.Meta.ProgressToken, start: start, log: log}
+}
+
+// callInfo is what a tool call's context carries for the code under its
+// handler that does not see the request: when it started and its
+// progress token (nil: none).
+type callInfo struct {
+	start time.Time
+	token mcpgo.ProgressToken
+}
+
+type callKey struct{}
+
+// withCall puts the call's callInfo in its context.
+func withCall(next mcpserver.ToolHandlerFunc) mcpserver.ToolHandlerFunc {
+	return func(ctx context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
+		c := callInfo{start: time.Now()}
+		if wantsProgress(req) {
+			c.token = req.Params.Meta.ProgressToken
+		}
+		return next(context.WithValue(ctx, callKey{}, c), req)
+	}
+}
+
+// sendProgress reports msg as progress of the call of ctx, when its
+// caller asked for progress.
+func sendProgress(ctx context.Context, msg string) {
+	c, ok := ctx.Value(callKey{}).(callInfo)
+	srv := mcpserver.ServerFromContext(ctx)
+	if !ok || c.token == nil || srv == nil {
+		return
+	}
+	_ = srv.SendNotificationToClient(ctx, "notifications/progress", map[string]any{
+		"progressToken": c.token, "progress": time.Since(c.start).Seconds(), "message": msg,
+	})
 }
 
 // send reports elapsed time as the progress value (it only ever grows, as

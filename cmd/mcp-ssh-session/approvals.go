@@ -60,10 +60,11 @@ func runApprovals(ctx context.Context, args []string, s stdio) int {
 		if i := strings.IndexByte(what, '\n'); i >= 0 {
 			what = what[:i] + " ..."
 		}
-		if len(what) > 100 {
-			what = what[:100] + "..."
+		if r := []rune(what); len(r) > 100 {
+			what = string(r[:100]) + "..."
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Left(now), r.Host, r.Target, orDash(r.Session), r.Action, what)
+		v := approve.Visible
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Left(now), v(r.Host), v(r.Target), v(orDash(r.Session)), r.Action, what)
 	}
 	tw.Flush()
 	fmt.Fprintln(s.out, "\nmcp-ssh-session approve ID shows one in full before you approve it.")
@@ -129,10 +130,11 @@ func answer(ctx context.Context, name string, args []string, s stdio, approving 
 
 // confirm shows r on the terminal and reads the answer from it.
 func confirm(tty io.ReadWriter, r approve.Request) bool {
-	fmt.Fprintf(tty, "Request %s from %s, waiting %s more\n", r.ID, orDash(r.Client), r.Left(time.Now()))
-	fmt.Fprintf(tty, "Host:    %s (%s)\n", r.Host, r.Target)
+	v := approve.Visible
+	fmt.Fprintf(tty, "Request %s from %s, waiting %s more\n", r.ID, v(orDash(r.Client)), r.Left(time.Now()))
+	fmt.Fprintf(tty, "Host:    %s (%s)\n", v(r.Host), v(r.Target))
 	if r.Session != "" {
-		fmt.Fprintf(tty, "Session: %s\n", r.Session)
+		fmt.Fprintf(tty, "Session: %q\n", r.Session)
 	}
 	fmt.Fprintf(tty, "Action:  %s\n", r.Action)
 	fmt.Fprintf(tty, "Rule:    %s\n\n", approve.Visible(r.Rule))

@@ -4,8 +4,10 @@
 // Without a subcommand it serves MCP on stdin and stdout. Subcommands:
 // exec (run one command from a terminal), profiles (list, show and validate
 // device profiles), devsim (serve a simulated network device on
-// loopback) and audit (verify an audit log's hash chain). This package only wires: flags in, packages called, exit code
-// out.
+// loopback), audit (verify an audit log's hash chain), and approvals,
+// approve and deny (answer a running server's requests for a person's
+// approval). This package only wires: flags in, packages called, exit
+// code out.
 package main
 
 import (
