@@ -20,7 +20,7 @@ import (
 const policyConfig = `hosts:
   - match: [lab]
     policy:
-      deny: ['\breboot\b']
+      deny: ['\breboot\b', '^reload']
       ask: ['systemctl (restart|stop)']
       files:
         deny: ['^/etc/shadow$']
@@ -97,6 +97,10 @@ func TestE2EPolicyLinux(t *testing.T) {
 		if !exists(ok) {
 			t.Error("an allowed touch created no file: the marker check above proves nothing")
 		}
+	})
+	t.Run("an anchored deny rule holds for a later segment", func(t *testing.T) {
+		r := run(t, ctx, s, "show ver; reload", nil)
+		wantRefused(t, r, "^reload", "deny rule", cfg+":4", "hosts[0].policy.deny[1]", `"reload"`, "nothing was sent")
 	})
 	t.Run("ask rule needs a person", func(t *testing.T) {
 		r := run(t, ctx, s, "true && systemctl restart nginx", nil)
