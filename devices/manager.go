@@ -75,6 +75,7 @@ type Manager struct {
 	running     *runningBudget
 	readOnly    bool
 	approver    policy.Approver
+	config      configState // configuration transactions
 
 	mu       sync.Mutex
 	sessions map[sessionID]*session

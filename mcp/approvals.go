@@ -180,6 +180,12 @@ func approvalMessage(r approve.Request) string {
 		fmt.Fprintf(&b, "The agent wants to write %s on %s. What changes:\n\n%s\n", r.Text, where, indent(r.Detail))
 	case "read":
 		fmt.Fprintf(&b, "The agent wants to read %s on %s.\n", r.Text, where)
+	case "config":
+		detail := r.Detail
+		if detail == "" {
+			detail = r.Text
+		}
+		fmt.Fprintf(&b, "The agent wants to change the configuration of %s. Approving commits exactly this:\n\n%s\n", where, indent(detail))
 	default:
 		fmt.Fprintf(&b, "The agent wants to %s %q on %s.\n", r.Action, r.Text, where)
 	}

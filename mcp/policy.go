@@ -20,7 +20,7 @@ func refusal(ctx context.Context, tool string, err error) *mcpgo.CallToolResult 
 	}
 	v := re.Verdict
 	notePolicy(ctx, v.Decision)
-	subject := map[string]string{"command": "the command", "input": "the input", "read": "reading " + re.Text, "write": "writing " + re.Text}[re.Action]
+	subject := map[string]string{"command": "the command", "input": "the input", "read": "reading " + re.Text, "write": "writing " + re.Text, "config": "the configuration change"}[re.Action]
 	if v.Decision == policy.Ask {
 		what := fmt.Sprintf("%s: %s on %q needs a person's approval, which it did not get; nothing was sent to the host", tool, subject, re.Host)
 		why := "a person's approval is required, and this server cannot ask for it: it was started without a way to reach a person"

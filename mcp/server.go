@@ -217,6 +217,7 @@ func tools(d *deps) []mcpserver.ServerTool {
 	}
 	if d == nil || !d.readOnly {
 		all = append(all, writeFile(d))
+		all = append(all, configTools(d)...)
 	}
 	return all
 }

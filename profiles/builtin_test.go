@@ -39,6 +39,26 @@ func ownPatterns(p *Profile) []*regexp.Regexp {
 		out = append(out, pg.Pattern.Regexp)
 	}
 	out = append(out, p.StripLines...)
+	if c := p.Config; c != nil {
+		if c.RollbackTo != nil {
+			out = append(out, c.RollbackTo)
+		}
+		for _, op := range [][]ConfigStep{c.Begin, c.Diff, c.Check, c.Commit, c.CommitConfirmed, c.Discard, c.End, c.Confirm, c.Rollback} {
+			for _, st := range op {
+				for _, pat := range []*expect.Pattern{st.OK, st.Fail} {
+					if pat != nil {
+						out = append(out, pat.Regexp)
+					}
+				}
+				for _, a := range st.Answers {
+					out = append(out, a.Pattern.Regexp)
+				}
+				for _, re := range st.Set {
+					out = append(out, re)
+				}
+			}
+		}
+	}
 	if p.HostnameChange != nil {
 		out = append(out, p.HostnameChange)
 	}

@@ -21,6 +21,7 @@ import (
 var topKeys = []string{
 	"name", "description", "completion", "term", "width", "settle", "clear_line", "pin_hostname", "host_patterns", "login_patterns",
 	"env", "on_open", "modes", "enable_commands", "pagers", "input_prompts", "errors", "read_only", "strip_lines", "hostname_change", "type_ahead",
+	"config",
 }
 
 var (
@@ -69,6 +70,7 @@ func parse(file string, data []byte) (*Profile, []error) {
 	if f["hostname_change"] != nil {
 		p.HostnameChange = d.singleRegexp(f["hostname_change"], "hostname_change")
 	}
+	p.Config = d.config(f["config"], p)
 	p.Tests = d.tests
 	if len(d.errs) > 0 {
 		// Modes are decoded in two passes; report in file order anyway.

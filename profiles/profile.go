@@ -55,6 +55,9 @@ const (
 // and LoadFile are shared and must be treated as read-only; every Pattern in
 // them has Regexp set (literals from YAML are quoted into regexps).
 type Profile struct {
+	// Config is how the platform changes its configuration as a
+	// transaction; nil when the profile says nothing about it.
+	Config *Config
 	// Name identifies the profile (for example "cisco_ios"); never empty.
 	Name        string
 	Description string

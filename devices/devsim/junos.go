@@ -123,6 +123,9 @@ func junosCommands() []simCommand {
 		{Syntax: "commit check", Modes: junosConf, Run: junosCommit},
 		{Syntax: "commit and-quit", Modes: junosConf, Run: junosCommit},
 		{Syntax: "commit confirmed [<1-65535>]", Modes: junosConf, Run: junosCommit},
+		// Options combine: commit comment "text", commit confirmed 5 comment "text".
+		{Syntax: "commit comment <line>", Modes: junosConf, Run: junosCommit},
+		{Syntax: "commit confirmed <1-65535> comment <line>", Modes: junosConf, Run: junosCommit},
 		{Syntax: "rollback [<0-49>]", Modes: junosConf, Help: "Load a previously committed configuration", Run: junosRollback},
 		{Syntax: "exit", Modes: junosConf, Help: "Leave this level or configuration mode", Run: junosExit},
 		{Syntax: "exit configuration-mode", Modes: junosConf, Run: junosExit},

@@ -1,0 +1,620 @@
+package devices
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/policy"
+	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
+)
+
+// Configuration transactions: ApplyConfig, ConfirmConfig and
+// RollbackConfig type the commands of the profile's config: section
+// (profiles.Config) into a session of their own, one transaction per
+// device at a time.
+
+// ConfigMode is what ApplyConfig does with the lines.
+type ConfigMode string
+
+// The modes of ApplyConfig.
+const (
+	// ConfigCheck loads the lines, reports the diff and the rejected
+	// lines, and discards them: nothing changes.
+	ConfigCheck ConfigMode = "check"
+	// ConfigCommit commits the lines when every one was accepted.
+	ConfigCommit ConfigMode = "commit"
+	// ConfigCommitConfirmed commits them with the platform's automatic
+	// rollback armed; ConfirmConfig makes the change stick.
+	ConfigCommitConfirmed ConfigMode = "commit_confirmed"
+)
+
+// The statuses of a ConfigResult.
+const (
+	ConfigChecked              = "checked"
+	ConfigCommitted            = "committed"
+	ConfigAwaitingConfirmation = "awaiting_confirmation"
+	ConfigRejected             = "rejected"
+	ConfigFailed               = "failed"
+	ConfigRolledBack           = "rolled_back"
+)
+
+// ConfigSession is the session transactions run in unless the caller
+// names one.
+const ConfigSession = "config"
+
+// Bounds of ConfigRequest.
+const (
+	MaxConfigLines     = 5000
+	MaxConfirmMinutes  = 60
+	DefaultConfirmMins = 5
+	maxCommentLen      = 200
+	// configStepTimeout bounds one command of a transaction: a commit of
+	// a large configuration takes a while.
+	configStepTimeout = 5 * time.Minute
+)
+
+// ConfigRequest is what ApplyConfig applies.
+type ConfigRequest struct {
+	Lines          []string
+	Mode           ConfigMode // zero: ConfigCheck
+	ConfirmMinutes int        // commit_confirmed's deadline; zero: DefaultConfirmMins
+	Comment        string     // for the platform's commit comment
+	Session        string     // zero: ConfigSession
+	Run            RunOptions // secrets (enable)
+
+	approvedDiff *string // the diff a person approved; commit only that
+}
+
+// ConfigLineError is a line the device rejected.
+type ConfigLineError struct {
+	Index   int    // of the line in ConfigRequest.Lines; -1 for the check of the whole
+	Line    string // as typed
+	Message string // the device's error line
+}
+
+// ConfigResult is how a transaction ended.
+type ConfigResult struct {
+	Status     string
+	Diff       string // the device's own diff text
+	Errors     []ConfigLineError
+	ConfirmBy  time.Time // awaiting_confirmation: the deadline
+	RollbackID string    // the point to go back to, as the platform names it
+	Profile    string
+	Target     string // user@host:port
+	Note       string // what was done beside the lines (discarded, rolled back)
+}
+
+// placeholderRe finds the {name} placeholders of a step.
+var placeholderRe = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// ErrConfig marks a transaction that could not run: no support on the
+// platform, bad input, a step that failed.
+var ErrConfig = errors.New("devices: configuration transaction")
+
+// pendingConfirm is a commit_confirmed that awaits ConfirmConfig.
+type pendingConfirm struct {
+	deadline   time.Time
+	rollbackID string
+}
+
+// configState is the manager's transactions: a lock per device and the
+// confirmations due.
+type configState struct {
+	mu      sync.Mutex
+	locks   map[string]chan struct{} // by target key; capacity 1
+	pending map[string]pendingConfirm
+}
+
+// lock waits for the device's transaction lock, or ctx.
+func (cs *configState) lock(ctx context.Context, key string) (func(), error) {
+	cs.mu.Lock()
+	if cs.locks == nil {
+		cs.locks, cs.pending = map[string]chan struct{}{}, map[string]pendingConfirm{}
+	}
+	l := cs.locks[key]
+	if l == nil {
+		l = make(chan struct{}, 1)
+		cs.locks[key] = l
+	}
+	cs.mu.Unlock()
+	select {
+	case l <- struct{}{}:
+		return func() { <-l }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: another configuration transaction on %s was still running when this call ended (%v); try again when it is done",
+			ErrConfig, key, context.Cause(ctx))
+	}
+}
+
+// txn is one transaction in progress.
+type txn struct {
+	m    *Manager
+	s    *session
+	cfg  *profiles.Config
+	o    RunOptions
+	vars map[string]string
+}
+
+// configTarget resolves req and opens the transaction's session, finding
+// the profile (detected when the shell opens if need be).
+func (m *Manager) configTarget(ctx context.Context, req hosts.Request, session string) (hosts.Target, *session, sessionID, *profiles.Profile, error) {
+	t, err := m.resolver.Resolve(ctx, req)
+	if err != nil {
+		return t, nil, sessionID{}, nil, err
+	}
+	if req.Profile != "" {
+		t.Profile = req.Profile
+	}
+	id := sessionID{t.Key(), cmp.Or(session, ConfigSession)}
+	s, err := m.acquire(id, t)
+	if err != nil {
+		return t, nil, id, nil, err
+	}
+	p, err := m.sessionProfile(ctx, s, t)
+	if err != nil {
+		m.release(ctx, id, s, true)
+		return t, nil, id, nil, err
+	}
+	if p.Config == nil {
+		m.release(ctx, id, s, false)
+		return t, nil, id, nil, fmt.Errorf("%w: profile %q says nothing of configuration transactions (it has no config: section); "+
+			"make the change with execute_command, or add a config: section to the profile (see profiles/README.md)", ErrConfig, p.Name)
+	}
+	if p.Config.Unsupported != "" {
+		m.release(ctx, id, s, false)
+		return t, nil, id, nil, fmt.Errorf("%w: %s (profile %s): %s", ErrConfig, t.Alias, p.Name, p.Config.Unsupported)
+	}
+	return t, s, id, p, nil
+}
+
+// ApplyConfig loads cr.Lines into the device's candidate (or the
+// platform's equivalent), reports the diff and the lines it rejected, and
+// discards, commits or commits with an automatic rollback armed, as
+// cr.Mode says. A rejected line commits nothing and leaves the device as
+// it was. The host's policy reads every line as a command: deny refuses
+// the whole; ask runs a check first, shows the person its diff, and
+// commits only that diff once approved. Read-only mode refuses it. A
+// second transaction on the same device waits for the first.
+func (m *Manager) ApplyConfig(ctx context.Context, req hosts.Request, cr ConfigRequest) (ConfigResult, error) {
+	if err := checkConfigRequest(&cr); err != nil {
+		return ConfigResult{}, err
+	}
+	t, s, id, p, err := m.configTarget(ctx, req, cr.Session)
+	if err != nil {
+		return ConfigResult{}, err
+	}
+	defer m.release(ctx, id, s, false)
+	res := ConfigResult{Profile: p.Name, Target: t.Key()}
+	q, err := m.configQuestion(t, p, cr)
+	if err != nil {
+		return res, err
+	}
+	unlock, err := m.config.lock(ctx, t.Key())
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	if q.Verdict.Decision == policy.Ask && cr.Mode != ConfigCheck {
+		check := cr
+		check.Mode = ConfigCheck
+		checked := m.transaction(ctx, s, p, check, res)
+		if checked.Status != ConfigChecked {
+			return checked, nil
+		}
+		q.Detail = "Lines:\n" + strings.Join(cr.Lines, "\n") + "\n\nThe device's diff:\n" + checked.Diff
+		if err := m.enforce(ctx, q); err != nil {
+			return checked, err
+		}
+		cr.approvedDiff = &checked.Diff
+	} else if err := m.enforce(ctx, q); err != nil {
+		return res, err
+	}
+	return m.transaction(ctx, s, p, cr, res), nil
+}
+
+// configQuestion is what the host's policy says of the lines: the
+// strictest decision of any of them; read-only mode refuses them all.
+func (m *Manager) configQuestion(t hosts.Target, p *profiles.Profile, cr ConfigRequest) (policy.Question, error) {
+	pol := m.policyFor(t)
+	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: cmp.Or(cr.Session, ConfigSession), Action: "config",
+		Text: strings.Join(cr.Lines, "\n")}
+	if pol.ReadOnly {
+		q.Verdict = policy.Verdict{Decision: policy.Deny, ReadOnly: true, Reason: "read-only mode (" + pol.ReadOnlyWhere + ") makes no configuration change"}
+		if cr.Mode == ConfigCheck {
+			return q, nil // a check changes nothing
+		}
+		return q, &policy.RefusedError{Question: q}
+	}
+	target := policyTarget(p)
+	for _, line := range cr.Lines {
+		v := policy.Command(pol, target, line)
+		if v.Decision > q.Verdict.Decision {
+			q.Verdict = v
+		}
+	}
+	if q.Verdict.Decision == policy.Deny {
+		return q, &policy.RefusedError{Question: q}
+	}
+	return q, nil
+}
+
+// checkConfigRequest fills defaults and refuses what cannot be typed
+// safely.
+func checkConfigRequest(cr *ConfigRequest) error {
+	cr.Mode = cmp.Or(cr.Mode, ConfigCheck)
+	switch cr.Mode {
+	case ConfigCheck, ConfigCommit, ConfigCommitConfirmed:
+	default:
+		return fmt.Errorf("%w: mode %q: use check, commit or commit_confirmed", ErrConfig, cr.Mode)
+	}
+	var lines []string
+	for _, l := range cr.Lines {
+		for _, part := range strings.Split(strings.ReplaceAll(l, "\r\n", "\n"), "\n") {
+			if strings.TrimSpace(part) != "" {
+				lines = append(lines, strings.TrimRight(part, " \t"))
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return fmt.Errorf("%w: no configuration lines: give lines as a list, or as one text with a line each", ErrConfig)
+	}
+	if len(lines) > MaxConfigLines {
+		return fmt.Errorf("%w: %d lines, more than %d: split the change", ErrConfig, len(lines), MaxConfigLines)
+	}
+	for i, l := range lines {
+		if j := strings.IndexFunc(l, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }); j >= 0 {
+			return fmt.Errorf("%w: line %d (%q) holds a control character, which would act as a key: remove it", ErrConfig, i, l)
+		}
+	}
+	cr.Lines = lines
+	if cr.ConfirmMinutes == 0 {
+		cr.ConfirmMinutes = DefaultConfirmMins
+	}
+	if cr.ConfirmMinutes < 1 || cr.ConfirmMinutes > MaxConfirmMinutes {
+		return fmt.Errorf("%w: confirm_minutes %d: give 1 to %d", ErrConfig, cr.ConfirmMinutes, MaxConfirmMinutes)
+	}
+	return checkComment(&cr.Comment)
+}
+
+// checkComment accepts a short printable comment without quotes or
+// backslashes (it is typed inside quotes); empty gets a default.
+func checkComment(c *string) error {
+	*c = cmp.Or(strings.TrimSpace(*c), "mcp-ssh-session")
+	if len(*c) > maxCommentLen || strings.ContainsAny(*c, "\"\\") || strings.IndexFunc(*c, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return fmt.Errorf("%w: comment %q: use at most %d printable characters without quotes or backslashes", ErrConfig, *c, maxCommentLen)
+	}
+	return nil
+}
+
+// transaction runs the operations for cr on session s and reports how it
+// ended; res carries the profile and target.
+func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profile, cr ConfigRequest, res ConfigResult) ConfigResult {
+	cfg := p.Config
+	tx := &txn{m: m, s: s, cfg: cfg, o: cr.Run, vars: map[string]string{
+		"minutes": strconv.Itoa(cfg.SafetyMinutes), "comment": cr.Comment}}
+	if cr.Mode == ConfigCommitConfirmed {
+		tx.vars["minutes"] = strconv.Itoa(cr.ConfirmMinutes)
+	}
+	fail := func(err error) ConfigResult {
+		res.Status = ConfigFailed
+		res.Note = err.Error()
+		if tx.undo(ctx) {
+			res.Note += "; the change was discarded and the device left as it was"
+		} else {
+			res.Note += "; discarding it failed as well: check the device"
+		}
+		return res
+	}
+	if _, err := tx.run(ctx, "begin", cfg.Begin); err != nil {
+		res.Status, res.Note = ConfigFailed, err.Error()
+		if tx.inMode() {
+			tx.undo(ctx)
+		}
+		return res
+	}
+	if !tx.inMode() {
+		return fail(fmt.Errorf("begin did not reach the %s mode (the prompt shows %s)", cfg.Mode, tx.mode()))
+	}
+	for i, line := range cr.Lines {
+		info, err := tx.command(ctx, line, nil)
+		switch {
+		case err != nil:
+			return fail(fmt.Errorf("line %d (%q): %w", i, line, err))
+		case info.Status == StatusFailed:
+			res.Errors = append(res.Errors, ConfigLineError{Index: i, Line: line, Message: cmp.Or(info.ErrorLine, "rejected")})
+		case info.Mode != cfg.Mode:
+			return fail(fmt.Errorf("line %d (%q) left the %s mode (now %s): give only configuration lines, without end or exit", i, line, cfg.Mode, info.Mode))
+		}
+		if len(res.Errors) > 0 && !cfg.ContinueAfterError {
+			break
+		}
+	}
+	diff, err := tx.run(ctx, "diff", cfg.Diff)
+	if err != nil {
+		return fail(err)
+	}
+	res.Diff = diff
+	if len(res.Errors) > 0 {
+		res.Status = ConfigRejected
+		res.Note = "nothing was committed: the device rejected a line"
+		if !tx.undo(ctx) {
+			res.Note += "; discarding the other lines failed: check the device"
+		}
+		return res
+	}
+	if _, err := tx.run(ctx, "check", cfg.Check); err != nil {
+		res.Status = ConfigRejected
+		res.Errors = append(res.Errors, ConfigLineError{Index: -1, Message: err.Error()})
+		res.Note = "nothing was committed: the device's check of the change failed"
+		tx.undo(ctx)
+		return res
+	}
+	if cr.approvedDiff != nil && *cr.approvedDiff != diff {
+		return fail(errors.New("the device's diff differs from the one a person approved (the configuration changed meanwhile); nothing was committed: check again"))
+	}
+	switch cr.Mode {
+	case ConfigCheck:
+		res.Status = ConfigChecked
+		if !tx.undo(ctx) {
+			res.Status, res.Note = ConfigFailed, "the check ran, but discarding the lines failed: check the device"
+		}
+		return res
+	case ConfigCommit:
+		if _, err := tx.run(ctx, "commit", cfg.Commit); err != nil {
+			return fail(err)
+		}
+		res.Status = ConfigCommitted
+	case ConfigCommitConfirmed:
+		if len(cfg.CommitConfirmed) == 0 {
+			return fail(fmt.Errorf("profile %s has no commit_confirmed: the platform cannot roll back by itself; use commit", p.Name))
+		}
+		if _, err := tx.run(ctx, "commit_confirmed", cfg.CommitConfirmed); err != nil {
+			return fail(err)
+		}
+		res.Status = ConfigAwaitingConfirmation
+		res.ConfirmBy = time.Now().Add(time.Duration(cr.ConfirmMinutes) * time.Minute).UTC().Truncate(time.Second)
+	}
+	res.RollbackID = tx.fill(cfg.RollbackID)
+	if _, err := tx.run(ctx, "end", cfg.End); err != nil {
+		res.Note = "committed, but leaving the configuration mode failed: " + err.Error()
+	}
+	if res.Status == ConfigAwaitingConfirmation {
+		m.config.mu.Lock()
+		m.config.pending[s.key] = pendingConfirm{deadline: res.ConfirmBy, rollbackID: res.RollbackID}
+		m.config.mu.Unlock()
+	}
+	return res
+}
+
+// ConfirmConfig confirms the pending commit_confirmed of the device, so
+// that the change stays. It fails when none is pending or its deadline
+// has passed (the device rolled back by itself).
+func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, session string, o RunOptions) (ConfigResult, error) {
+	t, s, id, p, err := m.configTarget(ctx, req, session)
+	if err != nil {
+		return ConfigResult{}, err
+	}
+	defer m.release(ctx, id, s, false)
+	res := ConfigResult{Profile: p.Name, Target: t.Key()}
+	if m.readOnly || t.Policy.ReadOnly {
+		return res, fmt.Errorf("%w: read-only mode makes no configuration change", ErrConfig)
+	}
+	unlock, err := m.config.lock(ctx, t.Key())
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	m.config.mu.Lock()
+	pc, ok := m.config.pending[t.Key()]
+	m.config.mu.Unlock()
+	switch {
+	case !ok:
+		return res, fmt.Errorf("%w: no commit_confirmed of this server awaits confirmation on %s; nothing was sent", ErrConfig, t.Alias)
+	case time.Now().After(pc.deadline):
+		m.config.mu.Lock()
+		delete(m.config.pending, t.Key())
+		m.config.mu.Unlock()
+		return res, fmt.Errorf("%w: the deadline of the commit_confirmed on %s passed at %s: the device has rolled the change back by itself; nothing was sent. Check its configuration, and apply the change again if it is still wanted",
+			ErrConfig, t.Alias, pc.deadline.Format(time.RFC3339))
+	}
+	tx := &txn{m: m, s: s, cfg: p.Config, o: o, vars: map[string]string{"minutes": strconv.Itoa(p.Config.SafetyMinutes), "comment": "confirm"}}
+	if _, err := tx.run(ctx, "confirm", p.Config.Confirm); err != nil {
+		return res, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	m.config.mu.Lock()
+	delete(m.config.pending, t.Key())
+	m.config.mu.Unlock()
+	res.Status, res.RollbackID = ConfigCommitted, pc.rollbackID
+	return res, nil
+}
+
+// RollbackConfig goes back to the configuration to names (a rollback_id,
+// or "1" for the one before the last commit) and reports the diff it
+// undid.
+func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, session, to, comment string, o RunOptions) (ConfigResult, error) {
+	if err := checkComment(&comment); err != nil {
+		return ConfigResult{}, err
+	}
+	t, s, id, p, err := m.configTarget(ctx, req, session)
+	if err != nil {
+		return ConfigResult{}, err
+	}
+	defer m.release(ctx, id, s, false)
+	res := ConfigResult{Profile: p.Name, Target: t.Key()}
+	cfg := p.Config
+	switch {
+	case m.readOnly || t.Policy.ReadOnly:
+		return res, fmt.Errorf("%w: read-only mode makes no configuration change", ErrConfig)
+	case len(cfg.Rollback) == 0 || cfg.RollbackTo == nil:
+		return res, fmt.Errorf("%w: profile %s cannot roll back (no rollback: in its config: section)", ErrConfig, p.Name)
+	case !cfg.RollbackTo.MatchString(to):
+		return res, fmt.Errorf("%w: to %q is not a rollback id of %s (they match %s); use the rollback_id an apply_config returned, or 1", ErrConfig, to, p.Name, cfg.RollbackTo)
+	}
+	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: cmp.Or(session, ConfigSession), Action: "config", Text: "rollback to " + to,
+		Verdict: policy.Command(m.policyFor(t), policyTarget(p), "rollback "+to)}
+	if err := m.enforce(ctx, q); err != nil {
+		return res, err
+	}
+	unlock, err := m.config.lock(ctx, t.Key())
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	tx := &txn{m: m, s: s, cfg: cfg, o: o, vars: map[string]string{"minutes": strconv.Itoa(cfg.SafetyMinutes), "comment": comment, "to": to}}
+	diff, err := tx.run(ctx, "rollback", cfg.Rollback)
+	res.Diff = diff
+	if err != nil {
+		res.Status, res.Note = ConfigFailed, err.Error()
+		if tx.inMode() && !tx.undo(ctx) {
+			res.Note += "; leaving the configuration mode failed: check the device"
+		}
+		return res, nil
+	}
+	m.config.mu.Lock()
+	delete(m.config.pending, t.Key()) // a rollback ends any pending confirmation
+	m.config.mu.Unlock()
+	res.Status = ConfigRolledBack
+	return res, nil
+}
+
+// undo discards the candidate and leaves the configuration mode; it
+// reports whether both worked.
+func (tx *txn) undo(ctx context.Context) bool {
+	_, err1 := tx.run(ctx, "discard", tx.cfg.Discard)
+	_, err2 := tx.run(ctx, "end", tx.cfg.End)
+	return err1 == nil && err2 == nil
+}
+
+func (tx *txn) mode() string {
+	tx.s.mu.Lock()
+	defer tx.s.mu.Unlock()
+	return tx.s.last.Mode
+}
+
+func (tx *txn) inMode() bool { return tx.mode() == tx.cfg.Mode }
+
+// fill puts the variables into text.
+func (tx *txn) fill(text string) string {
+	return placeholderRe.ReplaceAllStringFunc(text, func(m string) string {
+		if v, ok := tx.vars[m[1:len(m)-1]]; ok {
+			return v
+		}
+		return m
+	})
+}
+
+// run types the steps of one operation; it returns the captured diff.
+func (tx *txn) run(ctx context.Context, op string, steps []profiles.ConfigStep) (string, error) {
+	var diff string
+	for i := range steps {
+		st := &steps[i]
+		cmd := tx.fill(st.Send)
+		info, err := tx.command(ctx, cmd, st)
+		if err != nil {
+			return diff, fmt.Errorf("%s: %q: %w", op, cmd, err)
+		}
+		out, _, _ := info.output()
+		why := func(what string) error {
+			return fmt.Errorf("%s: %q: %s%s", op, cmd, what, cmp.Or(withColon(st.Message), ""))
+		}
+		switch {
+		case info.Status == StatusFailed:
+			return diff, why("the device answered " + strconv.Quote(cmp.Or(info.ErrorLine, lastLine(out))))
+		case info.Status != StatusCompleted:
+			return diff, why("ended " + string(info.Status))
+		case st.Fail != nil && st.Fail.Regexp.MatchString(out):
+			return diff, why("the device answered " + strconv.Quote(st.Fail.Regexp.FindString(out)))
+		case st.OK != nil && !st.OK.Regexp.MatchString(out):
+			return diff, why("the expected answer did not come; the device printed " + strconv.Quote(clip(out, 300)))
+		}
+		for name, re := range st.Set {
+			m := re.FindStringSubmatch(out)
+			if m == nil {
+				return diff, why(fmt.Sprintf("%s not found in what the device printed (%q)", name, clip(out, 300)))
+			}
+			tx.vars[name] = m[1]
+		}
+		if st.Capture == "diff" {
+			diff = out
+		}
+	}
+	return diff, nil
+}
+
+func withColon(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// configOutput bounds the output a step keeps.
+const configOutput = 1 << 20
+
+// stepInfo is a finished command of a transaction.
+type stepInfo struct {
+	CommandInfo
+	c *Command
+}
+
+func (si stepInfo) output() (string, int64, error) { return si.c.Output(0, configOutput) }
+
+// command types one command into the session, bypassing the policy (the
+// transaction was checked as a whole), answers the questions the step
+// allows, and waits for it to end.
+func (tx *txn) command(ctx context.Context, text string, st *profiles.ConfigStep) (stepInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, configStepTimeout)
+	defer cancel()
+	c, err := tx.s.submit(ctx, text, tx.o)
+	if err != nil {
+		return stepInfo{}, err
+	}
+	answered := 0
+	for {
+		select {
+		case <-c.Done():
+			return stepInfo{CommandInfo: c.Info(), c: c}, nil
+		case <-c.Changed():
+		case <-ctx.Done():
+			_ = c.Interrupt(context.WithoutCancel(ctx))
+			return stepInfo{}, fmt.Errorf("no answer within %s (%v); Ctrl+C was sent", configStepTimeout, context.Cause(ctx))
+		}
+		info := c.Info()
+		if info.Status != StatusAwaitingInput {
+			continue
+		}
+		reply, ok := "", false
+		if st != nil {
+			for _, a := range st.Answers {
+				if a.Pattern.Regexp.MatchString(info.InputPrompt) {
+					reply, ok = a.Reply, true
+					break
+				}
+			}
+		}
+		if !ok || answered >= 4 {
+			_ = c.Interrupt(context.WithoutCancel(ctx))
+			<-c.Done()
+			return stepInfo{}, fmt.Errorf("it asked %q, which the profile's config: section does not answer; Ctrl+C was sent", info.InputPrompt)
+		}
+		answered++
+		if err := c.SendInput(ctx, reply); err != nil {
+			return stepInfo{}, err
+		}
+	}
+}

@@ -1,0 +1,135 @@
+package mcp
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
+	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
+)
+
+// configDevice is a simulated device behind the binary, with a function
+// that reads its committed configuration through another session.
+type configDevice struct {
+	s       *e2eServer
+	host    string
+	profile string
+	extra   map[string]any
+}
+
+func (d configDevice) call(t *testing.T, ctx context.Context, tool string, args map[string]any) callResult {
+	t.Helper()
+	all := map[string]any{"host": d.host, "profile": d.profile, "password": devicePassword}
+	for k, v := range d.extra {
+		all[k] = v
+	}
+	for k, v := range args {
+		all[k] = v
+	}
+	return d.s.call(t, ctx, tool, all)
+}
+
+// running is the device's configuration as a show command prints it in
+// the agent's own session.
+func (d configDevice) running(t *testing.T, ctx context.Context, command string) string {
+	t.Helper()
+	r := d.call(t, ctx, "execute_command", map[string]any{"command": command})
+	wantStatus(t, r, "completed")
+	return r.str("output")
+}
+
+func wantConfigStatus(t *testing.T, r callResult, want string) {
+	t.Helper()
+	if r.IsError || r.str("status") != want {
+		t.Fatalf("status %q (isError %v), want %q:\n%s", r.str("status"), r.IsError, want, r.Text)
+	}
+}
+
+// TestE2EConfigJunos: check changes nothing, a commit with one bad line
+// leaves the device as it was and names the line, a commit sticks,
+// rollback_config restores the configuration before it, and confirm_config
+// keeps a confirmed commit.
+func TestE2EConfigJunos(t *testing.T) {
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "junos", Hostname: "vmx7", Password: devicePassword})
+	s := startServer(t, []mcptest.Host{deviceHost("vmx7", dev)})
+	ctx := testContext(t, 3*time.Minute)
+	d := configDevice{s: s, host: "vmx7", profile: "junos"}
+	const show = "show configuration | display set"
+	before := d.running(t, ctx, show)
+	change := []any{"set system host-name vmx8", "set interfaces ge-0/0/1 description uplink"}
+
+	t.Run("check changes nothing", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"lines": change})
+		wantConfigStatus(t, r, "checked")
+		for _, want := range []string{"+  host-name vmx8;", "uplink"} {
+			if !strings.Contains(r.str("diff"), want) {
+				t.Errorf("the diff does not show %q:\n%s", want, r.str("diff"))
+			}
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("check changed the configuration:\nbefore:\n%s\nafter:\n%s", before, after)
+		}
+	})
+	t.Run("a bad line commits nothing", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"set system host-name vmx8", "set bogus statement here", "set system domain-name lab"}})
+		wantConfigStatus(t, r, "rejected")
+		errs, _ := r.Data["errors"].([]any)
+		if len(errs) != 1 {
+			t.Fatalf("errors %v, want the one bad line", r.Data["errors"])
+		}
+		e := errs[0].(map[string]any)
+		if e["index"] != float64(1) || e["line"] != "set bogus statement here" || e["message"] == "" {
+			t.Errorf("error %v, want index 1, the line and the device's message", e)
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("a rejected commit changed the configuration:\n%s", after)
+		}
+	})
+	t.Run("commit, then rollback", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": "set system domain-name lab.example\nset interfaces ge-0/0/1 description uplink", "comment": "lab change"})
+		wantConfigStatus(t, r, "committed")
+		if r.str("rollback_id") != "1" {
+			t.Errorf("rollback_id %q, want 1", r.str("rollback_id"))
+		}
+		committed := d.running(t, ctx, show)
+		if !strings.Contains(committed, "domain-name lab.example") {
+			t.Fatalf("after commit the configuration lacks the change:\n%s", committed)
+		}
+		r = d.call(t, ctx, "rollback_config", map[string]any{"to": "1"})
+		wantConfigStatus(t, r, "rolled_back")
+		if !strings.Contains(r.str("diff"), "domain-name lab.example") {
+			t.Errorf("the rollback's diff does not show what it undid:\n%s", r.str("diff"))
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("after rollback to 1:\n%s\nwant the configuration before the commit:\n%s", after, before)
+		}
+		r = d.call(t, ctx, "rollback_config", map[string]any{"to": "1; request system reboot"})
+		if !r.IsError || !strings.Contains(r.Text, "not a rollback id") {
+			t.Errorf("a rollback id with a command after it was not refused:\n%s", r.Text)
+		}
+	})
+	t.Run("commit_confirmed, then confirm", func(t *testing.T) {
+		r := d.call(t, ctx, "confirm_config", nil)
+		if !r.IsError || !strings.Contains(r.Text, "no commit_confirmed") {
+			t.Errorf("confirm with nothing pending:\n%s", r.Text)
+		}
+		r = d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 3, "lines": []any{"set system domain-name confirmed.example"}})
+		wantConfigStatus(t, r, "awaiting_confirmation")
+		by, err := time.Parse(time.RFC3339, r.str("confirm_by"))
+		if err != nil || by.Before(time.Now().Add(2*time.Minute)) || by.After(time.Now().Add(3*time.Minute+time.Second)) {
+			t.Errorf("confirm_by %q (%v), want about 3 minutes from now", r.str("confirm_by"), err)
+		}
+		r = d.call(t, ctx, "confirm_config", nil)
+		wantConfigStatus(t, r, "committed")
+		if !strings.Contains(d.running(t, ctx, show), "confirmed.example") {
+			t.Error("the confirmed change is not in the configuration")
+		}
+		r = d.call(t, ctx, "confirm_config", nil)
+		if !r.IsError {
+			t.Errorf("a second confirm found something pending:\n%s", r.Text)
+		}
+	})
+}
