@@ -16,6 +16,7 @@ import (
 	gosdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devicetest"
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 	"github.com/mcp-ssh-session/mcp-ssh-session/mcp/mcptest"
 )
 
@@ -436,5 +437,61 @@ func (p *pty) waitFor(t *testing.T, ctx context.Context, want string) {
 		case <-ctx.Done():
 			t.Fatalf("the terminal never showed %q:\n%s", want, p.read(t))
 		}
+	}
+}
+
+// TestE2EApprovalConfigDiff: an ask rule on configuration lines shows the
+// person the device's own diff from a check, not just the lines; approved,
+// exactly that change is committed; declined, nothing is.
+func TestE2EApprovalConfigDiff(t *testing.T) {
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "junos", Hostname: "vmx3", Password: devicePassword})
+	cfg := writeConfig(t, "hosts:\n  - match: [vmx3]\n    policy:\n      ask: ['^set system ']\n")
+	person := &elicitor{}
+	in := startInteropWith(t, []mcptest.Host{deviceHost("vmx3", dev)}, person.handle, "--config", cfg)
+	ctx := testContext(t, 2*time.Minute)
+	call := func(tool string, args map[string]any) (*gosdk.CallToolResult, map[string]any) {
+		t.Helper()
+		all := map[string]any{"host": "vmx3", "profile": "junos", "password": devicePassword}
+		for k, v := range args {
+			all[k] = v
+		}
+		res, sc, err := in.call(t, ctx, tool, all, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tool, err)
+		}
+		return res, sc
+	}
+	show := func() string {
+		_, sc := call("execute_command", map[string]any{"command": "show configuration system | display set"})
+		out, _ := sc["output"].(string)
+		return out
+	}
+	before := show()
+
+	asked := person.next(&gosdk.ElicitResult{Action: "decline"})
+	res, _ := call("apply_config", map[string]any{"mode": "commit", "lines": []any{"set system domain-name declined.example"}})
+	if !res.IsError || !strings.Contains(text(res), "declined") {
+		t.Errorf("a declined change was not refused:\n%s", text(res))
+	}
+	if q := asked(); q == nil || !strings.Contains(q.Message, "+  domain-name declined.example;") || !strings.Contains(q.Message, "[edit system]") {
+		t.Errorf("the question does not show the device's diff: %v", q)
+	}
+	if show() != before {
+		t.Error("a declined change reached the configuration")
+	}
+
+	person.next(accept(true))
+	res, sc := call("apply_config", map[string]any{"mode": "commit", "lines": []any{"set system domain-name approved.example"}})
+	if res.IsError || sc["status"] != "committed" {
+		t.Fatalf("an approved change: %v\n%s", sc["status"], text(res))
+	}
+	if !strings.Contains(show(), "approved.example") {
+		t.Error("the approved change is not in the configuration")
+	}
+	// A change no rule asks about needs nobody.
+	asked = person.next(accept(false))
+	res, sc = call("apply_config", map[string]any{"mode": "commit", "lines": []any{"set interfaces ge-0/0/3 description free"}})
+	if res.IsError || sc["status"] != "committed" || asked() != nil {
+		t.Errorf("a change no rule matches: %v, asked %v\n%s", sc["status"], asked() != nil, text(res))
 	}
 }

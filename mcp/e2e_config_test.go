@@ -133,3 +133,62 @@ func TestE2EConfigJunos(t *testing.T) {
 		}
 	})
 }
+
+// TestE2EConfigFRR: on the real vtysh, which has no transactions,
+// apply_config refuses every mode with the reason and types nothing: the
+// running configuration is the same before and after.
+func TestE2EConfigFRR(t *testing.T) {
+	f := devicetest.StartFRR(t, devicetest.FRROptions{Routes: -1})
+	s := startServer(t, []mcptest.Host{{Alias: "frr", HostName: f.Host, Port: f.Port, User: f.User,
+		IdentityFile: f.ClientKey.Path, KnownHosts: f.KnownHostsPath}})
+	ctx := testContext(t, 2*time.Minute)
+	before := f.Vtysh(t, "show running-config")
+	for _, mode := range []string{"check", "commit", "commit_confirmed"} {
+		r := s.call(t, ctx, "apply_config", map[string]any{"host": "frr", "mode": mode, "lines": []any{"ip route 192.0.2.0/24 Null0"}})
+		wantRefused(t, r, "no candidate", "nothing was changed", "execute_command")
+	}
+	r := s.call(t, ctx, "rollback_config", map[string]any{"host": "frr", "to": "1"})
+	wantRefused(t, r, "no candidate")
+	if after := f.Vtysh(t, "show running-config"); after != before {
+		t.Errorf("the running configuration changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// TestE2EConfigConcurrent: two commits to one device at the same time run
+// one after the other: each diff holds its own change only, and both
+// changes are in the configuration.
+func TestE2EConfigConcurrent(t *testing.T) {
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "junos", Hostname: "vmx5", Password: devicePassword})
+	s := startServer(t, []mcptest.Host{deviceHost("vmx5", dev)})
+	ctx := testContext(t, 2*time.Minute)
+	d := configDevice{s: s, host: "vmx5", profile: "junos"}
+	d.running(t, ctx, "show version") // log in once, so both calls share the connection
+	lines := []string{"set interfaces ge-0/0/1 description first", "set interfaces ge-0/0/2 description second"}
+	results := make(chan callResult, 2)
+	errs := make(chan error, 2)
+	for _, l := range lines {
+		go func() {
+			r, err := s.callErr(ctx, "apply_config", map[string]any{"host": "vmx5", "profile": "junos", "password": devicePassword,
+				"mode": "commit", "lines": []any{l}}, nil)
+			results <- r
+			errs <- err
+		}()
+	}
+	for range lines {
+		r := <-results
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		wantConfigStatus(t, r, "committed")
+		first, second := strings.Contains(r.str("diff"), "first"), strings.Contains(r.str("diff"), "second")
+		if first == second {
+			t.Errorf("a commit's diff holds both changes or neither (they interleaved):\n%s", r.str("diff"))
+		}
+	}
+	conf := d.running(t, ctx, "show configuration interfaces | display set")
+	for _, want := range []string{"description first", "description second"} {
+		if !strings.Contains(conf, want) {
+			t.Errorf("the configuration lacks %q:\n%s", want, conf)
+		}
+	}
+}
