@@ -1,9 +1,11 @@
 package mcp
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -24,11 +26,14 @@ const maxAuditError = 300
 // input_text and secret, write_file's content) are not among them, not
 // even as a length: input typed at a prompt may be a password.
 type auditedArgs struct {
-	Host       string `json:"host"`
-	Session    string `json:"session"`
-	Command    string `json:"command"`
-	RemotePath string `json:"remote_path"`
-	CommandID  string `json:"command_id"`
+	Host       string      `json:"host"`
+	Session    string      `json:"session"`
+	Command    string      `json:"command"`
+	RemotePath string      `json:"remote_path"`
+	CommandID  string      `json:"command_id"`
+	Lines      configLines `json:"lines"` // apply_config: recorded as the command
+	To         string      `json:"to"`    // rollback_config
+	Mode       string      `json:"mode"`
 }
 
 // auditedResult is what a result record keeps of a tool's structured
@@ -145,6 +150,12 @@ func callRecord(ctx context.Context, tool string, req mcpgo.CallToolRequest, sec
 		_ = json.Unmarshal(raw, &a) // a malformed call is recorded as far as it reads
 	}
 	rec.Host, rec.Session, rec.Command, rec.Path, rec.CommandID = a.Host, a.Session, mask(secrets, a.Command), a.RemotePath, a.CommandID
+	switch {
+	case len(a.Lines) > 0:
+		rec.Command = mask(secrets, fmt.Sprintf("(%s) %s", cmp.Or(a.Mode, "check"), strings.Join(a.Lines, "\n")))
+	case a.To != "":
+		rec.Command = mask(secrets, "rollback to "+a.To)
+	}
 	return rec
 }
 

@@ -2,6 +2,8 @@ package mcp
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +56,8 @@ func wantConfigStatus(t *testing.T, r callResult, want string) {
 // keeps a confirmed commit.
 func TestE2EConfigJunos(t *testing.T) {
 	dev := devicetest.StartDevice(t, devsim.Options{Platform: "junos", Hostname: "vmx7", Password: devicePassword})
-	s := startServer(t, []mcptest.Host{deviceHost("vmx7", dev)})
+	auditFile := filepath.Join(t.TempDir(), "audit.jsonl")
+	s := startServer(t, []mcptest.Host{deviceHost("vmx7", dev)}, "--audit-log", auditFile)
 	ctx := testContext(t, 3*time.Minute)
 	d := configDevice{s: s, host: "vmx7", profile: "junos"}
 	const show = "show configuration | display set"
@@ -130,6 +133,21 @@ func TestE2EConfigJunos(t *testing.T) {
 		r = d.call(t, ctx, "confirm_config", nil)
 		if !r.IsError {
 			t.Errorf("a second confirm found something pending:\n%s", r.Text)
+		}
+	})
+	t.Run("the audit log has the lines and outcomes", func(t *testing.T) {
+		data, _ := os.ReadFile(auditFile)
+		if strings.Contains(string(data), devicePassword) {
+			t.Error("the audit log holds the device password")
+		}
+		var found bool
+		for _, rec := range readAudit(t, auditFile) {
+			if rec.str("tool") == "apply_config" && rec.str("event") == "call" && rec.str("command") == "(commit_confirmed) set system domain-name confirmed.example" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no call record with the committed lines in:\n%s", data)
 		}
 	})
 }
