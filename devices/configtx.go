@@ -202,7 +202,19 @@ func (m *Manager) ApplyConfig(ctx context.Context, req hosts.Request, cr ConfigR
 		return res, err
 	}
 	defer unlock()
-	if q.Verdict.Decision == policy.Ask && cr.Mode != ConfigCheck {
+	switch {
+	case q.Verdict.Decision != policy.Ask:
+	case p.Config.CheckChanges:
+		// Even a check would change the device for a moment: ask first,
+		// with the lines, since no diff can be had before.
+		q.Detail = "Lines:\n" + strings.Join(cr.Lines, "\n") + "\n\n(This platform has no candidate: the lines are applied, then " +
+			"reverted for a check, or kept for a commit.)"
+		if err := m.enforce(ctx, q); err != nil {
+			return res, err
+		}
+	case cr.Mode == ConfigCheck:
+		// A check changes nothing: nobody needs to be asked.
+	default:
 		check := cr
 		check.Mode = ConfigCheck
 		checked := m.transaction(ctx, s, p, check, res)
@@ -214,8 +226,6 @@ func (m *Manager) ApplyConfig(ctx context.Context, req hosts.Request, cr ConfigR
 			return checked, err
 		}
 		cr.approvedDiff = &checked.Diff
-	} else if err := m.enforce(ctx, q); err != nil {
-		return res, err
 	}
 	return m.transaction(ctx, s, p, cr, res), nil
 }
@@ -228,9 +238,6 @@ func (m *Manager) configQuestion(t hosts.Target, p *profiles.Profile, cr ConfigR
 		Text: strings.Join(cr.Lines, "\n")}
 	if pol.ReadOnly {
 		q.Verdict = policy.Verdict{Decision: policy.Deny, ReadOnly: true, Reason: "read-only mode (" + pol.ReadOnlyWhere + ") makes no configuration change"}
-		if cr.Mode == ConfigCheck {
-			return q, nil // a check changes nothing
-		}
 		return q, &policy.RefusedError{Question: q}
 	}
 	target := policyTarget(p)

@@ -488,7 +488,13 @@ func TestE2EApprovalConfigDiff(t *testing.T) {
 	if !strings.Contains(show(), "approved.example") {
 		t.Error("the approved change is not in the configuration")
 	}
-	// A change no rule asks about needs nobody.
+	// A check changes nothing, and a change no rule asks about needs
+	// nobody.
+	asked = person.next(accept(false))
+	res, sc = call("apply_config", map[string]any{"lines": []any{"set system domain-name checked.example"}})
+	if res.IsError || sc["status"] != "checked" || asked() != nil {
+		t.Errorf("a check of an ask line: %v, asked %v\n%s", sc["status"], asked() != nil, text(res))
+	}
 	asked = person.next(accept(false))
 	res, sc = call("apply_config", map[string]any{"mode": "commit", "lines": []any{"set interfaces ge-0/0/3 description free"}})
 	if res.IsError || sc["status"] != "committed" || asked() != nil {

@@ -216,6 +216,10 @@ func TestE2EReadOnlyDevice(t *testing.T) {
 	wantStatus(t, ios("sh clock"), "completed")
 	wantRefused(t, ios("configure terminal"), "read-only mode", "cisco_ios", `"configure terminal"`)
 	wantRefused(t, ios("show clock\nreload"), "read-only mode", `"reload"`)
+	if _, err := s.callErr(ctx, "apply_config", map[string]any{"host": "edge1", "lines": []any{"hostname x"}, "profile": "cisco_ios", "password": devicePassword}, nil); err == nil ||
+		!strings.Contains(err.Error(), "not found") {
+		t.Errorf("apply_config under --read-only: err %v, want an unknown tool", err)
+	}
 	if r := ios("show running-config | include hostname"); r.str("status") != "completed" || r.str("mode") == "configuration" {
 		t.Errorf("after the refusals: %s", r.Text)
 	}

@@ -34,6 +34,10 @@ type Config struct {
 	// whose lines do not depend on a context (Junos set lines). False
 	// stops at the first.
 	ContinueAfterError bool
+	// CheckChanges says the platform has no candidate: a check applies
+	// the lines and reverts them. An ask rule then asks before a check
+	// too, showing the lines (no diff exists before).
+	CheckChanges bool
 	// SafetyMinutes fills {minutes} outside commit_confirmed: a revert
 	// timer that undoes an unfinished change by itself. Default 5.
 	SafetyMinutes int
@@ -94,8 +98,11 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-var configKeys = []string{"unsupported", "mode", "continue_after_error", "safety_minutes", "rollback_id", "rollback_to",
+var configKeys = []string{"unsupported", "mode", "continue_after_error", "check_changes", "safety_minutes", "rollback_id", "rollback_to",
 	"begin", "diff", "check", "commit", "commit_confirmed", "discard", "end", "confirm", "rollback"}
+
+// firstOp is the index in configKeys of the first operation.
+const firstOp = 7
 
 // config decodes the config: section; modes must be decoded first.
 func (d *decoder) config(n *yaml.Node, p *Profile) *Config {
@@ -128,6 +135,9 @@ func (d *decoder) config(n *yaml.Node, p *Profile) *Config {
 	if f["continue_after_error"] != nil {
 		c.ContinueAfterError = d.boolean(f["continue_after_error"], join(path, "continue_after_error"))
 	}
+	if f["check_changes"] != nil {
+		c.CheckChanges = d.boolean(f["check_changes"], join(path, "check_changes"))
+	}
 	if f["safety_minutes"] != nil {
 		c.SafetyMinutes, _ = d.integer(f["safety_minutes"], join(path, "safety_minutes"), 1, 120)
 	}
@@ -141,7 +151,7 @@ func (d *decoder) config(n *yaml.Node, p *Profile) *Config {
 	ops := map[string]*[]ConfigStep{"begin": &c.Begin, "diff": &c.Diff, "check": &c.Check, "commit": &c.Commit,
 		"commit_confirmed": &c.CommitConfirmed, "discard": &c.Discard, "end": &c.End, "confirm": &c.Confirm, "rollback": &c.Rollback}
 	vars := slices.Clone(configPlaceholders)
-	for _, k := range configKeys[6:] { // set: variables first, so any step may use them
+	for _, k := range configKeys[firstOp:] { // set: variables first, so any step may use them
 		if l := f[k]; l != nil && l.Kind == yaml.SequenceNode {
 			for _, item := range l.Content {
 				if set := mappingValue(resolve(item), "set"); set != nil && set.Kind == yaml.MappingNode {
@@ -152,7 +162,7 @@ func (d *decoder) config(n *yaml.Node, p *Profile) *Config {
 			}
 		}
 	}
-	for _, k := range configKeys[6:] {
+	for _, k := range configKeys[firstOp:] {
 		*ops[k] = d.configSteps(f[k], join(path, k), vars)
 	}
 	for _, k := range []string{"begin", "diff", "commit", "discard", "end"} {
