@@ -101,9 +101,13 @@ const approvalProgressEvery = 5 * time.Second
 
 // askWithProgress is Broker.Ask, with progress notifications meanwhile.
 func (a *Approver) askWithProgress(ctx context.Context, req approve.Request, ask approve.Asker) approve.Answer {
-	done := make(chan struct{})
-	defer close(done)
+	done, exited := make(chan struct{}), make(chan struct{})
+	defer func() {
+		close(done)
+		<-exited // no progress may follow the call's response
+	}()
 	go func() {
+		defer close(exited)
 		t := time.NewTicker(approvalProgressEvery)
 		defer t.Stop()
 		for {

@@ -80,8 +80,8 @@ func TestE2ELinuxCommands(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Tools) != 12 {
-			t.Errorf("tools/list has %d tools, want 12", len(res.Tools))
+		if len(res.Tools) != 15 {
+			t.Errorf("tools/list has %d tools, want 15", len(res.Tools))
 		}
 	})
 	t.Run("completed", func(t *testing.T) {

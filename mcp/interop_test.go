@@ -134,8 +134,8 @@ func TestInteropGoSDK(t *testing.T) {
 	ctx := testContext(t, 3*time.Minute)
 
 	t.Run("schemas", func(t *testing.T) {
-		if len(in.tools) != 12 {
-			t.Errorf("%d tools listed, want 12", len(in.tools))
+		if len(in.tools) != 15 {
+			t.Errorf("%d tools listed, want 15", len(in.tools))
 		}
 		// Arguments as clients in JavaScript send them, integral numbers
 		// as floats, must satisfy the input schema and the server.

@@ -2,6 +2,8 @@ package mcp
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -85,7 +87,6 @@ func interruptAndWait(parent context.Context, c *devices.Command) error {
 // progress sends notifications/progress for one request.
 type progress struct {
 	ctx   context.Context
-	srv   *mcpserver.MCPServer
 	token mcpgo.ProgressToken
 	start time.Time
 	log   *slog.Logger
@@ -100,15 +101,11 @@ func newProgress(ctx context.Context, req mcpgo.CallToolRequest, log *slog.Logge
 	if !wantsProgress(req) {
 		return nil
 	}
-	srv := mcpserver.ServerFromContext(ctx)
-	if srv == nil {
-		return nil
-	}
 	start := time.Now()
 	if c, ok := ctx.Value(callKey{}).(callInfo); ok {
 		start = c.start // progress counts from the call's start, so it only grows
 	}
-	return &progress{ctx: ctx, srv: srv, token: req.Params.Meta.ProgressToken, start: start, log: log}
+	return &progress{ctx: ctx, token: req.Params.Meta.ProgressToken, start: start, log: log}
 }
 
 // callInfo is what a tool call's context carries for the code under its
@@ -136,13 +133,34 @@ func withCall(next mcpserver.ToolHandlerFunc) mcpserver.ToolHandlerFunc {
 // caller asked for progress.
 func sendProgress(ctx context.Context, msg string) {
 	c, ok := ctx.Value(callKey{}).(callInfo)
-	srv := mcpserver.ServerFromContext(ctx)
-	if !ok || c.token == nil || srv == nil {
+	if !ok || c.token == nil {
 		return
 	}
-	_ = srv.SendNotificationToClient(ctx, "notifications/progress", map[string]any{
-		"progressToken": c.token, "progress": time.Since(c.start).Seconds(), "message": msg,
-	})
+	_ = notifyProgress(ctx, map[string]any{"progressToken": c.token, "progress": time.Since(c.start).Seconds(), "message": msg})
+}
+
+// notifyProgress sends notifications/progress with params for the call
+// of ctx. On the stdio server it goes into the outbox before it returns,
+// so that the call's response, sent once the handler returned, always
+// follows it: a notification queued elsewhere could be written after the
+// response, when the client no longer knows its token. It may be dropped
+// when the client does not read.
+func notifyProgress(ctx context.Context, params map[string]any) error {
+	if s, ok := mcpserver.ClientSessionFromContext(ctx).(*stdioSession); ok && s.conn != nil {
+		b, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "notifications/progress", "params": params})
+		if err != nil {
+			return err
+		}
+		if !s.conn.out.send(b, mayDrop) {
+			return errors.New("the client is not reading")
+		}
+		return nil
+	}
+	srv := mcpserver.ServerFromContext(ctx)
+	if srv == nil {
+		return errors.New("no MCP server in the context")
+	}
+	return srv.SendNotificationToClient(ctx, "notifications/progress", params)
 }
 
 // send reports elapsed time as the progress value (it only ever grows, as
@@ -155,7 +173,7 @@ func (p *progress) send(info devices.CommandInfo) {
 	}
 	// A notification that cannot be sent (the client went away) changes
 	// nothing about the command, so the error only reaches the log.
-	err := p.srv.SendNotificationToClient(p.ctx, "notifications/progress", map[string]any{
+	err := notifyProgress(p.ctx, map[string]any{
 		"progressToken": p.token,
 		"progress":      elapsed.Seconds(),
 		"message":       msg,

@@ -34,7 +34,7 @@ async function finish(id) {
 async function schemas() {
   const { tools } = await client.listTools();
   const withSchema = tools.filter((t) => t.outputSchema).map((t) => t.name);
-  check('schemas: tools/list', tools.length === 12 && withSchema.length === tools.length,
+  check('schemas: tools/list', tools.length === 15 && withSchema.length === tools.length,
     `${tools.length} tools, ${withSchema.length} with an outputSchema`);
   const res = await call('execute_command', { host: cfg.host, command: 'echo schema', session: 's', timeout: 10 });
   check('schemas: a validated result', res.structuredContent?.output === 'schema\n', res.structuredContent?.output ?? res);
