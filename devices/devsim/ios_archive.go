@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The IOS configuration archive and the files of the simulated flash:
@@ -38,6 +39,7 @@ type iosArchiveSettings struct {
 	path        string
 	maximum     int
 	writeMemory bool
+	timePeriod  int // minutes between automatic archives; 0: none
 }
 
 func iosArchiveConfig(d *simDevice) iosArchiveSettings {
@@ -52,6 +54,8 @@ func iosArchiveConfig(d *simDevice) iosArchiveSettings {
 			st.maximum, _ = strconv.Atoi(f[1])
 		case l == "write-memory":
 			st.writeMemory = true
+		case len(f) == 2 && f[0] == "time-period":
+			st.timePeriod, _ = strconv.Atoi(f[1])
 		}
 	}
 	return st
@@ -172,6 +176,35 @@ func iosArchiveMaximum(c *simCall) error {
 		return nil
 	}
 	return iosStore(c)
+}
+
+// iosPeriodTimer names the device timer of "time-period".
+const iosPeriodTimer = "ios archive period"
+
+// iosArchiveTimePeriod is "time-period N": archive the running
+// configuration every N minutes (Cisco guide).
+func iosArchiveTimePeriod(c *simCall) error {
+	if err := iosStore(c); err != nil {
+		return err
+	}
+	iosArmPeriodic(c.device(), c.Options().minute())
+	return nil
+}
+
+// iosArmPeriodic arms the next automatic archive, if the configuration
+// still asks for one then.
+func iosArmPeriodic(d *simDevice, minute time.Duration) {
+	n := iosArchiveConfig(d).timePeriod
+	if n <= 0 {
+		d.timed.cancel(iosPeriodTimer)
+		return
+	}
+	d.timed.after(iosPeriodTimer, time.Duration(n)*minute, func() {
+		if iosArchiveConfig(d).timePeriod > 0 {
+			iosArchiveNow(d)
+		}
+		iosArmPeriodic(d, minute)
+	})
 }
 
 // iosSaved runs after the running configuration was saved to NVRAM: the

@@ -192,7 +192,7 @@ func iosTxCommands() []simCommand {
 		{Syntax: "path <word>", Modes: archive, Help: "Where archive files go", Run: iosStore},
 		{Syntax: "maximum <1-14>", Modes: archive, Help: "How many archive files to keep", Run: iosArchiveMaximum},
 		{Syntax: "write-memory", Modes: archive, Help: "Archive on every write memory", Run: iosStore},
-		{Syntax: "time-period <1-525600>", Modes: archive, Help: "Minutes between automatic archives", Run: iosStore},
+		{Syntax: "time-period <1-525600>", Modes: archive, Help: "Minutes between automatic archives", Run: iosArchiveTimePeriod},
 		{Syntax: "show archive", Modes: iosPriv, Run: iosShowArchive},
 		{Syntax: "show archive config differences [<line>]", Modes: iosPriv, Run: iosShowArchiveDiff},
 		{Syntax: "show archive config rollback timer", Modes: iosPriv, Run: iosShowRevertTimer},

@@ -121,7 +121,8 @@ func iosRevertChange(minutes string) []termStep {
 // by the device after the timer, even with the session that made it
 // gone, and that other sessions see it happen.
 func TestIOSRevertTimerRestores(t *testing.T) {
-	d := StartDevice(t, Options{Platform: "ios", LoginPrivileged: true, MinuteLength: testMinute})
+	const minute = 300 * time.Millisecond // time enough for the change
+	d := StartDevice(t, Options{Platform: "ios", LoginPrivileged: true, MinuteLength: minute})
 	a, b := dialTerm(t, d), dialTerm(t, d)
 	b.expect("R1#")
 	runSteps(t, a, iosArchiveSetup)
@@ -133,8 +134,8 @@ func TestIOSRevertTimerRestores(t *testing.T) {
 		"*Mar  1 00:12:34.567: %ARCHIVE_DIFF-5-ROLLBK_CNFMD_CHG_WARNING_ABSTIMER: System will rollback to config " + iosArchiveFile("0") +
 		" in one minute. Enter \"configure confirm\" if you wish to keep what you've configured\r\n")
 	b.expect("\r\n" + iosRolledBack + "R1#")
-	if elapsed := time.Since(start); elapsed < 2*testMinute {
-		t.Errorf("rolled back after %s, before the 2 device minutes (%s) were up", elapsed, 2*testMinute)
+	if elapsed := time.Since(start); elapsed < 2*minute {
+		t.Errorf("rolled back after %s, before the 2 device minutes (%s) were up", elapsed, 2*minute)
 	}
 	if got := d.Hostname(); got != "R1" {
 		t.Errorf("after the rollback: Hostname() = %q, want R1", got)
@@ -207,4 +208,29 @@ func TestIOSArchiveMaximumOnNetworkPath(t *testing.T) {
 		{name: "archive now", send: "do archive config\r", want: []string{"R1(config)#"}},
 		{name: "named after host", send: "do show archive\r", want: []string{"   1        tftp://192.0.2.9/R1-Mar--1-00-12-34.567-0 <- Most Recent\r\n"}},
 	})
+}
+
+// TestIOSArchiveTimePeriod checks that "time-period" archives by itself.
+func TestIOSArchiveTimePeriod(t *testing.T) {
+	d := StartDevice(t, Options{Platform: "ios", LoginPrivileged: true, MinuteLength: 50 * time.Millisecond})
+	term := dialTerm(t, d)
+	runSteps(t, term, iosArchiveSetup)
+	runSteps(t, term, []termStep{
+		{name: "configure", send: "configure terminal\r", want: []string{"R1(config)#"}},
+		{name: "archive", send: "archive\r", want: []string{"R1(config-archive)#"}},
+		{name: "period", send: "time-period 1\r", want: []string{"time-period 1\r\nR1(config-archive)#"}},
+		{name: "end", send: "end\r", want: []string{"R1#", "%SYS-5-CONFIG_I", "R1#"}},
+	})
+	deadline := time.Now().Add(simWait)
+	for {
+		term.send("show archive | include currently\r")
+		got := term.expect("\r\nR1#")
+		if strings.Contains(got, "There are currently 2 archive") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no automatic archive within %s: %q", simWait, got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // testMinute makes a device minute short enough for timer tests.
-const testMinute = 100 * time.Millisecond
+const testMinute = 200 * time.Millisecond
 
 // junosBroadcast is what a session sees when an unconfirmed commit is
 // rolled back, up to the prompt it draws again.
@@ -45,6 +45,8 @@ func TestJunosConfirmedCommitRollsBack(t *testing.T) {
 	}
 	runSteps(t, b, []termStep{
 		{name: "committed again", send: "show configuration | display set | match host-name\r", want: []string{"set system host-name vmx1" + junosPrompt("vmx1")}},
+		{name: "operational compare", send: "show configuration | compare rollback 1\r", want: []string{
+			"show configuration | compare rollback 1 \r\n[edit system]\r\n-  host-name vmx9;\r\n+  host-name vmx1;" + junosPrompt("vmx1")}},
 		{name: "configure", send: "configure\r", want: []string{"admin@vmx1# "}},
 		{name: "nothing to commit", send: "show | compare\r", want: []string{"show | compare " + junosEditPrompt("", "vmx1")}},
 		{name: "rollback 1 is the unconfirmed commit", send: "show | compare rollback 1\r", want: []string{
@@ -64,17 +66,21 @@ func TestJunosConfirmedCommitConfirmed(t *testing.T) {
 		{"commit check\r", "commit check \r\nconfiguration check succeeds"},
 	} {
 		t.Run(strings.TrimSpace(confirm.send), func(t *testing.T) {
-			d := StartDevice(t, Options{Platform: "junos", MinuteLength: testMinute})
+			const minute = 500 * time.Millisecond // time enough to confirm
+			d := StartDevice(t, Options{Platform: "junos", MinuteLength: minute})
 			term := dialTerm(t, d)
 			runSteps(t, term, []termStep{
 				{name: "login", want: []string{"admin@vmx1> "}},
 				{name: "configure", send: "configure\r", want: []string{"admin@vmx1# "}},
 				{name: "change", send: "set system host-name vmx9\r", want: []string{junosEditPrompt("", "vmx1")}},
+			})
+			armed := time.Now()
+			runSteps(t, term, []termStep{
 				{name: "commit confirmed", send: "commit confirmed 1\r", want: []string{"commit complete" + junosEditPrompt("", "vmx9")}},
 				{name: "confirm", send: confirm.send, want: []string{confirm.want + junosEditPrompt("", "vmx9")}},
 			})
 			// Absence can only be shown by waiting past the deadline.
-			time.Sleep(3 * testMinute)
+			time.Sleep(time.Until(armed.Add(minute + minute/2)))
 			term.send("show | compare\r")
 			term.expect("show | compare " + junosEditPrompt("", "vmx9"))
 			if all := term.all(); strings.Contains(all, "Commit was not confirmed") {
