@@ -143,7 +143,8 @@ func junosUp(c *simCall) error {
 }
 
 // junosShowCandidate shows the candidate below the edit path, or with
-// "| compare" its difference from the committed configuration.
+// "| compare" its difference from the committed configuration (or, with
+// "| compare rollback N", from that older commit).
 func junosShowCandidate(c *simCall) error {
 	cand := junosCandidate(c)
 	if base, handled, ok := junosCompareBase(c); handled {
