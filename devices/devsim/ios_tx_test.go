@@ -225,7 +225,7 @@ func TestIOSArchiveTimePeriod(t *testing.T) {
 	for {
 		term.send("show archive | include currently\r")
 		got := term.expect("\r\nR1#")
-		if strings.Contains(got, "There are currently 2 archive") {
+		if strings.Contains(got, "There are currently") && !strings.Contains(got, "There are currently 0 ") {
 			break
 		}
 		if time.Now().After(deadline) {
