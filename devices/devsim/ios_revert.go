@@ -121,12 +121,17 @@ func iosConfigureRevertTimer(c *simCall) error {
 	c.Println("Enter configuration commands, one per line.  End with CNTL/Z.")
 	c.SetMode("config")
 	c.SetContext(nil)
+	iosStartRevert(c, file, minutes)
+	return nil
+}
+
+// iosStartRevert arms the revert timer to restore file and logs it.
+func iosStartRevert(c *simCall, file string, minutes int) {
 	warn := iosArmRevert(c, file, minutes)
 	c.After(c.s.p.LogDelay, warn+
 		iosLog("%ARCHIVE_DIFF-5-ROLLBK_CNFMD_CHG_BACKUP: Backing up current running config to "+file)+"\n"+
 		iosLog(fmt.Sprintf("%%ARCHIVE_DIFF-5-ROLLBK_CNFMD_CHG_START_ABSTIMER: %s: Scheduled to rollback to config %s in %d minutes",
 			iosRevertUser(c), file, minutes)))
-	return nil
 }
 
 // iosConfigureConfirm is "configure confirm": keep the configuration,
@@ -203,6 +208,8 @@ func iosTxCommands() []simCommand {
 		{Syntax: "configure revert timer <1-120>", Modes: iosPriv, Run: iosConfigureRevertTimerReset},
 		{Syntax: "configure replace <word>", Modes: iosPriv, Run: iosConfigureReplace},
 		{Syntax: "configure replace <word> force", Modes: iosPriv, Run: iosConfigureReplace},
+		{Syntax: "configure replace <word> time <1-120>", Modes: iosPriv, Run: iosConfigureReplace},
+		{Syntax: "configure replace <word> force time <1-120>", Modes: iosPriv, Run: iosConfigureReplace},
 		{Syntax: "copy running-config <word>", Modes: iosPriv, Run: iosCopyRunTo},
 	}
 }
@@ -214,6 +221,7 @@ func init() {
 		"timer": "Minutes before the configuration is restored", "revert": "Restore the configuration unless confirmed",
 		"confirm": "Keep the configuration changes", "now": "Restore at once", "replace": "Replace the running configuration",
 		"force": "Do not ask for confirmation", "terminal": "Configure from this terminal",
+		"time": "Minutes before the configuration is restored unless confirmed",
 	} {
 		if _, ok := iosWordHelp[word]; !ok {
 			iosWordHelp[word] = help

@@ -234,3 +234,28 @@ func TestIOSArchiveTimePeriod(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestIOSReplaceWithTimer checks configure replace with a revert timer:
+// the replaced configuration comes back unless confirmed.
+func TestIOSReplaceWithTimer(t *testing.T) {
+	const minute = 300 * time.Millisecond
+	d := StartDevice(t, Options{Platform: "ios", LoginPrivileged: true, MinuteLength: minute})
+	term := dialTerm(t, d)
+	runSteps(t, term, iosArchiveSetup)
+	runSteps(t, term, []termStep{
+		{name: "save", send: "copy running-config flash:r1.cfg\r", want: []string{"Destination filename [r1.cfg]? "}},
+		{name: "saved", send: "\r", want: []string{"bytes copied", "R1#"}},
+		{name: "configure", send: "configure terminal\r", want: []string{"R1(config)#"}},
+		{name: "hostname", send: "hostname R7\r", want: []string{"R7(config)#"}},
+		{name: "end", send: "end\r", want: []string{"R7#", "%SYS-5-CONFIG_I", "R7#"}},
+		{name: "replace", send: "configure replace flash:r1.cfg force time 2\r", want: []string{"time 2\r\n" +
+			"Rollback Confirmed Change: Backing up current running config to " + iosArchiveFile("0") + "\r\n" +
+			"Total number of passes: 1\r\nRollback Done\r\nR1#",
+			"%ARCHIVE_DIFF-5-ROLLBK_CNFMD_CHG_START_ABSTIMER: User: admin(Priv: 15, View: 0): Scheduled to rollback to config " + iosArchiveFile("0") + " in 2 minutes\r\nR1#"}},
+		{name: "restored", want: []string{"Rollback Confirmed Change: rolling to:" + iosArchiveFile("0") + "\r\n",
+			"!List of Rollback Commands:\r\nno hostname R1\r\nhostname R7\r\nend\r\n", "Rollback Done\r\nR7#"}},
+	})
+	if got := d.Hostname(); got != "R7" {
+		t.Errorf("after the revert: Hostname() = %q, want R7", got)
+	}
+}
