@@ -33,6 +33,7 @@ func runDevsim(ctx context.Context, args []string, s stdio) int {
 	fs.BoolVar(&opts.CharEcho, "char-echo", false, "echo typed input one byte per write")
 	fs.IntVar(&opts.ChunkSize, "chunk-size", 0, "split output into writes of at most this many bytes (0: natural writes)")
 	fs.BoolVar(&opts.DualRE, "dual-re", false, "junos: two routing engines ({master:0} lines, per-RE commit output)")
+	fs.DurationVar(&opts.MinuteLength, "minute-length", 0, "how long one device minute lasts, for commit confirmed and revert timers (0: a real minute)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: mcp-ssh-session devsim --platform ios|junos [flags]\n\n"+
 			"Serves a simulated network device over SSH until interrupted.\n\nFlags:\n")

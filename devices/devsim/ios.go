@@ -13,7 +13,7 @@ import (
 var (
 	iosExec   = []string{"user", "enable"}
 	iosPriv   = []string{"enable"}
-	iosConfig = []string{"config", "config-if", "config-line", "config-router"}
+	iosConfig = []string{"config", "config-if", "config-line", "config-router", "config-archive"}
 	iosSub    = []string{"config-if", "config-line", "config-router"}
 )
 
@@ -68,8 +68,10 @@ func iosPlatform() *simPlatform {
 			"config-if":     mode("config-if", "{host}(config-if)#", 15, cfgErr),
 			"config-line":   mode("config-line", "{host}(config-line)#", 15, cfgErr),
 			"config-router": mode("config-router", "{host}(config-router)#", 15, cfgErr),
+			// the configuration archive (ios_archive.go)
+			"config-archive": mode("config-archive", "{host}(config-archive)#", 15, cfgErr),
 		},
-		Commands: iosCommands(),
+		Commands: append(iosCommands(), iosTxCommands()...),
 		WordHelp: iosWordHelp,
 		FoldCase: true,
 		Errors: map[errKind]simErrorForm{

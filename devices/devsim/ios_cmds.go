@@ -146,6 +146,7 @@ func iosSave(c *simCall) {
 	c.Println("Building configuration...")
 	c.device().setSection("_startup", iosRunningConfig(c.device()))
 	c.device().setFlag("modified", false)
+	iosSaved(c)
 	c.Println("[OK]")
 }
 

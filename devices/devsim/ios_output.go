@@ -23,6 +23,7 @@ func iosSetup(d *simDevice) {
 	d.setSection("line con 0", nil)
 	d.setSection("line vty 0 4", []string{"login local", "transport input ssh"})
 	d.setSection("_startup", iosRunningConfig(d))
+	iosStoreFile(d, iosStartupURL, iosTakeSnapshot(d), true)
 }
 
 // iosRunningConfig renders the running configuration from the device
@@ -36,8 +37,6 @@ func iosRunningConfig(d *simDevice) []string {
 		"!", "!", "enable secret 9 $9$simulated$notarealhashvalue.0123456789abcdef", "!", "no aaa new-model",
 		"!", "!", "ip cef", "no ip domain lookup", "ip domain name lab.example.net", "no ipv6 cef", "!",
 		"multilink bundle-name authenticated", "!",
-		"username admin privilege 15 secret 9 $9$simulated$notarealhashvalue.fedcba9876543210",
-		"!", "redundancy", "!",
 	}
 	names := d.sectionNames()
 	render := func(prefix string) {
@@ -53,6 +52,9 @@ func iosRunningConfig(d *simDevice) []string {
 			body = append(body, "!")
 		}
 	}
+	render("archive")
+	body = append(body, "username admin privilege 15 secret 9 $9$simulated$notarealhashvalue.fedcba9876543210",
+		"!", "redundancy", "!")
 	render("interface ")
 	render("router ")
 	body = append(body, "ip forward-protocol nd", "!", "no ip http server", "no ip http secure-server")

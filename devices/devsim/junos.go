@@ -247,6 +247,13 @@ func junosReboot(c *simCall) error {
 // optional path, in braces or (with "| display set") as set lines.
 func junosShowConfiguration(c *simCall) error {
 	root := parseSetLines(junosCommitted(c))
+	if base, handled, ok := junosCompareBase(c); handled {
+		// "| compare rollback N": from that commit to the committed one
+		if ok {
+			return c.Page(sliceOutput(confDiff(base, root, nil, nil)))
+		}
+		return nil
+	}
 	var path []string
 	if len(c.Args) > 0 {
 		levels, leaf, bad := confLevels(nil, tokenizeWords(c.Args[0]))

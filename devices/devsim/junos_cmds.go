@@ -12,33 +12,46 @@ import (
 
 const junosCandidateKey = "candidate"
 
-// junosEditors counts the sessions in configuration mode on a device.
-const junosEditors = "editors"
-
 // junosLeaveConfig returns to operational mode.
 func junosLeaveConfig(c *simCall) {
 	c.Println("Exiting configuration mode")
 	c.SetMode("op")
 	c.SetContext(nil)
-	c.device().count(junosEditors, -1)
+	junosUnregister(c)
 }
 
-// junosLogout releases configuration mode when a session ends in it.
+// junosLogout releases configuration mode (and its lock) when a session
+// ends in it.
 func junosLogout(c *simCall) {
-	if c.Mode() == "config" {
-		c.device().count(junosEditors, -1)
-	}
+	junosUnregister(c)
 }
 
 // junosCandidate returns the session's candidate, loading it from the
-// committed configuration on first use.
+// committed configuration on first use. A candidate without changes
+// follows the committed configuration when it changes (another commit,
+// an automatic rollback), as the shared database does.
 func junosCandidate(c *simCall) *confNode {
+	committed := parseSetLines(junosCommitted(c)).setLines("", nil)
 	if n, ok := c.Data(junosCandidateKey).(*confNode); ok {
-		return n
+		base, _ := c.Data(junosBaseKey).([]string)
+		if slices.Equal(base, committed) || !slices.Equal(n.setLines("", nil), base) {
+			return n
+		}
 	}
-	n := parseSetLines(junosCommitted(c))
+	n := parseSetLines(committed)
 	c.SetData(junosCandidateKey, n)
+	c.SetData(junosBaseKey, committed)
 	return n
+}
+
+// junosBaseKey keeps the committed configuration the candidate was
+// loaded from or last committed as.
+const junosBaseKey = "candidate base"
+
+// junosRebase records the committed configuration as the candidate's
+// base.
+func junosRebase(c *simCall) {
+	c.SetData(junosBaseKey, parseSetLines(junosCommitted(c)).setLines("", nil))
 }
 
 // junosChanged reports whether the candidate differs from the committed
@@ -52,15 +65,19 @@ func junosChanged(c *simCall) bool {
 }
 
 func junosConfigure(c *simCall) error {
+	kind := strings.TrimSpace(strings.TrimPrefix(c.Command.Syntax, "configure"))
+	others := junosOthers(c)
+	if junosRefuseConfigure(c, kind, others) {
+		return nil
+	}
 	c.Println("Entering configuration mode")
-	if others := c.device().count(junosEditors, 1) - 1; others > 0 {
+	if len(others) > 0 {
 		c.Println("Users currently editing the configuration:")
-		for i := range others {
-			c.Printf("  %s terminal pts/%d (pid %d) on since 2023-01-01 00:12:34 UTC\n      [edit]\n",
-				c.Options().Username, i, 4242+i)
+		for i, e := range others {
+			c.Print(junosUserLines(c, i, e))
 		}
 	}
-	if c.Command.Syntax == "configure private" {
+	if kind != "" {
 		c.Println("warning: uncommitted changes will be discarded on exit")
 	}
 	if junosChanged(c) {
@@ -68,6 +85,7 @@ func junosConfigure(c *simCall) error {
 	}
 	c.SetMode("config")
 	c.SetContext(nil)
+	junosRegister(c, kind)
 	return nil
 }
 
@@ -85,6 +103,7 @@ func junosStatement(c *simCall) (path []string, leaf string, ok bool) {
 func junosSet(c *simCall) error {
 	if path, leaf, ok := junosStatement(c); ok {
 		junosCandidate(c).set(path, leaf)
+		junosMarkChanged(c)
 	}
 	return nil
 }
@@ -94,6 +113,7 @@ func junosDelete(c *simCall) error {
 	if ok && !junosCandidate(c).remove(path, leaf) {
 		c.Println("warning: statement not found")
 	}
+	junosMarkChanged(c)
 	return nil
 }
 
@@ -123,11 +143,15 @@ func junosUp(c *simCall) error {
 }
 
 // junosShowCandidate shows the candidate below the edit path, or with
-// "| compare" its difference from the committed configuration.
+// "| compare" its difference from the committed configuration (or, with
+// "| compare rollback N", from that older commit).
 func junosShowCandidate(c *simCall) error {
 	cand := junosCandidate(c)
-	if slices.Contains(c.Pipes, "compare") {
-		return c.Page(sliceOutput(confDiff(parseSetLines(junosCommitted(c)), cand, nil, nil)))
+	if base, handled, ok := junosCompareBase(c); handled {
+		if !ok {
+			return nil
+		}
+		return c.Page(sliceOutput(confDiff(base, cand, nil, nil)))
 	}
 	path := c.Context()
 	if len(c.Args) > 0 {
@@ -149,6 +173,9 @@ func junosCommit(c *simCall) error {
 	syntax := c.Command.Syntax
 	cand := junosCandidate(c)
 	dual := c.Options().DualRE
+	if junosCommitLocked(c) {
+		return nil
+	}
 	if errs := confCheck(cand); len(errs) > 0 {
 		if dual {
 			c.Println("re0: ")
@@ -158,6 +185,7 @@ func junosCommit(c *simCall) error {
 		return nil
 	}
 	if syntax == "commit check" {
+		junosConfirmed(c)
 		c.Println("configuration check succeeds")
 		return nil
 	}
@@ -173,6 +201,9 @@ func junosCommit(c *simCall) error {
 	}
 	c.Println("commit complete")
 	junosPublish(c, cand)
+	junosRebase(c)
+	junosConfirmed(c)
+	junosMarkChanged(c)
 	if syntax == "commit and-quit" {
 		junosLeaveConfig(c)
 	}
@@ -185,17 +216,7 @@ const junosHistory = 10
 // junosPublish stores cand as the committed configuration, keeping the
 // previous ones for rollback, and applies the hostname.
 func junosPublish(c *simCall, cand *confNode) {
-	d := c.device()
-	for i := junosHistory; i > 1; i-- {
-		if prev, ok := d.section(fmt.Sprintf("rollback %d", i-1)); ok {
-			d.setSection(fmt.Sprintf("rollback %d", i), prev)
-		}
-	}
-	d.setSection("rollback 1", junosCommitted(c))
-	d.setSection("committed", cand.setLines("", nil))
-	if host := cand.leafValue([]string{"system"}, "host-name"); host != "" {
-		c.SetHostname(host)
-	}
+	junosPublishLines(c.device(), cand.setLines("", nil))
 }
 
 // junosRollback loads a committed configuration into the candidate.
@@ -213,7 +234,9 @@ func junosRollback(c *simCall) error {
 		}
 	}
 	c.SetData(junosCandidateKey, parseSetLines(lines))
+	junosRebase(c)
 	c.Println("load complete")
+	junosMarkChanged(c)
 	return nil
 }
 
@@ -226,12 +249,23 @@ func junosExit(c *simCall) error {
 	}
 	if junosChanged(c) {
 		c.Println("The configuration has been changed but not committed")
-		ans, err := c.ReadLine("Exit with uncommitted changes? [yes,no] (yes) ", false)
+		question := "Exit with uncommitted changes? [yes,no] (yes) "
+		exclusive := junosOwnKind(c) == "exclusive"
+		if exclusive {
+			// Junos CLI User Guide, "Using the configure exclusive Command".
+			c.Println("warning: Auto rollback on exiting 'configure exclusive'")
+			question = "Discard uncommitted changes? [yes,no] (yes) "
+		}
+		ans, err := c.ReadLine(question, false)
 		if err != nil {
 			return ignoreInterrupt(err)
 		}
 		if a := strings.ToLower(strings.TrimSpace(ans)); a != "" && a != "yes" && a != "y" {
 			return nil
+		}
+		if exclusive {
+			c.SetData(junosCandidateKey, nil)
+			c.Println("warning: discarding uncommitted changes", "load complete")
 		}
 	}
 	junosLeaveConfig(c)

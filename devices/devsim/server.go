@@ -70,6 +70,10 @@ type Options struct {
 	AuthorizedKeys []ssh.PublicKey
 	// Logf receives server events (never secrets); nil is silent.
 	Logf func(format string, args ...any)
+	// MinuteLength is how long one of the device's minutes lasts, for
+	// timers measured in minutes (a confirmed commit, a revert timer);
+	// zero means a real minute.
+	MinuteLength time.Duration
 }
 
 // EnableStyle is how a simulated IOS answers "enable".
@@ -220,6 +224,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer func() {
 		cancel()
 		wg.Wait()
+		s.dev.stopTimers()
 	}()
 	wg.Go(func() {
 		<-ctx.Done()

@@ -50,6 +50,7 @@ type session struct {
 
 	asyncText  string
 	asyncTimer *time.Timer
+	notices    chan string // device messages for every session (timers.go)
 }
 
 func (s *Server) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh.Channel) *session {
@@ -62,6 +63,7 @@ func (s *Server) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh.Ch
 		width:      80,
 		vars:       map[string]string{},
 		data:       map[string]any{},
+		notices:    make(chan string, noticeQueue),
 	}
 }
 
@@ -93,6 +95,8 @@ func (s *session) startReader() {
 func (s *session) runShell() {
 	s.startReader()
 	defer s.stopAsync()
+	s.srv.dev.timed.subscribe(s)
+	defer s.srv.dev.timed.unsubscribe(s)
 	s.setMode(s.initialMode())
 	if s.p.Login != nil {
 		s.p.Login(&simCall{s: s})

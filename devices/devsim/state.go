@@ -12,6 +12,7 @@ type simDevice struct {
 	order    []string // section names in creation order
 	flags    map[string]bool
 	counters map[string]int
+	timed    deviceTimers // timers and notices of transactions (timers.go)
 }
 
 func newSimDevice(host string) *simDevice {

@@ -114,6 +114,10 @@ func (s *session) fill() error {
 	if s.atPrompt && s.asyncTimer != nil {
 		timer = s.asyncTimer.C
 	}
+	var notices <-chan string
+	if s.atPrompt {
+		notices = s.notices
+	}
 	select {
 	case chunk, ok := <-s.in:
 		if !ok {
@@ -122,6 +126,8 @@ func (s *session) fill() error {
 		s.queue(chunk)
 	case <-timer:
 		s.printAsync()
+	case text := <-notices:
+		s.printNotice(text)
 	case <-s.ctx.Done():
 		return errClosed
 	}
