@@ -103,6 +103,7 @@ var ErrConfig = errors.New("devices: configuration transaction")
 type pendingConfirm struct {
 	deadline   time.Time
 	rollbackID string
+	diff       string // the diff committed: a confirm step that captures a diff must find it again
 }
 
 // configState is the manager's transactions: a lock per device and the
@@ -141,6 +142,9 @@ type txn struct {
 	cfg  *profiles.Config
 	o    RunOptions
 	vars map[string]string
+	// wantDiff, when set, is what a step that captures a diff must
+	// print: confirm checks that the pending change is still there.
+	wantDiff *string
 }
 
 // configTarget resolves req and opens the transaction's session, finding
@@ -395,7 +399,7 @@ func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profi
 	}
 	if res.Status == ConfigAwaitingConfirmation {
 		m.config.mu.Lock()
-		m.config.pending[s.key] = pendingConfirm{deadline: res.ConfirmBy, rollbackID: res.RollbackID}
+		m.config.pending[s.key] = pendingConfirm{deadline: res.ConfirmBy, rollbackID: res.RollbackID, diff: res.Diff}
 		m.config.mu.Unlock()
 	}
 	return res
@@ -432,9 +436,16 @@ func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, session 
 		return res, fmt.Errorf("%w: the deadline of the commit_confirmed on %s passed at %s: the device has rolled the change back by itself; nothing was sent. Check its configuration, and apply the change again if it is still wanted",
 			ErrConfig, t.Alias, pc.deadline.Format(time.RFC3339))
 	}
-	tx := &txn{m: m, s: s, cfg: p.Config, o: o, vars: map[string]string{"minutes": strconv.Itoa(p.Config.SafetyMinutes), "comment": "confirm"}}
+	tx := &txn{m: m, s: s, cfg: p.Config, o: o, vars: map[string]string{"minutes": strconv.Itoa(p.Config.SafetyMinutes), "comment": "confirm"},
+		wantDiff: &pc.diff}
 	if _, err := tx.run(ctx, "confirm", p.Config.Confirm); err != nil {
-		return res, fmt.Errorf("%w: %v", ErrConfig, err)
+		if tx.inMode() {
+			tx.undo(ctx)
+		}
+		m.config.mu.Lock()
+		delete(m.config.pending, t.Key()) // the device has nothing left to confirm, or cannot: do not try again blindly
+		m.config.mu.Unlock()
+		return res, fmt.Errorf("%w: nothing was confirmed: %v", ErrConfig, err)
 	}
 	m.config.mu.Lock()
 	delete(m.config.pending, t.Key())
@@ -551,6 +562,9 @@ func (tx *txn) run(ctx context.Context, op string, steps []profiles.ConfigStep) 
 		}
 		if st.Capture == "diff" {
 			diff = out
+			if tx.wantDiff != nil && strings.TrimSpace(out) != strings.TrimSpace(*tx.wantDiff) {
+				return diff, fmt.Errorf("%s: %q: the device no longer holds the pending change (it rolled it back by itself, or the configuration changed since); it shows:\n%s", op, cmd, clip(out, 2000))
+			}
 		}
 	}
 	return diff, nil

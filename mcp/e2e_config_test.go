@@ -55,7 +55,9 @@ func wantConfigStatus(t *testing.T, r callResult, want string) {
 // rollback_config restores the configuration before it, and confirm_config
 // keeps a confirmed commit.
 func TestE2EConfigJunos(t *testing.T) {
-	dev := devicetest.StartDevice(t, devsim.Options{Platform: "junos", Hostname: "vmx7", Password: devicePassword})
+	// A device minute lasts half a second, so that an unconfirmed commit
+	// rolls back within the test.
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "junos", Hostname: "vmx7", Password: devicePassword, MinuteLength: 500 * time.Millisecond})
 	auditFile := filepath.Join(t.TempDir(), "audit.jsonl")
 	s := startServer(t, []mcptest.Host{deviceHost("vmx7", dev)}, "--audit-log", auditFile)
 	ctx := testContext(t, 3*time.Minute)
@@ -114,21 +116,46 @@ func TestE2EConfigJunos(t *testing.T) {
 			t.Errorf("a rollback id with a command after it was not refused:\n%s", r.Text)
 		}
 	})
+	t.Run("commit_confirmed undoes itself", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 1, "lines": []any{"set system domain-name unconfirmed.example"}})
+		wantConfigStatus(t, r, "awaiting_confirmation")
+		deadline := time.Now().Add(30 * time.Second)
+		for strings.Contains(d.running(t, ctx, show), "unconfirmed.example") {
+			if time.Now().After(deadline) {
+				t.Fatal("the device did not roll back the unconfirmed commit")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("after the automatic rollback:\n%s\nwant:\n%s", after, before)
+		}
+		// A commit with nothing pending would commit nothing and look
+		// like a confirmation: the change must be found first.
+		r = d.call(t, ctx, "confirm_config", nil)
+		if !r.IsError || !strings.Contains(r.Text, "no longer holds the pending change") {
+			t.Errorf("confirm after the device rolled back:\n%s", r.Text)
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("the failed confirm changed the configuration:\n%s", after)
+		}
+	})
 	t.Run("commit_confirmed, then confirm", func(t *testing.T) {
 		r := d.call(t, ctx, "confirm_config", nil)
 		if !r.IsError || !strings.Contains(r.Text, "no commit_confirmed") {
 			t.Errorf("confirm with nothing pending:\n%s", r.Text)
 		}
-		r = d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 3, "lines": []any{"set system domain-name confirmed.example"}})
+		// 30 device minutes: 15 s here.
+		r = d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 30, "lines": []any{"set system domain-name confirmed.example"}})
 		wantConfigStatus(t, r, "awaiting_confirmation")
 		by, err := time.Parse(time.RFC3339, r.str("confirm_by"))
-		if err != nil || by.Before(time.Now().Add(2*time.Minute)) || by.After(time.Now().Add(3*time.Minute+time.Second)) {
-			t.Errorf("confirm_by %q (%v), want about 3 minutes from now", r.str("confirm_by"), err)
+		if err != nil || by.Before(time.Now().Add(29*time.Minute)) || by.After(time.Now().Add(30*time.Minute+time.Second)) {
+			t.Errorf("confirm_by %q (%v), want 30 minutes from now", r.str("confirm_by"), err)
 		}
 		r = d.call(t, ctx, "confirm_config", nil)
 		wantConfigStatus(t, r, "committed")
+		time.Sleep(31 * 500 * time.Millisecond) // past the deadline: the change stays
 		if !strings.Contains(d.running(t, ctx, show), "confirmed.example") {
-			t.Error("the confirmed change is not in the configuration")
+			t.Error("the confirmed change did not stay")
 		}
 		r = d.call(t, ctx, "confirm_config", nil)
 		if !r.IsError {
@@ -209,4 +236,110 @@ func TestE2EConfigConcurrent(t *testing.T) {
 			t.Errorf("the configuration lacks %q:\n%s", want, conf)
 		}
 	}
+}
+
+// TestE2EConfigIOS: on the simulated IOS, which has no candidate, a check
+// applies and reverts (the running configuration is the same after), a
+// commit with a bad line leaves the device as it was, a commit sticks
+// and rolls back to its rollback_id, and a commit_confirmed that nobody
+// confirms is undone by the device by itself.
+func TestE2EConfigIOS(t *testing.T) {
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "ios", Hostname: "R1", Password: devicePassword, EnableSecret: enableSecret,
+		MinuteLength: 300 * time.Millisecond})
+	s := startServer(t, []mcptest.Host{deviceHost("R1", dev)})
+	ctx := testContext(t, 3*time.Minute)
+	d := configDevice{s: s, host: "R1", profile: "cisco_ios", extra: map[string]any{"enable_password": enableSecret}}
+	const show = "show running-config"
+	before := d.running(t, ctx, show)
+
+	t.Run("no archive: said exactly", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"lines": []any{"hostname R9"}})
+		wantConfigStatus(t, r, "failed")
+		if !strings.Contains(r.str("note"), "path flash:archive") {
+			t.Errorf("the failure does not say how to configure the archive:\n%s", r.Text)
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("the failed check changed the configuration:\n%s", after)
+		}
+	})
+	r := d.call(t, ctx, "execute_command", map[string]any{"command": "configure terminal\narchive\npath flash:archive\nmaximum 14\nend"})
+	wantStatus(t, r, "completed")
+	before = d.running(t, ctx, show)
+
+	t.Run("check changes nothing", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"lines": []any{"hostname R9", "interface Loopback9", " description lab"}})
+		wantConfigStatus(t, r, "checked")
+		for _, want := range []string{"+hostname R9", "-hostname R1", "interface Loopback9"} {
+			if !strings.Contains(r.str("diff"), want) {
+				t.Errorf("the diff does not show %q:\n%s", want, r.str("diff"))
+			}
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("check changed the configuration:\nbefore:\n%s\nafter:\n%s", before, after)
+		}
+	})
+	t.Run("a bad line commits nothing", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"hostname R9", "bogus command here", "ip route 192.0.2.0 255.255.255.0 127.0.0.9"}})
+		wantConfigStatus(t, r, "rejected")
+		errs, _ := r.Data["errors"].([]any)
+		if len(errs) != 1 || errs[0].(map[string]any)["index"] != float64(1) || !strings.Contains(errs[0].(map[string]any)["message"].(string), "Invalid input") {
+			t.Errorf("errors %v, want line 1 with the device's message", r.Data["errors"])
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("a rejected commit changed the configuration:\n%s", after)
+		}
+	})
+	t.Run("commit, then rollback", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"ip route 192.0.2.0 255.255.255.0 127.0.0.9"}})
+		wantConfigStatus(t, r, "committed")
+		id := r.str("rollback_id")
+		if !strings.HasPrefix(id, "flash:archive") {
+			t.Fatalf("rollback_id %q, want the archive file", id)
+		}
+		if !strings.Contains(d.running(t, ctx, show), "ip route 192.0.2.0 255.255.255.0 127.0.0.9") {
+			t.Fatal("the committed line is not in the running configuration")
+		}
+		// Past the revert timer begin armed: a commit is confirmed and stays.
+		time.Sleep(6 * 300 * time.Millisecond)
+		if !strings.Contains(d.running(t, ctx, show), "ip route 192.0.2.0") {
+			t.Fatal("the device reverted a committed change")
+		}
+		r = d.call(t, ctx, "rollback_config", map[string]any{"to": id})
+		wantConfigStatus(t, r, "rolled_back")
+		if !strings.Contains(r.str("diff"), "ip route 192.0.2.0") {
+			t.Errorf("the rollback's diff does not show what it undid:\n%s", r.str("diff"))
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("after the rollback:\n%s\nwant:\n%s", after, before)
+		}
+	})
+	t.Run("commit_confirmed undoes itself", func(t *testing.T) {
+		// Not the hostname: the agent's own session knows the device by
+		// the name it logged in to.
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 1, "lines": []any{"ip route 198.51.100.0 255.255.255.0 127.0.0.7"}})
+		wantConfigStatus(t, r, "awaiting_confirmation")
+		deadline := time.Now().Add(30 * time.Second)
+		for strings.Contains(d.running(t, ctx, show), "198.51.100.0") {
+			if time.Now().After(deadline) {
+				t.Fatal("the device did not roll back the unconfirmed change")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("after the automatic rollback:\n%s\nwant:\n%s", after, before)
+		}
+		r = d.call(t, ctx, "confirm_config", nil)
+		if !r.IsError || !strings.Contains(r.Text, "rolled back by itself") {
+			t.Errorf("confirm after the device rolled back:\n%s", r.Text)
+		}
+	})
+	t.Run("commit_confirmed, confirmed, stays", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 2, "lines": []any{"ip route 198.51.100.0 255.255.255.0 127.0.0.8"}})
+		wantConfigStatus(t, r, "awaiting_confirmation")
+		wantConfigStatus(t, d.call(t, ctx, "confirm_config", nil), "committed")
+		time.Sleep(3 * 300 * time.Millisecond)
+		if !strings.Contains(d.running(t, ctx, show), "127.0.0.8") {
+			t.Error("the confirmed change did not stay")
+		}
+	})
 }
