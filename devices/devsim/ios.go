@@ -59,6 +59,7 @@ func iosPlatform() *simPlatform {
 			c.Print("\n")
 		},
 		InitialMode:    "user",
+		EnableSecret:   true,
 		PrivilegedMode: "enable",
 		ExecMode:       "enable",
 		Modes: map[string]*simMode{

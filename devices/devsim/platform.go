@@ -27,6 +27,9 @@ type simPlatform struct {
 	Logout func(c *simCall)
 
 	InitialMode string // mode a shell starts in
+	// EnableSecret says the platform's enable dialogue asks for
+	// Options.EnableSecret.
+	EnableSecret bool
 	// PrivilegedMode is where Options.LoginPrivileged starts.
 	PrivilegedMode string
 	// RootMode is where the root user starts (the Junos FreeBSD shell).
@@ -86,7 +89,9 @@ type simPlatform struct {
 type simMode struct {
 	Name string
 	// Prompt is the prompt text with {host} and {user} placeholders,
-	// for example "{host}(config)#" or "{user}@{host}> ".
+	// for example "{host}(config)#" or "{user}@{host}> ", and {tag}, the
+	// short name of the object a sub-mode edits, which the handler that
+	// entered the mode set ("{host}(config-if-{tag})#" shows Et1).
 	Prompt string
 	// HostMax shortens the hostname in this mode's prompt to at most this
 	// many characters (IOS does in configuration modes); zero keeps it.
@@ -143,8 +148,10 @@ type simErrorForm struct {
 	Caret bool
 	// Text is printed after the caret line (newlines become CRLF).
 	// Placeholders: {line} is the typed line up to and including the
-	// offending word, {word} the word itself, {choices} the possible
-	// completions of an ambiguous word.
+	// offending word, {word} the word itself, {before} the line before
+	// that word (blanks trimmed), {token} the word's position among the
+	// line's words counted from 0, {choices} the possible completions of
+	// an ambiguous word.
 	Text string
 	// Alone restricts this form to a word typed alone on the line (IOS
 	// takes a lone unknown word for a host to connect to); otherwise the
@@ -199,12 +206,12 @@ func textOutput(text string) simOutput {
 	return sliceOutput(strings.Split(text, "\n"))
 }
 
-// prompt renders a mode's prompt for a host and user.
-func (m *simMode) prompt(host, user string) string {
+// prompt renders a mode's prompt for a host, user and sub-mode tag.
+func (m *simMode) prompt(host, user, tag string) string {
 	if m.HostMax > 0 && len(host) > m.HostMax {
 		host = host[:m.HostMax]
 	}
-	return strings.NewReplacer("{host}", host, "{user}", user).Replace(m.Prompt)
+	return strings.NewReplacer("{host}", host, "{user}", user, "{tag}", tag).Replace(m.Prompt)
 }
 
 // errorForm returns how an error kind prints in mode m.

@@ -8,7 +8,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,11 +21,11 @@ import (
 // Options configure a simulated network device. The zero value of
 // each field is documented beside it; options are copied, never changed.
 type Options struct {
-	Platform     string // "ios" or "junos"; required
-	Hostname     string // zero means "R1" for ios, "vmx1" for junos
+	Platform     string // one of Platforms(): "ios", "junos", "eos" ...; required
+	Hostname     string // zero means the platform's: "R1" for ios, "vmx1" for junos ...
 	Username     string // zero means "admin"
 	Password     string // zero means "admin"
-	EnableSecret string // ios only; zero means "enablepw"
+	EnableSecret string // platforms with enable (AsksEnableSecret); zero means "enablepw"
 	// Enable says how "enable" answers on ios; zero asks for the secret.
 	Enable EnableStyle
 	// LoginPrivileged starts ios sessions at the privileged prompt, as for
@@ -114,6 +117,18 @@ func (o Options) withDefaults(p *simPlatform) Options {
 // platforms holds the known platforms by Options.Platform name.
 var platforms = map[string]*simPlatform{}
 
+// Platforms returns the names Options.Platform accepts, sorted.
+func Platforms() []string {
+	return slices.Sorted(maps.Keys(platforms))
+}
+
+// AsksEnableSecret reports whether the platform's enable dialogue asks
+// for Options.EnableSecret; false for an unknown platform.
+func AsksEnableSecret(platform string) bool {
+	p, ok := platforms[platform]
+	return ok && p.EnableSecret
+}
+
 // Server serves one simulated device over SSH. Its hostname and
 // configuration are shared by all connections; each SSH session has its
 // own CLI state. It is safe for concurrent use.
@@ -131,7 +146,7 @@ type Server struct {
 func NewServer(opts Options) (*Server, error) {
 	p, ok := platforms[opts.Platform]
 	if !ok {
-		return nil, fmt.Errorf("devsim: unknown platform %q: use \"ios\" or \"junos\"", opts.Platform)
+		return nil, fmt.Errorf("devsim: unknown platform %q: use one of %s", opts.Platform, strings.Join(Platforms(), ", "))
 	}
 	opts = opts.withDefaults(p)
 	_, priv, err := ed25519.GenerateKey(rand.Reader)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,7 @@ type session struct {
 
 	mode     *simMode
 	context  []string // edit path (Junos) or sub-mode object (IOS)
+	tag      string   // short name of the sub-mode object, for {tag} in prompts
 	length   int      // terminal length; 0 disables the pager
 	width    int
 	vars     map[string]string
@@ -254,7 +256,10 @@ func (s *session) printError(res parsed) {
 	if len(res.choices) > 0 {
 		choices = completionList(res.choices)
 	}
-	text := strings.NewReplacer("{line}", res.upto, "{word}", res.word, "{choices}", choices).Replace(form.Text)
+	before := strings.TrimSpace(strings.TrimSuffix(res.upto, res.word))
+	index := strconv.Itoa(max(len(tokenize(res.upto))-1, 0))
+	text := strings.NewReplacer("{line}", res.upto, "{word}", res.word, "{before}", before,
+		"{token}", index, "{choices}", choices).Replace(form.Text)
 	s.print(text)
 }
 
@@ -280,7 +285,7 @@ func (s *session) promptBlock() string {
 		}
 		head += strings.Replace(s.p.ContextFormat, "%s", path, 1)
 	}
-	s.prompt = s.mode.prompt(s.srv.dev.hostname(), s.opts.Username)
+	s.prompt = s.mode.prompt(s.srv.dev.hostname(), s.opts.Username, s.tag)
 	if head != "" {
 		return head + "\n" + s.prompt
 	}
