@@ -6,7 +6,7 @@
 // errors), every regular expression compiled and tested against the sample
 // strings the profile carries, and every problem reported as a *LoadError
 // with file, line and field path. The embedded defaults (linux, cisco_ios,
-// junos, frr, arista_eos) can be overridden or extended by files in a user directory; a
+// junos, frr, arista_eos, cisco_nxos) can be overridden or extended by files in a user directory; a
 // broken user file is reported and skipped, never taking the defaults down
 // with it.
 //

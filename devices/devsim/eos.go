@@ -74,23 +74,8 @@ func eosPlatform() *simPlatform {
 			Prompt:        " --More-- ",
 			OtherKeysQuit: true,
 		},
-		NoMore: "no-more",
-		Filters: map[string]func(arg string) func(line string) bool{
-			"include": func(arg string) func(string) bool {
-				return func(line string) bool { return strings.Contains(line, arg) }
-			},
-			"exclude": func(arg string) func(string) bool {
-				return func(line string) bool { return !strings.Contains(line, arg) }
-			},
-			"begin": func(arg string) func(string) bool {
-				started := false
-				return func(line string) bool {
-					started = started || strings.Contains(line, arg)
-					return started
-				}
-			},
-			"section": eosSection,
-		},
+		NoMore:  "no-more",
+		Filters: ciscoFilters(),
 	}
 }
 
@@ -116,12 +101,12 @@ func eosCommands() []simCommand {
 		{Syntax: "reload", Modes: eosPriv, Help: "Restart the switch", Run: eosReload},
 		{Syntax: "hostname <word>", Modes: eosConfig, Run: eosHostname},
 		{Syntax: "interface <word>", Modes: eosConfig, Run: eosInterface},
-		{Syntax: "ip route <word> <ip>", Modes: []string{"config"}, Run: eosStore},
-		{Syntax: "description <line>", Modes: eosIf, Run: eosStore},
-		{Syntax: "ip address <word>", Modes: eosIf, Run: eosStore},
-		{Syntax: "mtu <68-9214>", Modes: eosIf, Run: eosStore},
-		{Syntax: "shutdown", Modes: eosIf, Run: eosStore},
-		{Syntax: "no <line>", Modes: eosConfig, Run: eosNo},
+		{Syntax: "ip route <word> <ip>", Modes: []string{"config"}, Run: storeLine},
+		{Syntax: "description <line>", Modes: eosIf, Run: storeLine},
+		{Syntax: "ip address <word>", Modes: eosIf, Run: storeLine},
+		{Syntax: "mtu <68-9214>", Modes: eosIf, Run: storeLine},
+		{Syntax: "shutdown", Modes: eosIf, Run: storeLine},
+		{Syntax: "no <line>", Modes: eosConfig, Run: negateLine},
 		{Syntax: "exit", Modes: eosConfig, Help: "Leave this mode", Run: eosExitConfig},
 		{Syntax: "end", Modes: eosConfig, Help: "Leave configuration mode", Run: eosEnd},
 	}
@@ -140,16 +125,4 @@ var eosWordHelp = map[string]string{
 	"no": "Disable a setting", "exit": "Leave this mode", "end": "Leave configuration mode",
 	"memory": "Save to flash", "<word>": "Name or address", "<ip>": "IPv4 address A.B.C.D",
 	"<line>": "Text to the end of the line",
-}
-
-// eosSection is the "| section" filter: a top-level line that contains
-// the text, and the indented lines below it.
-func eosSection(arg string) func(string) bool {
-	in := false
-	return func(line string) bool {
-		if !strings.HasPrefix(line, " ") {
-			in = strings.Contains(line, arg)
-		}
-		return in
-	}
 }

@@ -156,61 +156,6 @@ func eosInterface(c *simCall) error {
 	return nil
 }
 
-// eosCurrentSection is the configuration section the mode edits.
-func eosCurrentSection(c *simCall) string {
-	if ctx := c.Context(); len(ctx) > 0 {
-		return ctx[0]
-	}
-	return "global"
-}
-
-// eosStore records a statement in the current section; one with the same
-// leading words replaces the old one, except static routes.
-func eosStore(c *simCall) error {
-	line := strings.Join(strings.Fields(c.Line), " ")
-	section := eosCurrentSection(c)
-	lines, _ := c.device().section(section)
-	key := eosKey(line)
-	kept := lines[:0]
-	for _, l := range lines {
-		if key == "" || (eosKey(l) != key && eosKey(strings.TrimPrefix(l, "no ")) != key) {
-			kept = append(kept, l)
-		}
-	}
-	c.device().setSection(section, append(kept, line))
-	c.device().setFlag("modified", true)
-	return nil
-}
-
-// eosKey is what identifies a single-valued statement; "" for routes,
-// which may repeat.
-func eosKey(line string) string {
-	f := strings.Fields(line)
-	switch {
-	case len(f) == 0, len(f) > 1 && f[0] == "ip" && f[1] == "route":
-		return ""
-	case len(f) > 1 && f[0] == "ip":
-		return f[0] + " " + f[1]
-	}
-	return f[0]
-}
-
-// eosNo removes the statements a "no" line negates.
-func eosNo(c *simCall) error {
-	rest := strings.Join(strings.Fields(c.Args[0]), " ")
-	section := eosCurrentSection(c)
-	lines, _ := c.device().section(section)
-	kept := lines[:0]
-	for _, l := range lines {
-		if !strings.HasPrefix(l, rest) {
-			kept = append(kept, l)
-		}
-	}
-	c.device().setSection(section, kept)
-	c.device().setFlag("modified", true)
-	return nil
-}
-
 func eosExitConfig(c *simCall) error {
 	if c.Mode() != "config" {
 		return eosConfigure(c)
