@@ -148,8 +148,9 @@ type simErrorForm struct {
 	Caret bool
 	// Text is printed after the caret line (newlines become CRLF).
 	// Placeholders: {line} is the typed line up to and including the
-	// offending word, {word} the word itself, {before} the line before
-	// that word (blanks trimmed), {token} the word's position among the
+	// offending word, {word} the word itself, {before} the words before
+	// it, each followed by one blank ("show " in "show foo", "" for a
+	// first word), {token} the word's position among the
 	// line's words counted from 0, {choices} the possible completions of
 	// an ambiguous word.
 	Text string

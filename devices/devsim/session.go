@@ -256,7 +256,10 @@ func (s *session) printError(res parsed) {
 	if len(res.choices) > 0 {
 		choices = completionList(res.choices)
 	}
-	before := strings.TrimSpace(strings.TrimSuffix(res.upto, res.word))
+	var before string
+	for _, w := range strings.Fields(strings.TrimSuffix(res.upto, res.word)) {
+		before += w + " "
+	}
 	index := strconv.Itoa(max(len(tokenize(res.upto))-1, 0))
 	text := strings.NewReplacer("{line}", res.upto, "{word}", res.word, "{before}", before,
 		"{token}", index, "{choices}", choices).Replace(form.Text)
