@@ -1,5 +1,5 @@
 // Package devsim simulates network devices (Cisco IOS, Juniper Junos,
-// Arista EOS, Cisco NX-OS, VyOS; see Platforms) over SSH, for
+// Arista EOS, Cisco NX-OS and IOS XR, VyOS; see Platforms) over SSH, for
 // `mcp-ssh-session devsim` and for the tests: a CLI with modes, an enable
 // dialogue, a pager, completion on space, `?` help, Ctrl+C and Ctrl+Z,
 // configuration that persists across sessions, and a reload that drops
