@@ -35,6 +35,11 @@ func TestPlatformTranscripts(t *testing.T) {
 			"commit_failed", "% Failed to commit one or more configuration items during a pseudo-atomic operation. All changes made have been reverted. Please issue 'show configuration failed [inheritance]' from this session to view the errors", ""},
 		{"cisco_xr", "invalid under a caret", "                       ^\n% Invalid input detected at '^' marker.\n", "invalid_input", "% Invalid input detected at '^' marker.", ""},
 		{"cisco_xr", "uncommitted changes", "Uncommitted changes found, commit them before exiting(yes/no/cancel)? [cancel]:", "", "", "input:yes_no_cancel"},
+		{"mikrotik_routeros", "bad command", "bad command name frob (line 1 column 1)\n", "bad_command", "bad command name frob (line 1 column 1)", ""},
+		{"mikrotik_routeros", "failure", "failure: already have such address\n", "failure", "failure: already have such address", ""},
+		{"mikrotik_routeros", "comments are no errors", "add bridge=bridge1 interface=ether2 comment=\"failure: cable\"\n", "", "", ""},
+		{"mikrotik_routeros", "pager", " 23 R ether24   ether           1500   1514  52:54:00:00:01:18\n-- [Q quit|D dump|down]", "", "", "pager:more"},
+		{"mikrotik_routeros", "reboot", "Reboot, yes? [y/N]:", "", "", "input:yes_no"},
 		{"cisco_xr", "commit log line", "RP/0/RP0/CPU0:Dec  6 23:12:35.100 UTC: config[65740]: %MGBL-CONFIG-6-DB_COMMIT : Configuration committed by user 'admin'.\n", "", "", ""},
 	}
 	for _, tc := range tests {
@@ -61,6 +66,7 @@ func TestPlatformDetection(t *testing.T) {
 		{"a linux banner naming vyos", debian, "Welcome to VyOS lab hosts, ask netops\nalice@web1:~$ ", "linux"},
 		{"ios xr behind a cisco ssh server", "SSH-2.0-Cisco-2.0", "\nLab PE router\n\nRP/0/RP0/CPU0:pe7#", "cisco_xr"},
 		{"ios behind a cisco ssh server", "SSH-2.0-Cisco-1.25", "\nbanner\n\nR1>", "cisco_ios"},
+		{"routeros logo", "SSH-2.0-ROSSSH", "\n  MMM      MMM       KKK\n\n  MikroTik RouterOS 7.11 (c) 1999-2023       https://www.mikrotik.com/\n\nPress F1 for help\n\n[admin@MikroTik] > ", "mikrotik_routeros"},
 		{"eos is not claimed", "SSH-2.0-OpenSSH_7.8", "Last login: Sun Dec  6 23:00:00 2026 from 127.0.0.1\nleaf1>", ""},
 	}
 	for _, tc := range tests {

@@ -3,6 +3,7 @@ package devsim
 import (
 	"fmt"
 	"iter"
+	"math"
 	"strings"
 	"time"
 )
@@ -193,6 +194,10 @@ func (s *session) more(done, total int) (int, error) {
 			step = 1
 		case 'q', 'Q', keyCtrlC:
 		default:
+			if strings.IndexByte(pg.DumpKeys, key) >= 0 {
+				step = math.MaxInt
+				break
+			}
 			if !pg.OtherKeysQuit {
 				continue
 			}

@@ -27,6 +27,12 @@ type simPlatform struct {
 	Logout func(c *simCall)
 
 	InitialMode string // mode a shell starts in
+	// UserOptions says the login name may carry console options after a
+	// "+" (RouterOS: "admin+ct511w4098h"): a number then a letter, "w"
+	// the terminal width, "h" its height, which is the pager's length;
+	// other letters are accepted and ignored. The name before the "+"
+	// is the user.
+	UserOptions bool
 	// EnableSecret says the platform's enable dialogue asks for
 	// Options.EnableSecret.
 	EnableSecret bool
@@ -124,6 +130,9 @@ type simPager struct {
 	// OtherKeysQuit makes keys other than space and Enter quit (IOS);
 	// otherwise they are ignored and the pager waits again.
 	OtherKeysQuit bool
+	// DumpKeys show the rest of the output without stopping again
+	// (RouterOS's D); empty has none.
+	DumpKeys string
 }
 
 // errKind names a class of command-line error.
@@ -148,7 +157,8 @@ type simErrorForm struct {
 	Caret bool
 	// Text is printed after the caret line (newlines become CRLF).
 	// Placeholders: {line} is the typed line up to and including the
-	// offending word, {word} the word itself, {before} the words before
+	// offending word, {word} the word itself, {column} where it starts
+	// (counted from 1), {before} the words before
 	// it, each followed by one blank ("show " in "show foo", "" for a
 	// first word), {token} the word's position among the
 	// line's words counted from 0, {choices} the possible completions of

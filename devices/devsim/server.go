@@ -205,7 +205,7 @@ func (s *Server) checkKeyboard(md ssh.ConnMetadata, client ssh.KeyboardInteracti
 }
 
 func (s *Server) checkKey(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
-	if md.User() == s.opts.Username {
+	if s.loginUser(md.User()) == s.opts.Username {
 		for _, k := range s.opts.AuthorizedKeys {
 			if subtle.ConstantTimeCompare(k.Marshal(), key.Marshal()) == 1 {
 				return nil, nil
@@ -215,7 +215,17 @@ func (s *Server) checkKey(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissi
 	return nil, errAuth
 }
 
+// loginUser is the user a login name stands for: without its console
+// options on platforms that take them.
+func (s *Server) loginUser(name string) string {
+	if s.platform.UserOptions {
+		name, _, _ = strings.Cut(name, "+")
+	}
+	return name
+}
+
 func (s *Server) credentialsMatch(user, pw string) bool {
+	user = s.loginUser(user)
 	u := subtle.ConstantTimeCompare([]byte(user), []byte(s.opts.Username))
 	p := subtle.ConstantTimeCompare([]byte(pw), []byte(s.opts.Password))
 	return u&p == 1

@@ -56,7 +56,7 @@ type session struct {
 
 func (s *Server) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh.Channel) *session {
 	p := s.platform
-	return &session{
+	sess := &session{
 		srv: s, p: p, opts: s.opts, ctx: ctx, conn: conn, ch: ch,
 		in:         make(chan []byte, 16),
 		readerDone: make(chan struct{}),
@@ -64,6 +64,30 @@ func (s *Server) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh.Ch
 		width:      80,
 		vars:       map[string]string{},
 		data:       map[string]any{},
+	}
+	if p.UserOptions && conn != nil {
+		if _, options, ok := strings.Cut(conn.User(), "+"); ok {
+			sess.consoleOptions(options)
+		}
+	}
+	return sess
+}
+
+// consoleOptions applies the console options of a login name: a number
+// and the letter it is for ("511w4098h" sets width and height).
+func (s *session) consoleOptions(options string) {
+	n := 0
+	for _, r := range options {
+		switch {
+		case r >= '0' && r <= '9':
+			n = min(n*10+int(r-'0'), 1<<20)
+			continue
+		case r == 'w':
+			s.width = n
+		case r == 'h':
+			s.length = n
+		}
+		n = 0
 	}
 }
 
@@ -262,7 +286,7 @@ func (s *session) printError(res parsed) {
 	}
 	index := strconv.Itoa(max(len(tokenize(res.upto))-1, 0))
 	text := strings.NewReplacer("{line}", res.upto, "{word}", res.word, "{before}", before,
-		"{token}", index, "{choices}", choices).Replace(form.Text)
+		"{token}", index, "{column}", strconv.Itoa(res.pos+1), "{choices}", choices).Replace(form.Text)
 	s.print(text)
 }
 
