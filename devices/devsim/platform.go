@@ -158,11 +158,10 @@ type simErrorForm struct {
 	// Text is printed after the caret line (newlines become CRLF).
 	// Placeholders: {line} is the typed line up to and including the
 	// offending word, {word} the word itself, {column} where it starts
-	// (counted from 1), {before} the words before
-	// it, each followed by one blank ("show " in "show foo", "" for a
-	// first word), {token} the word's position among the
-	// line's words counted from 0, {choices} the possible completions of
-	// an ambiguous word.
+	// (counted from 1), {token} its position among the line's words
+	// (counted from 0), {before} the words before it, each followed by
+	// one blank ("show " in "show foo", "" for a first word), {choices}
+	// the possible completions of an ambiguous word.
 	Text string
 	// Alone restricts this form to a word typed alone on the line (IOS
 	// takes a lone unknown word for a host to connect to); otherwise the
