@@ -30,8 +30,8 @@ type simPlatform struct {
 	// UserOptions says the login name may carry console options after a
 	// "+" (RouterOS: "admin+ct511w4098h"): a number then a letter, "w"
 	// the terminal width, "h" its height, which is the pager's length;
-	// other letters are accepted and ignored. The name before the "+"
-	// is the user.
+	// "c" turns colours off (ColourEcho); other letters are accepted and
+	// ignored. The name before the "+" is the user.
 	UserOptions bool
 	// EnableSecret says the platform's enable dialogue asks for
 	// Options.EnableSecret.
@@ -54,6 +54,10 @@ type simPlatform struct {
 	// EchoPad is echoed after the typed line when Enter is pressed (Junos
 	// pads the echo with a space).
 	EchoPad string
+	// ColourEcho draws the prompt and the typed line again, each word in
+	// colour, when Enter is pressed (RouterOS's syntax highlighting),
+	// unless the login name's console options include c (UserOptions).
+	ColourEcho bool
 	// ContextFormat renders the edit path shown on the line above the
 	// prompt in modes with ShowContext: "[edit%s]" gets " a b" or "".
 	ContextFormat string

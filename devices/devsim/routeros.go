@@ -30,6 +30,7 @@ func routerOSPlatform() *simPlatform {
 		Setup:           routerOSSetup,
 		Login:           routerOSLogin,
 		UserOptions:     true,
+		ColourEcho:      true,
 		InitialMode:     "root",
 		ExecMode:        "root",
 		Modes: map[string]*simMode{

@@ -41,6 +41,7 @@ type session struct {
 	mode     *simMode
 	context  []string // edit path (Junos) or sub-mode object (IOS)
 	tag      string   // short name of the sub-mode object, for {tag} in prompts
+	noColour bool     // console options turned colours off
 	length   int      // terminal length; 0 disables the pager
 	width    int
 	vars     map[string]string
@@ -86,6 +87,8 @@ func (s *session) consoleOptions(options string) {
 			s.width = n
 		case r == 'h':
 			s.length = n
+		case r == 'c':
+			s.noColour = true
 		}
 		n = 0
 	}
