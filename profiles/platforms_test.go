@@ -1,6 +1,10 @@
 package profiles
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
+)
 
 // Transcripts of the platforms added after IOS and Junos, as the devices
 // print them (after CR/LF normalization), and what their built-in
@@ -73,5 +77,21 @@ func TestPlatformDetection(t *testing.T) {
 		if got := s.DetectLogin(tc.version, tc.login); got != tc.want {
 			t.Errorf("%s: DetectLogin(%q, %q) = %q, want %q", tc.name, tc.version, tc.login, got, tc.want)
 		}
+	}
+}
+
+// TestRouterOSColouredLine: RouterOS draws the typed line again in colour
+// after Enter. Once the terminal bytes are normalized, as the engine does
+// before matching, the error is found and the prompt ends the output.
+func TestRouterOSColouredLine(t *testing.T) {
+	p := mustProfile(t, loadDefaults(t), "mikrotik_routeros")
+	raw := "/system resource prnt\r[admin@MikroTik] > \x1b[m\x1b[32m/system\x1b[m \x1b[33mresource\x1b[m \x1b[34mprnt\x1b[m\r\n" +
+		"bad command name prnt (line 1 column 18)\r\n[admin@MikroTik] > "
+	text := expect.Normalize([]byte(raw))
+	if name, line := firstError(p, text); name != "bad_command" || line != "bad command name prnt (line 1 column 18)" {
+		t.Errorf("error %q on line %q in %q", name, line, text)
+	}
+	if !p.Modes[0].Prompt.Regexp.MatchString(text) {
+		t.Errorf("the prompt does not end %q", text)
 	}
 }
