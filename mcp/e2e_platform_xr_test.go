@@ -60,7 +60,12 @@ func TestE2ECiscoXR(t *testing.T) {
 		}
 		wantMode(t, xr(t, "interface GigabitEthernet0/0/0/5"), "configuration", p+"(config-if)#")
 		wantMode(t, xr(t, "description to pe5"), "configuration", p+"(config-if)#")
-		r := xr(t, "end")
+		// A call with an enable secret stays where it is: there is no
+		// enable on IOS XR, and leaving would ask about the candidate.
+		r := s.call(t, ctx, "execute_command", map[string]any{"host": "pe7", "command": "show configuration",
+			"profile": "cisco_xr", "password": devicePassword, "enable_password": "unused"})
+		wantMode(t, r, "configuration", p+"(config-if)#")
+		r = xr(t, "end")
 		wantStatus(t, r, "awaiting_input")
 		if !strings.Contains(r.str("input_prompt"), "Uncommitted changes found") {
 			t.Errorf("input_prompt = %q, want the uncommitted-changes question", r.str("input_prompt"))
