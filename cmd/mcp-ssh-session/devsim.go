@@ -25,7 +25,7 @@ func runDevsim(ctx context.Context, args []string, s stdio) int {
 	fs.SetOutput(s.err)
 	var opts devsim.Options
 	names := strings.Join(devsim.Platforms(), ", ")
-	fs.StringVar(&opts.Platform, "platform", "", "device to simulate: one of "+names+" (required)")
+	fs.StringVar(&opts.Platform, "platform", "", "device to simulate: one of "+names+", or the name of its profile (required)")
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:2222", "address to listen on; loopback only unless --allow-remote")
 	fs.StringVar(&opts.Hostname, "hostname", "", "device hostname (default: the platform's, R1 for ios, vmx1 for junos ...)")
 	fs.StringVar(&opts.Username, "username", "admin", "login user")
@@ -84,5 +84,6 @@ func printDevsimBanner(s stdio, opts devsim.Options, addr net.Addr, key ssh.Publ
 	if devsim.AsksEnableSecret(opts.Platform) {
 		fmt.Fprintf(s.err, "devsim: enable secret: %s\n", opts.EnableSecret)
 	}
+	fmt.Fprintf(s.err, "devsim: profile for it: %s (exec --profile, or profile: in config.yaml)\n", devsim.ProfileFor(opts.Platform))
 	fmt.Fprintln(s.err, "devsim: press Ctrl+C to stop")
 }

@@ -38,6 +38,7 @@ func eosPlatform() *simPlatform {
 	invalid := "% Invalid input (at token {token}: '{word}')\n"
 	return &simPlatform{
 		Name:            "eos",
+		Profile:         "arista_eos",
 		DefaultHostname: "leaf1",
 		ServerVersion:   "SSH-2.0-OpenSSH_7.8",
 		DefaultBanner:   eosBanner,

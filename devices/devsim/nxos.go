@@ -34,6 +34,7 @@ func init() { platforms["nxos"] = nxosPlatform() }
 func nxosPlatform() *simPlatform {
 	return &simPlatform{
 		Name:            "nxos",
+		Profile:         "cisco_nxos",
 		DefaultHostname: "nx1",
 		ServerVersion:   "SSH-2.0-OpenSSH_8.3",
 		DefaultBanner:   "Lab Nexus switch -- changes need a ticket # and 100% review",

@@ -10,7 +10,10 @@ import (
 // kind of network device: its modes and prompts, its command table, its
 // error texts and its pager. Adding a platform means writing one of these.
 type simPlatform struct {
-	Name            string // "ios", "junos"
+	Name string // "ios", "junos"
+	// Profile names the built-in profile that drives this platform
+	// ("cisco_ios"); Options.Platform may give it instead of Name.
+	Profile         string
 	DefaultHostname string // used when Options.Hostname is zero
 	ServerVersion   string // SSH identification string the device sends
 	DefaultBanner   string // MOTD used when Options.Banner is zero

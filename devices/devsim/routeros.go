@@ -24,6 +24,7 @@ func routerOSPlatform() *simPlatform {
 	syntax := simErrorForm{Text: "syntax error (line 1 column {column})\n"}
 	return &simPlatform{
 		Name:            "routeros",
+		Profile:         "mikrotik_routeros",
 		DefaultHostname: "MikroTik",
 		ServerVersion:   "SSH-2.0-ROSSSH",
 		DefaultBanner:   "lab gateway -- [admin@gw] > style prompts in this note are no prompts",

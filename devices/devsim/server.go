@@ -21,7 +21,7 @@ import (
 // Options configure a simulated network device. The zero value of
 // each field is documented beside it; options are copied, never changed.
 type Options struct {
-	Platform     string // one of Platforms(): "ios", "junos", "eos" ...; required
+	Platform     string // one of Platforms() ("ios", "eos" ...) or its profile's name ("cisco_ios"); required
 	Hostname     string // zero means the platform's: "R1" for ios, "vmx1" for junos ...
 	Username     string // zero means "admin"
 	Password     string // zero means "admin"
@@ -122,10 +122,32 @@ func Platforms() []string {
 	return slices.Sorted(maps.Keys(platforms))
 }
 
+// lookupPlatform finds a platform by its name or by its profile's.
+func lookupPlatform(name string) (*simPlatform, bool) {
+	if p, ok := platforms[name]; ok {
+		return p, true
+	}
+	for _, p := range platforms {
+		if p.Profile == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// ProfileFor returns the built-in profile that drives a platform, "" for
+// an unknown one.
+func ProfileFor(platform string) string {
+	if p, ok := lookupPlatform(platform); ok {
+		return p.Profile
+	}
+	return ""
+}
+
 // AsksEnableSecret reports whether the platform's enable dialogue asks
 // for Options.EnableSecret; false for an unknown platform.
 func AsksEnableSecret(platform string) bool {
-	p, ok := platforms[platform]
+	p, ok := lookupPlatform(platform)
 	return ok && p.EnableSecret
 }
 
@@ -144,7 +166,7 @@ type Server struct {
 // NewServer prepares a simulated device with a fresh ed25519 host key.
 // It does not listen; call Serve.
 func NewServer(opts Options) (*Server, error) {
-	p, ok := platforms[opts.Platform]
+	p, ok := lookupPlatform(opts.Platform)
 	if !ok {
 		return nil, fmt.Errorf("devsim: unknown platform %q: use one of %s", opts.Platform, strings.Join(Platforms(), ", "))
 	}

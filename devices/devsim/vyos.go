@@ -31,6 +31,7 @@ func init() { platforms["vyos"] = vyosPlatform() }
 func vyosPlatform() *simPlatform {
 	return &simPlatform{
 		Name:            "vyos",
+		Profile:         "vyos",
 		DefaultHostname: "vyos",
 		ServerVersion:   "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3",
 		DefaultBanner:   vyosBanner,

@@ -31,6 +31,7 @@ func xrPlatform() *simPlatform {
 	invalid := simErrorForm{Caret: true, Text: "% Invalid input detected at '^' marker.\n"}
 	return &simPlatform{
 		Name:            "xr",
+		Profile:         "cisco_xr",
 		DefaultHostname: "xr1",
 		ServerVersion:   "SSH-2.0-Cisco-2.0",
 		DefaultBanner:   "Lab PE router -- authorized access only, changes need ticket #",
