@@ -134,6 +134,29 @@ func TestIOSPagerLeftOn(t *testing.T) {
 	if strings.Contains(out, "More") || !strings.HasSuffix(strings.TrimSpace(out), "end") {
 		t.Errorf("paged output not advanced cleanly: %q", tail(out, 400))
 	}
+	// Line for line what the device shows unpaged: the blank that starts
+	// " --More-- " must not stay before (or be taken from) the line drawn
+	// where the pager was erased.
+	client := devicetest.Dial(t, h.dev.Addr, h.dev.ClientConfig())
+	sess, err := client.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	want, err := sess.Output("show running-config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.TrimSpace(strings.ReplaceAll(string(want), "\r\n", "\n")); strings.TrimSpace(out) != w {
+		got, wl := strings.Split(strings.TrimSpace(out), "\n"), strings.Split(w, "\n")
+		for i := range min(len(got), len(wl)) {
+			if got[i] != wl[i] {
+				t.Errorf("paged output line %d is %q, want %q", i+1, got[i], wl[i])
+				break
+			}
+		}
+		t.Errorf("paged output has %d lines, unpaged %d", len(got), len(wl))
+	}
 }
 
 func TestJunosCommitAndFailingCommit(t *testing.T) {

@@ -86,16 +86,27 @@ func (n *normalizer) put(r rune) {
 		}
 		n.phys++
 	}
+	if !n.inRun || n.putEnd != n.col {
+		n.runStart, n.runBlank = n.col, true
+	}
 	if n.col < len(n.line) {
 		if n.col < n.hidden && n.line[n.col] != r {
-			// New text over consumed text: from here on it is output.
+			// New text over consumed text: from here on it is output,
+			// and so are the blanks of this run before it, which only
+			// erased consumed blanks (" --More-- " wiped, then an
+			// indented line drawn where it was).
 			n.hidden = n.col
+			if n.runBlank {
+				n.hidden = n.runStart
+			}
 		}
 		n.line[n.col] = r
 	} else {
 		n.line = append(n.line, r)
 	}
 	n.col++
+	n.inRun, n.putEnd = true, n.col
+	n.runBlank = n.runBlank && r == ' '
 	if len(n.line) > n.lineCap {
 		n.spill()
 	}
@@ -134,6 +145,7 @@ func (n *normalizer) newline() {
 	}
 	n.out = append(n.out, '\n')
 	n.line, n.col, n.hidden = n.line[:0], 0, 0
+	n.inRun = false
 }
 
 // visibleEnd is where the line's text ends: blanks beyond the cursor are

@@ -27,17 +27,24 @@ const maxSeq = 4096
 // at the start of line that a match already consumed; they are kept so that
 // a redraw of the same text (a prompt reprinted after CR) stays consumed.
 type normalizer struct {
-	st      normState
-	seqLen  int
-	params  []byte
-	utf     [utf8.UTFMax]byte
-	nutf    int
-	line    []rune
-	col     int
-	hidden  int
-	cr      bool // a carriage return waits to see whether a newline follows
-	out     []byte
-	lineCap int // longest line kept in line; the excess is committed without a newline
+	st     normState
+	seqLen int
+	params []byte
+	utf    [utf8.UTFMax]byte
+	nutf   int
+	line   []rune
+	col    int
+	hidden int
+	cr     bool // a carriage return waits to see whether a newline follows
+	// A run is text put at consecutive columns since the cursor last
+	// moved otherwise: it starts at runStart, putEnd is the column after
+	// its last cell (valid when inRun), and runBlank says it holds only
+	// blanks so far. Blanks written over consumed cells are an erasure
+	// (a pager prompt wiped with backspaces and spaces), not a redraw.
+	runStart, putEnd int
+	inRun, runBlank  bool
+	out              []byte
+	lineCap          int // longest line kept in line; the excess is committed without a newline
 
 	// Terminal wrapping, known only when the width is: phys is the column
 	// on the screen row, wrapSpace says the last byte was a blank that
@@ -73,6 +80,7 @@ func (n *normalizer) write(p []byte) {
 			// The common case: a run of printable ASCII appended to the
 			// line. Without a width there is no wrap to track.
 			j := i
+			n.inRun = false // appended text overwrites nothing
 			for j < len(p) && p[j] >= 0x20 && p[j] < 0x7f && n.col < n.lineCap {
 				n.line = append(n.line, rune(p[j]))
 				n.col++

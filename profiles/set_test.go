@@ -41,9 +41,12 @@ func writeFile(t testing.TB, dir, name, text string) string {
 	return path
 }
 
+// embeddedNames are the built-in profiles, in name order.
+var embeddedNames = []string{"arista_eos", "cisco_ios", "cisco_nxos", "cisco_xr", "frr", "junos", "linux", "mikrotik_routeros", "vyos"}
+
 func TestLoadEmbedded(t *testing.T) {
 	s := loadDefaults(t)
-	if got, want := s.Names(), []string{"cisco_ios", "frr", "junos", "linux"}; !slices.Equal(got, want) {
+	if got, want := s.Names(), embeddedNames; !slices.Equal(got, want) {
 		t.Fatalf("Names() = %q, want %q", got, want)
 	}
 	for _, name := range s.Names() {
@@ -77,7 +80,7 @@ func TestLoadMissingDirIsFine(t *testing.T) {
 	if len(errs) != 0 {
 		t.Fatalf("errors for a missing directory: %v", errs)
 	}
-	if len(s.Names()) != 4 {
+	if len(s.Names()) != len(embeddedNames) {
 		t.Fatalf("Names() = %q", s.Names())
 	}
 }
@@ -89,7 +92,7 @@ env:
   PAGER: more
 `
 
-const userEOS = `description: Arista EOS
+const userSwitch = `description: lab switches
 completion: prompt
 modes:
   - name: exec
@@ -100,21 +103,21 @@ modes:
 func TestLoadUserOverridesAndAdds(t *testing.T) {
 	dir := t.TempDir()
 	linuxFile := writeFile(t, dir, "mine.yaml", userLinux)
-	eosFile := writeFile(t, dir, "arista_eos.yml", userEOS)
+	switchFile := writeFile(t, dir, "lab_switch.yml", userSwitch)
 	writeFile(t, dir, "notes.txt", "not a profile")
 	s, errs := Load(dir)
 	if len(errs) != 0 {
 		t.Fatalf("Load: %v", errs)
 	}
-	if got, want := s.Names(), []string{"arista_eos", "cisco_ios", "frr", "junos", "linux"}; !slices.Equal(got, want) {
+	if got, want := s.Names(), slices.Sorted(slices.Values(append([]string{"lab_switch"}, embeddedNames...))); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %q, want %q", got, want)
 	}
 	l := mustProfile(t, s, "linux")
 	if l.Source != linuxFile || l.Env["PAGER"] != "more" || l.Description != "my own shell profile" {
 		t.Errorf("linux not replaced by the user's: source %q env %q", l.Source, l.Env)
 	}
-	if e := mustProfile(t, s, "arista_eos"); e.Source != eosFile {
-		t.Errorf("arista_eos source %q, want %q", e.Source, eosFile)
+	if e := mustProfile(t, s, "lab_switch"); e.Source != switchFile {
+		t.Errorf("lab_switch source %q, want %q", e.Source, switchFile)
 	}
 	if p := mustProfile(t, s, "cisco_ios"); p.Source != SourceEmbedded {
 		t.Errorf("cisco_ios source %q", p.Source)
@@ -124,7 +127,7 @@ func TestLoadUserOverridesAndAdds(t *testing.T) {
 func TestBrokenUserFileKeepsTheRest(t *testing.T) {
 	dir := t.TempDir()
 	bad := writeFile(t, dir, "cisco_ios.yaml", "name: cisco_ios\ncompletion: prompt\nmodes: [\n")
-	writeFile(t, dir, "arista_eos.yaml", userEOS)
+	writeFile(t, dir, "lab_switch.yaml", userSwitch)
 	s, errs := Load(dir)
 	if len(errs) == 0 {
 		t.Fatal("no error for a broken file")
@@ -136,7 +139,7 @@ func TestBrokenUserFileKeepsTheRest(t *testing.T) {
 	if p := mustProfile(t, s, "cisco_ios"); p.Source != SourceEmbedded {
 		t.Errorf("cisco_ios: source %q; the embedded one should remain", p.Source)
 	}
-	mustProfile(t, s, "arista_eos")
+	mustProfile(t, s, "lab_switch")
 	mustProfile(t, s, "junos")
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 
 	"golang.org/x/crypto/ssh"
 
@@ -17,25 +18,26 @@ func init() {
 	subcommands["devsim"] = subcommand{summary: "serve a simulated network device on loopback", run: runDevsim}
 }
 
-// runDevsim serves a simulated Cisco IOS or Junos device until ctx ends,
+// runDevsim serves a simulated network device until ctx ends,
 // so a profile can be tried with a real ssh client and no hardware.
 func runDevsim(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("devsim", flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	var opts devsim.Options
-	fs.StringVar(&opts.Platform, "platform", "", "device to simulate: ios or junos (required)")
+	names := strings.Join(devsim.Platforms(), ", ")
+	fs.StringVar(&opts.Platform, "platform", "", "device to simulate: one of "+names+", or the name of its profile (required)")
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:2222", "address to listen on; loopback only unless --allow-remote")
-	fs.StringVar(&opts.Hostname, "hostname", "", "device hostname (default R1 for ios, vmx1 for junos)")
+	fs.StringVar(&opts.Hostname, "hostname", "", "device hostname (default: the platform's, R1 for ios, vmx1 for junos ...)")
 	fs.StringVar(&opts.Username, "username", "admin", "login user")
 	fs.StringVar(&opts.Password, "password", "admin", "login password")
-	fs.StringVar(&opts.EnableSecret, "enable-secret", "enablepw", "ios enable secret")
+	fs.StringVar(&opts.EnableSecret, "enable-secret", "enablepw", "enable secret, on platforms with enable")
 	fs.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a listen address that is not loopback (exposes a device with known credentials)")
 	fs.BoolVar(&opts.CharEcho, "char-echo", false, "echo typed input one byte per write")
 	fs.IntVar(&opts.ChunkSize, "chunk-size", 0, "split output into writes of at most this many bytes (0: natural writes)")
 	fs.BoolVar(&opts.DualRE, "dual-re", false, "junos: two routing engines ({master:0} lines, per-RE commit output)")
 	fs.DurationVar(&opts.MinuteLength, "minute-length", 0, "how long one device minute lasts, for commit confirmed and revert timers (0: a real minute)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: mcp-ssh-session devsim --platform ios|junos [flags]\n\n"+
+		fmt.Fprint(fs.Output(), "Usage: mcp-ssh-session devsim --platform "+strings.Join(devsim.Platforms(), "|")+" [flags]\n\n"+
 			"Serves a simulated network device over SSH until interrupted.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
@@ -46,7 +48,7 @@ func runDevsim(ctx context.Context, args []string, s stdio) int {
 		return 2
 	}
 	if opts.Platform == "" || fs.NArg() > 0 {
-		fmt.Fprintln(s.err, "devsim: --platform ios or --platform junos is required, and no other arguments")
+		fmt.Fprintf(s.err, "devsim: --platform (one of %s) is required, and no other arguments\n", names)
 		fs.Usage()
 		return 2
 	}
@@ -80,8 +82,9 @@ func printDevsimBanner(s stdio, opts devsim.Options, addr net.Addr, key ssh.Publ
 	fmt.Fprintf(s.err, "devsim: simulated %s device listening on %s\n", opts.Platform, addr)
 	fmt.Fprintf(s.err, "devsim: host key %s\n", ssh.FingerprintSHA256(key))
 	fmt.Fprintf(s.err, "devsim: connect with: ssh -p %s %s@%s   (password: %s)\n", port, opts.Username, host, opts.Password)
-	if opts.Platform == "ios" {
+	if devsim.AsksEnableSecret(opts.Platform) {
 		fmt.Fprintf(s.err, "devsim: enable secret: %s\n", opts.EnableSecret)
 	}
+	fmt.Fprintf(s.err, "devsim: profile for it: %s (exec --profile, or profile: in config.yaml)\n", devsim.ProfileFor(opts.Platform))
 	fmt.Fprintln(s.err, "devsim: press Ctrl+C to stop")
 }

@@ -42,7 +42,7 @@ func runExec(ctx context.Context, args []string, s stdio) int {
 	var f execFlags
 	f.register(fs)
 	fs.StringVar(&f.session, "session", "", "named shell on the host (default \"default\")")
-	fs.StringVar(&f.profile, "profile", "", "force a device profile (linux, cisco_ios, junos, or a user profile)")
+	fs.StringVar(&f.profile, "profile", "", "force a device profile (linux, cisco_ios, junos, arista_eos ..., or a user profile; see profiles list)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "interrupt the command when it runs longer than this (default: wait until it ends)")
 	fs.StringVar(&f.sudoEnv, "sudo-password-env", "", "name of the environment variable holding the sudo password")
 	fs.StringVar(&f.enableEnv, "enable-secret-env", "", "name of the environment variable holding the enable secret")

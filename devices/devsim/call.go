@@ -3,6 +3,7 @@ package devsim
 import (
 	"fmt"
 	"iter"
+	"math"
 	"strings"
 	"time"
 )
@@ -67,6 +68,10 @@ func (c *simCall) Context() []string { return append([]string(nil), c.s.context.
 
 // SetContext replaces the edit path or sub-mode object.
 func (c *simCall) SetContext(path []string) { c.s.context = append([]string(nil), path...) }
+
+// SetTag sets the short name of the object a sub-mode edits, shown where
+// the mode's prompt has {tag}.
+func (c *simCall) SetTag(tag string) { c.s.tag = tag }
 
 // Hostname returns the device's current hostname.
 func (c *simCall) Hostname() string { return c.s.srv.dev.hostname() }
@@ -189,6 +194,10 @@ func (s *session) more(done, total int) (int, error) {
 			step = 1
 		case 'q', 'Q', keyCtrlC:
 		default:
+			if strings.IndexByte(pg.DumpKeys, key) >= 0 {
+				step = math.MaxInt
+				break
+			}
 			if !pg.OtherKeysQuit {
 				continue
 			}

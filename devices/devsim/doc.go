@@ -1,8 +1,9 @@
-// Package devsim simulates network devices (Cisco IOS, Juniper Junos)
-// over SSH, for `mcp-ssh-session devsim` and for the tests: a CLI with
-// modes, an enable dialogue, a pager, completion on space, `?` help,
-// Ctrl+C and Ctrl+Z, configuration that persists across sessions, and a
-// reload that drops the connection.
+// Package devsim simulates network devices (Cisco IOS, Juniper Junos,
+// Arista EOS, Cisco NX-OS and IOS XR, VyOS, MikroTik RouterOS; see
+// Platforms) over SSH, for `mcp-ssh-session devsim` and for the tests: a
+// CLI with modes, an enable dialogue, a pager, completion on space, `?`
+// help, Ctrl+C and Ctrl+Z, configuration that persists across sessions,
+// and a reload that drops the connection.
 //
 // Each platform is a data table (modes, commands, outputs) read by one
 // generic interpreter. A Server is safe for concurrent use: the device's

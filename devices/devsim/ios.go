@@ -44,6 +44,7 @@ func iosPlatform() *simPlatform {
 	}
 	return &simPlatform{
 		Name:            "ios",
+		Profile:         "cisco_ios",
 		DefaultHostname: "R1",
 		ServerVersion:   "SSH-2.0-Cisco-1.25",
 		DefaultBanner:   iosBanner,
@@ -59,6 +60,7 @@ func iosPlatform() *simPlatform {
 			c.Print("\n")
 		},
 		InitialMode:    "user",
+		EnableSecret:   true,
 		PrivilegedMode: "enable",
 		ExecMode:       "enable",
 		Modes: map[string]*simMode{

@@ -32,6 +32,7 @@ func init() { platforms["junos"] = junosPlatform() }
 func junosPlatform() *simPlatform {
 	return &simPlatform{
 		Name:            "junos",
+		Profile:         "junos",
 		DefaultHostname: "vmx1",
 		ServerVersion:   "SSH-2.0-OpenSSH_7.5",
 		DefaultBanner:   junosBanner,

@@ -10,7 +10,10 @@ import (
 // kind of network device: its modes and prompts, its command table, its
 // error texts and its pager. Adding a platform means writing one of these.
 type simPlatform struct {
-	Name            string // "ios", "junos"
+	Name string // "ios", "junos"
+	// Profile names the built-in profile that drives this platform
+	// ("cisco_ios"); Options.Platform may give it instead of Name.
+	Profile         string
 	DefaultHostname string // used when Options.Hostname is zero
 	ServerVersion   string // SSH identification string the device sends
 	DefaultBanner   string // MOTD used when Options.Banner is zero
@@ -27,6 +30,15 @@ type simPlatform struct {
 	Logout func(c *simCall)
 
 	InitialMode string // mode a shell starts in
+	// UserOptions says the login name may carry console options after a
+	// "+" (RouterOS: "admin+ct511w4098h"): a number then a letter, "w"
+	// the terminal width, "h" its height, which is the pager's length;
+	// "c" turns colours off (ColourEcho); other letters are accepted and
+	// ignored. The name before the "+" is the user.
+	UserOptions bool
+	// EnableSecret says the platform's enable dialogue asks for
+	// Options.EnableSecret.
+	EnableSecret bool
 	// PrivilegedMode is where Options.LoginPrivileged starts.
 	PrivilegedMode string
 	// RootMode is where the root user starts (the Junos FreeBSD shell).
@@ -45,6 +57,10 @@ type simPlatform struct {
 	// EchoPad is echoed after the typed line when Enter is pressed (Junos
 	// pads the echo with a space).
 	EchoPad string
+	// ColourEcho draws the prompt and the typed line again, each word in
+	// colour, when Enter is pressed (RouterOS's syntax highlighting),
+	// unless the login name's console options include c (UserOptions).
+	ColourEcho bool
 	// ContextFormat renders the edit path shown on the line above the
 	// prompt in modes with ShowContext: "[edit%s]" gets " a b" or "".
 	ContextFormat string
@@ -86,7 +102,9 @@ type simPlatform struct {
 type simMode struct {
 	Name string
 	// Prompt is the prompt text with {host} and {user} placeholders,
-	// for example "{host}(config)#" or "{user}@{host}> ".
+	// for example "{host}(config)#" or "{user}@{host}> ", and {tag}, the
+	// short name of the object a sub-mode edits, which the handler that
+	// entered the mode set ("{host}(config-if-{tag})#" shows Et1).
 	Prompt string
 	// HostMax shortens the hostname in this mode's prompt to at most this
 	// many characters (IOS does in configuration modes); zero keeps it.
@@ -119,6 +137,9 @@ type simPager struct {
 	// OtherKeysQuit makes keys other than space and Enter quit (IOS);
 	// otherwise they are ignored and the pager waits again.
 	OtherKeysQuit bool
+	// DumpKeys show the rest of the output without stopping again
+	// (RouterOS's D); empty has none.
+	DumpKeys string
 }
 
 // errKind names a class of command-line error.
@@ -143,8 +164,11 @@ type simErrorForm struct {
 	Caret bool
 	// Text is printed after the caret line (newlines become CRLF).
 	// Placeholders: {line} is the typed line up to and including the
-	// offending word, {word} the word itself, {choices} the possible
-	// completions of an ambiguous word.
+	// offending word, {word} the word itself, {column} where it starts
+	// (counted from 1), {token} its position among the line's words
+	// (counted from 0), {before} the words before it, each followed by
+	// one blank ("show " in "show foo", "" for a first word), {choices}
+	// the possible completions of an ambiguous word.
 	Text string
 	// Alone restricts this form to a word typed alone on the line (IOS
 	// takes a lone unknown word for a host to connect to); otherwise the
@@ -199,12 +223,12 @@ func textOutput(text string) simOutput {
 	return sliceOutput(strings.Split(text, "\n"))
 }
 
-// prompt renders a mode's prompt for a host and user.
-func (m *simMode) prompt(host, user string) string {
+// prompt renders a mode's prompt for a host, user and sub-mode tag.
+func (m *simMode) prompt(host, user, tag string) string {
 	if m.HostMax > 0 && len(host) > m.HostMax {
 		host = host[:m.HostMax]
 	}
-	return strings.NewReplacer("{host}", host, "{user}", user).Replace(m.Prompt)
+	return strings.NewReplacer("{host}", host, "{user}", user, "{tag}", tag).Replace(m.Prompt)
 }
 
 // errorForm returns how an error kind prints in mode m.

@@ -8,7 +8,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,11 +21,11 @@ import (
 // Options configure a simulated network device. The zero value of
 // each field is documented beside it; options are copied, never changed.
 type Options struct {
-	Platform     string // "ios" or "junos"; required
-	Hostname     string // zero means "R1" for ios, "vmx1" for junos
+	Platform     string // one of Platforms() ("ios", "eos" ...) or its profile's name ("cisco_ios"); required
+	Hostname     string // zero means the platform's: "R1" for ios, "vmx1" for junos ...
 	Username     string // zero means "admin"
 	Password     string // zero means "admin"
-	EnableSecret string // ios only; zero means "enablepw"
+	EnableSecret string // platforms with enable (AsksEnableSecret); zero means "enablepw"
 	// Enable says how "enable" answers on ios; zero asks for the secret.
 	Enable EnableStyle
 	// LoginPrivileged starts ios sessions at the privileged prompt, as for
@@ -118,6 +121,40 @@ func (o Options) withDefaults(p *simPlatform) Options {
 // platforms holds the known platforms by Options.Platform name.
 var platforms = map[string]*simPlatform{}
 
+// Platforms returns the names Options.Platform accepts, sorted.
+func Platforms() []string {
+	return slices.Sorted(maps.Keys(platforms))
+}
+
+// lookupPlatform finds a platform by its name or by its profile's.
+func lookupPlatform(name string) (*simPlatform, bool) {
+	if p, ok := platforms[name]; ok {
+		return p, true
+	}
+	for _, p := range platforms {
+		if p.Profile == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// ProfileFor returns the built-in profile that drives a platform, "" for
+// an unknown one.
+func ProfileFor(platform string) string {
+	if p, ok := lookupPlatform(platform); ok {
+		return p.Profile
+	}
+	return ""
+}
+
+// AsksEnableSecret reports whether the platform's enable dialogue asks
+// for Options.EnableSecret; false for an unknown platform.
+func AsksEnableSecret(platform string) bool {
+	p, ok := lookupPlatform(platform)
+	return ok && p.EnableSecret
+}
+
 // Server serves one simulated device over SSH. Its hostname and
 // configuration are shared by all connections; each SSH session has its
 // own CLI state. It is safe for concurrent use.
@@ -133,9 +170,9 @@ type Server struct {
 // NewServer prepares a simulated device with a fresh ed25519 host key.
 // It does not listen; call Serve.
 func NewServer(opts Options) (*Server, error) {
-	p, ok := platforms[opts.Platform]
+	p, ok := lookupPlatform(opts.Platform)
 	if !ok {
-		return nil, fmt.Errorf("devsim: unknown platform %q: use \"ios\" or \"junos\"", opts.Platform)
+		return nil, fmt.Errorf("devsim: unknown platform %q: use one of %s", opts.Platform, strings.Join(Platforms(), ", "))
 	}
 	opts = opts.withDefaults(p)
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -194,7 +231,7 @@ func (s *Server) checkKeyboard(md ssh.ConnMetadata, client ssh.KeyboardInteracti
 }
 
 func (s *Server) checkKey(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
-	if md.User() == s.opts.Username {
+	if s.loginUser(md.User()) == s.opts.Username {
 		for _, k := range s.opts.AuthorizedKeys {
 			if subtle.ConstantTimeCompare(k.Marshal(), key.Marshal()) == 1 {
 				return nil, nil
@@ -204,7 +241,17 @@ func (s *Server) checkKey(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissi
 	return nil, errAuth
 }
 
+// loginUser is the user a login name stands for: without its console
+// options on platforms that take them.
+func (s *Server) loginUser(name string) string {
+	if s.platform.UserOptions {
+		name, _, _ = strings.Cut(name, "+")
+	}
+	return name
+}
+
 func (s *Server) credentialsMatch(user, pw string) bool {
+	user = s.loginUser(user)
 	u := subtle.ConstantTimeCompare([]byte(user), []byte(s.opts.Username))
 	p := subtle.ConstantTimeCompare([]byte(pw), []byte(s.opts.Password))
 	return u&p == 1

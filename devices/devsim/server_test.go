@@ -222,7 +222,7 @@ func TestSimRefusesRemoteListen(t *testing.T) {
 	case <-time.After(simWait):
 		t.Fatal("Serve did not return after its context ended")
 	}
-	if _, err := NewServer(Options{Platform: "eos"}); err == nil || !strings.Contains(err.Error(), `"eos"`) {
+	if _, err := NewServer(Options{Platform: "nosuch"}); err == nil || !strings.Contains(err.Error(), `"nosuch"`) {
 		t.Errorf("unknown platform: err %v, want it named", err)
 	}
 }

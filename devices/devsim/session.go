@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,8 @@ type session struct {
 
 	mode     *simMode
 	context  []string // edit path (Junos) or sub-mode object (IOS)
+	tag      string   // short name of the sub-mode object, for {tag} in prompts
+	noColour bool     // console options turned colours off
 	length   int      // terminal length; 0 disables the pager
 	width    int
 	vars     map[string]string
@@ -55,7 +58,7 @@ type session struct {
 
 func (s *Server) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh.Channel) *session {
 	p := s.platform
-	return &session{
+	sess := &session{
 		srv: s, p: p, opts: s.opts, ctx: ctx, conn: conn, ch: ch,
 		in:         make(chan []byte, 16),
 		readerDone: make(chan struct{}),
@@ -64,6 +67,32 @@ func (s *Server) newSession(ctx context.Context, conn *ssh.ServerConn, ch ssh.Ch
 		vars:       map[string]string{},
 		data:       map[string]any{},
 		notices:    make(chan string, noticeQueue),
+	}
+	if p.UserOptions && conn != nil {
+		if _, options, ok := strings.Cut(conn.User(), "+"); ok {
+			sess.consoleOptions(options)
+		}
+	}
+	return sess
+}
+
+// consoleOptions applies the console options of a login name: a number
+// and the letter it is for ("511w4098h" sets width and height).
+func (s *session) consoleOptions(options string) {
+	n := 0
+	for _, r := range options {
+		switch {
+		case r >= '0' && r <= '9':
+			n = min(n*10+int(r-'0'), 1<<20)
+			continue
+		case r == 'w':
+			s.width = n
+		case r == 'h':
+			s.length = n
+		case r == 'c':
+			s.noColour = true
+		}
+		n = 0
 	}
 }
 
@@ -258,7 +287,13 @@ func (s *session) printError(res parsed) {
 	if len(res.choices) > 0 {
 		choices = completionList(res.choices)
 	}
-	text := strings.NewReplacer("{line}", res.upto, "{word}", res.word, "{choices}", choices).Replace(form.Text)
+	var before string
+	for _, w := range strings.Fields(strings.TrimSuffix(res.upto, res.word)) {
+		before += w + " "
+	}
+	index := strconv.Itoa(max(len(tokenize(res.upto))-1, 0))
+	text := strings.NewReplacer("{line}", res.upto, "{word}", res.word, "{before}", before,
+		"{token}", index, "{column}", strconv.Itoa(res.pos+1), "{choices}", choices).Replace(form.Text)
 	s.print(text)
 }
 
@@ -284,7 +319,7 @@ func (s *session) promptBlock() string {
 		}
 		head += strings.Replace(s.p.ContextFormat, "%s", path, 1)
 	}
-	s.prompt = s.mode.prompt(s.srv.dev.hostname(), s.opts.Username)
+	s.prompt = s.mode.prompt(s.srv.dev.hostname(), s.opts.Username, s.tag)
 	if head != "" {
 		return head + "\n" + s.prompt
 	}

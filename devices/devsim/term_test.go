@@ -34,7 +34,13 @@ type simTerm struct {
 // dialTerm logs in to d and starts an interactive shell with a PTY.
 func dialTerm(t testing.TB, d *Device) *simTerm {
 	t.Helper()
-	term := openSession(t, d)
+	return dialTermConfig(t, d, d.ClientConfig())
+}
+
+// dialTermConfig is dialTerm with another client configuration (user).
+func dialTermConfig(t testing.TB, d *Device, cfg *ssh.ClientConfig) *simTerm {
+	t.Helper()
+	term := openSessionConfig(t, d, cfg)
 	if err := term.sess.RequestPty("xterm", 50, 512, ssh.TerminalModes{ssh.ECHO: 1}); err != nil {
 		t.Fatalf("pty-req: %v", err)
 	}
@@ -47,7 +53,12 @@ func dialTerm(t testing.TB, d *Device) *simTerm {
 // openSession dials d and opens a session whose output is drained.
 func openSession(t testing.TB, d *Device) *simTerm {
 	t.Helper()
-	client, err := ssh.Dial("tcp", d.Addr, d.ClientConfig())
+	return openSessionConfig(t, d, d.ClientConfig())
+}
+
+func openSessionConfig(t testing.TB, d *Device, cfg *ssh.ClientConfig) *simTerm {
+	t.Helper()
+	client, err := ssh.Dial("tcp", d.Addr, cfg)
 	if err != nil {
 		t.Fatalf("ssh.Dial(%q): %v", d.Addr, err)
 	}

@@ -175,6 +175,9 @@ func (s *session) readLine(visible bool) (string, error) {
 			if visible && s.atPrompt && !s.mode.Plain {
 				s.echo([]byte(s.p.EchoPad))
 			}
+			if visible && s.atPrompt && s.p.ColourEcho && !s.noColour {
+				s.echo([]byte("\r" + s.prompt + colourWords(string(s.line))))
+			}
 			s.echo([]byte("\r\n"))
 			return string(s.line), nil
 		case b == keyDel || b == keyBackspace:
@@ -215,6 +218,19 @@ func (s *session) readLine(visible bool) (string, error) {
 			}
 		}
 	}
+}
+
+// colourWords renders a command line the way a CLI with syntax
+// highlighting redraws it: each word in a colour of its own.
+func colourWords(line string) string {
+	var b strings.Builder
+	for i, tok := range tokenize(line) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "\x1b[m\x1b[%dm%s\x1b[m", 32+i%5, tok.text)
+	}
+	return b.String()
 }
 
 // showHelp answers '?' typed at the prompt as devices do: the possible

@@ -1,0 +1,171 @@
+package devsim
+
+import (
+	"crypto/subtle"
+	"strconv"
+	"strings"
+)
+
+// Handlers of the EOS commands that have effects or dialogues.
+
+// eosEnable asks for the enable secret once; a wrong one is refused with
+// "% Access denied" and the session stays unprivileged. Without a
+// secret (EnableDirect, EnableNoPassword) EOS lets the user in.
+func eosEnable(c *simCall) error {
+	if c.Mode() == "enable" {
+		return nil
+	}
+	if c.Options().Enable != EnableAsk {
+		c.SetMode("enable")
+		return nil
+	}
+	pw, err := c.ReadLine("Password: ", true)
+	if err != nil {
+		return ignoreInterrupt(err)
+	}
+	if subtle.ConstantTimeCompare([]byte(pw), []byte(c.Options().EnableSecret)) != 1 {
+		c.Print("% Access denied\n")
+		return nil
+	}
+	c.SetMode("enable")
+	return nil
+}
+
+func eosTermLength(c *simCall) error {
+	n, _ := strconv.Atoi(c.Args[0])
+	c.SetLength(n)
+	if n == 0 {
+		c.Println("Pagination disabled.")
+		return nil
+	}
+	c.Printf("Pagination set to %d lines.\n", n)
+	return nil
+}
+
+func eosTermWidth(c *simCall) error {
+	n, _ := strconv.Atoi(c.Args[0])
+	c.SetWidth(n)
+	c.Printf("Width set to %d columns.\n", n)
+	return nil
+}
+
+func eosShowHostname(c *simCall) error {
+	c.Printf("Hostname: %s\nFQDN:     %s.lab.example.net\n", c.Hostname(), c.Hostname())
+	return nil
+}
+
+func eosShowPrivilege(c *simCall) error {
+	c.Printf("Current privilege level is %d\n", c.s.mode.Privilege)
+	return nil
+}
+
+// eosConfigure enters configuration mode without a word of its own.
+func eosConfigure(c *simCall) error {
+	c.SetMode("config")
+	c.SetContext(nil)
+	c.SetTag("")
+	return nil
+}
+
+// eosSave copies the running configuration to the startup one.
+func eosSave(c *simCall) error {
+	c.device().setSection("_startup", eosRunningConfig(c.device()))
+	c.device().setFlag("modified", false)
+	c.Println("Copy completed successfully.")
+	return nil
+}
+
+// eosReload offers to save a modified configuration, then asks for
+// confirmation; a confirmed reload drops the connection.
+func eosReload(c *simCall) error {
+	if c.device().flag("modified") {
+		ans, err := c.ReadLine("System configuration has been modified. Save? [yes/no/cancel/diff]:", false)
+		if err != nil {
+			return ignoreInterrupt(err)
+		}
+		switch strings.ToLower(strings.TrimSpace(ans)) {
+		case "yes", "y":
+			if err := eosSave(c); err != nil {
+				return err
+			}
+		case "no", "n":
+		default:
+			return nil
+		}
+	}
+	key, err := c.ReadKey("Proceed with reload? [confirm]")
+	if err != nil {
+		return err
+	}
+	if key != '\r' && key != '\n' && key != 'y' && key != 'Y' {
+		c.Print("\n")
+		return nil
+	}
+	c.Print("\n\nBroadcast message from root@" + c.Hostname() + "\n\tThe system is going down for reboot NOW!\n")
+	return c.CloseConnection()
+}
+
+func eosHostname(c *simCall) error {
+	c.SetHostname(c.Args[0])
+	c.device().setFlag("modified", true)
+	return nil
+}
+
+// eosInterfaceTypes are the simulated switch's interface types with the
+// short names EOS shows in prompts.
+var eosInterfaceTypes = []struct{ long, short string }{
+	{"Ethernet", "Et"}, {"Management", "Ma"}, {"Loopback", "Lo"}, {"Port-Channel", "Po"}, {"Vlan", "Vl"},
+}
+
+// eosInterfaceName expands an abbreviated interface name ("et1",
+// "Ethernet1") into its full and short forms.
+func eosInterfaceName(s string) (full, short string, ok bool) {
+	i := strings.IndexAny(s, "0123456789")
+	if i <= 0 || strings.Trim(s[i:], "0123456789/.") != "" {
+		return "", "", false
+	}
+	prefix := strings.ToLower(s[:i])
+	for _, t := range eosInterfaceTypes {
+		if strings.HasPrefix(strings.ToLower(t.long), prefix) {
+			return t.long + s[i:], t.short + s[i:], true
+		}
+	}
+	return "", "", false
+}
+
+// eosInterface enters interface configuration; physical interfaces must
+// exist, logical ones are created.
+func eosInterface(c *simCall) error {
+	full, short, ok := eosInterfaceName(c.Args[0])
+	section := "interface " + full
+	if _, exists := c.device().section(section); ok && !exists {
+		if strings.HasPrefix(full, "Ethernet") || strings.HasPrefix(full, "Management") {
+			ok = false
+		} else {
+			c.device().setSection(section, nil)
+			c.device().setFlag("modified", true)
+		}
+	}
+	if !ok {
+		c.Reject(c.Args[0], kindInvalid)
+		return nil
+	}
+	c.SetMode("config-if")
+	c.SetContext([]string{section})
+	c.SetTag(short)
+	return nil
+}
+
+func eosExitConfig(c *simCall) error {
+	if c.Mode() != "config" {
+		return eosConfigure(c)
+	}
+	return eosEnd(c)
+}
+
+func eosEnd(c *simCall) error {
+	c.SetMode("enable")
+	c.SetContext(nil)
+	c.SetTag("")
+	return nil
+}
