@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/mcp-ssh-session/mcp-ssh-session/devices/devsim"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
@@ -87,11 +89,27 @@ func profilesList(dir string, rest []string, s stdio) int {
 		return 2
 	}
 	set := loadProfiles(dir, s.err)
+	sims := map[string]string{} // profile -> devsim platform
+	for _, pl := range devsim.Platforms() {
+		sims[devsim.ProfileFor(pl)] = pl
+	}
 	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSOURCE\tDESCRIPTION")
+	fmt.Fprintln(tw, "NAME\tDETECTION\tTRANSACTIONS\tSIMULATOR\tSOURCE\tDESCRIPTION")
 	for _, name := range set.Names() {
 		p, _ := set.Profile(name)
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Name, p.Source, p.Description)
+		detect := "no"
+		if len(p.LoginPatterns) > 0 {
+			detect = "yes"
+		}
+		tx := "no"
+		switch {
+		case p.Config != nil && p.Config.Unsupported != "":
+			tx = "no (unsupported)"
+		case p.Config != nil:
+			tx = "yes"
+		}
+		sim := cmp.Or(sims[p.Name], "-")
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, detect, tx, sim, p.Source, p.Description)
 	}
 	tw.Flush()
 	return 0

@@ -46,6 +46,21 @@ func TestProfilesList(t *testing.T) {
 	if !strings.Contains(errOut, broken+":4: modes[0].prompt.regex:") {
 		t.Errorf("stderr %q does not report the broken file with line and field", errOut)
 	}
+	// What each profile can do: detection, transactions, a simulator.
+	cols := map[string][]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 4 {
+			cols[f[0]] = f[1:]
+		}
+	}
+	for name, want := range map[string]string{"junos": "yes yes junos", "cisco_ios": "yes yes ios", "frr": "yes no (unsupported) -", "linux": "yes no -"} {
+		if got := strings.Join(cols[name], " "); !strings.HasPrefix(got, want+" ") {
+			t.Errorf("%s: columns %q, want them to start with %q", name, got, want)
+		}
+	}
+	if cols["NAME"] == nil || strings.Join(cols["NAME"][:3], " ") != "DETECTION TRANSACTIONS SIMULATOR" {
+		t.Errorf("header %q", cols["NAME"])
+	}
 	// Flags after the action work too.
 	code, out2, _ := runArgs(t, "profiles", "list", "--profiles-dir", dir)
 	if code != 0 || out2 != out {
