@@ -8,7 +8,7 @@ import (
 )
 
 // wantTools is how many tools the server offers.
-const wantTools = 12
+const wantTools = 15
 
 // startup: from starting the process to the answer of the first
 // tools/list (process start, MCP initialize, tools/list), then the

@@ -35,12 +35,31 @@ func (d configDevice) call(t *testing.T, ctx context.Context, tool string, args 
 }
 
 // running is the device's configuration as a show command prints it in
-// the agent's own session.
+// the agent's own session. A log message the device printed while the
+// command was typed (IOS announces a configuration change a moment after
+// it, and redraws the prompt and the typed line) comes before the
+// configuration: what precedes IOS's "Building configuration..." is left
+// out.
 func (d configDevice) running(t *testing.T, ctx context.Context, command string) string {
 	t.Helper()
 	r := d.call(t, ctx, "execute_command", map[string]any{"command": command})
 	wantStatus(t, r, "completed")
-	return r.str("output")
+	out := r.str("output")
+	if i := strings.Index(out, "Building configuration..."); i > 0 {
+		out = out[i:]
+	}
+	if strings.Contains(command, "display set") {
+		// Junos broadcasts its automatic rollback to every session: keep
+		// the set lines only.
+		var set []string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "set ") {
+				set = append(set, l)
+			}
+		}
+		out = strings.Join(set, "\n")
+	}
+	return out
 }
 
 func wantConfigStatus(t *testing.T, r callResult, want string) {
@@ -245,7 +264,7 @@ func TestE2EConfigConcurrent(t *testing.T) {
 // confirms is undone by the device by itself.
 func TestE2EConfigIOS(t *testing.T) {
 	dev := devicetest.StartDevice(t, devsim.Options{Platform: "ios", Hostname: "R1", Password: devicePassword, EnableSecret: enableSecret,
-		MinuteLength: 300 * time.Millisecond})
+		MinuteLength: time.Second})
 	s := startServer(t, []mcptest.Host{deviceHost("R1", dev)})
 	ctx := testContext(t, 3*time.Minute)
 	d := configDevice{s: s, host: "R1", profile: "cisco_ios", extra: map[string]any{"enable_password": enableSecret}}
@@ -299,8 +318,9 @@ func TestE2EConfigIOS(t *testing.T) {
 		if !strings.Contains(d.running(t, ctx, show), "ip route 192.0.2.0 255.255.255.0 127.0.0.9") {
 			t.Fatal("the committed line is not in the running configuration")
 		}
-		// Past the revert timer begin armed: a commit is confirmed and stays.
-		time.Sleep(6 * 300 * time.Millisecond)
+		// Past the revert timer begin armed (5 device minutes): a commit is
+		// confirmed and stays.
+		time.Sleep(6 * time.Second)
 		if !strings.Contains(d.running(t, ctx, show), "ip route 192.0.2.0") {
 			t.Fatal("the device reverted a committed change")
 		}
@@ -316,9 +336,9 @@ func TestE2EConfigIOS(t *testing.T) {
 	t.Run("commit_confirmed undoes itself", func(t *testing.T) {
 		// Not the hostname: the agent's own session knows the device by
 		// the name it logged in to.
-		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 1, "lines": []any{"ip route 198.51.100.0 255.255.255.0 127.0.0.7"}})
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 3, "lines": []any{"ip route 198.51.100.0 255.255.255.0 127.0.0.7"}})
 		wantConfigStatus(t, r, "awaiting_confirmation")
-		deadline := time.Now().Add(30 * time.Second)
+		deadline := time.Now().Add(time.Minute)
 		for strings.Contains(d.running(t, ctx, show), "198.51.100.0") {
 			if time.Now().After(deadline) {
 				t.Fatal("the device did not roll back the unconfirmed change")
@@ -334,12 +354,14 @@ func TestE2EConfigIOS(t *testing.T) {
 		}
 	})
 	t.Run("commit_confirmed, confirmed, stays", func(t *testing.T) {
-		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 2, "lines": []any{"ip route 198.51.100.0 255.255.255.0 127.0.0.8"}})
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 30, "lines": []any{"ip route 198.51.100.0 255.255.255.0 127.0.0.8"}})
 		wantConfigStatus(t, r, "awaiting_confirmation")
 		wantConfigStatus(t, d.call(t, ctx, "confirm_config", nil), "committed")
-		time.Sleep(3 * 300 * time.Millisecond)
+		if r := d.call(t, ctx, "execute_command", map[string]any{"command": "show archive config rollback timer"}); !strings.Contains(r.str("output"), "No Rollback Confirmed Change pending") {
+			t.Errorf("after confirm_config the device still has a revert timer:\n%s", r.Text)
+		}
 		if !strings.Contains(d.running(t, ctx, show), "127.0.0.8") {
-			t.Error("the confirmed change did not stay")
+			t.Error("the confirmed change is not in the configuration")
 		}
 	})
 }
