@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/policy"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
@@ -46,8 +48,9 @@ const (
 	ConfigRolledBack           = "rolled_back"
 )
 
-// ConfigSession is the session transactions run in unless the caller
-// names one.
+// ConfigSession is the session transactions run in. It is reserved:
+// Start refuses it, so that no other command is ever typed between a
+// transaction's steps.
 const ConfigSession = "config"
 
 // Bounds of ConfigRequest.
@@ -67,7 +70,6 @@ type ConfigRequest struct {
 	Mode           ConfigMode // zero: ConfigCheck
 	ConfirmMinutes int        // commit_confirmed's deadline; zero: DefaultConfirmMins
 	Comment        string     // for the platform's commit comment
-	Session        string     // zero: ConfigSession
 	Run            RunOptions // secrets (enable)
 
 	approvedDiff *string // the diff a person approved; commit only that
@@ -149,7 +151,7 @@ type txn struct {
 
 // configTarget resolves req and opens the transaction's session, finding
 // the profile (detected when the shell opens if need be).
-func (m *Manager) configTarget(ctx context.Context, req hosts.Request, session string) (hosts.Target, *session, sessionID, *profiles.Profile, error) {
+func (m *Manager) configTarget(ctx context.Context, req hosts.Request) (hosts.Target, *session, sessionID, *profiles.Profile, error) {
 	t, err := m.resolver.Resolve(ctx, req)
 	if err != nil {
 		return t, nil, sessionID{}, nil, err
@@ -157,7 +159,7 @@ func (m *Manager) configTarget(ctx context.Context, req hosts.Request, session s
 	if req.Profile != "" {
 		t.Profile = req.Profile
 	}
-	id := sessionID{t.Key(), cmp.Or(session, ConfigSession)}
+	id := sessionID{t.Key(), ConfigSession}
 	s, err := m.acquire(id, t)
 	if err != nil {
 		return t, nil, id, nil, err
@@ -191,12 +193,15 @@ func (m *Manager) ApplyConfig(ctx context.Context, req hosts.Request, cr ConfigR
 	if err := checkConfigRequest(&cr); err != nil {
 		return ConfigResult{}, err
 	}
-	t, s, id, p, err := m.configTarget(ctx, req, cr.Session)
+	t, s, id, p, err := m.configTarget(ctx, req)
 	if err != nil {
 		return ConfigResult{}, err
 	}
 	defer m.release(ctx, id, s, false)
 	res := ConfigResult{Profile: p.Name, Target: t.Key()}
+	if err := checkLines(p, cr.Lines); err != nil {
+		return res, err
+	}
 	q, err := m.configQuestion(t, p, cr)
 	if err != nil {
 		return res, err
@@ -206,6 +211,17 @@ func (m *Manager) ApplyConfig(ctx context.Context, req hosts.Request, cr ConfigR
 		return res, err
 	}
 	defer unlock()
+	if cr.Mode != ConfigCheck {
+		m.config.mu.Lock()
+		pc, pending := m.config.pending[t.Key()]
+		m.config.mu.Unlock()
+		if pending && time.Now().Before(pc.deadline) {
+			// Another commit would confirm it on some platforms, or stack
+			// on it on others: the agent must decide first.
+			return res, fmt.Errorf("%w: a commit_confirmed on %s awaits confirmation until %s: confirm it with confirm_config, or undo it with rollback_config, before committing again (a check is allowed)",
+				ErrConfig, t.Alias, pc.deadline.Format(time.RFC3339))
+		}
+	}
 	switch {
 	case q.Verdict.Decision != policy.Ask:
 	case p.Config.CheckChanges:
@@ -238,23 +254,82 @@ func (m *Manager) ApplyConfig(ctx context.Context, req hosts.Request, cr ConfigR
 // strictest decision of any of them; read-only mode refuses them all.
 func (m *Manager) configQuestion(t hosts.Target, p *profiles.Profile, cr ConfigRequest) (policy.Question, error) {
 	pol := m.policyFor(t)
-	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: cmp.Or(cr.Session, ConfigSession), Action: "config",
+	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: ConfigSession, Action: "config",
 		Text: strings.Join(cr.Lines, "\n")}
 	if pol.ReadOnly {
 		q.Verdict = policy.Verdict{Decision: policy.Deny, ReadOnly: true, Reason: "read-only mode (" + pol.ReadOnlyWhere + ") makes no configuration change"}
 		return q, &policy.RefusedError{Question: q}
 	}
-	target := policyTarget(p)
-	for _, line := range cr.Lines {
-		v := policy.Command(pol, target, line)
-		if v.Decision > q.Verdict.Decision {
-			q.Verdict = v
-		}
+	// The lines, and every command the transaction types for them: a
+	// rule on "configure" or "commit" holds for apply_config too.
+	cfg := p.Config
+	vars := map[string]string{"minutes": strconv.Itoa(cfg.SafetyMinutes), "comment": cr.Comment}
+	if cr.Mode == ConfigCommitConfirmed {
+		vars["minutes"] = strconv.Itoa(cr.ConfirmMinutes)
 	}
+	ops := [][]profiles.ConfigStep{cfg.Begin, cfg.Diff, cfg.Check, cfg.Discard, cfg.End}
+	switch cr.Mode {
+	case ConfigCommit:
+		ops = append(ops, cfg.Commit)
+	case ConfigCommitConfirmed:
+		ops = append(ops, cfg.CommitConfirmed)
+	}
+	q.Verdict = strictest(pol, policyTarget(p), append(slices.Clone(cr.Lines), stepCommands(vars, ops...)...))
 	if q.Verdict.Decision == policy.Deny {
 		return q, &policy.RefusedError{Question: q}
 	}
 	return q, nil
+}
+
+// strictest is the strictest verdict of the policy on any of the
+// commands.
+func strictest(pol policy.Policy, target policy.Target, commands []string) policy.Verdict {
+	var out policy.Verdict
+	for i, c := range commands {
+		if v := policy.Command(pol, target, c); i == 0 || v.Decision > out.Decision {
+			out = v
+		}
+	}
+	return out
+}
+
+// stepCommands are the commands of the operations, with vars filled in.
+func stepCommands(vars map[string]string, ops ...[]profiles.ConfigStep) []string {
+	tx := &txn{vars: vars}
+	var out []string
+	for _, op := range ops {
+		for _, st := range op {
+			out = append(out, tx.fill(st.Send))
+		}
+	}
+	return out
+}
+
+// checkLines refuses, before anything is typed, a line the profile does
+// not let a transaction type.
+func checkLines(p *profiles.Profile, lines []string) error {
+	cfg := p.Config
+	for i, l := range lines {
+		for _, f := range cfg.ForbidLines {
+			if f.Regexp.MatchString(l) {
+				return fmt.Errorf("%w: line %d (%q) is not a configuration line for profile %s (it matches %s): a transaction types only statements; "+
+					"commit, roll back, leave the mode and run commands with the tools meant for them, nothing was typed", ErrConfig, i, l, p.Name, f.Name)
+			}
+		}
+		if len(cfg.AllowLines) > 0 && !slices.ContainsFunc(cfg.AllowLines, func(a expect.Pattern) bool { return a.Regexp.MatchString(l) }) {
+			return fmt.Errorf("%w: line %d (%q) is not a configuration statement profile %s lets a transaction type (%s); nothing was typed",
+				ErrConfig, i, l, p.Name, patternNames(cfg.AllowLines))
+		}
+	}
+	return nil
+}
+
+func patternNames(ps []expect.Pattern) string {
+	var names []string
+	for _, p := range ps {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // checkConfigRequest fills defaults and refuses what cannot be typed
@@ -281,8 +356,8 @@ func checkConfigRequest(cr *ConfigRequest) error {
 		return fmt.Errorf("%w: %d lines, more than %d: split the change", ErrConfig, len(lines), MaxConfigLines)
 	}
 	for i, l := range lines {
-		if j := strings.IndexFunc(l, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }); j >= 0 {
-			return fmt.Errorf("%w: line %d (%q) holds a control character, which would act as a key: remove it", ErrConfig, i, l)
+		if j := strings.IndexFunc(l, func(r rune) bool { return r < 0x20 || r == 0x7f }); j >= 0 {
+			return fmt.Errorf("%w: line %d (%q) holds a control character or a tab, which the CLI would take as a key (a tab completes a word): use spaces", ErrConfig, i, l)
 		}
 	}
 	cr.Lines = lines
@@ -324,6 +399,7 @@ func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profi
 		}
 		return res
 	}
+	began := time.Now() // a revert timer armed by begin counts from here
 	if _, err := tx.run(ctx, "begin", cfg.Begin); err != nil {
 		res.Status, res.Note = ConfigFailed, err.Error()
 		if tx.inMode() {
@@ -391,7 +467,7 @@ func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profi
 			return fail(err)
 		}
 		res.Status = ConfigAwaitingConfirmation
-		res.ConfirmBy = time.Now().Add(time.Duration(cr.ConfirmMinutes) * time.Minute).UTC().Truncate(time.Second)
+		res.ConfirmBy = began.Add(time.Duration(cr.ConfirmMinutes) * time.Minute).UTC().Truncate(time.Second)
 	}
 	res.RollbackID = tx.fill(cfg.RollbackID)
 	if _, err := tx.run(ctx, "end", cfg.End); err != nil {
@@ -408,8 +484,8 @@ func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profi
 // ConfirmConfig confirms the pending commit_confirmed of the device, so
 // that the change stays. It fails when none is pending or its deadline
 // has passed (the device rolled back by itself).
-func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, session string, o RunOptions) (ConfigResult, error) {
-	t, s, id, p, err := m.configTarget(ctx, req, session)
+func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, o RunOptions) (ConfigResult, error) {
+	t, s, id, p, err := m.configTarget(ctx, req)
 	if err != nil {
 		return ConfigResult{}, err
 	}
@@ -436,8 +512,16 @@ func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, session 
 		return res, fmt.Errorf("%w: the deadline of the commit_confirmed on %s passed at %s: the device has rolled the change back by itself; nothing was sent. Check its configuration, and apply the change again if it is still wanted",
 			ErrConfig, t.Alias, pc.deadline.Format(time.RFC3339))
 	}
-	tx := &txn{m: m, s: s, cfg: p.Config, o: o, vars: map[string]string{"minutes": strconv.Itoa(p.Config.SafetyMinutes), "comment": "confirm"},
-		wantDiff: &pc.diff}
+	vars := map[string]string{"minutes": strconv.Itoa(p.Config.SafetyMinutes), "comment": "confirm"}
+	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: ConfigSession, Action: "config", Text: "confirm the pending commit_confirmed",
+		Verdict: strictest(m.policyFor(t), policyTarget(p), stepCommands(vars, p.Config.Confirm))}
+	if q.Verdict.Decision == policy.Deny {
+		return res, &policy.RefusedError{Question: q}
+	}
+	if err := m.enforce(ctx, q); err != nil {
+		return res, err
+	}
+	tx := &txn{m: m, s: s, cfg: p.Config, o: o, vars: vars, wantDiff: &pc.diff}
 	if _, err := tx.run(ctx, "confirm", p.Config.Confirm); err != nil {
 		if tx.inMode() {
 			tx.undo(ctx)
@@ -457,11 +541,11 @@ func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, session 
 // RollbackConfig goes back to the configuration to names (a rollback_id,
 // or "1" for the one before the last commit) and reports the diff it
 // undid.
-func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, session, to, comment string, o RunOptions) (ConfigResult, error) {
+func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, to, comment string, o RunOptions) (ConfigResult, error) {
 	if err := checkComment(&comment); err != nil {
 		return ConfigResult{}, err
 	}
-	t, s, id, p, err := m.configTarget(ctx, req, session)
+	t, s, id, p, err := m.configTarget(ctx, req)
 	if err != nil {
 		return ConfigResult{}, err
 	}
@@ -476,8 +560,12 @@ func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, session
 	case !cfg.RollbackTo.MatchString(to):
 		return res, fmt.Errorf("%w: to %q is not a rollback id of %s (they match %s); use the rollback_id an apply_config returned, or 1", ErrConfig, to, p.Name, cfg.RollbackTo)
 	}
-	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: cmp.Or(session, ConfigSession), Action: "config", Text: "rollback to " + to,
-		Verdict: policy.Command(m.policyFor(t), policyTarget(p), "rollback "+to)}
+	vars := map[string]string{"minutes": strconv.Itoa(cfg.SafetyMinutes), "comment": comment, "to": to}
+	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: ConfigSession, Action: "config", Text: "rollback to " + to,
+		Verdict: strictest(m.policyFor(t), policyTarget(p), append([]string{"rollback " + to}, stepCommands(vars, cfg.Rollback)...))}
+	if q.Verdict.Decision == policy.Deny {
+		return res, &policy.RefusedError{Question: q}
+	}
 	if err := m.enforce(ctx, q); err != nil {
 		return res, err
 	}
@@ -486,7 +574,7 @@ func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, session
 		return res, err
 	}
 	defer unlock()
-	tx := &txn{m: m, s: s, cfg: cfg, o: o, vars: map[string]string{"minutes": strconv.Itoa(cfg.SafetyMinutes), "comment": comment, "to": to}}
+	tx := &txn{m: m, s: s, cfg: cfg, o: o, vars: vars}
 	diff, err := tx.run(ctx, "rollback", cfg.Rollback)
 	res.Diff = diff
 	if err != nil {
@@ -503,9 +591,15 @@ func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, session
 	return res, nil
 }
 
+// undoTimeout bounds putting the device back after a failure.
+const undoTimeout = 2 * time.Minute
+
 // undo discards the candidate and leaves the configuration mode; it
-// reports whether both worked.
+// reports whether both worked. It goes on when ctx has ended (the client
+// cancelled, the server stops): a device must not be left mid-change.
 func (tx *txn) undo(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
+	defer cancel()
 	_, err1 := tx.run(ctx, "discard", tx.cfg.Discard)
 	_, err2 := tx.run(ctx, "end", tx.cfg.End)
 	return err1 == nil && err2 == nil
@@ -542,6 +636,9 @@ func (tx *txn) run(ctx context.Context, op string, steps []profiles.ConfigStep) 
 		out, _, _ := info.output()
 		why := func(what string) error {
 			return fmt.Errorf("%s: %q: %s%s", op, cmd, what, cmp.Or(withColon(st.Message), ""))
+		}
+		if st.Optional && info.Status.Finished() {
+			continue
 		}
 		switch {
 		case info.Status == StatusFailed:
@@ -583,6 +680,9 @@ func clip(s string, n int) string {
 	}
 	return s[:n] + "..."
 }
+
+// interruptWaitConfig bounds the wait for a command stopped with Ctrl+C.
+const interruptWaitConfig = 10 * time.Second
 
 // configOutput bounds the output a step keeps.
 const configOutput = 1 << 20
@@ -630,7 +730,10 @@ func (tx *txn) command(ctx context.Context, text string, st *profiles.ConfigStep
 		}
 		if !ok || answered >= 4 {
 			_ = c.Interrupt(context.WithoutCancel(ctx))
-			<-c.Done()
+			select {
+			case <-c.Done():
+			case <-time.After(interruptWaitConfig):
+			}
 			return stepInfo{}, fmt.Errorf("it asked %q, which the profile's config: section does not answer; Ctrl+C was sent", info.InputPrompt)
 		}
 		answered++

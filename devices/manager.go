@@ -135,6 +135,9 @@ func (m *Manager) Start(ctx context.Context, req hosts.Request, session string, 
 	if strings.TrimSpace(command) == "" {
 		return nil, errors.New("devices: the command is empty: give the shell command to run")
 	}
+	if session == ConfigSession {
+		return nil, fmt.Errorf("devices: session %q is reserved for configuration transactions (apply_config), so that nothing is typed between their steps; choose another session name", ConfigSession)
+	}
 	octx, cancel := opts.openContext(ctx)
 	defer cancel()
 	t, err := m.resolver.Resolve(octx, req)

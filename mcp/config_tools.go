@@ -118,7 +118,7 @@ func confirmConfig(d *deps) mcpserver.ServerTool {
 		if err := a.checkOnly(name); err != nil {
 			return badArgs(name, err), nil
 		}
-		res, err := d.m.ConfirmConfig(ctx, a.request(), "", a.run())
+		res, err := d.m.ConfirmConfig(ctx, a.request(), a.run())
 		return d.configOutcome(ctx, name, a, res, err), nil
 	}}
 }
@@ -144,7 +144,7 @@ func rollbackConfig(d *deps) mcpserver.ServerTool {
 		if err := a.checkOnly(name); err != nil {
 			return badArgs(name, err), nil
 		}
-		res, err := d.m.RollbackConfig(ctx, a.request(), "", strings.TrimSpace(a.To), a.Comment, a.run())
+		res, err := d.m.RollbackConfig(ctx, a.request(), strings.TrimSpace(a.To), a.Comment, a.run())
 		return d.configOutcome(ctx, name, a, res, err), nil
 	}}
 }

@@ -112,6 +112,27 @@ func TestE2EConfigJunos(t *testing.T) {
 			t.Errorf("a rejected commit changed the configuration:\n%s", after)
 		}
 	})
+	t.Run("lines that are not statements are never typed", func(t *testing.T) {
+		for _, lines := range [][]any{
+			{"set system services telnet", "commit"},               // would commit behind the transaction's back
+			{"set system services telnet", "edit interfaces"},      // would hide the change from show | compare
+			{"run request system reboot"},                          // an operational command
+			{"set system services telnet", "rollback 1", "commit"}, // would commit another configuration
+		} {
+			r := d.call(t, ctx, "apply_config", map[string]any{"lines": lines})
+			if !r.IsError || !strings.Contains(r.Text, "not a configuration statement") || !strings.Contains(r.Text, "nothing was typed") {
+				t.Errorf("lines %q were not refused:\n%s", lines, r.Text)
+			}
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("a refused transaction changed the configuration:\n%s", after)
+		}
+		r, err := s.callErr(ctx, "execute_command", map[string]any{"host": "vmx7", "profile": "junos", "password": devicePassword,
+			"session": "config", "command": "commit"}, nil)
+		if err != nil || !r.IsError || !strings.Contains(r.Text, "reserved") {
+			t.Errorf("execute_command in the transactions' session: %v\n%s", err, r.Text)
+		}
+	})
 	t.Run("commit, then rollback", func(t *testing.T) {
 		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": "set system domain-name lab.example\nset interfaces ge-0/0/1 description uplink", "comment": "lab change"})
 		wantConfigStatus(t, r, "committed")
@@ -169,6 +190,10 @@ func TestE2EConfigJunos(t *testing.T) {
 		by, err := time.Parse(time.RFC3339, r.str("confirm_by"))
 		if err != nil || by.Before(time.Now().Add(29*time.Minute)) || by.After(time.Now().Add(30*time.Minute+time.Second)) {
 			t.Errorf("confirm_by %q (%v), want 30 minutes from now", r.str("confirm_by"), err)
+		}
+		r = d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"set system domain-name other.example"}})
+		if !r.IsError || !strings.Contains(r.Text, "awaits confirmation") {
+			t.Errorf("a commit while a confirmation is pending was not refused:\n%s", r.Text)
 		}
 		r = d.call(t, ctx, "confirm_config", nil)
 		wantConfigStatus(t, r, "committed")
@@ -308,6 +333,20 @@ func TestE2EConfigIOS(t *testing.T) {
 			t.Errorf("a rejected commit changed the configuration:\n%s", after)
 		}
 	})
+	t.Run("a line that leaves configuration mode is undone", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"lines": []any{"do write memory"}})
+		if !r.IsError || !strings.Contains(r.Text, "not a configuration line") {
+			t.Errorf("do write memory was not refused:\n%s", r.Text)
+		}
+		r = d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"hostname R9", "exit", "ip route 192.0.2.0 255.255.255.0 127.0.0.9"}})
+		wantConfigStatus(t, r, "failed")
+		if !strings.Contains(r.str("note"), "left the configuration mode") || !strings.Contains(r.str("note"), "left as it was") {
+			t.Errorf("note %q", r.str("note"))
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("the failed transaction changed the configuration:\n%s", after)
+		}
+	})
 	t.Run("commit, then rollback", func(t *testing.T) {
 		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"ip route 192.0.2.0 255.255.255.0 127.0.0.9"}})
 		wantConfigStatus(t, r, "committed")
@@ -364,4 +403,24 @@ func TestE2EConfigIOS(t *testing.T) {
 			t.Error("the confirmed change is not in the configuration")
 		}
 	})
+}
+
+// TestE2EConfigPolicyCoversSteps: the host's rules hold for the commands a
+// transaction types, not only for the agent's lines: "ask" on configure
+// holds for apply_config on IOS (whose begin is configure terminal ...),
+// and "deny" on configure replace refuses rollback_config.
+func TestE2EConfigPolicyCoversSteps(t *testing.T) {
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "ios", Hostname: "R2", Password: devicePassword, EnableSecret: enableSecret})
+	cfg := writeConfig(t, "hosts:\n  - match: [R2]\n    policy:\n      ask: ['^conf']\n      deny: ['^configure replace']\n")
+	s := startServer(t, []mcptest.Host{deviceHost("R2", dev)}, "--config", cfg, "--approval-timeout", "1s")
+	ctx := testContext(t, time.Minute)
+	d := configDevice{s: s, host: "R2", profile: "cisco_ios", extra: map[string]any{"enable_password": enableSecret}}
+	before := d.running(t, ctx, "show running-config")
+	r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"ip route 192.0.2.0 255.255.255.0 127.0.0.9"}})
+	wantRefused(t, r, "needs a person's approval", "^conf")
+	r = d.call(t, ctx, "rollback_config", map[string]any{"to": "flash:archive-x"})
+	wantRefused(t, r, "refused", "^configure replace")
+	if after := d.running(t, ctx, "show running-config"); after != before {
+		t.Errorf("a refused transaction changed the configuration:\n%s", after)
+	}
 }

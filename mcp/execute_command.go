@@ -71,6 +71,9 @@ func (a executeArgs) secrets() []string {
 
 // checkSession accepts "" (the default shell) and short printable names.
 func checkSession(name string) error {
+	if name == devices.ConfigSession {
+		return &argError{field: "session", msg: fmt.Sprintf("%q is reserved for apply_config's transactions: choose another name", name)}
+	}
 	if len(name) > 64 {
 		return &argError{field: "session", msg: "is longer than 64 bytes: use a short name such as \"build\""}
 	}

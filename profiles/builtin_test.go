@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,6 +43,9 @@ func ownPatterns(p *Profile) []*regexp.Regexp {
 	if c := p.Config; c != nil {
 		if c.RollbackTo != nil {
 			out = append(out, c.RollbackTo)
+		}
+		for _, pat := range append(slices.Clone(c.AllowLines), c.ForbidLines...) {
+			out = append(out, pat.Regexp)
 		}
 		for _, op := range [][]ConfigStep{c.Begin, c.Diff, c.Check, c.Commit, c.CommitConfirmed, c.Discard, c.End, c.Confirm, c.Rollback} {
 			for _, st := range op {

@@ -29,6 +29,14 @@ type Config struct {
 	// Mode is the mode the lines are typed in; a line that leaves it
 	// fails the transaction.
 	Mode string
+	// AllowLines, when set, are the only lines apply_config types: each
+	// must match one of these line-anchored patterns (Junos: set and
+	// delete statements). ForbidLines are lines it never types (commands
+	// that commit, leave the mode or run something else: IOS do, end,
+	// exit). Both are checked before anything is typed, so that a line
+	// cannot commit, roll back or move the edit level behind the
+	// transaction's back.
+	AllowLines, ForbidLines []expect.Pattern
 	// ContinueAfterError types the remaining lines after one was
 	// rejected, so that every rejected line is reported; for platforms
 	// whose lines do not depend on a context (Junos set lines). False
@@ -69,6 +77,9 @@ type ConfigStep struct {
 	// Answers are the questions the command may ask (tail-anchored), and
 	// what to type.
 	Answers []ConfigAnswer
+	// Optional steps may fail (an IOS "end" typed where there is nothing
+	// to end): the operation goes on.
+	Optional bool
 }
 
 // ConfigAnswer answers a question a step's command asks.
@@ -98,11 +109,11 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-var configKeys = []string{"unsupported", "mode", "continue_after_error", "check_changes", "safety_minutes", "rollback_id", "rollback_to",
+var configKeys = []string{"unsupported", "mode", "allow_lines", "forbid_lines", "continue_after_error", "check_changes", "safety_minutes", "rollback_id", "rollback_to",
 	"begin", "diff", "check", "commit", "commit_confirmed", "discard", "end", "confirm", "rollback"}
 
 // firstOp is the index in configKeys of the first operation.
-const firstOp = 7
+const firstOp = 9
 
 // config decodes the config: section; modes must be decoded first.
 func (d *decoder) config(n *yaml.Node, p *Profile) *Config {
@@ -132,6 +143,8 @@ func (d *decoder) config(n *yaml.Node, p *Profile) *Config {
 	} else if f["mode"] == nil {
 		d.fail(n, join(path, "mode"), "missing", "name the mode the lines are typed in (the configuration mode of modes:)")
 	}
+	c.AllowLines = d.patternList(f["allow_lines"], join(path, "allow_lines"), lineAnchored)
+	c.ForbidLines = d.patternList(f["forbid_lines"], join(path, "forbid_lines"), lineAnchored)
 	if f["continue_after_error"] != nil {
 		c.ContinueAfterError = d.boolean(f["continue_after_error"], join(path, "continue_after_error"))
 	}
@@ -188,7 +201,7 @@ func (d *decoder) configSteps(n *yaml.Node, path string, vars []string) []Config
 		if item.Kind == yaml.ScalarNode {
 			st.Send, _ = d.str(item, spath)
 		} else {
-			f := d.fields(item, spath, "send", "capture", "set", "ok", "fail", "message", "answers")
+			f := d.fields(item, spath, "send", "capture", "set", "ok", "fail", "message", "answers", "optional")
 			if f == nil {
 				continue
 			}
@@ -233,6 +246,9 @@ func (d *decoder) configSteps(n *yaml.Node, path string, vars []string) []Config
 				}
 			}
 			st.Message, _ = d.str(f["message"], join(spath, "message"))
+			if f["optional"] != nil {
+				st.Optional = d.boolean(f["optional"], join(spath, "optional"))
+			}
 			for j, a := range d.list(f["answers"], join(spath, "answers")) {
 				apath := index(join(spath, "answers"), j)
 				af := d.fields(a, apath, append([]string{"reply"}, patternKeys...)...)
