@@ -68,14 +68,14 @@ func (m *Manager) checkedConn(ctx context.Context, req hosts.Request, path strin
 }
 
 // maxDiffLines bounds the diff shown for a write's approval.
-const maxDiffLines = 400
+const maxDiffLines = 1000
 
 // writeDiff describes for a person what writing data to path changes: a
 // unified diff against the current content, which is read without sudo
 // (a file that cannot be read is shown as all new lines, saying why).
 func writeDiff(ctx context.Context, conn *Conn, path string, data []byte, appending bool) string {
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
-		return fmt.Sprintf("binary content, %d bytes, SHA-256 %x", len(data), sha256.Sum256(data))
+		return fmt.Sprintf("binary content, %d bytes, SHA-256 %x: it cannot be shown here; decline unless you know this exact content", len(data), sha256.Sum256(data))
 	}
 	var head, old string
 	cur, err := conn.ReadFile(ctx, path, ReadOptions{MaxBytes: 1 << 20})
@@ -99,7 +99,7 @@ func writeDiff(ctx context.Context, conn *Conn, path string, data []byte, append
 	}
 	lines := strings.SplitAfter(d, "\n")
 	if len(lines) > maxDiffLines {
-		d = strings.Join(lines[:maxDiffLines], "") + fmt.Sprintf("... %d more lines of the diff are not shown\n", len(lines)-maxDiffLines)
+		d = strings.Join(lines[:maxDiffLines], "") + fmt.Sprintf("... THE DIFF IS CUT HERE: %d more lines are not shown. Decline unless you have checked the whole content another way.\n", len(lines)-maxDiffLines)
 	}
 	return head + d
 }

@@ -146,6 +146,9 @@ func sendProgress(ctx context.Context, msg string) {
 // response, when the client no longer knows its token. It may be dropped
 // when the client does not read.
 func notifyProgress(ctx context.Context, params map[string]any) error {
+	if ctx.Err() != nil {
+		return nil // cancelled: the client no longer knows the token
+	}
 	if s, ok := mcpserver.ClientSessionFromContext(ctx).(*stdioSession); ok && s.conn != nil {
 		b, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "notifications/progress", "params": params})
 		if err != nil {

@@ -30,21 +30,17 @@ a terminal of this machine can answer too:
   mcp-ssh-session deny ID       refuse it
 
 approve needs a terminal, and the server takes it only from a terminal that
-its MCP client did not start, so that an agent's own shell tool cannot
-approve its request. The servers listen on sockets of mode 0600 in
-$XDG_RUNTIME_DIR/mcp-ssh-session (or $TMPDIR/mcp-ssh-session-UID).
+its MCP client did not start, in a session of its own, so that an agent's
+own shell tool cannot approve its request. The servers listen on sockets
+of mode 0600 in $XDG_RUNTIME_DIR/mcp-ssh-session and
+$TMPDIR/mcp-ssh-session-UID; both are searched.
 `
 
 func runApprovals(ctx context.Context, args []string, s stdio) int {
 	if code, done := noArgs("approvals", args, 0, s); done {
 		return code
 	}
-	dir, err := approve.Dir()
-	if err != nil {
-		fmt.Fprintf(s.err, "mcp-ssh-session approvals: %v\n", err)
-		return 1
-	}
-	reqs, errs := approve.Pending(ctx, dir)
+	reqs, errs := approve.Pending(ctx, approve.Dirs()...)
 	for _, err := range errs {
 		fmt.Fprintf(s.err, "mcp-ssh-session approvals: %v\n", err)
 	}
@@ -94,12 +90,7 @@ func answer(ctx context.Context, name string, args []string, s stdio, approving 
 		return code
 	}
 	id := strings.TrimSpace(args[0])
-	dir, err := approve.Dir()
-	if err != nil {
-		fmt.Fprintf(s.err, "mcp-ssh-session %s: %v\n", name, err)
-		return 1
-	}
-	req, sock, err := approve.Find(ctx, dir, id)
+	req, sock, err := approve.Find(ctx, id, approve.Dirs()...)
 	if err != nil {
 		fmt.Fprintf(s.err, "mcp-ssh-session %s: %v\n", name, err)
 		return 1

@@ -62,7 +62,7 @@ func TestDenyFromTerminal(t *testing.T) {
 	if r.Text != "reload" || r.Host != "r1" || r.Rule != "the ask rule" || len(r.ID) != 8 || r.Deadline.Sub(r.Asked) != time.Minute {
 		t.Errorf("listed request %+v", r)
 	}
-	req, sock, err := Find(context.Background(), dir, r.ID)
+	req, sock, err := Find(context.Background(), r.ID, dir)
 	if err != nil || req.ID != r.ID {
 		t.Fatalf("Find: %v %+v", err, req)
 	}
@@ -87,7 +87,7 @@ func TestApprovalFromTheServersOwnTree(t *testing.T) {
 	got := make(chan Answer, 1)
 	go func() { got <- b.Ask(context.Background(), Request{Text: "reload"}, nil) }()
 	r := waitPending(t, dir)
-	_, sock, _ := Find(context.Background(), dir, r.ID)
+	_, sock, _ := Find(context.Background(), r.ID, dir)
 	err := Send(context.Background(), sock, r.ID, true)
 	if err == nil || !(strings.Contains(err.Error(), "no controlling terminal") || strings.Contains(err.Error(), "MCP client did not start")) {
 		t.Errorf("approval from the client's own tree: %v", err)
@@ -124,6 +124,29 @@ func TestMayApprove(t *testing.T) {
 	}
 }
 
+// TestMayApproveSessionAndGoneProcesses: a process in the server's own
+// session is turned away, and so is one whose ancestry cannot be read
+// (it exited after handing its connection on).
+func TestMayApproveSessionAndGoneProcesses(t *testing.T) {
+	b := New(time.Minute, nil)
+	b.session = sessionOf(os.Getpid())
+	if err := b.mayApprove(peer{pid: os.Getpid(), terminal: true, session: b.session}); err == nil || !strings.Contains(err.Error(), "same session") {
+		t.Errorf("a process of the server's session: %v", err)
+	}
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if !descendsFrom(gone.Process.Pid, 1<<30) {
+		t.Error("an exited process was taken for one the client did not start")
+	}
+	p := peer{pid: gone.Process.Pid, terminal: true, session: 42}
+	p.refresh()
+	if p.terminal {
+		t.Error("an exited process was taken for one with a terminal")
+	}
+}
+
 func TestTimeout(t *testing.T) {
 	b, _ := listening(t, 50*time.Millisecond)
 	if a := b.Ask(context.Background(), Request{}, nil); a.Outcome != TimedOut {
@@ -146,7 +169,7 @@ func TestFirstAnswerWins(t *testing.T) {
 	go func() { got <- b.Ask(context.Background(), Request{}, ask) }()
 	<-asked
 	r := waitPending(t, dir)
-	_, sock, _ := Find(context.Background(), dir, r.ID)
+	_, sock, _ := Find(context.Background(), r.ID, dir)
 	if err := Send(context.Background(), sock, r.ID, false); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,10 @@ import (
 // DefaultTimeout is how long a request waits for a person by default.
 const DefaultTimeout = 5 * time.Minute
 
+// errTimedOut is the cause of a request's context when nobody answered
+// in time.
+var errTimedOut = errors.New("approve: nobody answered in time")
+
 // Request is what a person is asked to approve.
 type Request struct {
 	ID       string    `json:"id"`
@@ -67,6 +71,7 @@ type Broker struct {
 	ln      net.Listener
 	path    string
 	parent  int // the server's parent process: the MCP client
+	session int // the server's session ID
 }
 
 type pending struct {
@@ -129,8 +134,10 @@ func (b *Broker) Ask(ctx context.Context, r Request, ask Asker) Answer {
 	}()
 	b.log.Info("approval requested", "id", r.ID, "host", r.Host, "action", r.Action, "terminal", terminal, "elicitation", ask != nil)
 
-	ctx, cancel := context.WithTimeout(ctx, b.timeout)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	timer := time.AfterFunc(b.timeout, func() { cancel(errTimedOut) })
+	defer timer.Stop()
 	if ask != nil {
 		go func() {
 			a, err := ask(ctx, r)
@@ -154,7 +161,17 @@ func (b *Broker) Ask(ctx context.Context, r Request, ask Asker) Answer {
 		b.log.Info("approval answered", "id", r.ID, "approved", a.Outcome == Approved, "by", a.By)
 		return a
 	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) && context.Cause(ctx) == context.DeadlineExceeded {
+		// An answer given before the request left the list still counts:
+		// the person was told it was taken. One after it is refused.
+		b.mu.Lock()
+		delete(b.pending, r.ID)
+		b.mu.Unlock()
+		select {
+		case a := <-p.answer:
+			return a
+		default:
+		}
+		if context.Cause(ctx) == errTimedOut {
 			b.mu.Lock()
 			why := p.askErr
 			b.mu.Unlock()
@@ -190,8 +207,8 @@ func (b *Broker) list() []Request {
 // waits or it was answered already.
 func (b *Broker) answer(id string, a Answer) error {
 	b.mu.Lock()
+	defer b.mu.Unlock() // Ask takes a request off the list under the lock, then reads its last answer
 	p, ok := b.pending[id]
-	b.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("no request %s waits here (it was answered, timed out, or belongs to another server)", id)
 	}

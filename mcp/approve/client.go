@@ -14,15 +14,21 @@ import (
 	"time"
 )
 
-// Pending lists the requests waiting in every server of this user whose
-// socket is in dir, oldest first. A socket left by a server that ended is
-// removed. errs holds what could not be read from the others.
-func Pending(ctx context.Context, dir string) (reqs []Request, errs []error) {
-	socks, err := filepath.Glob(filepath.Join(dir, "approvals-*.sock"))
-	if err != nil {
-		return nil, []error{err}
+// sockets are the servers' sockets in dirs.
+func sockets(dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		socks, _ := filepath.Glob(filepath.Join(d, "approvals-*.sock"))
+		out = append(out, socks...)
 	}
-	for _, s := range socks {
+	return out
+}
+
+// Pending lists the requests waiting in every server of this user whose
+// socket is in one of dirs, oldest first. A socket left by a server that
+// ended is removed. errs holds what could not be read from the others.
+func Pending(ctx context.Context, dirs ...string) (reqs []Request, errs []error) {
+	for _, s := range sockets(dirs) {
 		r, err := exchange(ctx, s, message{Op: "list"})
 		switch {
 		case errors.Is(err, syscall.ECONNREFUSED):
@@ -38,12 +44,8 @@ func Pending(ctx context.Context, dir string) (reqs []Request, errs []error) {
 }
 
 // Find returns the pending request id and the socket of its server.
-func Find(ctx context.Context, dir, id string) (Request, string, error) {
-	socks, err := filepath.Glob(filepath.Join(dir, "approvals-*.sock"))
-	if err != nil {
-		return Request{}, "", err
-	}
-	for _, s := range socks {
+func Find(ctx context.Context, id string, dirs ...string) (Request, string, error) {
+	for _, s := range sockets(dirs) {
 		r, err := exchange(ctx, s, message{Op: "list"})
 		if err != nil {
 			continue

@@ -14,6 +14,7 @@ import (
 type peer struct {
 	pid, uid int
 	terminal bool // it has a controlling terminal
+	session  int  // its session ID; 0 when unknown
 }
 
 // peerOf asks the kernel who connected (SO_PEERCRED) and reads whether
@@ -33,11 +34,29 @@ func peerOf(c *net.UnixConn) (peer, error) {
 	if cerr != nil {
 		return peer{}, fmt.Errorf("cannot tell who connected: %w", cerr)
 	}
-	p := peer{pid: int(cred.Pid), uid: int(cred.Uid)}
+	return peer{pid: int(cred.Pid), uid: int(cred.Uid)}, nil
+}
+
+// refresh reads, now, whether the peer process still exists, has a
+// controlling terminal and which session it is in. A process that is
+// gone (it connected, then handed the socket to a child and exited)
+// counts as without a terminal: nothing is taken on trust.
+func (p *peer) refresh() {
+	p.terminal, p.session = false, 0
 	if st, err := procStat(p.pid); err == nil && len(st) > 4 {
 		p.terminal = st[4] != "0" // tty_nr
+		p.session, _ = strconv.Atoi(st[3])
 	}
-	return p, nil
+}
+
+// sessionOf is process pid's session ID; 0 when it cannot be read.
+func sessionOf(pid int) int {
+	st, err := procStat(pid)
+	if err != nil || len(st) < 4 {
+		return 0
+	}
+	n, _ := strconv.Atoi(st[3])
+	return n
 }
 
 // procStat is the fields of /proc/PID/stat after the command name: state,
@@ -56,7 +75,8 @@ func procStat(pid int) ([]string, error) {
 }
 
 // descendsFrom reports whether process pid is ancestor or was started,
-// directly or not, by it (following parents up to process 1).
+// directly or not, by it (following parents up to process 1). A chain
+// that cannot be read counts as descending: it fails closed.
 func descendsFrom(pid, ancestor int) bool {
 	for range 4096 {
 		if pid == ancestor {
@@ -67,13 +87,13 @@ func descendsFrom(pid, ancestor int) bool {
 		}
 		st, err := procStat(pid)
 		if err != nil || len(st) < 2 {
-			return false
+			return true
 		}
 		if pid, err = strconv.Atoi(st[1]); err != nil {
-			return false
+			return true
 		}
 	}
-	return false
+	return true
 }
 
 func ownedByMe(st fs.FileInfo) bool {

@@ -37,16 +37,41 @@ const ioTimeout = 10 * time.Second
 // directory. It is created with mode 0700 when missing, and refused when
 // it is a symbolic link, belongs to another user or others may enter it.
 func Dir() (string, error) {
-	var dir string
-	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" && filepath.IsAbs(rt) {
-		if st, err := os.Stat(rt); err == nil && st.IsDir() {
-			dir = filepath.Join(rt, "mcp-ssh-session")
+	dirs := candidates()
+	return checkDir(dirs[0], true)
+}
+
+// Dirs are the directories a server of this user may listen in that
+// exist and are safe: a terminal may have a runtime directory that the
+// MCP client did not pass to the server, or the other way round.
+func Dirs() []string {
+	var out []string
+	for _, d := range candidates() {
+		if _, err := checkDir(d, false); err == nil {
+			out = append(out, d)
 		}
 	}
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), fmt.Sprintf("mcp-ssh-session-%d", os.Getuid()))
+	return out
+}
+
+// candidates are the socket directories, the preferred first.
+func candidates() []string {
+	tmp := filepath.Join(os.TempDir(), fmt.Sprintf("mcp-ssh-session-%d", os.Getuid()))
+	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" && filepath.IsAbs(rt) {
+		if st, err := os.Stat(rt); err == nil && st.IsDir() {
+			return []string{filepath.Join(rt, "mcp-ssh-session"), tmp}
+		}
 	}
-	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+	return []string{tmp}
+}
+
+// checkDir makes dir (when create) and checks that it is safe.
+func checkDir(dir string, create bool) (string, error) {
+	if !create {
+		if _, err := os.Lstat(dir); err != nil {
+			return "", err
+		}
+	} else if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 		return "", fmt.Errorf("approve: create %s: %w", dir, err)
 	}
 	st, err := os.Lstat(dir)
@@ -79,7 +104,7 @@ func (b *Broker) Listen(dir string) error {
 	}
 	ln.(*net.UnixListener).SetUnlinkOnClose(true)
 	b.mu.Lock()
-	b.ln, b.path, b.parent = ln, path, os.Getppid()
+	b.ln, b.path, b.parent, b.session = ln, path, os.Getppid(), sessionOf(os.Getpid())
 	b.mu.Unlock()
 	go b.serve(ln)
 	return nil
@@ -135,9 +160,20 @@ func (b *Broker) handle(c *net.UnixConn) {
 		send(reply{Error: "the message is not JSON: " + err.Error()})
 		return
 	}
+	peer.refresh() // as it is now, not when it connected
 	switch m.Op {
 	case "list":
-		send(reply{Requests: b.list()})
+		// The full detail (a write's diff shows a file's current content)
+		// only to a process that could approve; the rest to any of ours.
+		reqs := b.list()
+		if b.mayApprove(peer) != nil {
+			for i := range reqs {
+				if reqs[i].Detail != "" {
+					reqs[i].Detail = "(shown only to mcp-ssh-session approve at a terminal)"
+				}
+			}
+		}
+		send(reply{Requests: reqs})
 	case "answer":
 		a := Answer{Outcome: Declined, By: fmt.Sprintf("terminal (pid %d)", peer.pid)}
 		if m.Approve {
@@ -159,15 +195,19 @@ func (b *Broker) handle(c *net.UnixConn) {
 }
 
 // mayApprove refuses an approval from a process without a controlling
-// terminal, or one that the server's parent (the MCP client that runs
-// the agent) started: that is where an agent's own shell tool runs.
+// terminal, one in the server's own session, or one that the server's
+// parent (the MCP client that runs the agent) started: that is where an
+// agent's own shell tool runs.
 func (b *Broker) mayApprove(peer peer) error {
 	if !peer.terminal {
-		return errors.New("an approval must come from a person at a terminal: this process has no controlling terminal; run mcp-ssh-session approve ID in a terminal window")
+		return errors.New("an approval must come from a person at a terminal: this process has no controlling terminal (or has exited); run mcp-ssh-session approve ID in a terminal window")
 	}
 	b.mu.Lock()
-	parent := b.parent
+	parent, session := b.parent, b.session
 	b.mu.Unlock()
+	if session != 0 && peer.session == session {
+		return errors.New("an approval must come from a terminal of its own: this process is in the same session as the MCP server (started by the same client); run mcp-ssh-session approve ID in a terminal window of your own")
+	}
 	if parent > 1 && descendsFrom(peer.pid, parent) {
 		return fmt.Errorf("an approval must come from a terminal that the MCP client did not start (the client, process %d, runs the agent): run mcp-ssh-session approve ID in a terminal window of your own", parent)
 	}
