@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/hosts"
-	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/devices/policy"
+	"github.com/mcp-ssh-session/mcp-ssh-session/expect"
 	"github.com/mcp-ssh-session/mcp-ssh-session/profiles"
 )
 
