@@ -91,7 +91,7 @@ func eosCommands() []simCommand {
 		{Syntax: "show version", Modes: eosAll, Lines: eosShowVersion},
 		{Syntax: "show clock", Modes: eosAll, Text: "Sun Dec  6 23:12:34 2026\nTimezone: UTC\nClock source: local\n"},
 		{Syntax: "show hostname", Modes: eosAll, Run: eosShowHostname},
-		{Syntax: "show privilege", Modes: eosAll, Run: eosShowPrivilege},
+		{Syntax: "show privilege", Modes: eosAll, Run: showPrivilege},
 		{Syntax: "show interfaces status", Modes: eosAll, Lines: eosShowIntStatus},
 		{Syntax: "show running-config", Modes: eosShow, Lines: eosShowRun},
 		{Syntax: "show startup-config", Modes: eosShow, Lines: eosShowStartup},

@@ -54,11 +54,6 @@ func eosShowHostname(c *simCall) error {
 	return nil
 }
 
-func eosShowPrivilege(c *simCall) error {
-	c.Printf("Current privilege level is %d\n", c.s.mode.Privilege)
-	return nil
-}
-
 // eosConfigure enters configuration mode without a word of its own.
 func eosConfigure(c *simCall) error {
 	c.SetMode("config")

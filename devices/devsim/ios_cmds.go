@@ -41,25 +41,8 @@ func iosEnable(c *simCall) error {
 	return nil
 }
 
-func iosTermLength(c *simCall) error {
-	n, _ := strconv.Atoi(c.Args[0])
-	c.SetLength(n)
-	return nil
-}
-
 func iosTermNoLength(c *simCall) error {
 	c.SetLength(24)
-	return nil
-}
-
-func iosTermWidth(c *simCall) error {
-	n, _ := strconv.Atoi(c.Args[0])
-	c.SetWidth(n)
-	return nil
-}
-
-func iosShowPrivilege(c *simCall) error {
-	c.Printf("Current privilege level is %d\n", c.s.mode.Privilege)
 	return nil
 }
 

@@ -75,8 +75,8 @@ func nxosPlatform() *simPlatform {
 func nxosCommands() []simCommand {
 	return []simCommand{
 		{Syntax: "exit", Modes: nxosExec, Help: "Exit from the EXEC", Run: endSession},
-		{Syntax: "terminal length <0-511>", Modes: nxosAll, Run: nxosTermLength},
-		{Syntax: "terminal width <24-511>", Modes: nxosAll, Run: nxosTermWidth},
+		{Syntax: "terminal length <0-511>", Modes: nxosAll, Run: termLength},
+		{Syntax: "terminal width <24-511>", Modes: nxosAll, Run: termWidth},
 		{Syntax: "show version", Modes: nxosAll, Lines: nxosShowVersion},
 		{Syntax: "show clock", Modes: nxosAll, Text: "23:12:34.567 UTC Sun Dec 06 2026\nTime source is NTP\n"},
 		{Syntax: "show hostname", Modes: nxosAll, Run: nxosShowHostname},

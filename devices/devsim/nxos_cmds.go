@@ -1,24 +1,10 @@
 package devsim
 
 import (
-	"strconv"
 	"strings"
 )
 
 // Handlers of the NX-OS commands that have effects or dialogues.
-
-// NX-OS changes terminal settings without a word.
-func nxosTermLength(c *simCall) error {
-	n, _ := strconv.Atoi(c.Args[0])
-	c.SetLength(n)
-	return nil
-}
-
-func nxosTermWidth(c *simCall) error {
-	n, _ := strconv.Atoi(c.Args[0])
-	c.SetWidth(n)
-	return nil
-}
 
 func nxosShowHostname(c *simCall) error {
 	c.Println(c.Hostname())

@@ -78,8 +78,8 @@ func vyosPlatform() *simPlatform {
 
 func vyosCommands() []simCommand {
 	return []simCommand{
-		{Syntax: "set terminal length <0-10000>", Modes: vyosOp, Run: vyosTermLength},
-		{Syntax: "set terminal width <0-10000>", Modes: vyosOp, Run: vyosTermWidth},
+		{Syntax: "set terminal length <0-10000>", Modes: vyosOp, Run: termLength},
+		{Syntax: "set terminal width <0-10000>", Modes: vyosOp, Run: termWidth},
 		{Syntax: "show version", Modes: vyosOp, Lines: vyosShowVersion},
 		{Syntax: "show configuration", Modes: vyosOp, Lines: vyosShowConfiguration},
 		{Syntax: "show configuration commands", Modes: vyosOp, Lines: vyosShowCommands},

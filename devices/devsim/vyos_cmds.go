@@ -4,26 +4,12 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
 // Handlers of the VyOS commands. The active configuration is the device
 // section "active" (shared by all sessions); each session edits its own
 // working copy, kept in its data under "working" from configure on.
-
-// vyosTermLength and vyosTermWidth change the terminal without a word.
-func vyosTermLength(c *simCall) error {
-	n, _ := strconv.Atoi(c.Args[0])
-	c.SetLength(n)
-	return nil
-}
-
-func vyosTermWidth(c *simCall) error {
-	n, _ := strconv.Atoi(c.Args[0])
-	c.SetWidth(n)
-	return nil
-}
 
 func vyosActive(c *simCall) []string {
 	lines, _ := c.device().section("active")

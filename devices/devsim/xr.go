@@ -70,8 +70,8 @@ func xrPlatform() *simPlatform {
 func xrCommands() []simCommand {
 	return []simCommand{
 		{Syntax: "exit", Modes: xrExec, Help: "Exit from the EXEC", Run: endSession},
-		{Syntax: "terminal length <0-512>", Modes: xrExec, Run: xrTermLength},
-		{Syntax: "terminal width <0-512>", Modes: xrExec, Run: xrTermWidth},
+		{Syntax: "terminal length <0-512>", Modes: xrExec, Run: termLength},
+		{Syntax: "terminal width <0-512>", Modes: xrExec, Run: termWidth},
 		{Syntax: "show version", Modes: xrExec, Run: xrStamped(xrShowVersion)},
 		{Syntax: "show clock", Modes: xrExec, Run: xrStamped(func(*simCall) []string { return []string{"23:12:34.567 UTC Sun Dec 6 2026"} })},
 		{Syntax: "show ipv4 interface brief", Modes: xrExec, Run: xrStamped(xrShowIPv4Brief)},

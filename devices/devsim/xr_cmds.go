@@ -2,25 +2,12 @@ package devsim
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 )
 
 // Handlers of the IOS XR commands. What a session configures is staged
 // in its data under "candidate" as "section<TAB>statement" entries and
 // reaches the device's sections at commit.
-
-func xrTermLength(c *simCall) error {
-	n, _ := strconv.Atoi(c.Args[0])
-	c.SetLength(n)
-	return nil
-}
-
-func xrTermWidth(c *simCall) error {
-	n, _ := strconv.Atoi(c.Args[0])
-	c.SetWidth(n)
-	return nil
-}
 
 func xrCandidate(c *simCall) []string {
 	cand, _ := c.Data("candidate").([]string)
