@@ -87,7 +87,14 @@ type auditRun struct {
 	sudoID, outID, readID string
 }
 
-const auditTyped = "typed-Secret-91q" // typed with send_input
+const (
+	auditTyped = "typed-Secret-91q" // typed with send_input
+	// auditMasked is a call's su_password that its command also holds.
+	// It stands in for a real secret there: a command line goes into the
+	// test account's shell history, which the devices tests check for the
+	// account password.
+	auditMasked = "masked-Secret-52w"
+)
 
 func TestE2EAuditLog(t *testing.T) {
 	acct := sudoAccount(t)
@@ -107,7 +114,7 @@ func TestE2EAuditLog(t *testing.T) {
 	checkAuditCalls(t, recs, a)
 	checkAuditEnd(t, recs, a)
 	data, _ := os.ReadFile(path)
-	for _, secret := range []string{acct.Password, devicetest.AccountPassword, auditTyped} {
+	for _, secret := range []string{acct.Password, devicetest.AccountPassword, auditTyped, auditMasked} {
 		if bytes.Contains(data, []byte(secret)) {
 			t.Errorf("a secret (%d bytes) appears in the audit log", len(secret))
 		}
@@ -118,7 +125,7 @@ func TestE2EAuditLog(t *testing.T) {
 
 	// A command still running when the server stops ends in the log too.
 	sleepID := run(t, ctx, s, "sleep 60", map[string]any{"username": acct.Name, "timeout": 0}).str("command_id")
-	s.assertNoSecrets(devicetest.AccountPassword, auditTyped)
+	s.assertNoSecrets(devicetest.AccountPassword, auditTyped, auditMasked)
 	s.Close()
 	if last, ok := findAudit(readAudit(t, path), "command_end", "", "command_id", sleepID); !ok {
 		t.Errorf("no command_end record for a command the shutdown stopped")
@@ -141,7 +148,7 @@ func auditCalls(t *testing.T, ctx context.Context, s *e2eServer, acct devicetest
 	wantStatus(t, r, "completed")
 	a.sudoID = r.str("command_id")
 	// A call's secret that also appears in its command is masked there.
-	wantStatus(t, run(t, ctx, s, ": "+acct.Password, as), "completed")
+	wantStatus(t, run(t, ctx, s, ": "+auditMasked, map[string]any{"username": acct.Name, "su_password": auditMasked}), "completed")
 	r = run(t, ctx, s, "printf 'audit %s\\n' $((6*7)); seq 1 300", map[string]any{"username": acct.Name})
 	wantStatus(t, r, "completed")
 	a.out, a.outID = r.str("output"), r.str("command_id")
