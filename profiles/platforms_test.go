@@ -44,6 +44,12 @@ func TestPlatformTranscripts(t *testing.T) {
 		{"mikrotik_routeros", "comments are no errors", "add bridge=bridge1 interface=ether2 comment=\"failure: cable\"\n", "", "", ""},
 		{"mikrotik_routeros", "pager", " 23 R ether24   ether           1500   1514  52:54:00:00:01:18\n-- [Q quit|D dump|down]", "", "", "pager:more"},
 		{"mikrotik_routeros", "reboot", "Reboot, yes? [y/N]:", "", "", "input:yes_no"},
+		{"cisco_asa", "invalid under a caret", "show intrface\n     ^\nERROR: % Invalid input detected at '^' marker.\n", "error", "ERROR: % Invalid input detected at '^' marker.", ""},
+		{"cisco_asa", "wrong enable secret", "Invalid password\n", "invalid_password", "Invalid password", ""},
+		{"cisco_asa", "log lines are no errors", "%ASA-4-106023: Deny tcp src outside:192.0.2.1/443 dst inside:10.0.0.1/3456 by access-group \"outside_in\" [0x0, 0x0]\n", "", "", ""},
+		{"cisco_asa", "warnings are no errors", "WARNING: interface GigabitEthernet0/4 security level is 0.\n", "", "", ""},
+		{"cisco_asa", "pager", " nameif inside\n security-level 100\n<--- More --->", "", "", "pager:more"},
+		{"cisco_asa", "reload", "Proceed with reload? [confirm]", "", "", "input:confirm"},
 		{"cisco_xr", "commit log line", "RP/0/RP0/CPU0:Dec  6 23:12:35.100 UTC: config[65740]: %MGBL-CONFIG-6-DB_COMMIT : Configuration committed by user 'admin'.\n", "", "", ""},
 	}
 	for _, tc := range tests {
@@ -71,6 +77,8 @@ func TestPlatformDetection(t *testing.T) {
 		{"ios xr behind a cisco ssh server", "SSH-2.0-Cisco-2.0", "\nLab PE router\n\nRP/0/RP0/CPU0:pe7#", "cisco_xr"},
 		{"ios behind a cisco ssh server", "SSH-2.0-Cisco-1.25", "\nbanner\n\nR1>", "cisco_ios"},
 		{"routeros logo", "SSH-2.0-ROSSSH", "\n  MMM      MMM       KKK\n\n  MikroTik RouterOS 7.11 (c) 1999-2023       https://www.mikrotik.com/\n\nPress F1 for help\n\n[admin@MikroTik] > ", "mikrotik_routeros"},
+		{"asa behind a cisco ssh server", "SSH-2.0-Cisco-1.25", "Edge firewall\nType help or '?' for a list of available commands.\nasa1> ", "cisco_asa"},
+		{"asa failover prompt", "SSH-2.0-Cisco-1.25", "Type help or '?' for a list of available commands.\nfw/pri/act> ", "cisco_asa"},
 		{"eos is not claimed", "SSH-2.0-OpenSSH_7.8", "Last login: Sun Dec  6 23:00:00 2026 from 127.0.0.1\nleaf1>", ""},
 	}
 	for _, tc := range tests {

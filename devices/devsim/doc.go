@@ -1,5 +1,5 @@
 // Package devsim simulates network devices (Cisco IOS, Juniper Junos,
-// Arista EOS, Cisco NX-OS and IOS XR, VyOS, MikroTik RouterOS; see
+// Arista EOS, Cisco NX-OS, IOS XR and ASA, VyOS, MikroTik RouterOS; see
 // Platforms) over SSH, for `mcp-ssh-session devsim` and for the tests: a
 // CLI with modes, an enable dialogue, a pager, completion on space, `?`
 // help, Ctrl+C and Ctrl+Z, configuration that persists across sessions,
