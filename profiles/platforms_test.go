@@ -50,6 +50,12 @@ func TestPlatformTranscripts(t *testing.T) {
 		{"cisco_asa", "warnings are no errors", "WARNING: interface GigabitEthernet0/4 security level is 0.\n", "", "", ""},
 		{"cisco_asa", "pager", " nameif inside\n security-level 100\n<--- More --->", "", "", "pager:more"},
 		{"cisco_asa", "reload", "Proceed with reload? [confirm]", "", "", "input:confirm"},
+		{"huawei_vrp", "unrecognized under a caret", "display interfacez\n        ^\nError: Unrecognized command found at '^' position.\n", "error", "Error: Unrecognized command found at '^' position.", ""},
+		{"huawei_vrp", "ambiguous without a blank", "Error:Ambiguous command found at '^' position.\n", "error", "Error:Ambiguous command found at '^' position.", ""},
+		{"huawei_vrp", "info is no error", "Info: The configuration takes effect on the current user terminal interface only.\n", "", "", ""},
+		{"huawei_vrp", "log lines are no errors", "Dec  6 2026 23:00:00 HUAWEI %%01IFNET/4/LINK_STATE(l)[0]:The line protocol IP on the interface Vlanif10 has entered the DOWN state.\n", "", "", ""},
+		{"huawei_vrp", "pager", " port link-type access\n shutdown\n  ---- More ----", "", "", "pager:more"},
+		{"huawei_vrp", "save", "  The current configuration will be written to the device.\n  Are you sure to continue?[Y/N]:", "", "", "input:y_n"},
 		{"cisco_xr", "commit log line", "RP/0/RP0/CPU0:Dec  6 23:12:35.100 UTC: config[65740]: %MGBL-CONFIG-6-DB_COMMIT : Configuration committed by user 'admin'.\n", "", "", ""},
 	}
 	for _, tc := range tests {
@@ -79,6 +85,7 @@ func TestPlatformDetection(t *testing.T) {
 		{"routeros logo", "SSH-2.0-ROSSSH", "\n  MMM      MMM       KKK\n\n  MikroTik RouterOS 7.11 (c) 1999-2023       https://www.mikrotik.com/\n\nPress F1 for help\n\n[admin@MikroTik] > ", "mikrotik_routeros"},
 		{"asa behind a cisco ssh server", "SSH-2.0-Cisco-1.25", "Edge firewall\nType help or '?' for a list of available commands.\nasa1> ", "cisco_asa"},
 		{"asa failover prompt", "SSH-2.0-Cisco-1.25", "Type help or '?' for a list of available commands.\nfw/pri/act> ", "cisco_asa"},
+		{"vrp vty users", "SSH-2.0-HUAWEI-1.5", "Info: The max number of VTY users is 5, the number of current VTY users online is 1, and total number of terminal users online is 1.\n      The current login time is 2026-12-06 23:12:34.\n<sw-core-1>", "huawei_vrp"},
 		{"eos is not claimed", "SSH-2.0-OpenSSH_7.8", "Last login: Sun Dec  6 23:00:00 2026 from 127.0.0.1\nleaf1>", ""},
 	}
 	for _, tc := range tests {
