@@ -61,6 +61,11 @@ func TestPlatformTranscripts(t *testing.T) {
 		{"dell_os10", "log lines are no errors", "<165>1 2026-12-06T23:00:00+00:00 OS10 dn_alm 1024 - - Node.1-Unit.1:PRI [event], Dell EMC (OS10) %IFM_OSTATE_DN: Interface operation state is down :ethernet1/1/3\n", "", "", ""},
 		{"dell_os10", "pager", "interface ethernet1/1/3\n switchport access vlan 1\n--more--", "", "", "pager:more"},
 		{"dell_os10", "reload", "Proceed to reboot the system? [confirm yes/no]:", "", "", "input:y_n"},
+		{"aruba_aoscx", "invalid input", "Invalid input: bogus\n", "invalid_input", "Invalid input: bogus", ""},
+		{"aruba_aoscx", "incomplete", "Command incomplete.\n", "incomplete", "Command incomplete.", ""},
+		{"aruba_aoscx", "save is no error", "Configuration changes will take time to process, please be patient.\n", "", "", ""},
+		{"aruba_aoscx", "pager", "interface 1/1/3\n    no routing\n--More--", "", "", "pager:more"},
+		{"aruba_aoscx", "boot", "Continue (y/n)? ", "", "", "input:y_n"},
 		{"cisco_xr", "commit log line", "RP/0/RP0/CPU0:Dec  6 23:12:35.100 UTC: config[65740]: %MGBL-CONFIG-6-DB_COMMIT : Configuration committed by user 'admin'.\n", "", "", ""},
 	}
 	for _, tc := range tests {
@@ -92,6 +97,7 @@ func TestPlatformDetection(t *testing.T) {
 		{"asa failover prompt", "SSH-2.0-Cisco-1.25", "Type help or '?' for a list of available commands.\nfw/pri/act> ", "cisco_asa"},
 		{"vrp vty users", "SSH-2.0-HUAWEI-1.5", "Info: The max number of VTY users is 5, the number of current VTY users online is 1, and total number of terminal users online is 1.\n      The current login time is 2026-12-06 23:12:34.\n<sw-core-1>", "huawei_vrp"},
 		{"os10 behind debian's motd reads as linux", "SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7", "Linux OS10 4.19.194 #1 SMP Debian 4.19.194-3 x86_64\n\nThe programs included with the Debian GNU/Linux system are free software;\nLast login: Sun Dec  6 23:00:00 2026 from 127.0.0.1\nOS10# ", "linux"},
+		{"aos-cx login count", "SSH-2.0-OpenSSH_8.0", "Last login: 2021-01-12 09:51:14 from 10.252.1.15\nUser \"admin\" has logged in 84 times in the past 30 days\nsw-agg01#", "aruba_aoscx"},
 		{"eos is not claimed", "SSH-2.0-OpenSSH_7.8", "Last login: Sun Dec  6 23:00:00 2026 from 127.0.0.1\nleaf1>", ""},
 	}
 	for _, tc := range tests {
