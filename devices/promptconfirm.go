@@ -102,6 +102,8 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 		j.Report(StatusRunning, "")
 	}
 	prompts := d.linePrompts(line)
+	d.renaming = d.mayRename(line)
+	defer func() { d.renaming = false }()
 	nPrompts := len(prompts)
 	out.promptLike = func(l string) bool { return d.promptLike(prompts, l) }
 	defer func() { out.promptLike = nil }()

@@ -42,6 +42,9 @@ type promptDriver struct {
 	learned  []expect.Pattern // mode prompts for host, by mode index
 	after    expect.Pattern   // afterPrompt's pattern, built for afterFor
 	afterFor string
+	// renaming is set while a line that may rename the host runs, so
+	// that its prompt teaches the name again (see learn).
+	renaming bool
 }
 
 func newPromptDriver(p *profiles.Profile) driver {
@@ -70,8 +73,18 @@ func (d *promptDriver) genericPrompts() []expect.Pattern {
 // shortened hostname (MinHostLength) does not replace a longer name it is a
 // prefix of; a name first learned from such a prompt stays partial, and the
 // generic prompts keep ending commands until a full prompt is seen.
+//
+// A prompt that the mode's learned prompt still matches keeps the name,
+// unless the line before it may rename the host: the generic capture is
+// ambiguous where a sub-mode follows the name after a character that names
+// use too (VRP's [sw-1-Vlanif10] is host sw-1 in view Vlanif10, or a host
+// called sw-1-Vlanif10).
 func (d *promptDriver) learn(mode int, text string) error {
 	d.mode, d.prompt = mode, strings.TrimSpace(lastLine(text))
+	if !d.partial && !d.renaming && mode < len(d.learned) && d.learned[mode].Regexp != nil &&
+		d.learned[mode].Regexp.MatchString(text) {
+		return nil
+	}
 	m := d.profile.Modes[mode]
 	host := promptHost(m.Prompt, text)
 	if host == "" || !d.profile.PinHostname {
@@ -264,10 +277,17 @@ func (d *promptDriver) linePrompts(line string) []expect.Pattern {
 	if len(ps) == 0 {
 		return d.genericPrompts()
 	}
-	if hc := d.profile.HostnameChange; d.partial || (hc != nil && hc.MatchString(line)) {
+	if d.partial || d.mayRename(line) {
 		ps = append(ps, d.genericPrompts()...)
 	}
 	return ps
+}
+
+// mayRename reports whether line may change the host name (the profile's
+// hostname_change), so that the prompt after it may show another one.
+func (d *promptDriver) mayRename(line string) bool {
+	hc := d.profile.HostnameChange
+	return hc != nil && hc.MatchString(line)
 }
 
 // runHelp types a line that asks the CLI for help ("show ?") without a

@@ -6,10 +6,10 @@
 // errors), every regular expression compiled and tested against the sample
 // strings the profile carries, and every problem reported as a *LoadError
 // with file, line and field path. The embedded defaults (linux, cisco_ios,
-// junos, frr, arista_eos, cisco_nxos, cisco_xr, vyos, mikrotik_routeros)
-// can be overridden or extended by files in a user directory; a broken
-// user file is reported and skipped, never taking the defaults down with
-// it.
+// junos, frr, arista_eos, cisco_nxos, cisco_xr, vyos, mikrotik_routeros,
+// cisco_asa, huawei_vrp, dell_os10, aruba_aoscx) can be overridden or
+// extended by files in a user directory; a broken user file is reported
+// and skipped, never taking the defaults down with it.
 //
 // Patterns in a loaded profile always have Regexp set. Prompts, pagers and
 // input prompts are tail-anchored (they match only at the very end of the

@@ -48,3 +48,37 @@ func TestReadmeWorkedExample(t *testing.T) {
 		t.Errorf("testdata as a profile directory: errors %v, Detect(leaf7) = %q", errs, s.Detect("leaf7", "127.0.0.7", ""))
 	}
 }
+
+// The patterns shown in "Adding a platform" load with their samples and
+// are the built-in cisco_asa's, so the walkthrough cannot drift from the
+// profile it describes.
+func TestReadmeAddingAPlatform(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "## Adding a platform")
+	if start < 0 {
+		t.Fatal("README.md has no section on adding a platform")
+	}
+	text = text[start:]
+	open := strings.Index(text, "```yaml\n")
+	if open < 0 {
+		t.Fatal("the section has no yaml block")
+	}
+	block := text[open+len("```yaml\n"):]
+	block = block[:strings.Index(block, "```")]
+	head := "name: lab_asa\ncompletion: prompt\nmodes:\n  - name: exec\n    prompt:\n      regex: '^(?P<host>[\\w.\\-/]{1,63})>\\s*$'\n"
+	p, err := Parse("README.md", []byte(head+block))
+	if err != nil {
+		t.Fatalf("the section's patterns do not load:\n%v", err)
+	}
+	asa := mustProfile(t, loadDefaults(t), "cisco_asa")
+	if len(p.Pagers) != 1 || p.Pagers[0].Pattern.Regexp.String() != asa.Pagers[0].Pattern.Regexp.String() {
+		t.Errorf("the section's pager is not cisco_asa's first pager")
+	}
+	if len(p.Errors) != 1 || p.Errors[0].Regexp.String() != asa.Errors[0].Regexp.String() {
+		t.Errorf("the section's error pattern is not cisco_asa's first one")
+	}
+}

@@ -42,7 +42,7 @@ func writeFile(t testing.TB, dir, name, text string) string {
 }
 
 // embeddedNames are the built-in profiles, in name order.
-var embeddedNames = []string{"arista_eos", "cisco_ios", "cisco_nxos", "cisco_xr", "frr", "junos", "linux", "mikrotik_routeros", "vyos"}
+var embeddedNames = []string{"arista_eos", "aruba_aoscx", "cisco_asa", "cisco_ios", "cisco_nxos", "cisco_xr", "dell_os10", "frr", "huawei_vrp", "junos", "linux", "mikrotik_routeros", "vyos"}
 
 func TestLoadEmbedded(t *testing.T) {
 	s := loadDefaults(t)

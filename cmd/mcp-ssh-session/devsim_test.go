@@ -40,8 +40,8 @@ func TestDevsimRefusesBadArguments(t *testing.T) {
 	}{
 		{[]string{"devsim", "--platform", "ios", "--listen", "0.0.0.0:2222"}, 1, "--allow-remote"},
 		{[]string{"devsim", "--platform", "ios", "--listen", "[::]:2222"}, 1, "not a loopback address"},
-		{[]string{"devsim"}, 2, "--platform (one of eos, ios, junos, nxos, routeros, vyos, xr) is required"},
-		{[]string{"devsim", "--platform", "nosuch", "--listen", "127.0.0.1:0"}, 2, `unknown platform "nosuch": use one of eos, ios, junos, nxos, routeros, vyos, xr`},
+		{[]string{"devsim"}, 2, "--platform (one of aoscx, asa, eos, ios, junos, nxos, os10, routeros, vrp, vyos, xr) is required"},
+		{[]string{"devsim", "--platform", "nosuch", "--listen", "127.0.0.1:0"}, 2, `unknown platform "nosuch": use one of aoscx, asa, eos, ios, junos, nxos, os10, routeros, vrp, vyos, xr`},
 		{[]string{"devsim", "--platform", "ios", "extra"}, 2, "no other arguments"},
 		{[]string{"devsim", "--bogus"}, 2, "flag provided but not defined"},
 	}
@@ -60,7 +60,7 @@ func TestDevsimRefusesBadArguments(t *testing.T) {
 var listeningRe = regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)\n.*host key (SHA256:\S+)`)
 
 func TestDevsimServesLoopback(t *testing.T) {
-	for _, platform := range []string{"ios", "junos", "eos", "nxos", "vyos", "xr", "routeros"} {
+	for _, platform := range []string{"ios", "junos", "eos", "nxos", "vyos", "xr", "routeros", "asa", "vrp", "os10", "aoscx"} {
 		t.Run(platform, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
@@ -71,7 +71,7 @@ func TestDevsimServesLoopback(t *testing.T) {
 					"--password", "pw-" + platform}, stdio{in: strings.NewReader(""), out: &errOut, err: &errOut})
 			}()
 			m := waitFor(t, &errOut, listeningRe, done)
-			prompt := map[string]string{"ios": "R1>", "junos": "admin@vmx1> ", "eos": "leaf1>", "nxos": "nx1# ", "vyos": "admin@vyos:~$ ", "xr": "RP/0/RP0/CPU0:xr1#", "routeros": "[admin@MikroTik] > "}[platform]
+			prompt := map[string]string{"ios": "R1>", "junos": "admin@vmx1> ", "eos": "leaf1>", "nxos": "nx1# ", "vyos": "admin@vyos:~$ ", "xr": "RP/0/RP0/CPU0:xr1#", "routeros": "[admin@MikroTik] > ", "asa": "asa1> ", "vrp": "<HUAWEI>", "os10": "OS10# ", "aoscx": "sw1#"}[platform]
 			if got := devsimLogin(t, m[1], m[2], "pw-"+platform, prompt); !strings.Contains(got, prompt) {
 				t.Errorf("no prompt %q after login: %q", prompt, got)
 			}

@@ -1,6 +1,6 @@
 // Package devsim simulates network devices (Cisco IOS, Juniper Junos,
-// Arista EOS, Cisco NX-OS and IOS XR, VyOS, MikroTik RouterOS; see
-// Platforms) over SSH, for `mcp-ssh-session devsim` and for the tests: a
+// Arista EOS, Cisco NX-OS, IOS XR and ASA, VyOS, MikroTik RouterOS,
+// Huawei VRP, Dell OS10, HPE Aruba AOS-CX; see Platforms) over SSH, for `mcp-ssh-session devsim` and for the tests: a
 // CLI with modes, an enable dialogue, a pager, completion on space, `?`
 // help, Ctrl+C and Ctrl+Z, configuration that persists across sessions,
 // and a reload that drops the connection.
