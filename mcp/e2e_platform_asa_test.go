@@ -19,15 +19,7 @@ func TestE2ECiscoASA(t *testing.T) {
 		Password: devicePassword, EnableSecret: enableSecret})
 	s := startServer(t, []mcptest.Host{deviceHost("fw7", dev)})
 	ctx := testContext(t, 3*time.Minute)
-	asa := func(t *testing.T, command string, extra map[string]any) callResult {
-		t.Helper()
-		args := map[string]any{"host": "fw7", "command": command, "profile": "cisco_asa",
-			"password": devicePassword, "enable_password": enableSecret}
-		for k, v := range extra {
-			args[k] = v
-		}
-		return s.call(t, ctx, "execute_command", args)
-	}
+	asa := s.deviceRunner(ctx, map[string]any{"host": "fw7", "profile": "cisco_asa", "password": devicePassword, "enable_password": enableSecret})
 
 	t.Run("detected from the login, paged show version", func(t *testing.T) {
 		// Unprivileged, the pager is still on: show version is longer

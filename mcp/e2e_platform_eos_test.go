@@ -18,15 +18,7 @@ func TestE2EAristaEOS(t *testing.T) {
 		Password: devicePassword, EnableSecret: enableSecret})
 	s := startServer(t, []mcptest.Host{deviceHost("leaf7", dev)})
 	ctx := testContext(t, 3*time.Minute)
-	eos := func(t *testing.T, command string, extra map[string]any) callResult {
-		t.Helper()
-		args := map[string]any{"host": "leaf7", "command": command, "profile": "arista_eos",
-			"password": devicePassword, "enable_password": enableSecret}
-		for k, v := range extra {
-			args[k] = v
-		}
-		return s.call(t, ctx, "execute_command", args)
-	}
+	eos := s.deviceRunner(ctx, map[string]any{"host": "leaf7", "profile": "arista_eos", "password": devicePassword, "enable_password": enableSecret})
 	unprivileged := map[string]any{"session": "ro", "enable_password": ""}
 
 	t.Run("show version unprivileged", func(t *testing.T) {

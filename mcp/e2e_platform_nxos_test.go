@@ -17,14 +17,7 @@ func TestE2ECiscoNXOS(t *testing.T) {
 	dev := devicetest.StartDevice(t, devsim.Options{Platform: "nxos", Hostname: "nx7", Password: devicePassword})
 	s := startServer(t, []mcptest.Host{deviceHost("nx7", dev)})
 	ctx := testContext(t, 3*time.Minute)
-	nxos := func(t *testing.T, command string, extra map[string]any) callResult {
-		t.Helper()
-		args := map[string]any{"host": "nx7", "command": command, "profile": "cisco_nxos", "password": devicePassword}
-		for k, v := range extra {
-			args[k] = v
-		}
-		return s.call(t, ctx, "execute_command", args)
-	}
+	nxos := s.deviceRunner(ctx, map[string]any{"host": "nx7", "profile": "cisco_nxos", "password": devicePassword})
 
 	t.Run("detected from the login", func(t *testing.T) {
 		r := s.call(t, ctx, "execute_command", map[string]any{"host": "nx7", "command": "show version",

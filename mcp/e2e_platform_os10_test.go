@@ -18,14 +18,7 @@ func TestE2EDellOS10(t *testing.T) {
 	dev := devicetest.StartDevice(t, devsim.Options{Platform: "os10", Hostname: "leaf7", Password: devicePassword})
 	s := startServer(t, []mcptest.Host{deviceHost("leaf7", dev)})
 	ctx := testContext(t, 3*time.Minute)
-	os10 := func(t *testing.T, command string, extra map[string]any) callResult {
-		t.Helper()
-		args := map[string]any{"host": "leaf7", "command": command, "profile": "dell_os10", "password": devicePassword}
-		for k, v := range extra {
-			args[k] = v
-		}
-		return s.call(t, ctx, "execute_command", args)
-	}
+	os10 := s.deviceRunner(ctx, map[string]any{"host": "leaf7", "profile": "dell_os10", "password": devicePassword})
 
 	t.Run("show version", func(t *testing.T) {
 		r := os10(t, "show version", nil)

@@ -1,6 +1,7 @@
 package mcp
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -52,5 +53,20 @@ func wantMode(t *testing.T, r callResult, mode, prompt string) {
 	wantStatus(t, r, "completed")
 	if r.str("mode") != mode || !strings.HasPrefix(r.str("prompt"), prompt) {
 		t.Errorf("mode %q prompt %q, want %q at %q:\n%s", r.str("mode"), r.str("prompt"), mode, prompt, r.Text)
+	}
+}
+
+// deviceRunner returns a function that runs execute_command with base
+// (host, profile, secrets) and a call's extra arguments over it.
+func (s *e2eServer) deviceRunner(ctx context.Context, base map[string]any) func(t *testing.T, command string, extra map[string]any) callResult {
+	return func(t *testing.T, command string, extra map[string]any) callResult {
+		t.Helper()
+		args := map[string]any{"command": command}
+		for _, m := range []map[string]any{base, extra} {
+			for k, v := range m {
+				args[k] = v
+			}
+		}
+		return s.call(t, ctx, "execute_command", args)
 	}
 }

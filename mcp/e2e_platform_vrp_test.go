@@ -18,14 +18,7 @@ func TestE2EHuaweiVRP(t *testing.T) {
 	dev := devicetest.StartDevice(t, devsim.Options{Platform: "vrp", Hostname: "sw7", Password: devicePassword})
 	s := startServer(t, []mcptest.Host{deviceHost("sw7", dev)})
 	ctx := testContext(t, 3*time.Minute)
-	vrp := func(t *testing.T, command string, extra map[string]any) callResult {
-		t.Helper()
-		args := map[string]any{"host": "sw7", "command": command, "profile": "huawei_vrp", "password": devicePassword}
-		for k, v := range extra {
-			args[k] = v
-		}
-		return s.call(t, ctx, "execute_command", args)
-	}
+	vrp := s.deviceRunner(ctx, map[string]any{"host": "sw7", "profile": "huawei_vrp", "password": devicePassword})
 
 	t.Run("detected from the login", func(t *testing.T) {
 		r := s.call(t, ctx, "execute_command", map[string]any{"host": "sw7", "command": "display version",
