@@ -3,10 +3,12 @@ package approve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -89,7 +91,8 @@ func TestApprovalFromTheServersOwnTree(t *testing.T) {
 	r := waitPending(t, dir)
 	_, sock, _ := Find(context.Background(), r.ID, dir)
 	err := Send(context.Background(), sock, r.ID, true)
-	if err == nil || !(strings.Contains(err.Error(), "no controlling terminal") || strings.Contains(err.Error(), "MCP client did not start")) {
+	if err == nil || !(strings.Contains(err.Error(), "no controlling terminal") || strings.Contains(err.Error(), "MCP client did not start") ||
+		strings.Contains(err.Error(), "terminal approval is off")) {
 		t.Errorf("approval from the client's own tree: %v", err)
 	}
 	Send(context.Background(), sock, r.ID, false)
@@ -98,41 +101,74 @@ func TestApprovalFromTheServersOwnTree(t *testing.T) {
 	}
 }
 
+// TestMayApprove builds the process tree it checks: a child of this test
+// stands for the MCP client, the child's child for a shell the agent
+// started, and this test for a terminal the client did not start.
+// Session IDs are set, not read, so the test holds where /proc shows a
+// session of 0 (a session begun outside this PID namespace, as on CI
+// machines) and where the test is process 1 of a namespace of its own.
 func TestMayApprove(t *testing.T) {
-	b := New(time.Minute, nil)
-	b.parent = os.Getppid()
-	if err := b.mayApprove(peer{pid: os.Getpid(), terminal: false}); err == nil || !strings.Contains(err.Error(), "no controlling terminal") {
-		t.Errorf("no terminal: %v", err)
-	}
-	if err := b.mayApprove(peer{pid: os.Getpid(), terminal: true}); err == nil || !strings.Contains(err.Error(), "did not start") {
-		t.Errorf("a process the client started: %v", err)
-	}
-	// A child of the test descends from the test's parent too; the test
-	// does not descend from its child.
-	sib := exec.Command("sleep", "30")
-	if err := sib.Start(); err != nil {
+	const server, other = 1000001, 1000002
+	client := exec.Command("sh", "-c", "sleep 30 & echo $!; wait")
+	out, err := client.StdoutPipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer sib.Process.Kill()
-	b.parent = os.Getppid()
-	if err := b.mayApprove(peer{pid: sib.Process.Pid, terminal: true}); err == nil {
-		t.Error("a grandchild of the client was taken for a person's terminal")
+	if err := client.Start(); err != nil {
+		t.Fatal(err)
 	}
-	b.parent = sib.Process.Pid
-	if err := b.mayApprove(peer{pid: os.Getpid(), terminal: true}); err != nil {
-		t.Errorf("a process the client did not start, with a terminal: %v", err)
+	defer func() { client.Process.Kill(); client.Wait() }()
+	var shell int
+	if _, err := fmt.Fscan(out, &shell); err != nil || shell <= 1 {
+		t.Fatalf("the client's child: %d %v", shell, err)
+	}
+	defer syscall.Kill(shell, syscall.SIGKILL)
+
+	b := New(time.Minute, nil)
+	b.parent, b.session = client.Process.Pid, server
+	refused := func(p peer, want string) {
+		t.Helper()
+		if err := b.mayApprove(p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("peer %+v, parent %d: %v, want an error with %q", p, b.parent, err, want)
+		}
+	}
+	refused(peer{pid: os.Getpid(), terminal: false, session: other}, "no controlling terminal")
+	refused(peer{pid: shell, terminal: true, session: other}, "did not start")
+	refused(peer{pid: client.Process.Pid, terminal: true, session: other}, "did not start")
+	refused(peer{pid: os.Getpid(), terminal: true, session: server}, "same session")
+	refused(peer{pid: os.Getpid(), terminal: true, session: 0}, "session this server can see")
+	if err := b.mayApprove(peer{pid: os.Getpid(), terminal: true, session: other}); err != nil {
+		t.Errorf("a process the client did not start, with a terminal of its own: %v", err)
+	}
+	// A server that cannot see its client takes no terminal's approval.
+	for _, parent := range []int{0, 1} {
+		b.parent = parent
+		refused(peer{pid: os.Getpid(), terminal: true, session: other}, "terminal approval is off")
+	}
+	// Nor does one whose own session cannot be seen tell a peer of
+	// session 0 from itself.
+	b.parent, b.session = client.Process.Pid, 0
+	refused(peer{pid: os.Getpid(), terminal: true, session: 0}, "session this server can see")
+}
+
+// TestMayApproveTheRealSelf: this test process, read from /proc as the
+// server reads a peer, may not approve for a broker that takes it for
+// both server and client, whatever namespace the test runs in.
+func TestMayApproveTheRealSelf(t *testing.T) {
+	b := New(time.Minute, nil)
+	b.parent, b.session = os.Getppid(), sessionOf(os.Getpid())
+	p := peer{pid: os.Getpid()}
+	p.refresh()
+	p.terminal = true // as if it had one; the session and ancestry must still refuse it
+	if err := b.mayApprove(p); err == nil {
+		t.Errorf("the server's own process (session %d, parent %d) may approve", p.session, b.parent)
 	}
 }
 
-// TestMayApproveSessionAndGoneProcesses: a process in the server's own
-// session is turned away, and so is one whose ancestry cannot be read
-// (it exited after handing its connection on).
-func TestMayApproveSessionAndGoneProcesses(t *testing.T) {
-	b := New(time.Minute, nil)
-	b.session = sessionOf(os.Getpid())
-	if err := b.mayApprove(peer{pid: os.Getpid(), terminal: true, session: b.session}); err == nil || !strings.Contains(err.Error(), "same session") {
-		t.Errorf("a process of the server's session: %v", err)
-	}
+// TestGoneProcesses: a process whose ancestry cannot be read (it exited
+// after handing its connection on) counts as descending from the client
+// and as without a terminal.
+func TestGoneProcesses(t *testing.T) {
 	gone := exec.Command("true")
 	if err := gone.Run(); err != nil {
 		t.Fatal(err)

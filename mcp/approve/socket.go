@@ -197,7 +197,10 @@ func (b *Broker) handle(c *net.UnixConn) {
 // mayApprove refuses an approval from a process without a controlling
 // terminal, one in the server's own session, or one that the server's
 // parent (the MCP client that runs the agent) started: that is where an
-// agent's own shell tool runs.
+// agent's own shell tool runs. What cannot be seen counts against the
+// approval: a session or a parent outside this PID namespace shows as 0
+// in /proc, and then the two cannot be told apart (a container run by
+// docker run -i, or a pipeline in unshare --pid).
 func (b *Broker) mayApprove(peer peer) error {
 	if !peer.terminal {
 		return errors.New("an approval must come from a person at a terminal: this process has no controlling terminal (or has exited); run mcp-ssh-session approve ID in a terminal window")
@@ -205,10 +208,16 @@ func (b *Broker) mayApprove(peer peer) error {
 	b.mu.Lock()
 	parent, session := b.parent, b.session
 	b.mu.Unlock()
-	if session != 0 && peer.session == session {
+	if peer.session == 0 {
+		return errors.New("an approval must come from a terminal whose session this server can see: this process's session began outside the server's PID namespace; run mcp-ssh-session approve ID in a terminal window opened inside it, or answer in the MCP client")
+	}
+	if peer.session == session {
 		return errors.New("an approval must come from a terminal of its own: this process is in the same session as the MCP server (started by the same client); run mcp-ssh-session approve ID in a terminal window of your own")
 	}
-	if parent > 1 && descendsFrom(peer.pid, parent) {
+	if parent <= 1 {
+		return errors.New("terminal approval is off for this server: it cannot see the MCP client that started it (its parent is outside its PID namespace, or has exited), so it cannot tell a person's terminal from one the agent opened; answer in the MCP client, or run the server where it can see its client")
+	}
+	if descendsFrom(peer.pid, parent) {
 		return fmt.Errorf("an approval must come from a terminal that the MCP client did not start (the client, process %d, runs the agent): run mcp-ssh-session approve ID in a terminal window of your own", parent)
 	}
 	return nil
