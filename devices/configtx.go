@@ -3,8 +3,11 @@ package devices
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -105,7 +108,31 @@ var ErrConfig = errors.New("devices: configuration transaction")
 type pendingConfirm struct {
 	deadline   time.Time
 	rollbackID string
-	diff       string // the diff committed: a confirm step that captures a diff must find it again
+	diff       string            // the diff committed: a confirm step that captures a diff must find it again
+	vars       map[string]string // the transaction's variables ({transaction}, set: ones)
+}
+
+// txVars are the variables every step may use: {minutes} and {timer}
+// (the same time as hh:mm:ss), {comment}, and {transaction}, a name of
+// this transaction's own for platforms that name a configuration session
+// or a file after it.
+func txVars(minutes int, comment string) map[string]string {
+	var b [4]byte
+	rand.Read(b[:])
+	return map[string]string{
+		"minutes":     strconv.Itoa(minutes),
+		"timer":       fmt.Sprintf("%02d:%02d:00", minutes/60, minutes%60),
+		"comment":     comment,
+		"transaction": "mcp" + hex.EncodeToString(b[:]),
+	}
+}
+
+// minutes is the time a revert timer of cr's transaction runs for.
+func (cr ConfigRequest) minutes(cfg *profiles.Config) int {
+	if cr.Mode == ConfigCommitConfirmed {
+		return cr.ConfirmMinutes
+	}
+	return cfg.SafetyMinutes
 }
 
 // configState is the manager's transactions: a lock per device and the
@@ -263,10 +290,7 @@ func (m *Manager) configQuestion(t hosts.Target, p *profiles.Profile, cr ConfigR
 	// The lines, and every command the transaction types for them: a
 	// rule on "configure" or "commit" holds for apply_config too.
 	cfg := p.Config
-	vars := map[string]string{"minutes": strconv.Itoa(cfg.SafetyMinutes), "comment": cr.Comment}
-	if cr.Mode == ConfigCommitConfirmed {
-		vars["minutes"] = strconv.Itoa(cr.ConfirmMinutes)
-	}
+	vars := txVars(cr.minutes(cfg), cr.Comment)
 	ops := [][]profiles.ConfigStep{cfg.Begin, cfg.Diff, cfg.Check, cfg.Discard, cfg.End}
 	switch cr.Mode {
 	case ConfigCommit:
@@ -384,11 +408,7 @@ func checkComment(c *string) error {
 // ended; res carries the profile and target.
 func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profile, cr ConfigRequest, res ConfigResult) ConfigResult {
 	cfg := p.Config
-	tx := &txn{m: m, s: s, cfg: cfg, o: cr.Run, vars: map[string]string{
-		"minutes": strconv.Itoa(cfg.SafetyMinutes), "comment": cr.Comment}}
-	if cr.Mode == ConfigCommitConfirmed {
-		tx.vars["minutes"] = strconv.Itoa(cr.ConfirmMinutes)
-	}
+	tx := &txn{m: m, s: s, cfg: cfg, o: cr.Run, vars: txVars(cr.minutes(cfg), cr.Comment)}
 	fail := func(err error) ConfigResult {
 		res.Status = ConfigFailed
 		res.Note = err.Error()
@@ -475,7 +495,7 @@ func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profi
 	}
 	if res.Status == ConfigAwaitingConfirmation {
 		m.config.mu.Lock()
-		m.config.pending[s.key] = pendingConfirm{deadline: res.ConfirmBy, rollbackID: res.RollbackID, diff: res.Diff}
+		m.config.pending[s.key] = pendingConfirm{deadline: res.ConfirmBy, rollbackID: res.RollbackID, diff: res.Diff, vars: maps.Clone(tx.vars)}
 		m.config.mu.Unlock()
 	}
 	return res
@@ -512,7 +532,12 @@ func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, o RunOpt
 		return res, fmt.Errorf("%w: the deadline of the commit_confirmed on %s passed at %s: the device has rolled the change back by itself; nothing was sent. Check its configuration, and apply the change again if it is still wanted",
 			ErrConfig, t.Alias, pc.deadline.Format(time.RFC3339))
 	}
-	vars := map[string]string{"minutes": strconv.Itoa(p.Config.SafetyMinutes), "comment": "confirm"}
+	// The transaction's own variables: confirm may name its session.
+	vars := maps.Clone(pc.vars)
+	if vars == nil {
+		vars = txVars(p.Config.SafetyMinutes, "")
+	}
+	vars["comment"] = "confirm"
 	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: ConfigSession, Action: "config", Text: "confirm the pending commit_confirmed",
 		Verdict: strictest(m.policyFor(t), policyTarget(p), stepCommands(vars, p.Config.Confirm))}
 	if q.Verdict.Decision == policy.Deny {
@@ -558,9 +583,10 @@ func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, to, com
 	case len(cfg.Rollback) == 0 || cfg.RollbackTo == nil:
 		return res, fmt.Errorf("%w: profile %s cannot roll back (no rollback: in its config: section)", ErrConfig, p.Name)
 	case !cfg.RollbackTo.MatchString(to):
-		return res, fmt.Errorf("%w: to %q is not a rollback id of %s (they match %s); use the rollback_id an apply_config returned, or 1", ErrConfig, to, p.Name, cfg.RollbackTo)
+		return res, fmt.Errorf("%w: to %q is not a rollback id of %s (they match %s); use a rollback_id that apply_config returned", ErrConfig, to, p.Name, cfg.RollbackTo)
 	}
-	vars := map[string]string{"minutes": strconv.Itoa(cfg.SafetyMinutes), "comment": comment, "to": to}
+	vars := txVars(cfg.SafetyMinutes, comment)
+	vars["to"] = to
 	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: ConfigSession, Action: "config", Text: "rollback to " + to,
 		Verdict: strictest(m.policyFor(t), policyTarget(p), append([]string{"rollback " + to}, stepCommands(vars, cfg.Rollback)...))}
 	if q.Verdict.Decision == policy.Deny {

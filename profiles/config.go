@@ -62,8 +62,10 @@ type Config struct {
 
 // ConfigStep is one command of an operation.
 type ConfigStep struct {
-	// Send is the command; placeholders {minutes}, {comment}, {to} and
-	// the variables that Set steps define are filled in.
+	// Send is the command; placeholders {minutes}, {timer} (the same
+	// time as hh:mm:ss), {comment}, {to}, {transaction} (a name of the
+	// transaction's own, such as mcp5f3a9c1e) and the variables that Set
+	// steps define are filled in.
 	Send string
 	// Capture "diff" keeps the command's output as the diff.
 	Capture string
@@ -89,7 +91,7 @@ type ConfigAnswer struct {
 }
 
 // Placeholders every step may use.
-var configPlaceholders = []string{"minutes", "comment", "to"}
+var configPlaceholders = []string{"minutes", "timer", "comment", "to", "transaction"}
 
 var (
 	placeholder = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -222,7 +224,7 @@ func (d *decoder) configSteps(n *yaml.Node, path string, vars []string) []Config
 				for j := 0; j+1 < len(set.Content); j += 2 {
 					name, v := set.Content[j].Value, resolve(set.Content[j+1])
 					if !varName.MatchString(name) || slices.Contains(configPlaceholders, name) {
-						d.fail(set.Content[j], join(spath, "set."+name), "not a variable name of its own", "use lower-case letters and _, other than minutes, comment and to")
+						d.fail(set.Content[j], join(spath, "set."+name), "not a variable name of its own", "use lower-case letters and _, other than "+strings.Join(configPlaceholders, ", "))
 						continue
 					}
 					re := d.singleRegexp(v, join(spath, "set."+name))
@@ -270,7 +272,7 @@ func (d *decoder) configSteps(n *yaml.Node, path string, vars []string) []Config
 		}
 		for _, m := range placeholder.FindAllStringSubmatch(st.Send, -1) {
 			if !slices.Contains(vars, m[1]) {
-				d.fail(item, spath, fmt.Sprintf("unknown placeholder {%s}", m[1]), "use {minutes}, {comment}, {to}, or a variable that a set: step defines")
+				d.fail(item, spath, fmt.Sprintf("unknown placeholder {%s}", m[1]), "use {"+strings.Join(configPlaceholders, "}, {")+"}, or a variable that a set: step defines")
 			}
 		}
 		out = append(out, st)
