@@ -76,11 +76,27 @@ func (c *simCall) SetTag(tag string) { c.s.tag = tag }
 // Hostname returns the device's current hostname.
 func (c *simCall) Hostname() string { return c.s.srv.dev.hostname() }
 
-// SetHostname changes the device's hostname for every session.
-func (c *simCall) SetHostname(name string) { c.s.srv.dev.setHostname(name) }
+// SetHostname changes the hostname of the configuration being edited:
+// the device's, for every session, or a configuration session's.
+func (c *simCall) SetHostname(name string) { c.device().setHostname(name) }
 
-// device returns the configuration shared by all sessions of the device.
-func (c *simCall) device() *simDevice { return c.s.srv.dev }
+// device returns the configuration that commands edit: the one shared by
+// all sessions of the device, or, while the session edits a separate
+// configuration (an EOS configuration session), that one.
+func (c *simCall) device() *simDevice {
+	if c.s.edit != nil {
+		return c.s.edit
+	}
+	return c.s.srv.dev
+}
+
+// running returns the device's running configuration, whatever the
+// session edits.
+func (c *simCall) running() *simDevice { return c.s.srv.dev }
+
+// EditSeparately makes the session's configuration commands edit d
+// instead of the running configuration; nil ends that.
+func (c *simCall) EditSeparately(d *simDevice) { c.s.edit = d }
 
 // Options returns the device's options (defaults filled).
 func (c *simCall) Options() Options { return c.s.opts }

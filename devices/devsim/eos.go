@@ -19,10 +19,11 @@ import (
 var (
 	eosExec   = []string{"user", "enable"}
 	eosPriv   = []string{"enable"}
-	eosConfig = []string{"config", "config-if"}
-	eosAll    = []string{"user", "enable", "config", "config-if"}
-	eosShow   = []string{"enable", "config", "config-if"}
-	eosIf     = []string{"config-if"}
+	eosConfig = []string{"config", "config-if", "config-s", "config-s-if"}
+	eosAll    = []string{"user", "enable", "config", "config-if", "config-s", "config-s-if"}
+	eosShow   = []string{"enable", "config", "config-if", "config-s", "config-s-if"}
+	eosIf     = []string{"config-if", "config-s-if"}
+	eosSess   = []string{"config-s", "config-s-if"} // in a configuration session (eos_session.go)
 )
 
 var eosBanner = strings.Join([]string{
@@ -56,6 +57,10 @@ func eosPlatform() *simPlatform {
 			"enable":    {Name: "enable", Prompt: "{host}#", Privilege: 15},
 			"config":    {Name: "config", Prompt: "{host}(config)#", Privilege: 15, CtrlZ: true},
 			"config-if": {Name: "config-if", Prompt: "{host}(config-if-{tag})#", Privilege: 15, CtrlZ: true},
+			// In a session the tag carries its name: (config-s-s1),
+			// (config-s-s1-if-Et1).
+			"config-s":    {Name: "config-s", Prompt: "{host}(config-{tag})#", Privilege: 15, CtrlZ: true},
+			"config-s-if": {Name: "config-s-if", Prompt: "{host}(config-{tag})#", Privilege: 15, CtrlZ: true},
 		},
 		Commands: eosCommands(),
 		WordHelp: eosWordHelp,
@@ -81,7 +86,7 @@ func eosPlatform() *simPlatform {
 }
 
 func eosCommands() []simCommand {
-	return []simCommand{
+	return append(eosSessionCommands(), []simCommand{
 		{Syntax: "enable", Modes: eosExec, Help: "Turn on privileged commands", Run: eosEnable},
 		{Syntax: "disable", Modes: eosExec, Help: "Turn off privileged commands", Run: setModeRun("user")},
 		{Syntax: "exit", Modes: eosExec, Help: "Leave the CLI", Run: endSession},
@@ -102,7 +107,7 @@ func eosCommands() []simCommand {
 		{Syntax: "reload", Modes: eosPriv, Help: "Restart the switch", Run: eosReload},
 		{Syntax: "hostname <word>", Modes: eosConfig, Run: eosHostname},
 		{Syntax: "interface <word>", Modes: eosConfig, Run: eosInterface},
-		{Syntax: "ip route <word> <ip>", Modes: []string{"config"}, Run: storeLine},
+		{Syntax: "ip route <word> <ip>", Modes: []string{"config", "config-s"}, Run: storeLine},
 		{Syntax: "description <line>", Modes: eosIf, Run: storeLine},
 		{Syntax: "ip address <word>", Modes: eosIf, Run: storeLine},
 		{Syntax: "mtu <68-9214>", Modes: eosIf, Run: storeLine},
@@ -110,7 +115,7 @@ func eosCommands() []simCommand {
 		{Syntax: "no <line>", Modes: eosConfig, Run: negateLine},
 		{Syntax: "exit", Modes: eosConfig, Help: "Leave this mode", Run: eosExitConfig},
 		{Syntax: "end", Modes: eosConfig, Help: "Leave configuration mode", Run: eosEnd},
-	}
+	}...)
 }
 
 // eosWordHelp explains command words in '?' listings.

@@ -145,22 +145,34 @@ func eosInterface(c *simCall) error {
 		c.Reject(c.Args[0], kindInvalid)
 		return nil
 	}
-	c.SetMode("config-if")
 	c.SetContext([]string{section})
+	if name := eosEditing(c); name != "" {
+		c.SetMode("config-s-if")
+		c.SetTag("s-" + name + "-if-" + short)
+		return nil
+	}
+	c.SetMode("config-if")
 	c.SetTag(short)
 	return nil
 }
 
+// eosExitConfig goes up one level: from a sub-mode to the configuration
+// (or session) top, from there to the exec prompt.
 func eosExitConfig(c *simCall) error {
-	if c.Mode() != "config" {
+	switch c.Mode() {
+	case "config-if":
 		return eosConfigure(c)
+	case "config-s-if":
+		c.SetMode("config-s")
+		c.SetContext(nil)
+		c.SetTag("s-" + eosEditing(c))
+		return nil
 	}
 	return eosEnd(c)
 }
 
+// eosEnd returns to the exec prompt; a session stays pending.
 func eosEnd(c *simCall) error {
-	c.SetMode("enable")
-	c.SetContext(nil)
-	c.SetTag("")
+	eosLeaveSession(c)
 	return nil
 }

@@ -64,10 +64,10 @@ func eosRunningConfig(d *simDevice) []string {
 	return out
 }
 
-func eosShowRun(c *simCall) simOutput { return sliceOutput(eosRunningConfig(c.device())) }
+func eosShowRun(c *simCall) simOutput { return sliceOutput(eosRunningConfig(c.running())) }
 
 func eosShowStartup(c *simCall) simOutput {
-	lines, _ := c.device().section("_startup")
+	lines, _ := c.running().section("_startup")
 	return sliceOutput(lines)
 }
 
@@ -93,13 +93,13 @@ Free memory: 2614244 kB
 
 func eosShowIntStatus(c *simCall) simOutput {
 	lines := []string{"Port       Name                        Status       Vlan       Duplex Speed  Type            Flags Encapsulation"}
-	for _, name := range c.device().sectionNames() {
+	for _, name := range c.running().sectionNames() {
 		full, ok := strings.CutPrefix(name, "interface ")
 		if !ok || strings.HasPrefix(full, "Loopback") {
 			continue
 		}
 		_, short, _ := eosInterfaceName(full)
-		cfg, _ := c.device().section(name)
+		cfg, _ := c.running().section(name)
 		desc, status, vlan := "", "connected", "1"
 		for _, l := range cfg {
 			if d, ok := strings.CutPrefix(l, "description "); ok {

@@ -208,6 +208,10 @@ func acceptParam(spec, word string) bool {
 	case "<ip>":
 		a, err := netip.ParseAddr(word)
 		return err == nil && a.Is4()
+	case "<hh:mm:ss>":
+		var h, m, s int
+		n, err := fmt.Sscanf(word, "%2d:%2d:%2d", &h, &m, &s)
+		return err == nil && n == 3 && len(word) == 8 && h >= 0 && m >= 0 && m < 60 && s >= 0 && s < 60
 	}
 	var lo, hi int
 	if _, err := fmt.Sscanf(spec, "<%d-%d>", &lo, &hi); err == nil {

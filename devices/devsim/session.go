@@ -46,6 +46,7 @@ type session struct {
 	width    int
 	vars     map[string]string
 	data     map[string]any // per-session platform state (a candidate config)
+	edit     *simDevice     // what configuration commands edit, when not the device's running configuration
 	line     []byte         // what the user has typed at the prompt so far
 	atPrompt bool
 	prompt   string // last line of the current prompt

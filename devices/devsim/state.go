@@ -1,6 +1,9 @@
 package devsim
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // simDevice is the state one simulated device shares between its
 // sessions: the hostname and named configuration sections. It is safe
@@ -76,4 +79,53 @@ func (d *simDevice) count(name string, delta int) int {
 	defer d.mu.Unlock()
 	d.counters[name] += delta
 	return d.counters[name]
+}
+
+// snapshot is a copy of the device's configuration: its hostname,
+// sections and flags, without timers or sessions.
+func (d *simDevice) snapshot() *simDevice {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c := newSimDevice(d.host)
+	c.order = append([]string(nil), d.order...)
+	for name, lines := range d.sections {
+		c.sections[name] = append([]string(nil), lines...)
+	}
+	for name, v := range d.flags {
+		c.flags[name] = v
+	}
+	return c
+}
+
+// replaceConfig makes the configuration of d that of src: its hostname
+// and the sections whose names do not start with "_". The "_" sections
+// (a saved startup configuration) are files of d's own and stay.
+func (d *simDevice) replaceConfig(src *simDevice) {
+	src.mu.Lock()
+	host, order := src.host, append([]string(nil), src.order...)
+	sections := map[string][]string{}
+	for name, lines := range src.sections {
+		if !strings.HasPrefix(name, "_") {
+			sections[name] = append([]string(nil), lines...)
+		}
+	}
+	src.mu.Unlock()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var kept []string
+	for _, name := range d.order {
+		if strings.HasPrefix(name, "_") {
+			kept = append(kept, name)
+			continue
+		}
+		delete(d.sections, name)
+	}
+	for _, name := range order {
+		if _, ok := sections[name]; ok {
+			kept = append(kept, name)
+			d.sections[name] = sections[name]
+		}
+	}
+	d.host, d.order = host, kept
+	d.flags["modified"] = true
 }
