@@ -405,6 +405,125 @@ func TestE2EConfigIOS(t *testing.T) {
 	})
 }
 
+// TestE2EConfigEOS: on the simulated EOS, transactions run in a
+// configuration session named after the transaction: a check changes
+// nothing, a bad line commits nothing, a commit rolls back to the file
+// saved before it, an unconfirmed commit timer undoes itself, and
+// confirm_config commits the session it names.
+func TestE2EConfigEOS(t *testing.T) {
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "eos", Hostname: "leaf7", Password: devicePassword, EnableSecret: enableSecret,
+		MinuteLength: 500 * time.Millisecond})
+	s := startServer(t, []mcptest.Host{deviceHost("leaf7", dev)})
+	ctx := testContext(t, 3*time.Minute)
+	d := configDevice{s: s, host: "leaf7", profile: "arista_eos", extra: map[string]any{"enable_password": enableSecret}}
+	const show = "show running-config"
+	before := d.running(t, ctx, show)
+	// noSessions: a transaction's session is committed or aborted, never
+	// left pending on the switch.
+	noSessions := func(t *testing.T, after string) {
+		t.Helper()
+		if list := d.running(t, ctx, "show configuration sessions"); !strings.Contains(list, "Maximum number of pending sessions") || strings.Contains(list, "mcp") {
+			t.Errorf("%s left its session on the switch:\n%s", after, list)
+		}
+	}
+
+	t.Run("check changes nothing", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"lines": []any{"interface Loopback9", "ip address 10.9.9.9/32", "exit", "ip route 10.99.0.0/16 192.0.2.1"}})
+		wantConfigStatus(t, r, "checked")
+		for _, want := range []string{"--- system:/running-config", "+interface Loopback9", "+   ip address 10.9.9.9/32", "+ip route 10.99.0.0/16 192.0.2.1"} {
+			if !strings.Contains(r.str("diff"), want) {
+				t.Errorf("the diff does not show %q:\n%s", want, r.str("diff"))
+			}
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("check changed the configuration:\nbefore:\n%s\nafter:\n%s", before, after)
+		}
+		noSessions(t, "a check")
+	})
+	t.Run("a bad line commits nothing", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"ip route 10.98.0.0/16 192.0.2.1", "bogus command here", "hostname leaf9"}})
+		wantConfigStatus(t, r, "rejected")
+		errs, _ := r.Data["errors"].([]any)
+		if len(errs) != 1 || errs[0].(map[string]any)["index"] != float64(1) || errs[0].(map[string]any)["message"] != "% Invalid input (at token 0: 'bogus')" {
+			t.Errorf("errors %v, want line 1 with the switch's message", r.Data["errors"])
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("a rejected commit changed the configuration:\n%s", after)
+		}
+		noSessions(t, "a rejected commit")
+	})
+	t.Run("lines that would end the session are never typed", func(t *testing.T) {
+		for _, line := range []string{"commit", "abort", "copy flash:x session-config", "configure session other", "show running-config"} {
+			r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"ip route 10.98.0.0/16 192.0.2.1", line}})
+			if !r.IsError || !strings.Contains(r.Text, "nothing was typed") {
+				t.Errorf("line %q was not refused:\n%s", line, r.Text)
+			}
+		}
+	})
+	t.Run("commit, then rollback", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{"ip route 10.97.0.0/16 192.0.2.1"}})
+		wantConfigStatus(t, r, "committed")
+		id := r.str("rollback_id")
+		if !strings.HasPrefix(id, "flash:before-mcp") {
+			t.Fatalf("rollback_id %q, want the file saved before the commit", id)
+		}
+		if !strings.Contains(d.running(t, ctx, show), "ip route 10.97.0.0/16 192.0.2.1") {
+			t.Fatal("the committed line is not in the running configuration")
+		}
+		r = d.call(t, ctx, "rollback_config", map[string]any{"to": id})
+		wantConfigStatus(t, r, "rolled_back")
+		if !strings.Contains(r.str("diff"), "-ip route 10.97.0.0/16 192.0.2.1") {
+			t.Errorf("the rollback's diff does not show what it undid:\n%s", r.str("diff"))
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("after the rollback:\n%s\nwant:\n%s", after, before)
+		}
+		r = d.call(t, ctx, "rollback_config", map[string]any{"to": "flash:none.cfg"})
+		wantConfigStatus(t, r, "failed")
+		if !strings.Contains(r.str("note"), "no such saved configuration") {
+			t.Errorf("rollback to a missing file: %s", r.Text)
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("a failed rollback changed the configuration:\n%s", after)
+		}
+		noSessions(t, "a commit, a rollback and a failed rollback")
+	})
+	t.Run("commit_confirmed undoes itself", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 1, "lines": []any{"ip route 10.96.0.0/16 192.0.2.1"}})
+		wantConfigStatus(t, r, "awaiting_confirmation")
+		deadline := time.Now().Add(30 * time.Second)
+		for strings.Contains(d.running(t, ctx, show), "10.96.0.0") {
+			if time.Now().After(deadline) {
+				t.Fatal("the switch did not roll back the unconfirmed commit")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("after the automatic rollback:\n%s\nwant:\n%s", after, before)
+		}
+		r = d.call(t, ctx, "confirm_config", nil)
+		if !r.IsError || !strings.Contains(r.Text, "rolled") {
+			t.Errorf("confirm after the switch rolled back:\n%s", r.Text)
+		}
+	})
+	t.Run("commit_confirmed, confirmed, stays", func(t *testing.T) {
+		// 30 device minutes: 15 s here.
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 30, "lines": []any{"ip route 10.95.0.0/16 192.0.2.1"}})
+		wantConfigStatus(t, r, "awaiting_confirmation")
+		wantConfigStatus(t, d.call(t, ctx, "confirm_config", nil), "committed")
+		// The session is gone: confirming it again is an error on the switch.
+		r = d.call(t, ctx, "execute_command", map[string]any{"command": "configure session " + strings.TrimSuffix(strings.TrimPrefix(r.str("rollback_id"), "flash:before-"), ".cfg") + " commit"})
+		if !strings.Contains(r.str("output"), "does not exist") {
+			t.Errorf("the confirmed session is still pending on the switch:\n%s", r.Text)
+		}
+		time.Sleep(31 * 500 * time.Millisecond) // past the deadline: the change stays
+		if !strings.Contains(d.running(t, ctx, show), "10.95.0.0/16") {
+			t.Error("the confirmed change did not stay")
+		}
+		noSessions(t, "a confirmed commit")
+	})
+}
+
 // TestE2EConfigPolicyCoversSteps: the host's rules hold for the commands a
 // transaction types, not only for the agent's lines: "ask" on configure
 // holds for apply_config on IOS (whose begin is configure terminal ...),
