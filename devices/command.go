@@ -23,6 +23,9 @@ type Command struct {
 	session *session
 	out     *expect.Output
 	secrets jobSecrets
+	// renamed: the host name may change under this command (RunOptions);
+	// fixed at creation.
+	renamed bool
 	// hostTimeout is set by Manager.Start before it returns the command
 	// and never changes after.
 	hostTimeout time.Duration

@@ -141,6 +141,64 @@ type configState struct {
 	mu      sync.Mutex
 	locks   map[string]chan struct{} // by target key; capacity 1
 	pending map[string]pendingConfirm
+	// renames are when a device's host name may change by our doing, by
+	// target key: at the end of a transaction or rollback (its lines or
+	// a rollback may rename it), and from a confirmed commit until a
+	// while after its deadline (the device's own rollback may rename it
+	// back). A session whose last command began before one of them
+	// accepts another name in the prompts of its next command.
+	renames map[string][]renameSpan
+}
+
+// renameSpan is a time during which a device's host name may change.
+type renameSpan struct{ from, to time.Time }
+
+const (
+	// renamesKept bounds the spans kept per device; the oldest go first.
+	renamesKept = 16
+	// renameSlack is how long after a confirmed commit's deadline the
+	// device's own rollback may come: the deadline is counted from
+	// before the transaction began, the device's timer from its commit.
+	renameSlack = time.Minute
+)
+
+// mayRename records that the device key's host name may change between
+// from and to.
+func (cs *configState) mayRename(key string, from, to time.Time) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.renames == nil {
+		cs.renames = map[string][]renameSpan{}
+	}
+	r := append(cs.renames[key], renameSpan{from, to})
+	cs.renames[key] = r[max(len(r)-renamesKept, 0):]
+}
+
+// settled ends every span of key at now: a confirmation or a rollback
+// leaves nothing that could rename the device later by itself.
+func (cs *configState) settled(key string) {
+	now := time.Now()
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	for i, sp := range cs.renames[key] {
+		if sp.to.After(now) {
+			cs.renames[key][i].to = now
+		}
+	}
+}
+
+// renamedSince reports whether the device key's host name may have
+// changed after since: a span that ends after it and has begun by now.
+func (cs *configState) renamedSince(key string, since time.Time) bool {
+	now := time.Now()
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	for _, sp := range cs.renames[key] {
+		if sp.to.After(since) && !sp.from.After(now) {
+			return true
+		}
+	}
+	return false
 }
 
 // lock waits for the device's transaction lock, or ctx.
@@ -409,6 +467,11 @@ func checkComment(c *string) error {
 func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profile, cr ConfigRequest, res ConfigResult) ConfigResult {
 	cfg := p.Config
 	tx := &txn{m: m, s: s, cfg: cfg, o: cr.Run, vars: txVars(cr.minutes(cfg), cr.Comment)}
+	// The lines may rename the device (hostname, set system host-name),
+	// and with it the prompt: of a later step (the commit, on a platform
+	// with a candidate), and of every other session's next command.
+	tx.o.renamed = true
+	defer func() { now := time.Now(); m.config.mayRename(s.key, now, now) }()
 	fail := func(err error) ConfigResult {
 		res.Status = ConfigFailed
 		res.Note = err.Error()
@@ -494,6 +557,7 @@ func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profi
 		res.Note = "committed, but leaving the configuration mode failed: " + err.Error()
 	}
 	if res.Status == ConfigAwaitingConfirmation {
+		m.config.mayRename(s.key, time.Now(), res.ConfirmBy.Add(renameSlack)) // the device's own rollback may rename it back
 		m.config.mu.Lock()
 		m.config.pending[s.key] = pendingConfirm{deadline: res.ConfirmBy, rollbackID: res.RollbackID, diff: res.Diff, vars: maps.Clone(tx.vars)}
 		m.config.mu.Unlock()
@@ -559,6 +623,7 @@ func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, o RunOpt
 	m.config.mu.Lock()
 	delete(m.config.pending, t.Key())
 	m.config.mu.Unlock()
+	m.config.settled(t.Key()) // confirmed: the device will not roll back by itself
 	res.Status, res.RollbackID = ConfigCommitted, pc.rollbackID
 	return res, nil
 }
@@ -600,6 +665,10 @@ func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, to, com
 		return res, err
 	}
 	defer unlock()
+	// What a rollback restores is not known beforehand: the host name
+	// too, maybe.
+	o.renamed = true
+	defer func() { m.config.settled(t.Key()); now := time.Now(); m.config.mayRename(t.Key(), now, now) }()
 	tx := &txn{m: m, s: s, cfg: cfg, o: o, vars: vars}
 	diff, err := tx.run(ctx, "rollback", cfg.Rollback)
 	res.Diff = diff

@@ -102,6 +102,11 @@ type job struct {
 	Output *expect.Output
 	// Secrets answer prompts that belong to the session (sudo, enable).
 	Secrets jobSecrets
+	// Renamed says the device's host name may have changed since the last
+	// command (a configuration transaction committed a new one, or rolled
+	// back to an old one): a driver that pins the host name accepts
+	// another in this command's prompts and learns it.
+	Renamed bool
 	// Report tells the command's owner its live status: StatusRunning, or
 	// StatusAwaitingInput with the prompt to show. Safe to call often;
 	// never nil. The driver must call Report(StatusRunning, "") right

@@ -45,6 +45,9 @@ type promptDriver struct {
 	// renaming is set while a line that may rename the host runs, so
 	// that its prompt teaches the name again (see learn).
 	renaming bool
+	// renamed is set for the whole of a job whose prompts may show
+	// another host name (job.Renamed).
+	renamed bool
 }
 
 func newPromptDriver(p *profiles.Profile) driver {
@@ -245,6 +248,8 @@ func (d *promptDriver) run(ctx context.Context, j *job) (jobResult, error) {
 		}
 		return jobResult{Err: err}, nil
 	}
+	d.renamed = j.Renamed
+	defer func() { d.renamed = false }()
 	out := newDeviceOutput(j.Output, d.profile)
 	lines := strings.Split(strings.TrimRight(j.Command, "\n"), "\n")
 	for i, line := range lines {
@@ -287,7 +292,7 @@ func (d *promptDriver) linePrompts(line string) []expect.Pattern {
 // hostname_change), so that the prompt after it may show another one.
 func (d *promptDriver) mayRename(line string) bool {
 	hc := d.profile.HostnameChange
-	return hc != nil && hc.MatchString(line)
+	return d.renamed || hc != nil && hc.MatchString(line)
 }
 
 // runHelp types a line that asks the CLI for help ("show ?") without a

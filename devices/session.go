@@ -55,6 +55,7 @@ type session struct {
 	running    *Command
 	typed      []string // secrets typed by SendSecret into any of its commands; never shrinks
 	closed     bool
+	lastRun    time.Time     // when the worker last started a command
 	wake       chan struct{} // capacity 1: the queue grew or the session closed
 	workerDone chan struct{}
 }
@@ -111,6 +112,7 @@ func (s *session) submit(ctx context.Context, text string, o RunOptions) (*Comma
 		}
 	}
 	c := newCommand(ctx, s, text, s.secretsFor(o), s.m.outputCap)
+	c.renamed = o.renamed
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -204,7 +206,12 @@ func (s *session) runOne(c *Command) {
 	s.mu.Lock()
 	sh, reconnected, restored, warnings := s.sh, s.reconnect, s.restored, s.unshown
 	s.reconnect, s.restored, s.unshown = false, nil, nil
+	lastRun := s.lastRun
+	s.lastRun = time.Now()
 	s.mu.Unlock()
+	// A transaction of this server may have renamed the device since this
+	// session's last command (or its automatic rollback may have).
+	renamed := c.renamed || s.m.config.renamedSince(s.key, lastRun)
 	if sh == nil { // closed meanwhile
 		finish(StatusInterrupted, jobResult{}, errSessionClosed, driverState{})
 		return
@@ -220,7 +227,7 @@ func (s *session) runOne(c *Command) {
 		finish(StatusInterrupted, jobResult{}, nil, driverState{})
 		return
 	}
-	j := &job{Command: c.text, Output: c.out, Secrets: c.secrets, Interrupted: c.wasInterrupted, InputSent: c.wasGivenInput,
+	j := &job{Command: c.text, Output: c.out, Secrets: c.secrets, Renamed: renamed, Interrupted: c.wasInterrupted, InputSent: c.wasGivenInput,
 		Ending: func() {
 			release()
 			if s.lockInput(context.WithoutCancel(c.ctx)) == nil { // waits out a key being written

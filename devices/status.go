@@ -61,6 +61,10 @@ type RunOptions struct {
 	// beside ctx; zero leaves the target's own bounds. The time a person
 	// takes to approve the command is not counted.
 	OpenTimeout time.Duration
+	// renamed says a configuration transaction may have changed the
+	// device's host name before or during this command: its prompts may
+	// show another one.
+	renamed bool
 }
 
 // openContext is ctx bounded by o.OpenTimeout.

@@ -543,3 +543,63 @@ func TestE2EConfigPolicyCoversSteps(t *testing.T) {
 		t.Errorf("a refused transaction changed the configuration:\n%s", after)
 	}
 }
+
+// TestE2EConfigRenames: a transaction that renames the device leaves
+// every session working: the transaction's own commit finds the new
+// prompt, the agent's session takes the new name at its next command,
+// and so it does after a rollback and after the device's own rollback
+// of an unconfirmed commit.
+func TestE2EConfigRenames(t *testing.T) {
+	for _, tc := range []struct {
+		platform, profile, host string
+		rename                  func(name string) string
+		extra                   map[string]any
+	}{
+		{platform: "eos", profile: "arista_eos", host: "leaf7", rename: func(n string) string { return "hostname " + n },
+			extra: map[string]any{"enable_password": enableSecret}},
+		{platform: "junos", profile: "junos", host: "vmx7", rename: func(n string) string { return "set system host-name " + n }},
+	} {
+		t.Run(tc.platform, func(t *testing.T) {
+			dev := devicetest.StartDevice(t, devsim.Options{Platform: tc.platform, Hostname: tc.host, Password: devicePassword,
+				EnableSecret: enableSecret, MinuteLength: 500 * time.Millisecond})
+			s := startServer(t, []mcptest.Host{deviceHost(tc.host, dev)})
+			ctx := testContext(t, 3*time.Minute)
+			d := configDevice{s: s, host: tc.host, profile: tc.profile, extra: tc.extra}
+			// atPrompt runs a command in the agent's session and wants it
+			// to end at a prompt that shows name.
+			atPrompt := func(t *testing.T, name string) {
+				t.Helper()
+				r := d.call(t, ctx, "execute_command", map[string]any{"command": "show version", "timeout": 20})
+				wantStatus(t, r, "completed")
+				if !strings.Contains(r.str("prompt"), name) {
+					t.Errorf("prompt %q, want one with %q:\n%s", r.str("prompt"), name, r.Text)
+				}
+			}
+			atPrompt(t, tc.host)
+
+			r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit", "lines": []any{tc.rename("renamed1")}})
+			wantConfigStatus(t, r, "committed")
+			atPrompt(t, "renamed1")
+
+			wantConfigStatus(t, d.call(t, ctx, "rollback_config", map[string]any{"to": r.str("rollback_id")}), "rolled_back")
+			atPrompt(t, tc.host)
+
+			wantConfigStatus(t, d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 1,
+				"lines": []any{tc.rename("renamed2")}}), "awaiting_confirmation")
+			atPrompt(t, "renamed2")
+			time.Sleep(time.Until(time.Now().Add(1500 * time.Millisecond))) // past the deadline: the device has renamed itself back
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				r := d.call(t, ctx, "execute_command", map[string]any{"command": "show version", "timeout": 20})
+				wantStatus(t, r, "completed")
+				if strings.Contains(r.str("prompt"), tc.host) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the device's own rollback did not show: prompt %q", r.str("prompt"))
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	}
+}
