@@ -37,6 +37,11 @@ const deviceAwaitIdle = 200 * time.Millisecond
 // its prompt answers with a new prompt and nothing else.
 const promptProbe = "\n"
 
+// promptReprobe is how long a prompt at the tail waits for the probe's
+// answer before the probe is typed again; it doubles each time, up to
+// promptWaitSlice.
+const promptReprobe = 2 * time.Second
+
 // confirm is where a line stands between its output and its end.
 type confirm struct {
 	pending bool            // text holds a prompt that may have ended the command
@@ -114,16 +119,32 @@ func (d *promptDriver) runLine(ctx context.Context, j *job, out *deviceOutput, l
 	nPagers := len(d.profile.Pagers)
 	patterns = append(patterns, d.profile.InputPrompts...)
 	echo := line
+	reprobe := promptReprobe
 	for {
 		opts := expect.ExpectOptions{Timeout: promptWaitSlice, Capture: out, Echo: echo, DropBeforeEcho: true, Idle: deviceAwaitIdle}
+		awaitingAnswer := c.pending && c.probed
 		if c.pending {
 			// what follows a candidate is held until the probe's answer
 			// tells whether it is more output or the session's own
 			opts.Capture = &c.after
 		}
+		if awaitingAnswer {
+			opts.Timeout = reprobe
+		}
 		m, err := d.e.Expect(ctx, patterns, opts)
 		echo = ""
 		if errors.Is(err, expect.ErrTimeout) {
+			if awaitingAnswer {
+				// A prompt stands at the tail and the probe's answer has
+				// not come: it may have come already, among lines taken
+				// for output (a device message of many lines drawn after
+				// it, with the prompt again). Ask again; an extra empty
+				// line at a CLI's prompt only draws another prompt.
+				if err := c.probe(ctx, d.e, j); err != nil {
+					return err
+				}
+				reprobe = min(2*reprobe, promptWaitSlice)
+			}
 			continue // a long command is not a failure: never give up on our own
 		}
 		if err != nil {

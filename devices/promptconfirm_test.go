@@ -117,3 +117,32 @@ func TestDeviceTextAfterPrompt(t *testing.T) {
 		}
 	}
 }
+
+// A device message of many lines that arrives with the prompt answering
+// the probe, then the prompt drawn again (an IOS revert timer rolling
+// back, a burst of syslog lines on the terminal), hides that answer among
+// lines that look like output. The command must still end.
+func TestDeviceLongNoticeAfterTheAnswer(t *testing.T) {
+	t.Parallel()
+	notice := strings.Join([]string{
+		"Rollback Confirmed Change: rolling to:flash:archive-Mar--1-00-12-34.567-4",
+		"",
+		"*Mar  1 00:12:34.567: %ARCHIVE_DIFF-5-ROLLBK_CNFMD_CHG_ROLLBACK_START: Start rolling to: flash:archive-Mar--1-00-12-34.567-4",
+		"*Mar  1 00:12:34.567: Rollback:Acquired Configuration lock.",
+		"!Pass 1",
+		"!List of Rollback Commands:",
+		"no ip route 198.51.100.0 255.255.255.0 127.0.0.7",
+		"end",
+		"",
+		"Total number of passes: 1",
+		"Rollback Done",
+	}, "\n")
+	h := newDeviceHarness(t, devsim.Options{Platform: "ios", LoginPrivileged: true, AfterPrompt: notice, AfterPromptFor: "show", NoticeAfterAnswer: true}, "cisco_ios")
+	for range 3 {
+		info, out := h.run(t, "show privilege", RunOptions{})
+		wantStatus(t, info, StatusCompleted, 0)
+		if !strings.HasPrefix(strings.TrimSpace(out), "Current privilege level is 15") {
+			t.Fatalf("output %q, want the command's line first", out)
+		}
+	}
+}

@@ -53,6 +53,11 @@ type Options struct {
 	// such as vtysh's STARVATION warning after a long command. Zero prints
 	// nothing.
 	AfterPrompt, AfterPromptFor string
+	// NoticeAfterAnswer prints AfterPrompt instead as a device notice (a
+	// fresh line, the text, the prompt again, as an IOS rollback or a
+	// syslog message to the terminal) right after the prompt that answers
+	// an empty line typed after such a command, in the same write.
+	NoticeAfterAnswer bool
 	// DualRE makes a Junos device print {master:0} above its prompts and
 	// per-RE lines on commit.
 	DualRE bool

@@ -135,12 +135,18 @@ func (s *session) runShell() {
 		defer s.p.Logout(&simCall{s: s})
 	}
 	last := "" // the last command line
+	notice := false
 	for {
 		s.printPrompt()
-		if s.opts.AfterPrompt != "" && s.afterCmd && strings.HasPrefix(last, s.opts.AfterPromptFor) {
+		switch {
+		case notice:
+			s.printNotice(s.opts.AfterPrompt)
+		case s.opts.AfterPrompt != "" && !s.opts.NoticeAfterAnswer && s.afterCmd && strings.HasPrefix(last, s.opts.AfterPromptFor):
 			s.flush() // the prompt first, as its own write
 			s.print(s.opts.AfterPrompt + "\n")
 		}
+		notice = false
+		prev := last
 		line, err := s.readPromptLine()
 		switch {
 		case errors.Is(err, errInterrupted):
@@ -155,6 +161,7 @@ func (s *session) runShell() {
 			return
 		}
 		s.afterCmd, last = strings.TrimSpace(line) != "", strings.TrimSpace(line)
+		notice = s.opts.NoticeAfterAnswer && s.opts.AfterPrompt != "" && last == "" && prev != "" && strings.HasPrefix(prev, s.opts.AfterPromptFor)
 		if err := s.execute(line); err != nil {
 			s.flush()
 			if errors.Is(err, errEndSession) {
