@@ -62,6 +62,23 @@ func (d configDevice) running(t *testing.T, ctx context.Context, command string)
 	return out
 }
 
+// waitRolledBack polls the configuration until it no longer holds marker
+// (the device rolled an unconfirmed change back by itself), then wants it
+// to be before again.
+func (d configDevice) waitRolledBack(t *testing.T, ctx context.Context, show, marker, before string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for strings.Contains(d.running(t, ctx, show), marker) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the device did not roll back the unconfirmed change (%q is still there after %s)", marker, within)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if after := d.running(t, ctx, show); after != before {
+		t.Errorf("after the automatic rollback:\n%s\nwant:\n%s", after, before)
+	}
+}
+
 func wantConfigStatus(t *testing.T, r callResult, want string) {
 	t.Helper()
 	if r.IsError || r.str("status") != want {
@@ -159,16 +176,7 @@ func TestE2EConfigJunos(t *testing.T) {
 	t.Run("commit_confirmed undoes itself", func(t *testing.T) {
 		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 1, "lines": []any{"set system domain-name unconfirmed.example"}})
 		wantConfigStatus(t, r, "awaiting_confirmation")
-		deadline := time.Now().Add(30 * time.Second)
-		for strings.Contains(d.running(t, ctx, show), "unconfirmed.example") {
-			if time.Now().After(deadline) {
-				t.Fatal("the device did not roll back the unconfirmed commit")
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		if after := d.running(t, ctx, show); after != before {
-			t.Errorf("after the automatic rollback:\n%s\nwant:\n%s", after, before)
-		}
+		d.waitRolledBack(t, ctx, show, "unconfirmed.example", before, 30*time.Second)
 		// A commit with nothing pending would commit nothing and look
 		// like a confirmation: the change must be found first.
 		r = d.call(t, ctx, "confirm_config", nil)
@@ -373,20 +381,9 @@ func TestE2EConfigIOS(t *testing.T) {
 		}
 	})
 	t.Run("commit_confirmed undoes itself", func(t *testing.T) {
-		// Not the hostname: the agent's own session knows the device by
-		// the name it logged in to.
 		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 3, "lines": []any{"ip route 198.51.100.0 255.255.255.0 127.0.0.7"}})
 		wantConfigStatus(t, r, "awaiting_confirmation")
-		deadline := time.Now().Add(time.Minute)
-		for strings.Contains(d.running(t, ctx, show), "198.51.100.0") {
-			if time.Now().After(deadline) {
-				t.Fatal("the device did not roll back the unconfirmed change")
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		if after := d.running(t, ctx, show); after != before {
-			t.Errorf("after the automatic rollback:\n%s\nwant:\n%s", after, before)
-		}
+		d.waitRolledBack(t, ctx, show, "198.51.100.0", before, time.Minute)
 		r = d.call(t, ctx, "confirm_config", nil)
 		if !r.IsError || !strings.Contains(r.Text, "rolled back by itself") {
 			t.Errorf("confirm after the device rolled back:\n%s", r.Text)
@@ -491,16 +488,7 @@ func TestE2EConfigEOS(t *testing.T) {
 	t.Run("commit_confirmed undoes itself", func(t *testing.T) {
 		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 1, "lines": []any{"ip route 10.96.0.0/16 192.0.2.1"}})
 		wantConfigStatus(t, r, "awaiting_confirmation")
-		deadline := time.Now().Add(30 * time.Second)
-		for strings.Contains(d.running(t, ctx, show), "10.96.0.0") {
-			if time.Now().After(deadline) {
-				t.Fatal("the switch did not roll back the unconfirmed commit")
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		if after := d.running(t, ctx, show); after != before {
-			t.Errorf("after the automatic rollback:\n%s\nwant:\n%s", after, before)
-		}
+		d.waitRolledBack(t, ctx, show, "10.96.0.0", before, 30*time.Second)
 		r = d.call(t, ctx, "confirm_config", nil)
 		if !r.IsError || !strings.Contains(r.Text, "rolled") {
 			t.Errorf("confirm after the switch rolled back:\n%s", r.Text)
