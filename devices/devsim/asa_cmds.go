@@ -2,7 +2,6 @@ package devsim
 
 import (
 	"crypto/subtle"
-	"strings"
 )
 
 // Handlers of the ASA commands that have effects or dialogues.
@@ -61,43 +60,17 @@ func asaHostname(c *simCall) error {
 	return nil
 }
 
-// asaInterfaceTypes are the interface types of the simulated ASAv;
+// asaInterfaces are the interface types of the simulated ASAv;
 // GigabitEthernet and Management exist, the others are created.
-var asaInterfaceTypes = []string{"GigabitEthernet", "Management", "Port-channel", "Redundant"}
-
-// asaInterfaceName expands "g0/1", "gi0/1", "m0/0" into the name the ASA
-// shows.
-func asaInterfaceName(s string) (string, bool) {
-	i := strings.IndexAny(s, "0123456789")
-	if i <= 0 || strings.Trim(s[i:], "0123456789/.") != "" {
-		return "", false
-	}
-	prefix := strings.ToLower(s[:i])
-	for _, t := range asaInterfaceTypes {
-		if strings.HasPrefix(strings.ToLower(t), prefix) {
-			return t + s[i:], true
-		}
-	}
-	return "", false
-}
+var asaInterfaces = simIfTypes{types: []simIfType{
+	{name: "GigabitEthernet", physical: true}, {name: "Management", physical: true}, {name: "Port-channel"}, {name: "Redundant"},
+}}
 
 func asaInterface(c *simCall) error {
-	name, ok := asaInterfaceName(c.Args[0])
-	section := "interface " + name
-	if _, exists := c.device().section(section); ok && !exists {
-		if strings.HasPrefix(name, "GigabitEthernet") || strings.HasPrefix(name, "Management") {
-			ok = false
-		} else {
-			c.device().setSection(section, nil)
-			c.device().setFlag("modified", true)
-		}
+	if section, _, _, ok := asaInterfaces.enter(c, kindInvalid, true); ok {
+		c.SetMode("config-if")
+		c.SetContext([]string{section})
 	}
-	if !ok {
-		c.Reject(c.Args[0], kindInvalid)
-		return nil
-	}
-	c.SetMode("config-if")
-	c.SetContext([]string{section})
 	return nil
 }
 

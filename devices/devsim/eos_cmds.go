@@ -106,45 +106,21 @@ func eosHostname(c *simCall) error {
 	return nil
 }
 
-// eosInterfaceTypes are the simulated switch's interface types with the
-// short names EOS shows in prompts.
-var eosInterfaceTypes = []struct{ long, short string }{
-	{"Ethernet", "Et"}, {"Management", "Ma"}, {"Loopback", "Lo"}, {"Port-Channel", "Po"}, {"Vlan", "Vl"},
-}
+// eosInterfaces are the simulated switch's interface types with the
+// short names EOS shows in prompts ("et1" is Ethernet1, Et1); Ethernet
+// and Management ports exist, the others are created.
+var eosInterfaces = simIfTypes{types: []simIfType{
+	{name: "Ethernet", short: "Et", physical: true}, {name: "Management", short: "Ma", physical: true},
+	{name: "Loopback", short: "Lo"}, {name: "Port-Channel", short: "Po"}, {name: "Vlan", short: "Vl"},
+}}
 
-// eosInterfaceName expands an abbreviated interface name ("et1",
-// "Ethernet1") into its full and short forms.
-func eosInterfaceName(s string) (full, short string, ok bool) {
-	i := strings.IndexAny(s, "0123456789")
-	if i <= 0 || strings.Trim(s[i:], "0123456789/.") != "" {
-		return "", "", false
-	}
-	prefix := strings.ToLower(s[:i])
-	for _, t := range eosInterfaceTypes {
-		if strings.HasPrefix(strings.ToLower(t.long), prefix) {
-			return t.long + s[i:], t.short + s[i:], true
-		}
-	}
-	return "", "", false
-}
-
-// eosInterface enters interface configuration; physical interfaces must
-// exist, logical ones are created.
+// eosInterface enters interface configuration, in a session or not.
 func eosInterface(c *simCall) error {
-	full, short, ok := eosInterfaceName(c.Args[0])
-	section := "interface " + full
-	if _, exists := c.device().section(section); ok && !exists {
-		if strings.HasPrefix(full, "Ethernet") || strings.HasPrefix(full, "Management") {
-			ok = false
-		} else {
-			c.device().setSection(section, nil)
-			c.device().setFlag("modified", true)
-		}
-	}
+	section, t, num, ok := eosInterfaces.enter(c, kindInvalid, true)
 	if !ok {
-		c.Reject(c.Args[0], kindInvalid)
 		return nil
 	}
+	short := t.short + num
 	c.SetContext([]string{section})
 	if name := eosEditing(c); name != "" {
 		c.SetMode("config-s-if")

@@ -98,7 +98,8 @@ func eosShowIntStatus(c *simCall) simOutput {
 		if !ok || strings.HasPrefix(full, "Loopback") {
 			continue
 		}
-		_, short, _ := eosInterfaceName(full)
+		t, num, _ := eosInterfaces.expand(full)
+		short := t.short + num
 		cfg, _ := c.running().section(name)
 		desc, status, vlan := "", "connected", "1"
 		for _, l := range cfg {

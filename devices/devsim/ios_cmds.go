@@ -173,47 +173,19 @@ func iosHostname(c *simCall) error {
 	return nil
 }
 
-// iosInterfaceTypes are the interface types the simulated router has,
-// for name expansion ("Gi0/1" is "GigabitEthernet0/1").
-var iosInterfaceTypes = []string{"GigabitEthernet", "Loopback", "Vlan", "Tunnel"}
+// iosInterfaces are the interface types the simulated router has, for
+// name expansion ("Gi0/1" is "GigabitEthernet0/1"); its GigabitEthernet
+// ports exist, the others are created.
+var iosInterfaces = simIfTypes{types: []simIfType{
+	{name: "GigabitEthernet", physical: true}, {name: "Loopback"}, {name: "Vlan"}, {name: "Tunnel"},
+}}
 
-// iosInterfaceName expands an abbreviated interface name.
-func iosInterfaceName(s string) (string, bool) {
-	i := strings.IndexAny(s, "0123456789")
-	if i <= 0 {
-		return "", false
-	}
-	prefix, num := strings.ToLower(s[:i]), s[i:]
-	if strings.Trim(num, "0123456789/.") != "" {
-		return "", false
-	}
-	for _, t := range iosInterfaceTypes {
-		if strings.HasPrefix(strings.ToLower(t), prefix) {
-			return t + num, true
-		}
-	}
-	return "", false
-}
-
-// iosInterface enters interface configuration; physical interfaces must
-// exist, logical ones are created.
+// iosInterface enters interface configuration.
 func iosInterface(c *simCall) error {
-	name, ok := iosInterfaceName(c.Args[0])
-	section := "interface " + name
-	if _, exists := c.device().section(section); ok && !exists {
-		if strings.HasPrefix(name, "GigabitEthernet") {
-			ok = false
-		} else {
-			c.device().setSection(section, []string{"no ip address"})
-			c.device().setFlag("modified", true)
-		}
+	if section, _, _, ok := iosInterfaces.enter(c, kindInvalid, true, "no ip address"); ok {
+		c.SetMode("config-if")
+		c.SetContext([]string{section})
 	}
-	if !ok {
-		c.Reject(c.Args[0], kindInvalid)
-		return nil
-	}
-	c.SetMode("config-if")
-	c.SetContext([]string{section})
 	return nil
 }
 

@@ -48,43 +48,17 @@ func nxosHostname(c *simCall) error {
 	return nil
 }
 
-// nxosInterfaceTypes are the interface types of the simulated switch;
+// nxosInterfaces are the interface types of the simulated switch;
 // Ethernet and mgmt exist, the others are created when configured.
-var nxosInterfaceTypes = []string{"Ethernet", "loopback", "mgmt", "port-channel", "Vlan"}
-
-// nxosInterfaceName expands "eth1/1", "e1/1", "lo0" into the name NX-OS
-// shows.
-func nxosInterfaceName(s string) (string, bool) {
-	i := strings.IndexAny(s, "0123456789")
-	if i <= 0 || strings.Trim(s[i:], "0123456789/.") != "" {
-		return "", false
-	}
-	prefix := strings.ToLower(s[:i])
-	for _, t := range nxosInterfaceTypes {
-		if strings.HasPrefix(strings.ToLower(t), prefix) {
-			return t + s[i:], true
-		}
-	}
-	return "", false
-}
+var nxosInterfaces = simIfTypes{types: []simIfType{
+	{name: "Ethernet", physical: true}, {name: "loopback"}, {name: "mgmt", physical: true}, {name: "port-channel"}, {name: "Vlan"},
+}}
 
 func nxosInterface(c *simCall) error {
-	name, ok := nxosInterfaceName(c.Args[0])
-	section := "interface " + name
-	if _, exists := c.device().section(section); ok && !exists {
-		if strings.HasPrefix(name, "Ethernet") || strings.HasPrefix(name, "mgmt") {
-			ok = false
-		} else {
-			c.device().setSection(section, nil)
-			c.device().setFlag("modified", true)
-		}
+	if section, _, _, ok := nxosInterfaces.enter(c, kindInvalid, true); ok {
+		c.SetMode("config-if")
+		c.SetContext([]string{section})
 	}
-	if !ok {
-		c.Reject(c.Args[0], kindInvalid)
-		return nil
-	}
-	c.SetMode("config-if")
-	c.SetContext([]string{section})
 	return nil
 }
 

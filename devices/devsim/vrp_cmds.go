@@ -50,48 +50,19 @@ func vrpSave(c *simCall) error {
 	return nil
 }
 
-// vrpInterfaceTypes are the interface types of the simulated switch;
-// GigabitEthernet and MEth exist, the others are created.
-var vrpInterfaceTypes = []string{"GigabitEthernet", "MEth", "Vlanif", "LoopBack", "Eth-Trunk"}
-
-// vrpInterfaceName expands "gigabitethernet 0/0/1", "GE0/0/1",
-// "vlanif 10" into the name VRP shows.
-func vrpInterfaceName(s string) (string, bool) {
-	s = strings.Join(strings.Fields(s), "")
-	i := strings.IndexAny(s, "0123456789")
-	if i <= 0 || strings.Trim(s[i:], "0123456789/.") != "" {
-		return "", false
-	}
-	prefix := strings.ToLower(s[:i])
-	if prefix == "ge" {
-		return "GigabitEthernet" + s[i:], true
-	}
-	for _, t := range vrpInterfaceTypes {
-		if strings.HasPrefix(strings.ToLower(t), prefix) {
-			return t + s[i:], true
-		}
-	}
-	return "", false
-}
+// vrpInterfaces are the interface types of the simulated switch
+// ("gigabitethernet 0/0/1", "GE0/0/1", "vlanif 10"); GigabitEthernet and
+// MEth exist, the others are created.
+var vrpInterfaces = simIfTypes{types: []simIfType{
+	{name: "GigabitEthernet", physical: true}, {name: "MEth", physical: true}, {name: "Vlanif"}, {name: "LoopBack"}, {name: "Eth-Trunk"},
+}, aliases: map[string]string{"ge": "GigabitEthernet"}}
 
 func vrpInterface(c *simCall) error {
-	name, ok := vrpInterfaceName(c.Args[0])
-	section := "interface " + name
-	if _, exists := c.device().section(section); ok && !exists {
-		if strings.HasPrefix(name, "GigabitEthernet") || strings.HasPrefix(name, "MEth") {
-			ok = false
-		} else {
-			c.device().setSection(section, nil)
-			c.device().setFlag("modified", true)
-		}
+	if section, t, num, ok := vrpInterfaces.enter(c, kindBadValue, true); ok {
+		c.SetMode("system-if")
+		c.SetContext([]string{section})
+		c.SetTag(t.name + num)
 	}
-	if !ok {
-		c.Reject(strings.Fields(c.Args[0])[0], kindBadValue)
-		return nil
-	}
-	c.SetMode("system-if")
-	c.SetContext([]string{section})
-	c.SetTag(name)
 	return nil
 }
 

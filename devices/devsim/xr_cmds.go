@@ -27,38 +27,18 @@ func xrStage(c *simCall) error {
 	return nil
 }
 
-// xrInterfaceTypes are the simulated router's interface types; physical
-// ones exist, Loopback interfaces are created when committed.
-var xrInterfaceTypes = []string{"GigabitEthernet", "Loopback", "MgmtEth", "Bundle-Ether"}
-
-// xrInterfaceName expands "Gi0/0/0/1" or "gig0/0/0/1" into
-// "GigabitEthernet0/0/0/1".
-func xrInterfaceName(s string) (string, bool) {
-	i := strings.IndexAny(s, "0123456789")
-	if i <= 0 || strings.Trim(s[i:], "0123456789/.RPCU") != "" {
-		return "", false
-	}
-	prefix := strings.ToLower(s[:i])
-	for _, t := range xrInterfaceTypes {
-		if strings.HasPrefix(strings.ToLower(t), prefix) {
-			return t + s[i:], true
-		}
-	}
-	return "", false
-}
+// xrInterfaces are the simulated router's interface types ("Gi0/0/0/1",
+// "MgmtEth0/RP0/CPU0/0"); physical ones exist, Loopback and Bundle-Ether
+// interfaces are created when committed.
+var xrInterfaces = simIfTypes{types: []simIfType{
+	{name: "GigabitEthernet", physical: true}, {name: "Loopback"}, {name: "MgmtEth", physical: true}, {name: "Bundle-Ether"},
+}, extra: "/.RPCU"}
 
 func xrInterface(c *simCall) error {
-	name, ok := xrInterfaceName(c.Args[0])
-	section := "interface " + name
-	if _, exists := c.device().section(section); ok && !exists && !strings.HasPrefix(name, "Loopback") && !strings.HasPrefix(name, "Bundle-Ether") {
-		ok = false
+	if section, _, _, ok := xrInterfaces.enter(c, kindInvalid, false); ok {
+		c.SetMode("config-if")
+		c.SetContext([]string{section})
 	}
-	if !ok {
-		c.Reject(c.Args[0], kindInvalid)
-		return nil
-	}
-	c.SetMode("config-if")
-	c.SetContext([]string{section})
 	return nil
 }
 
