@@ -76,6 +76,10 @@ type ConfigRequest struct {
 	Run            RunOptions // secrets (enable)
 
 	approvedDiff *string // the diff a person approved; commit only that
+	// name is {transaction}: one for the policy's question, the check
+	// that shows a person the diff and the commit, whose diff must be
+	// the same (EOS names the session in its diff).
+	name string
 }
 
 // ConfigLineError is a line the device rejected.
@@ -116,15 +120,20 @@ type pendingConfirm struct {
 // (the same time as hh:mm:ss), {comment}, and {transaction}, a name of
 // this transaction's own for platforms that name a configuration session
 // or a file after it.
-func txVars(minutes int, comment string) map[string]string {
-	var b [4]byte
-	rand.Read(b[:])
+func txVars(minutes int, comment, name string) map[string]string {
 	return map[string]string{
 		"minutes":     strconv.Itoa(minutes),
 		"timer":       fmt.Sprintf("%02d:%02d:00", minutes/60, minutes%60),
 		"comment":     comment,
-		"transaction": "mcp" + hex.EncodeToString(b[:]),
+		"transaction": name,
 	}
+}
+
+// newTxName is a new {transaction}: mcp and eight hex digits.
+func newTxName() string {
+	var b [4]byte
+	rand.Read(b[:])
+	return "mcp" + hex.EncodeToString(b[:])
 }
 
 // minutes is the time a revert timer of cr's transaction runs for.
@@ -142,46 +151,56 @@ type configState struct {
 	locks   map[string]chan struct{} // by target key; capacity 1
 	pending map[string]pendingConfirm
 	// renames are when a device's host name may change by our doing, by
-	// target key: at the end of a transaction or rollback (its lines or
-	// a rollback may rename it), and from a confirmed commit until a
-	// while after its deadline (the device's own rollback may rename it
-	// back). A session whose last command began before one of them
-	// accepts another name in the prompts of its next command.
+	// target key: while a transaction or rollback runs (its lines or a
+	// rollback may rename it), and after a confirmed commit until a while
+	// past its deadline (the device's own rollback may rename it back). A
+	// session whose last command began before the end of one of them,
+	// and that starts a command after its start, accepts another name in
+	// that command's prompts.
 	renames map[string][]renameSpan
+	spans   int64 // the last span's id
 }
 
 // renameSpan is a time during which a device's host name may change.
-type renameSpan struct{ from, to time.Time }
+type renameSpan struct {
+	id       int64
+	from, to time.Time
+}
 
 const (
 	// renamesKept bounds the spans kept per device; the oldest go first.
 	renamesKept = 16
 	// renameSlack is how long after a confirmed commit's deadline the
-	// device's own rollback may come: the deadline is counted from
-	// before the transaction began, the device's timer from its commit.
+	// device's own rollback may still come (clocks, a slow device).
 	renameSlack = time.Minute
 )
 
-// mayRename records that the device key's host name may change between
-// from and to.
-func (cs *configState) mayRename(key string, from, to time.Time) {
+// farFuture ends a span that is still open.
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// mayRename records that the device key's host name may change from
+// from until to (farFuture: until endRename), and returns the span's id.
+func (cs *configState) mayRename(key string, from, to time.Time) int64 {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.renames == nil {
 		cs.renames = map[string][]renameSpan{}
 	}
-	r := append(cs.renames[key], renameSpan{from, to})
+	cs.spans++
+	r := append(cs.renames[key], renameSpan{cs.spans, from, to})
 	cs.renames[key] = r[max(len(r)-renamesKept, 0):]
+	return cs.spans
 }
 
-// settled ends every span of key at now: a confirmation or a rollback
-// leaves nothing that could rename the device later by itself.
-func (cs *configState) settled(key string) {
+// endRename ends the span id of key now; with id 0, every span of key
+// that reaches into the future: a confirmation or a rollback leaves
+// nothing that could rename the device later by itself.
+func (cs *configState) endRename(key string, id int64) {
 	now := time.Now()
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	for i, sp := range cs.renames[key] {
-		if sp.to.After(now) {
+		if (id == 0 || sp.id == id) && sp.to.After(now) {
 			cs.renames[key][i].to = now
 		}
 	}
@@ -287,6 +306,7 @@ func (m *Manager) ApplyConfig(ctx context.Context, req hosts.Request, cr ConfigR
 	if err := checkLines(p, cr.Lines); err != nil {
 		return res, err
 	}
+	cr.name = newTxName()
 	q, err := m.configQuestion(t, p, cr)
 	if err != nil {
 		return res, err
@@ -348,7 +368,7 @@ func (m *Manager) configQuestion(t hosts.Target, p *profiles.Profile, cr ConfigR
 	// The lines, and every command the transaction types for them: a
 	// rule on "configure" or "commit" holds for apply_config too.
 	cfg := p.Config
-	vars := txVars(cr.minutes(cfg), cr.Comment)
+	vars := txVars(cr.minutes(cfg), cr.Comment, cr.name)
 	ops := [][]profiles.ConfigStep{cfg.Begin, cfg.Diff, cfg.Check, cfg.Discard, cfg.End}
 	switch cr.Mode {
 	case ConfigCommit:
@@ -466,12 +486,16 @@ func checkComment(c *string) error {
 // ended; res carries the profile and target.
 func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profile, cr ConfigRequest, res ConfigResult) ConfigResult {
 	cfg := p.Config
-	tx := &txn{m: m, s: s, cfg: cfg, o: cr.Run, vars: txVars(cr.minutes(cfg), cr.Comment)}
+	if cr.name == "" {
+		cr.name = newTxName()
+	}
+	tx := &txn{m: m, s: s, cfg: cfg, o: cr.Run, vars: txVars(cr.minutes(cfg), cr.Comment, cr.name)}
 	// The lines may rename the device (hostname, set system host-name),
 	// and with it the prompt: of a later step (the commit, on a platform
 	// with a candidate), and of every other session's next command.
 	tx.o.renamed = true
-	defer func() { now := time.Now(); m.config.mayRename(s.key, now, now) }()
+	span := m.config.mayRename(s.key, time.Now(), farFuture)
+	defer m.config.endRename(s.key, span)
 	fail := func(err error) ConfigResult {
 		res.Status = ConfigFailed
 		res.Note = err.Error()
@@ -557,7 +581,10 @@ func (m *Manager) transaction(ctx context.Context, s *session, p *profiles.Profi
 		res.Note = "committed, but leaving the configuration mode failed: " + err.Error()
 	}
 	if res.Status == ConfigAwaitingConfirmation {
-		m.config.mayRename(s.key, time.Now(), res.ConfirmBy.Add(renameSlack)) // the device's own rollback may rename it back
+		// The device's own rollback may rename it back: its timer counts
+		// from its commit, just now.
+		now := time.Now()
+		m.config.mayRename(s.key, now, now.Add(time.Duration(cr.ConfirmMinutes)*time.Minute+renameSlack))
 		m.config.mu.Lock()
 		m.config.pending[s.key] = pendingConfirm{deadline: res.ConfirmBy, rollbackID: res.RollbackID, diff: res.Diff, vars: maps.Clone(tx.vars)}
 		m.config.mu.Unlock()
@@ -599,7 +626,7 @@ func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, o RunOpt
 	// The transaction's own variables: confirm may name its session.
 	vars := maps.Clone(pc.vars)
 	if vars == nil {
-		vars = txVars(p.Config.SafetyMinutes, "")
+		vars = txVars(p.Config.SafetyMinutes, "", newTxName())
 	}
 	vars["comment"] = "confirm"
 	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: ConfigSession, Action: "config", Text: "confirm the pending commit_confirmed",
@@ -623,7 +650,7 @@ func (m *Manager) ConfirmConfig(ctx context.Context, req hosts.Request, o RunOpt
 	m.config.mu.Lock()
 	delete(m.config.pending, t.Key())
 	m.config.mu.Unlock()
-	m.config.settled(t.Key()) // confirmed: the device will not roll back by itself
+	m.config.endRename(t.Key(), 0) // confirmed: the device will not roll back by itself
 	res.Status, res.RollbackID = ConfigCommitted, pc.rollbackID
 	return res, nil
 }
@@ -650,10 +677,10 @@ func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, to, com
 	case !cfg.RollbackTo.MatchString(to):
 		return res, fmt.Errorf("%w: to %q is not a rollback id of %s (they match %s); use a rollback_id that apply_config returned", ErrConfig, to, p.Name, cfg.RollbackTo)
 	}
-	vars := txVars(cfg.SafetyMinutes, comment)
+	vars := txVars(cfg.SafetyMinutes, comment, newTxName())
 	vars["to"] = to
 	q := policy.Question{Host: t.Alias, Target: t.Key(), Session: ConfigSession, Action: "config", Text: "rollback to " + to,
-		Verdict: strictest(m.policyFor(t), policyTarget(p), append([]string{"rollback " + to}, stepCommands(vars, cfg.Rollback)...))}
+		Verdict: strictest(m.policyFor(t), policyTarget(p), append([]string{"rollback " + to}, stepCommands(vars, cfg.Cancel, cfg.Rollback)...))}
 	if q.Verdict.Decision == policy.Deny {
 		return res, &policy.RefusedError{Question: q}
 	}
@@ -668,12 +695,17 @@ func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, to, com
 	// What a rollback restores is not known beforehand: the host name
 	// too, maybe.
 	o.renamed = true
-	defer func() { m.config.settled(t.Key()); now := time.Now(); m.config.mayRename(t.Key(), now, now) }()
+	span := m.config.mayRename(t.Key(), time.Now(), farFuture)
+	defer m.config.endRename(t.Key(), span)
+	cancelled, note := m.cancelPending(ctx, t, s, cfg, o)
 	tx := &txn{m: m, s: s, cfg: cfg, o: o, vars: vars}
 	diff, err := tx.run(ctx, "rollback", cfg.Rollback)
-	res.Diff = diff
+	res.Diff, res.Note = diff, note
+	if cancelled != "" {
+		res.Diff = strings.TrimRight(cancelled, "\n") + "\n" + diff
+	}
 	if err != nil {
-		res.Status, res.Note = ConfigFailed, err.Error()
+		res.Status, res.Note = ConfigFailed, strings.TrimPrefix(note+"; "+err.Error(), "; ")
 		if tx.inMode() && !tx.undo(ctx) {
 			res.Note += "; leaving the configuration mode failed: check the device"
 		}
@@ -682,8 +714,32 @@ func (m *Manager) RollbackConfig(ctx context.Context, req hosts.Request, to, com
 	m.config.mu.Lock()
 	delete(m.config.pending, t.Key()) // a rollback ends any pending confirmation
 	m.config.mu.Unlock()
+	m.config.endRename(t.Key(), 0)
 	res.Status = ConfigRolledBack
 	return res, nil
+}
+
+// cancelPending runs the profile's cancel operation when a
+// commit_confirmed of this server is pending on the device, with that
+// transaction's variables, so that its timer cannot undo a rollback
+// later. It returns the diff of the change it cancelled ("" when none),
+// and a note for the result.
+func (m *Manager) cancelPending(ctx context.Context, t hosts.Target, s *session, cfg *profiles.Config, o RunOptions) (string, string) {
+	m.config.mu.Lock()
+	pc, pending := m.config.pending[t.Key()]
+	m.config.mu.Unlock()
+	if !pending || len(cfg.Cancel) == 0 || !time.Now().Before(pc.deadline) || pc.vars == nil {
+		return "", ""
+	}
+	tx := &txn{m: m, s: s, cfg: cfg, o: o, vars: maps.Clone(pc.vars)}
+	if _, err := tx.run(ctx, "cancel", cfg.Cancel); err != nil {
+		// The device may have rolled it back already; the rollback goes on.
+		return "", "cancelling the pending commit_confirmed first failed (" + err.Error() + ")"
+	}
+	m.config.mu.Lock()
+	delete(m.config.pending, t.Key())
+	m.config.mu.Unlock()
+	return pc.diff, "the pending commit_confirmed was cancelled first (the diff begins with its change)"
 }
 
 // undoTimeout bounds putting the device back after a failure.
