@@ -501,3 +501,39 @@ func TestE2EApprovalConfigDiff(t *testing.T) {
 		t.Errorf("a change no rule matches: %v, asked %v\n%s", sc["status"], asked() != nil, text(res))
 	}
 }
+
+// TestE2EApprovalConfigDiffEOS: on EOS, whose diff names the
+// configuration session, the commit a person approved runs in the
+// session the check showed, so its diff is the approved one and it
+// commits.
+func TestE2EApprovalConfigDiffEOS(t *testing.T) {
+	dev := devicetest.StartDevice(t, devsim.Options{Platform: "eos", Hostname: "leaf3", Password: devicePassword, LoginPrivileged: true})
+	cfg := writeConfig(t, "hosts:\n  - match: [leaf3]\n    policy:\n      ask: ['^ip route ']\n")
+	person := &elicitor{}
+	in := startInteropWith(t, []mcptest.Host{deviceHost("leaf3", dev)}, person.handle, "--config", cfg)
+	ctx := testContext(t, 2*time.Minute)
+	apply := func(line string) (*gosdk.CallToolResult, map[string]any) {
+		t.Helper()
+		res, sc, err := in.call(t, ctx, "apply_config", map[string]any{"host": "leaf3", "profile": "arista_eos", "password": devicePassword,
+			"mode": "commit", "lines": []any{line}}, nil)
+		if err != nil {
+			t.Fatalf("apply_config: %v", err)
+		}
+		return res, sc
+	}
+	asked := person.next(&gosdk.ElicitResult{Action: "decline"})
+	if res, _ := apply("ip route 10.91.0.0/16 192.0.2.1"); !res.IsError || !strings.Contains(text(res), "declined") {
+		t.Errorf("a declined change was not refused:\n%s", text(res))
+	}
+	if q := asked(); q == nil || !strings.Contains(q.Message, "+ip route 10.91.0.0/16 192.0.2.1") {
+		t.Errorf("the question does not show the switch's diff: %v", q)
+	}
+	person.next(accept(true))
+	res, sc := apply("ip route 10.92.0.0/16 192.0.2.1")
+	if res.IsError || sc["status"] != "committed" {
+		t.Fatalf("an approved change: %v\n%s", sc["status"], text(res))
+	}
+	if out := simExec(t, dev, "show running-config"); !strings.Contains(out, "ip route 10.92.0.0/16 192.0.2.1") || strings.Contains(out, "10.91.0.0") {
+		t.Errorf("after a declined and an approved change the switch has:\n%s", out)
+	}
+}

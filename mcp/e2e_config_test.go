@@ -494,9 +494,23 @@ func TestE2EConfigEOS(t *testing.T) {
 			t.Errorf("confirm after the switch rolled back:\n%s", r.Text)
 		}
 	})
+	t.Run("rollback while a commit timer runs", func(t *testing.T) {
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 60, "lines": []any{"ip route 10.93.0.0/16 192.0.2.1"}})
+		wantConfigStatus(t, r, "awaiting_confirmation")
+		r = d.call(t, ctx, "rollback_config", map[string]any{"to": r.str("rollback_id")})
+		wantConfigStatus(t, r, "rolled_back")
+		if !strings.Contains(r.str("diff"), "+ip route 10.93.0.0/16 192.0.2.1") || !strings.Contains(r.str("note"), "cancelled first") {
+			t.Errorf("the rollback does not show the cancelled change:\n%s", r.Text)
+		}
+		if after := d.running(t, ctx, show); after != before {
+			t.Errorf("after the rollback:\n%s\nwant:\n%s", after, before)
+		}
+		// Its timer is gone with it: it cannot put anything back later.
+		noSessions(t, "a rollback during a commit timer")
+	})
 	t.Run("commit_confirmed, confirmed, stays", func(t *testing.T) {
-		// 30 device minutes: 15 s here.
-		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 30, "lines": []any{"ip route 10.95.0.0/16 192.0.2.1"}})
+		// 60 device minutes: 30 s here.
+		r := d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 60, "lines": []any{"ip route 10.95.0.0/16 192.0.2.1"}})
 		wantConfigStatus(t, r, "awaiting_confirmation")
 		wantConfigStatus(t, d.call(t, ctx, "confirm_config", nil), "committed")
 		// The session is gone: confirming it again is an error on the switch.
@@ -504,7 +518,7 @@ func TestE2EConfigEOS(t *testing.T) {
 		if !strings.Contains(r.str("output"), "does not exist") {
 			t.Errorf("the confirmed session is still pending on the switch:\n%s", r.Text)
 		}
-		time.Sleep(31 * 500 * time.Millisecond) // past the deadline: the change stays
+		time.Sleep(61 * 500 * time.Millisecond) // past the deadline: the change stays
 		if !strings.Contains(d.running(t, ctx, show), "10.95.0.0/16") {
 			t.Error("the confirmed change did not stay")
 		}
@@ -549,7 +563,7 @@ func TestE2EConfigRenames(t *testing.T) {
 	} {
 		t.Run(tc.platform, func(t *testing.T) {
 			dev := devicetest.StartDevice(t, devsim.Options{Platform: tc.platform, Hostname: tc.host, Password: devicePassword,
-				EnableSecret: enableSecret, MinuteLength: 3 * time.Second})
+				EnableSecret: enableSecret, MinuteLength: 10 * time.Second})
 			s := startServer(t, []mcptest.Host{deviceHost(tc.host, dev)})
 			ctx := testContext(t, 3*time.Minute)
 			d := configDevice{s: s, host: tc.host, profile: tc.profile, extra: tc.extra}
@@ -572,7 +586,7 @@ func TestE2EConfigRenames(t *testing.T) {
 			wantConfigStatus(t, d.call(t, ctx, "rollback_config", map[string]any{"to": r.str("rollback_id")}), "rolled_back")
 			atPrompt(t, tc.host)
 
-			// The device renames itself back a device minute (3 s) after
+			// The device renames itself back a device minute (10 s) after
 			// the commit, with nobody typing.
 			wantConfigStatus(t, d.call(t, ctx, "apply_config", map[string]any{"mode": "commit_confirmed", "confirm_minutes": 1,
 				"lines": []any{tc.rename("renamed2")}}), "awaiting_confirmation")

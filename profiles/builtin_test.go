@@ -47,7 +47,7 @@ func ownPatterns(p *Profile) []*regexp.Regexp {
 		for _, pat := range append(slices.Clone(c.AllowLines), c.ForbidLines...) {
 			out = append(out, pat.Regexp)
 		}
-		for _, op := range [][]ConfigStep{c.Begin, c.Diff, c.Check, c.Commit, c.CommitConfirmed, c.Discard, c.End, c.Confirm, c.Rollback} {
+		for _, op := range [][]ConfigStep{c.Begin, c.Diff, c.Check, c.Commit, c.CommitConfirmed, c.Discard, c.End, c.Confirm, c.Rollback, c.Cancel} {
 			for _, st := range op {
 				for _, pat := range []*expect.Pattern{st.OK, st.Fail} {
 					if pat != nil {

@@ -20,7 +20,8 @@ import (
 //	commit_confirmed: Begin, the lines, Diff, Check, CommitConfirmed, End
 //
 // and after a failure anywhere past Begin it runs Discard and End.
-// confirm_config runs Confirm, rollback_config Rollback.
+// confirm_config runs Confirm, rollback_config Rollback (after Cancel,
+// when a commit_confirmed is pending).
 type Config struct {
 	// Unsupported says why the platform cannot change its configuration
 	// as a transaction; when set every other field is empty and
@@ -58,6 +59,12 @@ type Config struct {
 	// The operations (see above). Begin, Diff, Commit, Discard and End
 	// are required unless Unsupported is set.
 	Begin, Diff, Check, Commit, CommitConfirmed, Discard, End, Confirm, Rollback []ConfigStep
+	// Cancel ends a pending commit_confirmed at once, the device putting
+	// back the configuration from before it, with that transaction's
+	// variables (EOS: configure session NAME abort). rollback_config runs
+	// it first on a platform whose timer would otherwise undo the
+	// rollback when it runs out.
+	Cancel []ConfigStep
 }
 
 // ConfigStep is one command of an operation.
@@ -112,7 +119,7 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 }
 
 var configKeys = []string{"unsupported", "mode", "allow_lines", "forbid_lines", "continue_after_error", "check_changes", "safety_minutes", "rollback_id", "rollback_to",
-	"begin", "diff", "check", "commit", "commit_confirmed", "discard", "end", "confirm", "rollback"}
+	"begin", "diff", "check", "commit", "commit_confirmed", "discard", "end", "confirm", "rollback", "cancel"}
 
 // firstOp is the index in configKeys of the first operation.
 const firstOp = 9
@@ -164,7 +171,7 @@ func (d *decoder) config(n *yaml.Node, p *Profile) *Config {
 		}
 	}
 	ops := map[string]*[]ConfigStep{"begin": &c.Begin, "diff": &c.Diff, "check": &c.Check, "commit": &c.Commit,
-		"commit_confirmed": &c.CommitConfirmed, "discard": &c.Discard, "end": &c.End, "confirm": &c.Confirm, "rollback": &c.Rollback}
+		"commit_confirmed": &c.CommitConfirmed, "discard": &c.Discard, "end": &c.End, "confirm": &c.Confirm, "rollback": &c.Rollback, "cancel": &c.Cancel}
 	vars := slices.Clone(configPlaceholders)
 	for _, k := range configKeys[firstOp:] { // set: variables first, so any step may use them
 		if l := f[k]; l != nil && l.Kind == yaml.SequenceNode {
