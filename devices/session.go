@@ -93,6 +93,7 @@ func newSession(m *Manager, t hosts.Target, name string) *session {
 	s := &session{
 		m: m, key: t.Key(), name: name, alias: t.Alias, target: t,
 		wake: make(chan struct{}, 1), workerDone: make(chan struct{}), input: make(chan struct{}, 1),
+		lastRun: time.Now(), // a rename before the session began is seen when its shell logs in
 	}
 	go s.work()
 	return s

@@ -129,7 +129,8 @@ func eosCommit(c *simCall) error {
 	name, run := eosEditing(c), c.running()
 	s, ok := eosLookup(c, name)
 	eosLeaveSession(c)
-	if !ok {
+	if !ok { // aborted from another connection meanwhile
+		c.Printf("%% Session %s does not exist\n", name)
 		return nil
 	}
 	if len(c.Args) == 0 {
@@ -172,6 +173,11 @@ func eosSessionVerb(verb string) func(c *simCall) error {
 			return nil
 		}
 		armed := s.before != nil && run.timed.cancel(eosSessionTimer(name))
+		if s.before != nil && !armed {
+			// its timer ran out just now: the rollback is under way
+			c.Printf("%% Session %s does not exist\n", name)
+			return nil
+		}
 		switch {
 		case verb == "abort" && armed:
 			run.replaceConfig(s.before)
