@@ -20,6 +20,7 @@ func TestE2ECiscoASA(t *testing.T) {
 	s := startServer(t, []mcptest.Host{deviceHost("fw7", dev)})
 	ctx := testContext(t, 3*time.Minute)
 	asa := s.deviceRunner(ctx, map[string]any{"host": "fw7", "profile": "cisco_asa", "password": devicePassword, "enable_password": enableSecret})
+	p := platformTest{s: s, ctx: ctx, dev: dev, host: "fw7", run: asa}
 
 	t.Run("detected from the login, paged show version", func(t *testing.T) {
 		// Unprivileged, the pager is still on: show version is longer
@@ -44,39 +45,20 @@ func TestE2ECiscoASA(t *testing.T) {
 		}
 	})
 	t.Run("invalid command", func(t *testing.T) {
-		r := asa(t, "show interfacez ip brief", nil)
-		wantStatus(t, r, "failed")
-		if code, _ := r.num("exit_code"); code != 1 || r.str("error_line") != "ERROR: % Invalid input detected at '^' marker." {
-			t.Errorf("exit %d error_line %q, want 1 and the firewall's line", code, r.str("error_line"))
-		}
+		p.failsWith(t, "show interfacez ip brief", "ERROR: % Invalid input detected at '^' marker.")
 	})
 	t.Run("long output through the pager", func(t *testing.T) {
-		wantMode(t, asa(t, "terminal pager 20", nil), "privileged", "fw7#")
-		want := simExec(t, dev, "show running-config")
-		if n := strings.Count(want, "\n"); n < 60 {
-			t.Fatalf("the canned configuration has %d lines; too short to page at 20", n)
-		}
-		r := asa(t, "show running-config", nil)
-		wantMode(t, r, "privileged", "fw7#")
-		if strings.Contains(r.str("output"), "More") {
-			t.Errorf("the pager prompt is in the output:\n%s", r.str("output"))
-		}
-		sameLines(t, "show running-config", r.str("output"), want)
+		p.pagesLikeExec(t, "terminal pager 20", "show running-config", "privileged", "fw7#", "More", 60)
 	})
 	t.Run("configuration mode", func(t *testing.T) {
-		wantMode(t, asa(t, "configure terminal", nil), "configuration", "fw7(config)#")
-		wantMode(t, asa(t, "interface GigabitEthernet0/4", nil), "configuration", "fw7(config-if)#")
-		r := asa(t, "security-level 500", nil)
-		if r.str("status") != "failed" || r.str("error_line") != "ERROR: % Invalid input detected at '^' marker." {
-			t.Errorf("a bad value: status %q error_line %q", r.str("status"), r.str("error_line"))
-		}
-		wantMode(t, asa(t, "nameif dmz4", nil), "configuration", "fw7(config-if)#")
-		wantMode(t, asa(t, "end", nil), "privileged", "fw7#")
-		r = asa(t, "show running-config | begin GigabitEthernet0/4", nil)
-		wantStatus(t, r, "completed")
-		if !strings.Contains(r.str("output"), " nameif dmz4") {
-			t.Errorf("output %q, want the new nameif", r.str("output"))
-		}
+		p.walkConfig(t, configWalk{
+			enter: "configure terminal", mode: "configuration", prompt: "fw7(config)#",
+			iface: "interface GigabitEthernet0/4", ifPrompt: "fw7(config-if)#",
+			bad: "security-level 500", badLine: "ERROR: % Invalid input detected at '^' marker.",
+			set:   "nameif dmz4",
+			leave: "end", leftMode: "privileged", leftPrompt: "fw7#",
+			show: "show running-config | begin GigabitEthernet0/4", want: " nameif dmz4",
+		})
 	})
 	t.Run("wrong enable secret", func(t *testing.T) {
 		r := asa(t, "show hostname", map[string]any{"session": "wrong", "enable_password": "not-" + enableSecret})

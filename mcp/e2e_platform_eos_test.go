@@ -19,6 +19,7 @@ func TestE2EAristaEOS(t *testing.T) {
 	s := startServer(t, []mcptest.Host{deviceHost("leaf7", dev)})
 	ctx := testContext(t, 3*time.Minute)
 	eos := s.deviceRunner(ctx, map[string]any{"host": "leaf7", "profile": "arista_eos", "password": devicePassword, "enable_password": enableSecret})
+	p := platformTest{s: s, ctx: ctx, dev: dev, host: "leaf7", run: eos}
 	unprivileged := map[string]any{"session": "ro", "enable_password": ""}
 
 	t.Run("show version unprivileged", func(t *testing.T) {
@@ -41,28 +42,16 @@ func TestE2EAristaEOS(t *testing.T) {
 		}
 	})
 	t.Run("long output through the pager", func(t *testing.T) {
-		wantMode(t, eos(t, "terminal length 20", nil), "privileged", "leaf7#")
-		want := simExec(t, dev, "show running-config")
-		if n := strings.Count(want, "\n"); n < 60 {
-			t.Fatalf("the canned configuration has %d lines; too short to page at 20", n)
-		}
-		r := eos(t, "show running-config", nil)
-		wantMode(t, r, "privileged", "leaf7#")
-		if strings.Contains(r.str("output"), "More") {
-			t.Errorf("the pager prompt is in the output:\n%s", r.str("output"))
-		}
-		sameLines(t, "show running-config", r.str("output"), want)
+		p.pagesLikeExec(t, "terminal length 20", "show running-config", "privileged", "leaf7#", "More", 60)
 	})
 	t.Run("configuration mode", func(t *testing.T) {
-		wantMode(t, eos(t, "configure terminal", nil), "configuration", "leaf7(config)#")
-		wantMode(t, eos(t, "interface Ethernet3", nil), "configuration", "leaf7(config-if-Et3)#")
-		wantMode(t, eos(t, "description to server3", nil), "configuration", "leaf7(config-if-Et3)#")
-		wantMode(t, eos(t, "end", nil), "privileged", "leaf7#")
-		r := eos(t, "show running-config | section Ethernet3", nil)
-		wantStatus(t, r, "completed")
-		if !strings.Contains(r.str("output"), "   description to server3") {
-			t.Errorf("output %q, want the new description", r.str("output"))
-		}
+		p.walkConfig(t, configWalk{
+			enter: "configure terminal", mode: "configuration", prompt: "leaf7(config)#",
+			iface: "interface Ethernet3", ifPrompt: "leaf7(config-if-Et3)#",
+			set:   "description to server3",
+			leave: "end", leftMode: "privileged", leftPrompt: "leaf7#",
+			show: "show running-config | section Ethernet3", want: "   description to server3",
+		})
 	})
 	t.Run("wrong enable secret", func(t *testing.T) {
 		r := eos(t, "show privilege", map[string]any{"session": "wrong", "enable_password": "not-" + enableSecret})

@@ -18,52 +18,22 @@ func TestE2ECiscoNXOS(t *testing.T) {
 	s := startServer(t, []mcptest.Host{deviceHost("nx7", dev)})
 	ctx := testContext(t, 3*time.Minute)
 	nxos := s.deviceRunner(ctx, map[string]any{"host": "nx7", "profile": "cisco_nxos", "password": devicePassword})
+	p := platformTest{s: s, ctx: ctx, dev: dev, host: "nx7", run: nxos}
 
-	t.Run("detected from the login", func(t *testing.T) {
-		r := s.call(t, ctx, "execute_command", map[string]any{"host": "nx7", "command": "show version",
-			"password": devicePassword, "session": "detect"})
-		wantMode(t, r, "privileged", "nx7#")
-		sameLines(t, "show version", r.str("output"), simExec(t, dev, "show version"))
-		l := s.call(t, ctx, "list_sessions", nil)
-		if !strings.Contains(l.Text, `session "detect", profile cisco_nxos`) {
-			t.Errorf("the session was not given cisco_nxos:\n%s", l.Text)
-		}
-	})
-	t.Run("invalid command", func(t *testing.T) {
-		r := nxos(t, "show interfacez brief", nil)
-		wantStatus(t, r, "failed")
-		if code, _ := r.num("exit_code"); code != 1 || r.str("error_line") != "% Invalid command at '^' marker." {
-			t.Errorf("exit %d error_line %q, want 1 and the switch's line", code, r.str("error_line"))
-		}
-	})
+	t.Run("detected from the login", func(t *testing.T) { p.detected(t, "show version", "privileged", "nx7#", "cisco_nxos") })
+	t.Run("invalid command", func(t *testing.T) { p.failsWith(t, "show interfacez brief", "% Invalid command at '^' marker.") })
 	t.Run("long output through the pager", func(t *testing.T) {
-		wantMode(t, nxos(t, "terminal length 25", nil), "privileged", "nx7#")
-		want := simExec(t, dev, "show running-config")
-		if n := strings.Count(want, "\n"); n < 75 {
-			t.Fatalf("the canned configuration has %d lines; too short to page at 25", n)
-		}
-		r := nxos(t, "show running-config", nil)
-		wantMode(t, r, "privileged", "nx7#")
-		if strings.Contains(r.str("output"), "More") {
-			t.Errorf("the pager prompt is in the output:\n%s", r.str("output"))
-		}
-		sameLines(t, "show running-config", r.str("output"), want)
+		p.pagesLikeExec(t, "terminal length 25", "show running-config", "privileged", "nx7#", "More", 75)
 	})
 	t.Run("configuration mode", func(t *testing.T) {
-		r := nxos(t, "configure terminal", nil)
-		wantMode(t, r, "configuration", "nx7(config)#")
-		wantMode(t, nxos(t, "interface ethernet1/7", nil), "configuration", "nx7(config-if)#")
-		r = nxos(t, "mtu 99999", nil)
-		if r.str("status") != "failed" || r.str("error_line") != "% Invalid parameter detected at '^' marker." {
-			t.Errorf("a bad value: status %q error_line %q", r.str("status"), r.str("error_line"))
-		}
-		wantMode(t, nxos(t, "description to server7", nil), "configuration", "nx7(config-if)#")
-		wantMode(t, nxos(t, "end", nil), "privileged", "nx7#")
-		r = nxos(t, "show running-config | section Ethernet1/7", nil)
-		wantStatus(t, r, "completed")
-		if !strings.Contains(r.str("output"), "  description to server7") {
-			t.Errorf("output %q, want the new description", r.str("output"))
-		}
+		p.walkConfig(t, configWalk{
+			enter: "configure terminal", mode: "configuration", prompt: "nx7(config)#",
+			iface: "interface ethernet1/7", ifPrompt: "nx7(config-if)#",
+			bad: "mtu 99999", badLine: "% Invalid parameter detected at '^' marker.",
+			set:   "description to server7",
+			leave: "end", leftMode: "privileged", leftPrompt: "nx7#",
+			show: "show running-config | section Ethernet1/7", want: "  description to server7",
+		})
 	})
 	t.Run("reload question", func(t *testing.T) {
 		r := nxos(t, "reload", map[string]any{"timeout": 10})

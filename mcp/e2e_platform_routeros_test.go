@@ -27,36 +27,20 @@ func TestE2EMikroTikRouterOS(t *testing.T) {
 			"profile": "mikrotik_routeros", "password": devicePassword})
 	}
 	const top, menu = "[admin@gw7] >", "[admin@gw7] /ip address>"
+	p := platformTest{s: s, ctx: ctx, dev: dev, host: "gw7",
+		run: s.deviceRunner(ctx, map[string]any{"host": "gw7", "profile": "mikrotik_routeros", "password": devicePassword})}
 
-	t.Run("detected from the login", func(t *testing.T) {
-		r := s.call(t, ctx, "execute_command", map[string]any{"host": "gw7", "command": "/system resource print",
-			"password": devicePassword, "session": "detect"})
-		wantMode(t, r, "cli", top)
-		sameLines(t, "resource print", r.str("output"), simExec(t, dev, "/system resource print"))
-		if l := s.call(t, ctx, "list_sessions", nil); !strings.Contains(l.Text, `session "detect", profile mikrotik_routeros`) {
-			t.Errorf("the session was not given mikrotik_routeros:\n%s", l.Text)
-		}
-	})
+	t.Run("detected from the login", func(t *testing.T) { p.detected(t, "/system resource print", "cli", top, "mikrotik_routeros") })
 	t.Run("bad command", func(t *testing.T) {
-		r := ros(t, "gw7", "/system resource prnt")
-		if code, _ := r.num("exit_code"); r.str("status") != "failed" || code != 1 || r.str("error_line") != "bad command name prnt (line 1 column 18)" {
-			t.Errorf("status %q exit %d error_line %q, want failed, 1 and the router's line", r.str("status"), code, r.str("error_line"))
-		}
+		p.failsWith(t, "/system resource prnt", "bad command name prnt (line 1 column 18)")
 	})
 	t.Run("long output through the pager", func(t *testing.T) {
-		want := simExec(t, dev, "/export")
-		if n := strings.Count(want, "\n"); n < 50 {
-			t.Fatalf("the canned export has %d lines; too short to page at 24", n)
-		}
-		r := ros(t, "gw7", "/export")
+		p.pagesLikeExec(t, "", "/export", "cli", top, "Q quit", 50)
+		// The login name's console options (no colours, no terminal
+		// detection, 511 columns) change none of the lines.
+		r := ros(t, "gw7-options", "/export")
 		wantMode(t, r, "cli", top)
-		if strings.Contains(r.str("output"), "Q quit") {
-			t.Errorf("the pager line is in the output:\n%s", r.str("output"))
-		}
-		sameLines(t, "/export", r.str("output"), want)
-		r = ros(t, "gw7-options", "/export")
-		wantMode(t, r, "cli", top)
-		sameLines(t, "/export with console options", r.str("output"), want)
+		sameLines(t, "/export with console options", r.str("output"), simExec(t, dev, "/export"))
 	})
 	t.Run("menu in and out", func(t *testing.T) {
 		wantMode(t, ros(t, "gw7", "/ip address"), "cli", menu)
