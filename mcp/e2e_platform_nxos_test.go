@@ -1,7 +1,6 @@
 package mcp
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -36,16 +35,7 @@ func TestE2ECiscoNXOS(t *testing.T) {
 		})
 	})
 	t.Run("reload question", func(t *testing.T) {
-		r := nxos(t, "reload", map[string]any{"timeout": 10})
-		wantStatus(t, r, "awaiting_input")
-		if p := r.str("input_prompt"); !strings.Contains(p, "(y/n)?  [n]") {
-			t.Errorf("input_prompt = %q, want the reload question", p)
-		}
-		id := r.str("command_id")
-		s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": "n\n"})
-		if r := s.waitStatus(t, ctx, id, finished); r.str("status") != "completed" {
-			t.Errorf("declined reload ended %q:\n%s", r.str("status"), r.Text)
-		}
+		p.declines(t, "reload", "(y/n)?  [n]")
 	})
 	s.assertNoSecrets(devicePassword)
 }

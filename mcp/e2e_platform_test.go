@@ -158,3 +158,19 @@ func (p platformTest) walkConfig(t *testing.T, w configWalk) {
 		t.Errorf("output %q, want %q", r.str("output"), w.want)
 	}
 }
+
+// declines: command stops at the device's question (awaiting_input, with
+// question in the input prompt), and "n" ends it completed.
+func (p platformTest) declines(t *testing.T, command, question string) {
+	t.Helper()
+	r := p.run(t, command, map[string]any{"timeout": 10})
+	wantStatus(t, r, "awaiting_input")
+	if q := r.str("input_prompt"); !strings.Contains(q, question) {
+		t.Errorf("input_prompt = %q, want the question with %q", q, question)
+	}
+	id := r.str("command_id")
+	p.s.call(t, p.ctx, "send_input", map[string]any{"command_id": id, "input_text": "n\n"})
+	if r := p.s.waitStatus(t, p.ctx, id, finished); r.str("status") != "completed" {
+		t.Errorf("declined %q ended %q:\n%s", command, r.str("status"), r.Text)
+	}
+}

@@ -1,7 +1,6 @@
 package mcp
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -41,16 +40,7 @@ func TestE2EHuaweiVRP(t *testing.T) {
 		})
 	})
 	t.Run("save question", func(t *testing.T) {
-		r := vrp(t, "save", map[string]any{"timeout": 10})
-		wantStatus(t, r, "awaiting_input")
-		if p := r.str("input_prompt"); !strings.Contains(p, "[Y/N]:") {
-			t.Errorf("input_prompt = %q, want the save question", p)
-		}
-		id := r.str("command_id")
-		s.call(t, ctx, "send_input", map[string]any{"command_id": id, "input_text": "n\n"})
-		if r := s.waitStatus(t, ctx, id, finished); r.str("status") != "completed" {
-			t.Errorf("declined save ended %q:\n%s", r.str("status"), r.Text)
-		}
+		p.declines(t, "save", "[Y/N]:")
 	})
 	s.assertNoSecrets(devicePassword)
 }
